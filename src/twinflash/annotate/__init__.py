@@ -1,0 +1,1 @@
+"""Frame + Scene -> annotations. Pure numpy, testable without Blender."""

@@ -1,0 +1,27 @@
+"""The `twinflash` command: parse, call a package, print. No logic lives here.
+
+Each area registers its commands from its own module in this package.
+"""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+
+from twinflash.cli import render as _render
+from twinflash.cli._errors import run_guarded
+
+app = typer.Typer(
+    name="twinflash",
+    help="Synthetic Paris streets with exact annotations, model audits, plate/vehicle checks.",
+    no_args_is_help=True,
+    pretty_exceptions_enable=False,
+    add_completion=False,
+)
+_render.register(app)
+
+
+def main() -> None:
+    """Console entry point: known input errors become one line on stderr and exit 2."""
+    sys.exit(run_guarded(app))

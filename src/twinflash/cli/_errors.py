@@ -1,0 +1,31 @@
+"""Turn known input errors into one line and exit code 2."""
+
+from __future__ import annotations
+
+import sys
+
+import typer
+from pydantic import ValidationError
+
+from twinflash.errors import InputError
+
+
+def run_guarded(app: typer.Typer) -> int:
+    try:
+        app(standalone_mode=False)
+    except (InputError, FileNotFoundError, ValidationError) as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except typer.Exit as exc:
+        return exc.exit_code
+    except typer.Abort:
+        print("aborted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # click usage errors carry their own exit code
+        import click
+
+        if isinstance(exc, click.ClickException):
+            exc.show()
+            return exc.exit_code
+        raise
+    return 0

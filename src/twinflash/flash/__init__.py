@@ -1,0 +1,1 @@
+"""Plate/vehicle consistency: plates, make/model taxonomy, registry, recogniser, verdict."""

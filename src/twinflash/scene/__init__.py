@@ -1,0 +1,1 @@
+"""Scene description: pure data, no Blender."""

@@ -1,0 +1,34 @@
+"""Where things are in the procedural place: open ground versus buildings (pure math).
+
+A street runs along x over `length_m`, road centred on y=0, façades at |y| = facade_y_m.
+A square is the same street crossing an open plaza of `square_size_m` centred at the
+origin; buildings line the plaza's edges (|y| = plaza half-size for |x| < half-size).
+"""
+
+from __future__ import annotations
+
+from twinflash.scene.models import Place
+
+
+def plaza_half_m(place: Place) -> float:
+    """Half-size of the open plaza (0 for a plain street)."""
+    return max(place.square_size_m / 2, place.facade_y_m) if place.kind == "square" else 0.0
+
+
+def facade_y_at(place: Place, x_m: float) -> float:
+    """|y| of the façade line at abscissa x."""
+    half = plaza_half_m(place)
+    if half and abs(x_m) < half:
+        return half
+    return place.facade_y_m
+
+
+def is_open_ground(place: Place, x_m: float, y_m: float, margin_m: float = 0.0) -> bool:
+    """True if (x, y) is on the road, sidewalk or plaza, at least margin_m from walls and ends."""
+    if abs(x_m) > place.length_m / 2 - margin_m:
+        return False
+    return abs(y_m) <= facade_y_at(place, x_m) - margin_m
+
+
+def on_sidewalk_or_plaza(place: Place, x_m: float, y_m: float) -> bool:
+    return is_open_ground(place, x_m, y_m) and abs(y_m) >= place.half_road_m

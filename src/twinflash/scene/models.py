@@ -1,0 +1,182 @@
+"""What a scene is: plain pydantic models, no Blender.
+
+World frame (metres): x runs along the street, y across it (road centred on y=0,
+positive y to the left when looking down +x), z up. Headings are degrees
+counter-clockwise from +x. Every value is explicit so that a resolved scene file
+reproduces the render exactly.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+SCHEMA_VERSION = 1
+
+Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="sRGB hex colour")]
+
+
+class _Strict(BaseModel):
+    """Unknown fields are errors: a typo in a scene file must not be silently ignored."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Place(_Strict):
+    """A procedural Parisian street (or small square) with Haussmann buildings."""
+
+    kind: Literal["street", "square"] = "street"
+    road_width_m: float = Field(9.0, gt=2.5, le=40.0)
+    sidewalk_width_m: float = Field(4.0, gt=1.0, le=15.0)
+    length_m: float = Field(80.0, ge=20.0, le=400.0)
+    square_size_m: float = Field(30.0, ge=10.0, le=120.0, description="open plaza side (square only)")
+    storeys_min: int = Field(5, ge=5, le=7)
+    storeys_max: int = Field(7, ge=5, le=7)
+    layout_seed: int = Field(0, ge=0)
+    lamp_spacing_m: float = Field(20.0, ge=5.0, le=100.0)
+    tree_spacing_m: float = Field(12.0, ge=4.0, le=100.0)
+    trees: bool = True
+    bollards: bool = True
+    benches: bool = True
+    zebra_crossing_x_m: float | None = Field(0.0, description="crossing position along x, None for none")
+
+    @model_validator(mode="after")
+    def _storeys_ordered(self) -> Place:
+        if self.storeys_min > self.storeys_max:
+            raise ValueError(f"storeys_min ({self.storeys_min}) > storeys_max ({self.storeys_max})")
+        return self
+
+    @property
+    def half_road_m(self) -> float:
+        return self.road_width_m / 2
+
+    @property
+    def facade_y_m(self) -> float:
+        """Distance from the street axis to the building façades."""
+        return self.road_width_m / 2 + self.sidewalk_width_m
+
+
+Pose = Literal["standing", "walking", "sitting", "lying"]
+Build = Literal["slim", "average", "heavy"]
+AgeGroup = Literal["child", "adult", "elderly"]
+HairStyle = Literal["short", "long", "bald", "bun"]
+
+
+class Person(_Strict):
+    x_m: float
+    y_m: float
+    heading_deg: float = 0.0
+    pose: Pose = "standing"
+    height_m: float = Field(1.72, gt=0.5, le=2.3)
+    build: Build = "average"
+    age_group: AgeGroup = "adult"
+    skin_tone: int = Field(5, ge=1, le=10, description="Monk Skin Tone scale, 1 (lightest) to 10")
+    hair_style: HairStyle = "short"
+    hair_color: Color = "#2b1d14"
+    top_color: Color = "#3a5f8a"
+    bottom_color: Color = "#2d2d33"
+    shoe_color: Color = "#1a1a1a"
+    stride_phase: float = Field(0.25, ge=0.0, le=1.0, description="walk cycle phase (walking only)")
+
+
+class Vehicle(_Strict):
+    model: str = Field(description="key of the vehicle catalog, e.g. 'renault_clio_5'")
+    x_m: float
+    y_m: float
+    heading_deg: float = 0.0
+    color: Color = "#b0b4b8"
+    plate_text: str | None = Field(None, description="SIV plate AB-123-CD; drawn at random if absent")
+    headlights: Literal["auto", "on", "off"] = "auto"
+
+    @field_validator("plate_text")
+    @classmethod
+    def _siv_plate(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        from twinflash.flash.plates import canonical_siv
+
+        return canonical_siv(value)
+
+
+class Light(_Strict):
+    date: dt.date = dt.date(2026, 6, 21)
+    local_time: dt.time = dt.time(14, 0)
+    timezone: str = "Europe/Paris"
+    latitude_deg: float = Field(48.8566, ge=-90, le=90)
+    longitude_deg: float = Field(2.3522, ge=-180, le=180)
+    cloud_cover: float = Field(0.1, ge=0.0, le=1.0)
+    street_azimuth_deg: float = Field(
+        90.0, ge=0, lt=360, description="compass bearing of the +x street axis (90 = east)"
+    )
+
+
+WeatherKind = Literal["clear", "overcast", "rain", "fog", "snow"]
+
+
+class Weather(_Strict):
+    kind: WeatherKind = "clear"
+    fog_visibility_m: float = Field(1000.0, gt=5.0, le=10000.0)
+    rain_intensity: float = Field(0.6, ge=0.0, le=1.0)
+    snow_cover: float = Field(0.7, ge=0.0, le=1.0)
+    wetness: float = Field(0.0, ge=0.0, le=1.0, description="road wetness; rain sets it")
+
+
+CameraPreset = Literal["cctv", "pedestrian", "speed_camera", "birds_eye", "custom"]
+
+
+class SensorEffects(_Strict):
+    noise_sigma: float = Field(0.0, ge=0.0, le=50.0, description="Gaussian noise, 8-bit levels")
+    motion_blur_px: float = Field(0.0, ge=0.0, le=50.0)
+    motion_blur_angle_deg: float = 0.0
+    jpeg_quality: int | None = Field(None, ge=5, le=100)
+
+
+class Camera(_Strict):
+    """A pinhole camera. Position and angles are explicit after resolution."""
+
+    preset: CameraPreset = "custom"
+    x_m: float = -20.0
+    y_m: float = 0.0
+    height_m: float = Field(1.6, gt=0.0, le=200.0)
+    yaw_deg: float = Field(0.0, description="direction of view, CCW from +x")
+    pitch_deg: float = Field(0.0, ge=-30.0, le=90.0, description="downward tilt; 90 looks straight down")
+    focal_length_mm: float = Field(35.0, gt=5.0, le=600.0)
+    sensor_width_mm: float = Field(36.0, gt=1.0, le=100.0)
+    resolution_wh: tuple[int, int] = (1280, 720)
+    target_vehicle: int | None = Field(None, ge=0, description="speed_camera: index of the flashed vehicle")
+    effects: SensorEffects = SensorEffects()
+
+    @field_validator("resolution_wh")
+    @classmethod
+    def _resolution(cls, value: tuple[int, int]) -> tuple[int, int]:
+        w, h = value
+        if not (16 <= w <= 8192 and 16 <= h <= 8192):
+            raise ValueError(f"resolution_wh {value} outside 16..8192 pixels per side")
+        return value
+
+
+class Quality(_Strict):
+    preset: Literal["draft", "final", "custom"] = "draft"
+    samples: int = Field(16, ge=1, le=4096)
+    denoise: bool = True
+
+
+QUALITY_PRESETS: dict[str, dict[str, object]] = {
+    "draft": {"samples": 16, "denoise": True},
+    "final": {"samples": 64, "denoise": True},
+}
+
+
+class Scene(_Strict):
+    schema_version: Literal[1] = SCHEMA_VERSION
+    name: str = "scene"
+    seed: int = Field(0, ge=0)
+    place: Place = Place()
+    people: list[Person] = []
+    vehicles: list[Vehicle] = []
+    light: Light = Light()
+    weather: Weather = Weather()
+    camera: Camera = Camera()
+    quality: Quality = Quality()
