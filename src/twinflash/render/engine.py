@@ -1,0 +1,175 @@
+"""Scene in, Frame out: build the Blender world, render the image, then the exact passes.
+
+Two renders per scene: the beauty image with every effect, then a 1-sample pass with
+participating media (fog, rain, snowflakes) hidden and a pixel-centre filter, whose
+Object Index and Depth passes give exact instance masks and planar depth.
+"""
+
+from __future__ import annotations
+
+import logging
+import tempfile
+from pathlib import Path
+
+import bpy
+import numpy as np
+from PIL import Image
+
+from twinflash.frame import Frame, ObjectGeometry
+from twinflash.render import lighting, people, street, vehicles, weather
+from twinflash.render.camera import camera_model, setup_camera
+from twinflash.render.context import BuildContext, Built
+from twinflash.render.exr import read_passes
+from twinflash.render.sensor import apply_sensor_effects
+from twinflash.scene.models import Scene
+from twinflash.scene.sun import sun_state
+
+log = logging.getLogger(__name__)
+
+FAR_DEPTH_M = 1e9  # Cycles writes 1e10 where a ray escapes; we store inf
+
+
+def reset_blender() -> None:
+    """Start from an empty file: results never depend on what was rendered before."""
+    bpy.ops.wm.read_factory_settings(use_empty=True)
+    scene = bpy.context.scene
+    scene.render.engine = "CYCLES"
+    scene.cycles.device = "CPU"
+    scene.render.threads_mode = "AUTO"
+    scene.render.use_persistent_data = False
+    scene.view_settings.view_transform = "AgX"
+    scene.view_settings.look = "AgX - Medium High Contrast"
+
+
+def build_world(ctx: BuildContext) -> list[Built]:
+    """Every builder runs once, in a fixed order; returns the annotated instances."""
+    street.build_place(ctx)
+    built: list[Built] = [people.build_person(ctx, p, i) for i, p in enumerate(ctx.scene.people)]
+    for i, v in enumerate(ctx.scene.vehicles):
+        built.extend(vehicles.build_vehicle(ctx, v, i))
+    lighting.setup_lighting(ctx)
+    weather.setup_weather(ctx)
+    return built
+
+
+def _render_beauty(scene: Scene, out_png: Path) -> np.ndarray:
+    bl = bpy.context.scene
+    bl.cycles.samples = scene.quality.samples
+    bl.cycles.use_denoising = scene.quality.denoise
+    if scene.quality.denoise:
+        bl.cycles.denoiser = "OPENIMAGEDENOISE"
+        bl.cycles.denoising_prefilter = "FAST"
+    bl.cycles.use_adaptive_sampling = True
+    bl.render.image_settings.media_type = "IMAGE"
+    bl.render.image_settings.file_format = "PNG"
+    bl.render.image_settings.color_mode = "RGB"
+    bl.render.image_settings.color_depth = "8"
+    bl.render.filepath = str(out_png)
+    bpy.ops.render.render(write_still=True)
+    with Image.open(out_png) as img:
+        return np.asarray(img.convert("RGB")).copy()
+
+
+def _render_exact_passes(ctx: BuildContext, out_exr: Path) -> tuple[np.ndarray, np.ndarray]:
+    bl = bpy.context.scene
+    hidden = [o for o in ctx.media_objects if not o.hide_render]
+    for obj in hidden:
+        obj.hide_render = True
+    world = bl.world
+    saved_volume = None
+    if world is not None and world.node_tree is not None:
+        out_node = world.node_tree.nodes.get("World Output")
+        if out_node is not None and out_node.inputs["Volume"].is_linked:
+            saved_volume = out_node.inputs["Volume"].links[0].from_socket
+            world.node_tree.links.remove(out_node.inputs["Volume"].links[0])
+    bl.cycles.samples = 1
+    bl.cycles.use_denoising = False
+    bl.cycles.use_adaptive_sampling = False
+    bl.cycles.filter_width = 0.01  # sample pixel centres: ids and depth are not blended
+    bl.cycles.max_bounces = 0
+    bl.render.use_motion_blur = False
+    layer = bl.view_layers[0]
+    layer.use_pass_object_index = True
+    layer.use_pass_z = True
+    bl.render.image_settings.media_type = "MULTI_LAYER_IMAGE"
+    bl.render.image_settings.color_depth = "32"
+    bpy.ops.render.render(write_still=False)
+    bpy.data.images["Render Result"].save_render(str(out_exr))
+    passes = read_passes(out_exr, ("Object Index", "Depth"))
+    for obj in hidden:
+        obj.hide_render = False
+    if saved_volume is not None:
+        world.node_tree.links.new(saved_volume, world.node_tree.nodes["World Output"].inputs["Volume"])
+    ids = np.rint(passes["Object Index"][..., 0]).astype(np.uint16)
+    depth = passes["Depth"][..., 0].astype(np.float32)
+    depth[depth >= FAR_DEPTH_M] = np.inf
+    return ids, depth
+
+
+def _mesh_geometry(objects: list[bpy.types.Object]) -> tuple[np.ndarray, np.ndarray]:
+    """World-space vertices and triangles of the evaluated meshes (modifiers applied)."""
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    verts, tris, offset = [], [], 0
+    for obj in objects:
+        if obj.type != "MESH":
+            continue
+        ev = obj.evaluated_get(depsgraph)
+        mesh = ev.to_mesh()
+        mesh.calc_loop_triangles()
+        co = np.empty(len(mesh.vertices) * 3, np.float64)
+        mesh.vertices.foreach_get("co", co)
+        co = co.reshape(-1, 3)
+        mw = np.array(ev.matrix_world)
+        co = co @ mw[:3, :3].T + mw[:3, 3]
+        tri = np.empty(len(mesh.loop_triangles) * 3, np.int64)
+        mesh.loop_triangles.foreach_get("vertices", tri)
+        verts.append(co)
+        tris.append(tri.reshape(-1, 3) + offset)
+        offset += len(co)
+        ev.to_mesh_clear()
+    if not verts:
+        return np.zeros((0, 3)), np.zeros((0, 3), np.int64)
+    return np.concatenate(verts), np.concatenate(tris)
+
+
+def render_scene(scene: Scene, work_dir: Path | None = None) -> Frame:
+    """Render a resolved Scene into a Frame (image, instance ids, depth, geometry)."""
+    reset_blender()
+    ctx = BuildContext(scene=scene, sun=sun_state(scene.light))
+    built = build_world(ctx)
+    if len(built) >= 2**16:
+        raise ValueError(f"{len(built)} instances exceed the 16-bit instance id range")
+    for instance_id, item in enumerate(built, start=1):
+        for obj in item.objects:
+            obj.pass_index = instance_id
+    cam = camera_model(scene.camera)
+    setup_camera(cam)
+    bpy.context.view_layer.update()
+
+    with tempfile.TemporaryDirectory(prefix="twinflash-render-", dir=work_dir) as tmp:
+        rgb = _render_beauty(scene, Path(tmp) / "beauty.png")
+        ids, depth = _render_exact_passes(ctx, Path(tmp) / "passes.exr")
+
+    objects = []
+    for instance_id, item in enumerate(built, start=1):
+        vertices, triangles = _mesh_geometry(item.objects)
+        objects.append(
+            ObjectGeometry(
+                instance_id=instance_id,
+                kind=item.kind,
+                scene_index=item.scene_index,
+                vertices_world=vertices,
+                triangles=triangles,
+                head_center_world=item.head_center_world,
+                plate_corners_world=item.plate_corners_world,
+                plate_text=item.plate_text,
+            )
+        )
+    rgb = apply_sensor_effects(rgb, scene.camera.effects, ctx.np_rng("sensor"))
+    derived = {
+        "sun_elevation_deg": round(ctx.sun.elevation_deg, 4),
+        "sun_azimuth_deg": round(ctx.sun.azimuth_deg, 4),
+        "is_night": ctx.sun.is_night,
+        "is_twilight": ctx.sun.is_twilight,
+    }
+    return Frame(rgb=rgb, instance_ids=ids, depth_m=depth, camera=cam, objects=objects, scene_values=derived)
