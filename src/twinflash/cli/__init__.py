@@ -9,6 +9,7 @@ import sys
 
 import typer
 
+from twinflash.cli import privacy as _privacy
 from twinflash.cli import render as _render
 from twinflash.cli._errors import run_guarded
 
@@ -20,6 +21,7 @@ app = typer.Typer(
     add_completion=False,
 )
 _render.register(app)
+_privacy.register(app)
 
 
 def main() -> None:

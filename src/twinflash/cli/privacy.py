@@ -1,0 +1,135 @@
+"""`twinflash blur` and `twinflash plate read`: parse, call twinflash.privacy, print."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from twinflash.errors import InputError
+
+plate_app = typer.Typer(help="Read French licence plates in photos.", no_args_is_help=True)
+
+
+def _floats(text: str, name: str, count: int | None = None) -> tuple[float, ...]:
+    try:
+        values = tuple(float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"{name}: expected comma-separated numbers (got {text!r})") from None
+    if count is not None and len(values) != count:
+        raise InputError(f"{name}: expected {count} numbers (got {text!r})")
+    return values
+
+
+def blur(
+    inputs: Annotated[list[Path], typer.Argument(help="Images, videos or folders (recursive).")],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the blurred copies.")],
+    style: Annotated[str, typer.Option(help="gaussian, pixelate or solid.")] = "gaussian",
+    margin: Annotated[float, typer.Option(help="Extra border, share of box size.")] = 0.15,
+    threshold: Annotated[float, typer.Option(help="Face detector score threshold.")] = 0.4,
+    face_scales: Annotated[
+        str | None, typer.Option(help="Detector passes, e.g. '1,2' (default 1,2 photos; 1 video).")
+    ] = None,
+    faces: Annotated[bool, typer.Option(help="Blur faces.")] = True,
+    plates: Annotated[bool, typer.Option(help="Blur licence plates.")] = True,
+    ellipse: Annotated[bool, typer.Option(help="Elliptic face blur.")] = True,
+    persistence: Annotated[int, typer.Option(help="Video: frames a lost region stays.")] = 5,
+    speed_camera: Annotated[bool, typer.Option(help="Keep the driver's face.")] = False,
+    driver_side: Annotated[str, typer.Option(help="Image side of the driver.")] = "right",
+    keep_plate: Annotated[bool, typer.Option(help="Speed camera: keep flashed plate.")] = False,
+) -> None:
+    """Write blurred copies of photos and videos (faces, plates), with a JSON sidecar each."""
+    from rich.console import Console
+    from rich.progress import Progress, TextColumn, TimeElapsedColumn
+
+    from twinflash.privacy.pipeline import BlurOptions, FileReport, blur_paths
+
+    options = BlurOptions(
+        faces=faces,
+        plates=plates,
+        style=style,  # type: ignore[arg-type]  # validated by BlurOptions
+        margin=margin,
+        ellipse_faces=ellipse,
+        face_threshold=threshold,
+        face_scales=_floats(face_scales, "--face-scales") if face_scales else None,
+        persistence=persistence,
+        speed_camera=speed_camera,
+        driver_side=driver_side,  # type: ignore[arg-type]
+        keep_plate=keep_plate,
+    )
+    console = Console(stderr=True)
+    with Progress(
+        TextColumn("{task.description}"),
+        TextColumn("{task.fields[rate]}"),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as progress:
+        task = progress.add_task("blurring", rate="")
+
+        def on_frame(n: int) -> None:
+            elapsed = progress.tasks[0].elapsed or 1e-9
+            progress.update(task, description=f"frame {n}", rate=f"{n / elapsed:.1f} fps")
+
+        def on_file(rep: FileReport) -> None:
+            progress.reset(task, description="blurring", rate="")
+            if rep.ok:
+                console.print(
+                    f"ok   {rep.source} -> {rep.output} ({rep.faces} faces, "
+                    f"{rep.plates} plates, {rep.seconds:.1f} s)"
+                )
+            else:
+                console.print(f"FAIL {rep.error}")
+
+        reports = blur_paths(inputs, out, options, on_file=on_file, on_frame=on_frame)
+    failed = sum(not r.ok for r in reports)
+    typer.echo(f"{len(reports) - failed} written, {failed} failed")
+    if failed or not reports:
+        raise SystemExit(1)  # typer.Exit's code is lost under standalone_mode=False
+
+
+@plate_app.command("read")
+def plate_read(
+    image: Annotated[Path, typer.Argument(help="Photo (JPEG, PNG).")],
+    box: Annotated[str | None, typer.Option(help="Plate box x,y,w,h in pixels.")] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+) -> None:
+    """Plate text candidates with confidences, normalised to SIV/FNI rules."""
+    from twinflash.privacy.media import load_image
+    from twinflash.privacy.plates import PlateReader
+
+    rgb = load_image(image)
+    box_xywh = _floats(box, "--box", 4) if box else None
+    try:
+        readings = PlateReader().read(rgb, box_xywh)
+    except ValueError as exc:
+        raise InputError(f"{image}: --box: {exc}") from exc
+    if as_json:
+        typer.echo(
+            json.dumps(
+                [
+                    {
+                        "text": r.text,
+                        "format": r.format,
+                        "confidence": r.confidence,
+                        "raw": r.raw,
+                        "xyxy": [round(v) for v in r.xyxy],
+                    }
+                    for r in readings
+                ],
+                indent=1,
+            )
+        )
+    else:
+        for r in readings:
+            typer.echo(f"{r.text}\t{r.format}\t{r.confidence:.3f}")
+    if not readings:
+        typer.echo(f"{image}: no French plate read", err=True)
+        raise SystemExit(1)
+
+
+def register(app: typer.Typer) -> None:
+    app.command("blur")(blur)
+    app.add_typer(plate_app, name="plate")

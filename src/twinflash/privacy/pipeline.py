@@ -1,0 +1,230 @@
+"""`twinflash blur`: detect, blur and write copies of images and videos, one report per file.
+
+Originals are never touched; each output gets a JSON sidecar (`<output>.json`) listing what
+was blurred and what was kept; a file that fails is reported and the batch carries on.
+"""
+
+from __future__ import annotations
+
+import logging
+import time
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Literal
+
+import numpy as np
+
+from twinflash.errors import InputError
+from twinflash.privacy import media
+from twinflash.privacy.blur import STYLES, Style, blur_regions
+from twinflash.privacy.regions import Region
+
+log = logging.getLogger(__name__)
+SCHEMA_VERSION = 1
+Side = Literal["right", "left"]
+
+
+@dataclass(frozen=True)
+class BlurOptions:
+    """What to blur and how. `face_scales` None means (1, 2) for photos, (1,) for video.
+
+    Speed-camera mode keeps the driver's face (on the `driver_side` of the image: the driver
+    sits on the vehicle's left, the image's right for a vehicle facing the camera) and, with
+    `keep_plate`, the plate of the flashed vehicle (the largest plate).
+    """
+
+    faces: bool = True
+    plates: bool = True
+    style: Style = "gaussian"
+    margin: float = 0.15
+    ellipse_faces: bool = True
+    face_threshold: float = 0.4
+    face_scales: tuple[float, ...] | None = None
+    persistence: int = 5
+    speed_camera: bool = False
+    driver_side: Side = "right"
+    keep_plate: bool = False
+    max_pixels: int = media.DEFAULT_MAX_PIXELS
+
+    def __post_init__(self) -> None:
+        if self.style not in STYLES:
+            raise InputError(f"--style: {self.style!r} unknown; choose {', '.join(STYLES)}")
+        if not 0.0 <= self.margin <= 2.0:
+            raise InputError(f"--margin: must be in [0, 2] (got {self.margin})")
+        if not 0.0 < self.face_threshold < 1.0:
+            raise InputError(f"--threshold: must be in (0, 1) (got {self.face_threshold})")
+        if self.driver_side not in ("right", "left"):
+            raise InputError(f"--driver-side: right or left (got {self.driver_side!r})")
+        if self.face_scales is not None and not all(0 < s <= 4 for s in self.face_scales):
+            raise InputError(f"--face-scales: each in (0, 4] (got {list(self.face_scales)})")
+
+
+@dataclass
+class FileReport:
+    source: Path
+    output: Path | None = None
+    ok: bool = False
+    error: str = ""
+    faces: int = 0
+    plates: int = 0
+    frames: int = 0
+    seconds: float = 0.0
+
+
+@dataclass
+class Detectors:
+    """Models loaded once per run (loading costs more than a photo)."""
+
+    options: BlurOptions
+    _faces: dict[tuple[float, ...], object] = field(default_factory=dict)
+    _plates: object | None = None
+
+    def faces(self, scales: tuple[float, ...]):  # -> FaceDetector
+        from twinflash.privacy.faces import FaceDetector
+
+        if scales not in self._faces:
+            self._faces[scales] = FaceDetector(self.options.face_threshold, scales)
+        return self._faces[scales]
+
+    def plates(self):  # -> PlateReader
+        from twinflash.privacy.plates import PlateReader
+
+        if self._plates is None:
+            self._plates = PlateReader()
+        return self._plates
+
+    def detect(self, rgb: np.ndarray, scales: tuple[float, ...]) -> list[Region]:
+        found: list[Region] = []
+        if self.options.faces:
+            found += self.faces(scales)(rgb)
+        if self.options.plates:
+            found += self.plates().find(rgb)
+        return found
+
+
+def split_kept(regions: list[Region], options: BlurOptions, width: int) -> tuple[list, list]:
+    """(to blur, kept) under speed-camera mode; everything is blurred otherwise."""
+    if not options.speed_camera:
+        return regions, []
+    faces = [r for r in regions if r.kind == "face"]
+    plates = sorted((r for r in regions if r.kind == "plate"), key=lambda r: -r.width * r.height)
+    kept: list[Region] = []
+    flashed = plates[0] if plates else None
+    right = options.driver_side == "right"
+    if flashed is not None:  # driver: above the flashed plate, on the driver's side of it
+        reach = 4 * flashed.width
+        seats = [
+            f
+            for f in faces
+            if f.xyxy[3] < flashed.xyxy[1]
+            and abs(f.center_x - flashed.center_x) < reach
+            and (f.center_x > flashed.center_x) == right
+        ]
+        if options.keep_plate:
+            kept.append(flashed)
+    else:
+        seats = [f for f in faces if (f.center_x > width / 2) == right]
+    if seats:
+        kept.append(max(seats, key=lambda f: f.width * f.height))
+    kept_ids = {id(r) for r in kept}
+    return [r for r in regions if id(r) not in kept_ids], kept
+
+
+def _sidecar(
+    report: FileReport,
+    kind: str,
+    blurred: list[Region],
+    kept: list[Region],
+    options: BlurOptions,
+    extra: dict[str, object],
+) -> dict[str, object]:
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "source": str(report.source),
+        "output": str(report.output),
+        "media": kind,
+        "style": options.style,
+        "speed_camera": options.speed_camera,
+        "blurred": [r.to_json() for r in blurred],
+        "kept": [r.to_json() for r in kept],
+        **extra,
+    }
+
+
+def _blur_one(
+    source: Path, target: Path, det: Detectors, on_frame: Callable[[int], None] | None
+) -> FileReport:
+    opts = det.options
+    report = FileReport(source, target)
+    kind = media.media_kind(source)
+    if kind == "image":
+        rgb = media.load_image(source, opts.max_pixels)
+        found = det.detect(rgb, opts.face_scales or (1.0, 2.0))
+        blurred, kept = split_kept(found, opts, rgb.shape[1])
+        media.save_image(
+            blur_regions(rgb, blurred, opts.style, opts.margin, opts.ellipse_faces), target
+        )
+        extra: dict[str, object] = {"size_wh": [rgb.shape[1], rgb.shape[0]]}
+    else:
+        from twinflash.privacy.video import blur_video
+
+        scales = opts.face_scales or (1.0,)
+        kept = []
+
+        def obscure(frame: np.ndarray, regions: list[Region]) -> np.ndarray:
+            to_blur, keep = split_kept(regions, opts, frame.shape[1])
+            kept.extend(keep)
+            return blur_regions(frame, to_blur, opts.style, opts.margin, opts.ellipse_faces)
+
+        info, regions, report.frames = blur_video(
+            source, target, lambda f: det.detect(f, scales), obscure, opts.persistence, on_frame
+        )
+        kept_ids = {(r.frame, r.xyxy) for r in kept}
+        blurred = [r for r in regions if (r.frame, r.xyxy) not in kept_ids]
+        extra = {
+            "size_wh": list(info.size_wh),
+            "fps": info.fps,
+            "frames": report.frames,
+            "audio_kept": info.has_audio,
+        }
+    report.faces = sum(r.kind == "face" for r in blurred)
+    report.plates = sum(r.kind == "plate" for r in blurred)
+    sidecar = target.with_name(target.name + ".json")
+    media.save_json(_sidecar(report, kind, blurred, kept, opts, extra), sidecar)
+    report.ok = True
+    return report
+
+
+def blur_paths(
+    inputs: Sequence[Path],
+    out_dir: Path,
+    options: BlurOptions,
+    on_file: Callable[[FileReport], None] | None = None,
+    on_frame: Callable[[int], None] | None = None,
+    detectors: Detectors | None = None,
+) -> list[FileReport]:
+    """Blur every supported file under `inputs` into `out_dir`; never raises for one file."""
+    det = detectors or Detectors(options)
+    reports: list[FileReport] = []
+    for source, relative in _collect(inputs):
+        start = time.perf_counter()
+        try:
+            if not source.exists():
+                raise InputError(f"{source}: no such file or folder")
+            target = media.output_path(source, relative, out_dir)
+            report = _blur_one(source, target, det, on_frame)
+        except InputError as exc:
+            report = FileReport(source, error=str(exc))
+        except Exception as exc:  # one bad file must not stop the batch
+            log.exception("unexpected failure on %s", source)
+            report = FileReport(source, error=f"{source}: {type(exc).__name__}: {exc}")
+        report.seconds = time.perf_counter() - start
+        reports.append(report)
+        if on_file is not None:
+            on_file(report)
+    return reports
+
+
+def _collect(inputs: Iterable[Path]) -> list[tuple[Path, Path]]:
+    return list(media.collect(inputs))

@@ -1,0 +1,119 @@
+"""Videos: decode and encode with the ffmpeg binary shipped in imageio-ffmpeg, sound kept.
+
+Frames are read as RGB, blurred one by one with detections carried by the tracker, encoded
+to H.264 with the input's audio remuxed (AAC) in the same ffmpeg call, and global metadata
+(GPS, device) dropped.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from twinflash.errors import InputError
+from twinflash.privacy.media import new_temp
+from twinflash.privacy.regions import Region
+from twinflash.privacy.tracking import IouTracker
+
+MAX_VIDEO_PIXELS = 8192 * 4320  # 8K: beyond that a frame is refused before decoding
+
+
+@dataclass(frozen=True)
+class VideoInfo:
+    size_wh: tuple[int, int]
+    fps: float
+    has_audio: bool
+    duration_s: float
+
+
+def probe(path: Path) -> VideoInfo:
+    """Header facts from ffmpeg; InputError for empty, corrupt or huge files."""
+    import imageio_ffmpeg
+
+    if path.stat().st_size == 0:
+        raise InputError(f"{path}: empty file (0 bytes)")
+    gen = imageio_ffmpeg.read_frames(str(path))
+    try:
+        meta = next(gen)
+    except (OSError, RuntimeError, StopIteration) as exc:
+        raise InputError(f"{path}: not a readable video ({_first_line(exc)})") from exc
+    finally:
+        gen.close()
+    w, h = meta.get("size") or (0, 0)
+    if w * h == 0:
+        raise InputError(f"{path}: video has no picture stream")
+    if w * h > MAX_VIDEO_PIXELS:
+        raise InputError(f"{path}: video frames of {w}x{h} px refused (limit 8K)")
+    return VideoInfo(
+        (int(w), int(h)),
+        float(meta.get("fps") or 25.0),
+        meta.get("audio_codec") is not None,
+        float(meta.get("duration") or 0.0),
+    )
+
+
+def blur_video(
+    source: Path,
+    target: Path,
+    detect: Callable[[np.ndarray], list[Region]],
+    obscure: Callable[[np.ndarray, list[Region]], np.ndarray],
+    persistence: int = 5,
+    on_frame: Callable[[int], None] | None = None,
+) -> tuple[VideoInfo, list[Region], int]:
+    """Blur every frame; returns the video facts, the regions blurred and the frame count.
+
+    `detect` finds regions in one frame, `obscure` blurs them; a truncated file raises
+    InputError after the partial output has been removed.
+    """
+    import imageio_ffmpeg
+
+    info = probe(source)
+    tracker = IouTracker(persistence=persistence)
+    tmp = new_temp(target)
+    blurred: list[Region] = []
+    frames = 0
+    writer = imageio_ffmpeg.write_frames(
+        str(tmp),
+        info.size_wh,
+        fps=info.fps,
+        codec="libx264",
+        quality=7,
+        macro_block_size=2,
+        ffmpeg_log_level="error",
+        output_params=["-map_metadata", "-1", "-movflags", "+faststart"],
+        audio_path=str(source) if info.has_audio else None,
+        audio_codec="aac" if info.has_audio else None,
+    )
+    reader = imageio_ffmpeg.read_frames(str(source))
+    try:
+        writer.send(None)
+        next(reader)
+        w, h = info.size_wh
+        for raw in reader:
+            frame = np.frombuffer(raw, dtype=np.uint8).reshape(h, w, 3)
+            regions = tracker.update(frames, detect(frame))
+            writer.send(np.ascontiguousarray(obscure(frame, regions)))
+            blurred += regions
+            frames += 1
+            if on_frame is not None:
+                on_frame(frames)
+        writer.close()
+        if frames == 0:
+            raise InputError(f"{source}: video has no decodable frame")
+        os.replace(tmp, target)
+    except RuntimeError as exc:
+        raise InputError(f"{source}: corrupt or truncated video ({_first_line(exc)})") from exc
+    finally:
+        reader.close()
+        writer.close()
+        tmp.unlink(missing_ok=True)
+    return info, blurred, frames
+
+
+def _first_line(exc: BaseException) -> str:
+    text = str(exc).strip().splitlines()
+    return text[0] if text else type(exc).__name__
