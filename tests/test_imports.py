@@ -12,8 +12,16 @@ HEAVY = ("bpy", "torch", "ray", "onnxruntime")
 
 @pytest.mark.parametrize(
     "module",
-    ["twinflash", "twinflash.scene", "twinflash.scene.io", "twinflash.annotate", "twinflash.flash.plates",
-     "twinflash.camera", "twinflash.frame", "twinflash.cli"],
+    [
+        "twinflash",
+        "twinflash.scene",
+        "twinflash.scene.io",
+        "twinflash.annotate",
+        "twinflash.flash.plates",
+        "twinflash.camera",
+        "twinflash.frame",
+        "twinflash.cli",
+    ],
 )
 def test_light_import(module: str) -> None:
     code = (

@@ -26,7 +26,9 @@ class ObjectGeometry:
     vertices_world: np.ndarray  # (N,3) float
     triangles: np.ndarray  # (M,3) int
     head_center_world: np.ndarray | None = None  # persons
-    plate_corners_world: np.ndarray | None = None  # plates: (4,3) TL, TR, BR, BL seen from the front
+    plate_corners_world: np.ndarray | None = (
+        None  # plates: (4,3) TL, TR, BR, BL seen from the front
+    )
     plate_text: str | None = None
 
     def __post_init__(self) -> None:
@@ -56,6 +58,9 @@ class Frame:
     camera: CameraModel
     objects: list[ObjectGeometry] = field(default_factory=list)
     scene_values: dict[str, object] = field(default_factory=dict)  # derived: sun elevation...
+    timings_s: dict[str, float] = field(
+        default_factory=dict
+    )  # build / image / passes, for benchmarks
 
     def __post_init__(self) -> None:
         w, h = self.camera.resolution_wh

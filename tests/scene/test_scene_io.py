@@ -55,9 +55,14 @@ def test_quality_presets_apply() -> None:
 BAD = [
     ("people:\n  - {x_m: 0, y_m: 0, height_m: -1.7}\n", "people[0].height_m"),
     ("people:\n  - {x_m: 0, y_m: 20}\n", "people[0]: position (0.0, 20.0) m is inside a building"),
-    ("vehicles:\n  - {model: renault_clio_5, x_m: 0, y_m: 0, plate_text: 'AB-12-CD'}\n",
-     "vehicles[0].plate_text"),
-    ("vehicles:\n  - {model: batmobile, x_m: 0, y_m: 0}\n", "vehicles[0].model: unknown vehicle model 'batmobile'"),
+    (
+        "vehicles:\n  - {model: renault_clio_5, x_m: 0, y_m: 0, plate_text: 'AB-12-CD'}\n",
+        "vehicles[0].plate_text",
+    ),
+    (
+        "vehicles:\n  - {model: batmobile, x_m: 0, y_m: 0}\n",
+        "vehicles[0].model: unknown vehicle model 'batmobile'",
+    ),
     ("camera: {preset: cctv, height_m: 30}\n", "camera.height_m"),
     ("camera: {resolution_wh: [0, 10]}\n", "camera.resolution_wh"),
     ("colour: red\n", "colour: Extra inputs are not permitted"),
@@ -91,7 +96,8 @@ def test_cli_bad_scene_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) 
     out = tmp_path / "out"
     proc = subprocess.run(
         [sys.executable, "-m", "twinflash", "render", str(bad), "--out", str(out)],
-        capture_output=True, text=True,
+        capture_output=True,
+        text=True,
     )
     assert proc.returncode == 2
     lines = [line for line in proc.stderr.splitlines() if line.strip()]

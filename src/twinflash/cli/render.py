@@ -13,6 +13,7 @@ from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 from twinflash.errors import InputError
 
 console = Console(stderr=True)
+OUTPUT_FILES = "image.png, overlay.png, annotations.json, depth.npy, instances.png"
 
 
 def _parse_resolution(text: str | None) -> tuple[int, int] | None:
@@ -24,7 +25,9 @@ def _parse_resolution(text: str | None) -> tuple[int, int] | None:
     return int(m.group(1)), int(m.group(2))
 
 
-Resolution = Annotated[str | None, typer.Option(help="override the camera resolution, e.g. 640x480")]
+Resolution = Annotated[
+    str | None, typer.Option(help="override the camera resolution, e.g. 640x480")
+]
 QualityOpt = Annotated[str | None, typer.Option(help="override the quality preset: draft or final")]
 Samples = Annotated[int | None, typer.Option(help="override the render samples")]
 
@@ -41,16 +44,23 @@ def register(app: typer.Typer) -> None:
         """Render a scene file to DIR: image, COCO annotations, depth, instance ids, overlay."""
         from twinflash.pipeline import load_scene_with_overrides, render_to_dir
 
-        scene = load_scene_with_overrides(scene_file, _parse_resolution(resolution), quality, samples)
-        with console.status(f"rendering {scene_file} ({len(scene.people)} people, "
-                            f"{len(scene.vehicles)} vehicles)"):
+        scene = load_scene_with_overrides(
+            scene_file, _parse_resolution(resolution), quality, samples
+        )
+        with console.status(
+            f"rendering {scene_file} ({len(scene.people)} people, {len(scene.vehicles)} vehicles)"
+        ):
             render_to_dir(scene, out)
         typer.echo(str(out))
 
     @app.command()
     def demo(
-        out: Annotated[Path, typer.Option("--out", help="where to write the renders")] = Path("out"),
-        scenes: Annotated[Path, typer.Option(help="folder of example scenes")] = Path("examples/scenes"),
+        out: Annotated[Path, typer.Option("--out", help="where to write the renders")] = Path(
+            "out"
+        ),
+        scenes: Annotated[Path, typer.Option(help="folder of example scenes")] = Path(
+            "examples/scenes"
+        ),
         resolution: Resolution = None,
         quality: QualityOpt = None,
         samples: Samples = None,
@@ -63,20 +73,27 @@ def register(app: typer.Typer) -> None:
             raise InputError(f"{scenes}: no scene files (*.yaml) found")
         out.mkdir(parents=True, exist_ok=True)
         failures = []
-        with Progress(TextColumn("{task.description}"), BarColumn(), TextColumn("{task.completed}/{task.total}"),
-                      TimeElapsedColumn(), console=console) as bar:
+        with Progress(
+            TextColumn("{task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed}/{task.total}"),
+            TimeElapsedColumn(),
+            console=console,
+        ) as bar:
             task = bar.add_task("rendering examples", total=len(files))
             for path in files:
                 bar.update(task, description=f"rendering {path.stem}")
                 try:
-                    scene = load_scene_with_overrides(path, _parse_resolution(resolution), quality, samples)
+                    scene = load_scene_with_overrides(
+                        path, _parse_resolution(resolution), quality, samples
+                    )
                     render_to_dir(scene, out / path.stem)
                 except InputError as exc:
                     failures.append(f"{path}: {exc}")
                 bar.advance(task)
         for path in files:
             if (out / path.stem / "image.png").exists():
-                typer.echo(f"{out / path.stem}/  (image.png, overlay.png, annotations.json, depth.npy, instances.png)")
+                typer.echo(f"{out / path.stem}/  ({OUTPUT_FILES})")
         for line in failures:
             console.print(f"[red]failed[/red] {line}")
         if failures:

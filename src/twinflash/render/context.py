@@ -40,7 +40,9 @@ class BuildContext:
     scene: Scene
     sun: SunState
     materials: dict[str, bpy.types.Material] = field(default_factory=dict)
-    media_objects: list[bpy.types.Object] = field(default_factory=list)  # hidden in the id/depth pass
+    media_objects: list[bpy.types.Object] = field(
+        default_factory=list
+    )  # hidden in the id/depth pass
 
     def rng(self, stream: str) -> random.Random:
         return random.Random(f"{self.scene.seed}:{stream}")

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import logging
 import tempfile
+import time
 from pathlib import Path
 
 import bpy
@@ -99,7 +100,9 @@ def _render_exact_passes(ctx: BuildContext, out_exr: Path) -> tuple[np.ndarray, 
     for obj in hidden:
         obj.hide_render = False
     if saved_volume is not None:
-        world.node_tree.links.new(saved_volume, world.node_tree.nodes["World Output"].inputs["Volume"])
+        world.node_tree.links.new(
+            saved_volume, world.node_tree.nodes["World Output"].inputs["Volume"]
+        )
     ids = np.rint(passes["Object Index"][..., 0]).astype(np.uint16)
     depth = passes["Depth"][..., 0].astype(np.float32)
     depth[depth >= FAR_DEPTH_M] = np.inf
@@ -134,6 +137,7 @@ def _mesh_geometry(objects: list[bpy.types.Object]) -> tuple[np.ndarray, np.ndar
 
 def render_scene(scene: Scene, work_dir: Path | None = None) -> Frame:
     """Render a resolved Scene into a Frame (image, instance ids, depth, geometry)."""
+    t0 = time.perf_counter()
     reset_blender()
     ctx = BuildContext(scene=scene, sun=sun_state(scene.light))
     built = build_world(ctx)
@@ -147,8 +151,11 @@ def render_scene(scene: Scene, work_dir: Path | None = None) -> Frame:
     bpy.context.view_layer.update()
 
     with tempfile.TemporaryDirectory(prefix="twinflash-render-", dir=work_dir) as tmp:
+        t1 = time.perf_counter()
         rgb = _render_beauty(scene, Path(tmp) / "beauty.png")
+        t2 = time.perf_counter()
         ids, depth = _render_exact_passes(ctx, Path(tmp) / "passes.exr")
+        t3 = time.perf_counter()
 
     objects = []
     for instance_id, item in enumerate(built, start=1):
@@ -172,4 +179,18 @@ def render_scene(scene: Scene, work_dir: Path | None = None) -> Frame:
         "is_night": ctx.sun.is_night,
         "is_twilight": ctx.sun.is_twilight,
     }
-    return Frame(rgb=rgb, instance_ids=ids, depth_m=depth, camera=cam, objects=objects, scene_values=derived)
+    timings = {
+        "build": t1 - t0,
+        "image": t2 - t1,
+        "passes": t3 - t2,
+        "geometry": time.perf_counter() - t3,
+    }
+    return Frame(
+        rgb=rgb,
+        instance_ids=ids,
+        depth_m=depth,
+        camera=cam,
+        objects=objects,
+        scene_values=derived,
+        timings_s=timings,
+    )

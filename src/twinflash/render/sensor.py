@@ -11,11 +11,13 @@ import numpy as np
 from twinflash.scene.models import SensorEffects
 
 
-def apply_sensor_effects(rgb: np.ndarray, effects: SensorEffects, rng: np.random.Generator) -> np.ndarray:
+def apply_sensor_effects(
+    rgb: np.ndarray, effects: SensorEffects, rng: np.random.Generator
+) -> np.ndarray:
     """Motion blur (linear kernel), Gaussian noise, then JPEG round-trip, in camera order."""
     out = rgb
     if effects.motion_blur_px >= 1.0:
-        length = int(round(effects.motion_blur_px))
+        length = round(effects.motion_blur_px)
         kernel = np.zeros((length, length), np.float32)
         kernel[length // 2, :] = 1.0 / length
         centre = ((length - 1) / 2, (length - 1) / 2)
@@ -27,7 +29,9 @@ def apply_sensor_effects(rgb: np.ndarray, effects: SensorEffects, rng: np.random
         noisy = out.astype(np.float32) + rng.normal(0.0, effects.noise_sigma, out.shape)
         out = np.clip(noisy + 0.5, 0, 255).astype(np.uint8)
     if effects.jpeg_quality is not None:
-        ok, buf = cv2.imencode(".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, effects.jpeg_quality])
+        ok, buf = cv2.imencode(
+            ".jpg", out[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, effects.jpeg_quality]
+        )
         if not ok:
             raise RuntimeError("JPEG encoding failed")
         out = cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1].copy()

@@ -31,7 +31,12 @@ class VehicleModel(BaseModel):
 def vehicle_models() -> dict[str, VehicleModel]:
     text = resources.files("twinflash.scene").joinpath("data/vehicles.yaml").read_text("utf-8")
     raw = yaml.safe_load(text)["models"]
-    return {key: VehicleModel(key=key, **{k: str(v) if k in ("model", "generation") else v for k, v in spec.items()}) for key, spec in raw.items()}
+    return {
+        key: VehicleModel(
+            key=key, **{k: str(v) if k in ("model", "generation") else v for k, v in spec.items()}
+        )
+        for key, spec in raw.items()
+    }
 
 
 def get_vehicle_model(key: str) -> VehicleModel:

@@ -31,7 +31,9 @@ class Place(_Strict):
     road_width_m: float = Field(9.0, gt=2.5, le=40.0)
     sidewalk_width_m: float = Field(4.0, gt=1.0, le=15.0)
     length_m: float = Field(80.0, ge=20.0, le=400.0)
-    square_size_m: float = Field(30.0, ge=10.0, le=120.0, description="open plaza side (square only)")
+    square_size_m: float = Field(
+        30.0, ge=10.0, le=120.0, description="open plaza side (square only)"
+    )
     storeys_min: int = Field(5, ge=5, le=7)
     storeys_max: int = Field(7, ge=5, le=7)
     layout_seed: int = Field(0, ge=0)
@@ -40,7 +42,9 @@ class Place(_Strict):
     trees: bool = True
     bollards: bool = True
     benches: bool = True
-    zebra_crossing_x_m: float | None = Field(0.0, description="crossing position along x, None for none")
+    zebra_crossing_x_m: float | None = Field(
+        0.0, description="crossing position along x, None for none"
+    )
 
     @model_validator(mode="after")
     def _storeys_ordered(self) -> Place:
@@ -87,7 +91,9 @@ class Vehicle(_Strict):
     y_m: float
     heading_deg: float = 0.0
     color: Color = "#b0b4b8"
-    plate_text: str | None = Field(None, description="SIV plate AB-123-CD; drawn at random if absent")
+    plate_text: str | None = Field(
+        None, description="SIV plate AB-123-CD; drawn at random if absent"
+    )
     headlights: Literal["auto", "on", "off"] = "auto"
 
     @field_validator("plate_text")
@@ -141,11 +147,15 @@ class Camera(_Strict):
     y_m: float = 0.0
     height_m: float = Field(1.6, gt=0.0, le=200.0)
     yaw_deg: float = Field(0.0, description="direction of view, CCW from +x")
-    pitch_deg: float = Field(0.0, ge=-30.0, le=90.0, description="downward tilt; 90 looks straight down")
+    pitch_deg: float = Field(
+        0.0, ge=-30.0, le=90.0, description="downward tilt; 90 looks straight down"
+    )
     focal_length_mm: float = Field(35.0, gt=5.0, le=600.0)
     sensor_width_mm: float = Field(36.0, gt=1.0, le=100.0)
     resolution_wh: tuple[int, int] = (1280, 720)
-    target_vehicle: int | None = Field(None, ge=0, description="speed_camera: index of the flashed vehicle")
+    target_vehicle: int | None = Field(
+        None, ge=0, description="speed_camera: index of the flashed vehicle"
+    )
     effects: SensorEffects = SensorEffects()
 
     @field_validator("resolution_wh")

@@ -34,7 +34,11 @@ def _placement_errors(scene: Scene, source: str) -> None:
     for kind, items in (("people", scene.people), ("vehicles", scene.vehicles)):
         for i, item in enumerate(items):
             if not is_open_ground(place, item.x_m, item.y_m):
-                where = "outside the street" if abs(item.x_m) > place.length_m / 2 else "inside a building"
+                where = (
+                    "outside the street"
+                    if abs(item.x_m) > place.length_m / 2
+                    else "inside a building"
+                )
                 raise InputError(
                     f"{source}: {kind}[{i}]: position ({item.x_m}, {item.y_m}) m is {where} "
                     f"(façade at |y| = {facade_y_at(place, item.x_m):.2f} m, street ends at "
@@ -72,8 +76,13 @@ def _speed_camera(scene: Scene, source: str) -> dict[str, float]:
     apparent_w = spec.width_m * math.cos(off) + spec.length_m * 0.5 * math.sin(off)
     focal = cam.sensor_width_mm * dist * SPEED_CAMERA_FILL / apparent_w
     return {
-        "x_m": cam_x, "y_m": cam_y, "height_m": height, "yaw_deg": yaw,
-        "pitch_deg": pitch, "focal_length_mm": focal, "target_vehicle": idx,
+        "x_m": cam_x,
+        "y_m": cam_y,
+        "height_m": height,
+        "yaw_deg": yaw,
+        "pitch_deg": pitch,
+        "focal_length_mm": focal,
+        "target_vehicle": idx,
     }
 
 
@@ -89,19 +98,31 @@ def _resolve_camera(scene: Scene, source: str) -> Camera:
     elif cam.preset == "cctv":
         values |= {"x_m": -place.length_m * 0.3, "y_m": place.facade_y_m - 0.6}
     elif cam.preset == "pedestrian":
-        values |= {"x_m": -place.length_m * 0.3, "y_m": -(place.half_road_m + place.sidewalk_width_m / 2)}
+        values |= {
+            "x_m": -place.length_m * 0.3,
+            "y_m": -(place.half_road_m + place.sidewalk_width_m / 2),
+        }
     elif cam.preset == "birds_eye":
-        values |= {"x_m": -values["height_m"] / math.tan(math.radians(values["pitch_deg"])), "y_m": 0.0}
-    values = {k: v for k, v in values.items() if k not in given or cam.preset == "speed_camera"}
-    if cam.preset == "speed_camera":
-        values = {k: v for k, v in values.items() if k not in given or k in ("x_m", "y_m", "yaw_deg")}
+        values |= {
+            "x_m": -values["height_m"] / math.tan(math.radians(values["pitch_deg"])),
+            "y_m": 0.0,
+        }
+    # A speed camera's place and aim always follow its target vehicle.
+    always = {"x_m", "y_m", "yaw_deg", "target_vehicle"} if cam.preset == "speed_camera" else set()
+    values = {k: v for k, v in values.items() if k not in given or k in always}
     resolved = cam.model_copy(update=values)
     if cam.preset in CAMERA_LIMITS:
         hmin, hmax, pmin, pmax = CAMERA_LIMITS[cam.preset]
         if not hmin <= resolved.height_m <= hmax:
-            raise InputError(f"{source}: camera.height_m: {cam.preset} cameras sit {hmin}–{hmax} m high (got {resolved.height_m})")
+            raise InputError(
+                f"{source}: camera.height_m: {cam.preset} cameras sit {hmin}–{hmax} m high "
+                f"(got {resolved.height_m})"
+            )
         if not pmin <= resolved.pitch_deg <= pmax:
-            raise InputError(f"{source}: camera.pitch_deg: {cam.preset} cameras look down {pmin}–{pmax}° (got {resolved.pitch_deg})")
+            raise InputError(
+                f"{source}: camera.pitch_deg: {cam.preset} cameras look down {pmin}–{pmax}° "
+                f"(got {resolved.pitch_deg})"
+            )
     return resolved
 
 
@@ -118,12 +139,15 @@ def resolve_scene(scene: Scene, source: str = "<scene>") -> Scene:
 
     rng = _rng(scene, "plates")
     vehicles = [
-        v if v.plate_text else v.model_copy(update={"plate_text": random_siv(rng)}) for v in scene.vehicles
+        v if v.plate_text else v.model_copy(update={"plate_text": random_siv(rng)})
+        for v in scene.vehicles
     ]
     quality = scene.quality
     if quality.preset != "custom":
         preset = QUALITY_PRESETS[quality.preset]
-        quality = quality.model_copy(update={k: v for k, v in preset.items() if k not in quality.model_fields_set})
+        quality = quality.model_copy(
+            update={k: v for k, v in preset.items() if k not in quality.model_fields_set}
+        )
     weather = scene.weather
     if weather.kind == "rain" and "wetness" not in weather.model_fields_set:
         weather = weather.model_copy(update={"wetness": 0.3 + 0.7 * weather.rain_intensity})
