@@ -1,1 +1,13 @@
-"""Frame + Scene -> annotations. Pure numpy, testable without Blender."""
+"""Frame + Scene -> annotations. Pure numpy, testable without Blender.
+
+Public API (the renderer's CLI calls these two):
+
+    annotations = annotate_frame(frame, scene)
+    write_scene_outputs(out_dir, frame, scene, annotations)
+"""
+
+from twinflash.annotate.annotator import annotate_frame
+from twinflash.annotate.container import CATEGORIES, Annotations
+from twinflash.annotate.write import write_scene_outputs
+
+__all__ = ["CATEGORIES", "Annotations", "annotate_frame", "write_scene_outputs"]
