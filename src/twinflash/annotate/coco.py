@@ -1,0 +1,126 @@
+"""Annotations <-> COCO (one image per scene). Pure converters; file I/O is in `write`.
+
+Standard fields load with `pycocotools.coco.COCO` and evaluate with `COCOeval`. Extra
+per-annotation fields: `amodal_bbox` (xywh, may reach beyond the image), `amodal_area`,
+`amodal_segmentation` (RLE, in-image part), `visibility`, `distance_m`, `attributes`;
+persons add `head_point`, `head_visible` and COCO `keypoints` [x, y, v] for the single
+keypoint "head" (v=2 visible, 1 hidden or off-image, 0 behind the camera); plates add
+`text`, `corners` (TL, TR, BR, BL pixel xy) and `vehicle_id`.
+
+Annotation ids are the instance ids. Objects with no visible pixel are not in
+`annotations` (COCO tools choke on empty boxes); they are listed in the image entry's
+`hidden_objects` with the same extra fields.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from twinflash.annotate.container import CATEGORIES, CATEGORY_NAMES, SUPERCATEGORIES, Annotations
+from twinflash.camera import CameraModel
+from twinflash.scene.models import Scene
+
+COCO_SCHEMA_VERSION = 1
+
+
+def coco_categories() -> list[dict[str, Any]]:
+    cats: list[dict[str, Any]] = []
+    for name, cid in sorted(CATEGORIES.items(), key=lambda kv: kv[1]):
+        cat: dict[str, Any] = {"id": cid, "name": name, "supercategory": SUPERCATEGORIES[name]}
+        if name == "person":
+            cat |= {"keypoints": ["head"], "skeleton": []}
+        cats.append(cat)
+    return cats
+
+
+def _xyxy_to_xywh(b: np.ndarray) -> list[float] | None:
+    if np.isnan(b).any():
+        return None
+    return [float(b[0]), float(b[1]), float(b[2] - b[0]), float(b[3] - b[1])]
+
+
+def _finite_or_none(x: float) -> float | None:
+    return float(x) if np.isfinite(x) else None
+
+
+def _extras(ann: Annotations, i: int) -> dict[str, Any]:
+    """Fields shared by visible annotations and hidden_objects entries."""
+    cid = int(ann.category_id[i])
+    out: dict[str, Any] = {
+        "id": int(ann.instance_id[i]),
+        "category_id": cid,
+        "amodal_bbox": _xyxy_to_xywh(ann.amodal_xyxy[i]),
+        "amodal_area": int(ann.amodal_area[i]),
+        "visibility": float(ann.visibility[i]),
+        "distance_m": _finite_or_none(ann.distance_m[i]),
+        "attributes": ann.attributes[i],
+    }
+    name = CATEGORY_NAMES[cid]
+    if name == "person":
+        head = ann.head_xy[i]
+        known = bool(np.isfinite(head).all())
+        v = 2 if ann.head_visible[i] else (1 if known else 0)
+        out["head_point"] = [float(head[0]), float(head[1])] if known else None
+        out["head_visible"] = bool(ann.head_visible[i])
+        out["keypoints"] = [float(head[0]), float(head[1]), v] if known else [0.0, 0.0, 0]
+        out["num_keypoints"] = int(v > 0)
+    elif name == "license_plate":
+        corners = ann.plate_corners_xy[i]
+        out["text"] = ann.attributes[i].get("text")
+        out["corners"] = corners.tolist() if np.isfinite(corners).all() else None
+        out["vehicle_id"] = int(ann.parent_id[i])
+    return out
+
+
+def annotations_to_coco(
+    ann: Annotations,
+    *,
+    camera: CameraModel,
+    scene: Scene,
+    derived: dict[str, Any] | None = None,
+    image_id: int = 1,
+    file_name: str = "image.png",
+) -> dict[str, Any]:
+    """A COCO dataset dict with one image. Values are plain Python (JSON-ready)."""
+    w, h = ann.image_wh
+    if tuple(camera.resolution_wh) != (w, h):
+        raise ValueError(
+            f"camera resolution {camera.resolution_wh} != annotations image_wh {ann.image_wh}"
+        )
+    annotations, hidden = [], []
+    for i in range(len(ann)):
+        entry = _extras(ann, i)
+        if ann.area[i] == 0:
+            hidden.append(entry)
+            continue
+        entry |= {
+            "image_id": image_id,
+            "bbox": _xyxy_to_xywh(ann.xyxy[i]),
+            "area": int(ann.area[i]),
+            "segmentation": ann.rle[i],
+            "amodal_segmentation": ann.amodal_rle[i],
+            "iscrowd": 0,
+        }
+        annotations.append(entry)
+    image = {
+        "id": image_id,
+        "file_name": file_name,
+        "width": w,
+        "height": h,
+        "camera": camera.to_dict(),
+        "scene": scene.model_dump(mode="json"),
+        "derived": dict(derived or {}),
+        "hidden_objects": hidden,
+    }
+    return {
+        "info": {
+            "description": f"twinflash scene {scene.name}",
+            "schema_version": COCO_SCHEMA_VERSION,
+        },
+        "licenses": [],
+        "categories": coco_categories(),
+        "images": [image],
+        "annotations": annotations,
+    }

@@ -1,0 +1,148 @@
+"""Write one scene's output directory, atomically and byte-reproducibly.
+
+Files: image.png (RGB), annotations.json (COCO, see `coco`), depth.npy (float32 metres,
+inf where nothing was hit), instances.png (uint16 instance ids), overlay.png, scene.yaml.
+
+Atomicity: everything is written into a hidden temporary sibling directory, which is
+then renamed onto the target. Linux cannot rename a directory over a non-empty one, so an
+existing target is first renamed aside and deleted only once the new one is in place; a
+failure at any point leaves either the old directory or the new one, never a mix, and
+no temporary directory behind (a crash of the process itself may leave a `.*.tmp-*`
+sibling, which a later write of the same target removes).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import glob
+import json
+import math
+import os
+import shutil
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from twinflash.annotate.coco import annotations_to_coco
+from twinflash.annotate.container import Annotations
+from twinflash.annotate.overlay import draw_overlay
+from twinflash.frame import Frame
+from twinflash.scene.io import dump_scene
+from twinflash.scene.models import Scene
+
+FLOAT_DECIMALS = 6
+SCENE_FILES = (
+    "image.png",
+    "annotations.json",
+    "depth.npy",
+    "instances.png",
+    "overlay.png",
+    "scene.yaml",
+)
+
+
+def to_jsonable(value: Any, decimals: int = FLOAT_DECIMALS) -> Any:
+    """Plain JSON values with floats rounded (non-finite floats become null)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v, decimals) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v, decimals) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist(), decimals)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        return round(f, decimals) + 0.0 if math.isfinite(f) else None  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} to JSON: {value!r}")
+
+
+def dumps_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, rounded floats, UTF-8 text, trailing newline."""
+    return (
+        json.dumps(
+            to_jsonable(value), sort_keys=True, ensure_ascii=False, allow_nan=False, indent=1
+        )
+        + "\n"
+    )
+
+
+def _imwrite(path: Path, image: np.ndarray) -> None:
+    if not cv2.imwrite(str(path), image):
+        raise OSError(f"{path}: OpenCV could not write the image")
+
+
+@contextlib.contextmanager
+def atomic_directory(target: Path) -> Iterator[Path]:
+    """Yield a temporary sibling directory; on success it replaces `target`."""
+    target = Path(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    for stale in target.parent.glob(f".{glob.escape(target.name)}.tmp-*"):
+        shutil.rmtree(stale, ignore_errors=True)
+    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    tmp.mkdir()
+    try:
+        yield tmp
+        old = None
+        if target.exists():
+            old = target.parent / f".{target.name}.tmp-old-{uuid.uuid4().hex[:8]}"
+            target.rename(old)
+        try:
+            tmp.rename(target)
+        except BaseException:
+            if old is not None:
+                old.rename(target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
+
+
+def write_scene_outputs(
+    out_dir: str | Path, frame: Frame, scene: Scene, annotations: Annotations
+) -> Path:
+    """Write the scene directory `out_dir` (replacing it if present); return its path."""
+    out_dir = Path(out_dir)
+    w, h = frame.camera.resolution_wh
+    if annotations.image_wh != (w, h):
+        raise ValueError(
+            f"annotations.image_wh {annotations.image_wh} != frame resolution {(w, h)}"
+        )
+    if (
+        frame.instance_ids.max(initial=0) > np.iinfo(np.uint16).max
+        or frame.instance_ids.min(initial=0) < 0
+    ):
+        raise ValueError("Frame.instance_ids must fit in uint16 for instances.png")
+    rgb = np.ascontiguousarray(frame.rgb, dtype=np.uint8)
+    coco = annotations_to_coco(
+        annotations,
+        camera=frame.camera,
+        scene=scene,
+        derived=frame.scene_values,
+        file_name="image.png",
+    )
+    with atomic_directory(out_dir) as tmp:
+        _imwrite(tmp / "image.png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        (tmp / "annotations.json").write_text(dumps_json(coco), encoding="utf-8")
+        np.save(tmp / "depth.npy", np.asarray(frame.depth_m, dtype=np.float32), allow_pickle=False)
+        _imwrite(tmp / "instances.png", np.asarray(frame.instance_ids, dtype=np.uint16))
+        _imwrite(
+            tmp / "overlay.png", cv2.cvtColor(draw_overlay(rgb, annotations), cv2.COLOR_RGB2BGR)
+        )
+        (tmp / "scene.yaml").write_text(dump_scene(scene), encoding="utf-8")
+    return out_dir

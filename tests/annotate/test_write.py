@@ -1,0 +1,119 @@
+"""The scene directory: contents read back exactly, writes are atomic and reproducible."""
+
+from __future__ import annotations
+
+import cv2
+import numpy as np
+import pytest
+import yaml
+
+import twinflash.annotate.write as write_mod
+from conftest import blank, facing_quad, make_camera, make_scene
+from twinflash.annotate import annotate_frame, write_scene_outputs
+from twinflash.annotate.overlay import draw_overlay, label_for
+from twinflash.annotate.write import SCENE_FILES, dumps_json
+from twinflash.frame import Frame, ObjectGeometry
+
+
+def test_writes_every_file_and_they_read_back(tmp_path, frame, scene) -> None:
+    out = write_scene_outputs(tmp_path / "s", frame, scene, annotate_frame(frame, scene))
+    assert sorted(p.name for p in out.iterdir()) == sorted(SCENE_FILES)
+    rgb = cv2.cvtColor(cv2.imread(str(out / "image.png")), cv2.COLOR_BGR2RGB)
+    assert np.array_equal(rgb, frame.rgb)
+    depth = np.load(out / "depth.npy")
+    assert depth.dtype == np.float32 and np.array_equal(depth, frame.depth_m)
+    assert yaml.safe_load((out / "scene.yaml").read_text(encoding="utf-8"))["name"] == "synthetic"
+    overlay = cv2.imread(str(out / "overlay.png"))
+    assert overlay.shape == (480, 640, 3)
+
+
+def test_instances_png_keeps_16_bit_ids_exactly(tmp_path, scene) -> None:
+    rgb, ids, depth = blank()
+    ids[10:20, 10:20] = 300
+    ids[30:40, 10:20] = 65535
+    ids[50:60, 10:20] = 1
+    frame = Frame(rgb, ids, depth, make_camera())
+    out = write_scene_outputs(tmp_path / "s", frame, scene, annotate_frame(frame, scene))
+    back = cv2.imread(str(out / "instances.png"), cv2.IMREAD_UNCHANGED)
+    assert back.dtype == np.uint16 and np.array_equal(back, ids)
+
+
+def test_two_writes_are_byte_identical(tmp_path, frame, scene) -> None:
+    ann = annotate_frame(frame, scene)
+    a = write_scene_outputs(tmp_path / "a", frame, scene, ann)
+    b = write_scene_outputs(tmp_path / "b", frame, scene, annotate_frame(frame, scene))
+    for name in SCENE_FILES:
+        assert (a / name).read_bytes() == (b / name).read_bytes(), name
+
+
+def test_json_is_sorted_and_rounded() -> None:
+    text = dumps_json({"b": 1 / 3, "a": [np.float32(2.5), np.int64(3), float("nan"), -0.0]})
+    assert text == '{\n "a": [\n  2.5,\n  3,\n  null,\n  0.0\n ],\n "b": 0.333333\n}\n'
+    with pytest.raises(TypeError, match="cannot write object to JSON"):
+        dumps_json({"x": object()})
+
+
+def test_failure_mid_write_leaves_no_directory(tmp_path, frame, scene, monkeypatch) -> None:
+    ann = annotate_frame(frame, scene)
+
+    def boom(*args, **kwargs):
+        raise RuntimeError("disk full")
+
+    monkeypatch.setattr(write_mod, "draw_overlay", boom)  # after image, json, depth, instances
+    with pytest.raises(RuntimeError, match="disk full"):
+        write_scene_outputs(tmp_path / "s", frame, scene, ann)
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_failure_keeps_the_previous_directory_intact(tmp_path, frame, scene, monkeypatch) -> None:
+    ann = annotate_frame(frame, scene)
+    out = write_scene_outputs(tmp_path / "s", frame, scene, ann)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    monkeypatch.setattr(write_mod, "dump_scene", lambda scene: 1 / 0)  # the last file
+    with pytest.raises(ZeroDivisionError):
+        write_scene_outputs(tmp_path / "s", frame, scene, ann)
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+
+
+def test_rewrite_replaces_the_old_directory(tmp_path, frame, scene) -> None:
+    (tmp_path / "s").mkdir()
+    (tmp_path / "s" / "stale.txt").write_text("old", encoding="utf-8")
+    write_scene_outputs(tmp_path / "s", frame, scene, annotate_frame(frame, scene))
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(SCENE_FILES)
+    assert [p.name for p in tmp_path.iterdir()] == ["s"]
+
+
+def test_instance_ids_beyond_uint16_are_refused(tmp_path, scene) -> None:
+    rgb, ids, depth = blank()
+    frame = Frame(rgb, ids.astype(np.int32), depth, make_camera())
+    frame.instance_ids[0, 0] = 70000
+    ann = annotate_frame(Frame(rgb, ids, depth, make_camera()), scene)
+    with pytest.raises(ValueError, match="must fit in uint16"):
+        write_scene_outputs(tmp_path / "s", frame, scene, ann)
+    assert not (tmp_path / "s").exists()
+
+
+def test_overlay_tints_masks_and_labels_objects(frame, scene) -> None:
+    ann = annotate_frame(frame, scene)
+    over = draw_overlay(frame.rgb, ann)
+    assert over.shape == frame.rgb.shape and over.dtype == np.uint8
+    inside = (slice(230, 245), slice(325, 350))  # person's visible pixels, away from edges
+    assert not np.array_equal(over[inside], frame.rgb[inside])
+    assert np.array_equal(over[400:, :100], frame.rgb[400:, :100])  # nothing drawn there
+    assert label_for(ann, 0) == "person 1 skin7 walking 50%"
+    assert label_for(ann, 2) == "Citroën C3 AB-123-CD"
+    assert label_for(ann, 1) == "person 2 skin2 standing (hidden)"
+    assert label_for(ann, 3) == ""
+
+
+def test_overlay_handles_off_image_and_behind_camera_objects(scene) -> None:
+    rgb, ids, depth = blank()
+    v, t = facing_quad(5.0, -2.75, -2.25, -0.25, 0.25)  # half beyond the right border
+    ids[208:272, 608:640] = 1
+    head = np.array([-3.0, 0.0, 0.0])  # behind the camera
+    frame = Frame(rgb, ids, depth, make_camera(), [ObjectGeometry(1, "person", 0, v, t, head)])
+    ann = annotate_frame(frame, make_scene())
+    assert np.isnan(ann.head_xy[0]).all()
+    assert ann.visibility[0] == pytest.approx(0.5)
+    assert draw_overlay(rgb, ann).shape == rgb.shape
