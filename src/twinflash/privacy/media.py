@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -65,8 +66,12 @@ def load_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         with warnings.catch_warnings():  # our own limit below replaces Pillow's warning
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)
             img = Image.open(path)
-    except Image.DecompressionBombError as exc:
-        raise InputError(f"{path}: image too large, refused before decoding ({exc})") from exc
+    except Image.DecompressionBombError as exc:  # Pillow's own header check, beyond ours
+        size = re.search(r"\((\d+) pixels\)", str(exc))
+        mp = f"{int(size.group(1)) / 1e6:.0f} MP" if size else "too many pixels"
+        raise InputError(
+            f"{path}: image of {mp} refused before decoding: limit is {max_pixels / 1e6:.0f} MP"
+        ) from exc
     except (UnidentifiedImageError, OSError) as exc:
         raise InputError(f"{path}: not a readable image ({exc})") from exc
     with img:

@@ -120,7 +120,10 @@ class PlateReader:
         self.ocr = _engine(threads)
 
     def _lines(self, rgb: np.ndarray) -> list[_Line]:
-        res = self.ocr(cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
+        # flags on every call: rapidocr keeps the flags of the previous call otherwise
+        res = self.ocr(
+            cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), use_det=True, use_cls=False, use_rec=True
+        )
         if res.boxes is None or res.txts is None:
             return []
         return [
@@ -160,7 +163,9 @@ class PlateReader:
         crop, (ox, oy, scale) = _padded_crop(rgb, box_xywh)
         lines = _join_lines(self._lines(crop))
         if not lines:  # no text found by the detector: recognise the crop as one line
-            res = self.ocr(cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), use_det=False, use_cls=False)
+            res = self.ocr(
+                cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), use_det=False, use_cls=False, use_rec=True
+            )
             h, w = crop.shape[:2]
             quad = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
             lines = [

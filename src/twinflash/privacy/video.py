@@ -104,6 +104,11 @@ def blur_video(
         writer.close()
         if frames == 0:
             raise InputError(f"{source}: video has no decodable frame")
+        expected = info.duration_s * info.fps  # ffmpeg stops quietly on a cut-off file
+        if frames < 0.9 * expected - 1:
+            raise InputError(
+                f"{source}: truncated or corrupt video: decoded {frames} of ~{expected:.0f} frames"
+            )
         os.replace(tmp, target)
     except RuntimeError as exc:
         raise InputError(f"{source}: corrupt or truncated video ({_first_line(exc)})") from exc
