@@ -1,19 +1,97 @@
-"""Vehicles. (First version: a box per vehicle.)"""
+"""Vehicles: a catalog model's procedural body, its paint, lamps and two SIV plates.
+
+`build_vehicle` returns the vehicle first, then its front and rear plates, each a separate
+Built (own instance id) with the printed face's corners in world coordinates.
+"""
 
 from __future__ import annotations
 
 import math
 
+import bpy
+import numpy as np
+
+from twinflash.flash.plates import random_siv
 from twinflash.render.context import BuildContext, Built
-from twinflash.render.materials import principled
-from twinflash.render.mesh import box
-from twinflash.scene.catalog import get_vehicle_model
+from twinflash.render.materials import emission, principled
+from twinflash.render.plates import plate_corners_local, plate_material, plate_object
+from twinflash.render.vehicle_body import Palette, build_body, headlight_spots
+from twinflash.render.vehicle_profile import END_GAP_M
+from twinflash.scene.catalog import VehicleModel, get_vehicle_model
 from twinflash.scene.models import Vehicle
+
+# Départements drawn for the regional band: Paris and its suburbs dominate Paris streets.
+DEPARTEMENTS = ("75", "92", "93", "94", "77", "78", "91", "95", "69", "13", "59", "33", "44", "35")
+BEAM_ENERGY_W = 40.0
+
+
+def palette(ctx: BuildContext, color: str, lights_on: bool) -> Palette:
+    """Car paint with a clear coat, tinted glass, black trim; lamps lit or not."""
+    if lights_on:
+        head = emission(ctx, "headlight_on", "#fff3e0", 25.0)
+        tail = emission(ctx, "taillight_on", "#ff1808", 6.0)
+    else:
+        head = principled(ctx, "headlight", "#c9ced3", roughness=0.08, metallic=0.7)
+        tail = principled(ctx, "taillight", "#7a0b0b", roughness=0.15)
+    return Palette(
+        paint=principled(ctx, "paint", color, roughness=0.3, Coat_Weight=1.0, Coat_Roughness=0.03),
+        glass=principled(ctx, "car_glass", "#0b0e12", roughness=0.03),
+        trim=principled(ctx, "car_trim", "#17181a", roughness=0.55),
+        tyre=principled(ctx, "tyre", "#141414", roughness=0.9),
+        rim=principled(ctx, "rim", "#6f7377", roughness=0.35, metallic=0.9),
+        headlight=head,
+        taillight=tail,
+    )
+
+
+def lights_on(ctx: BuildContext, vehicle: Vehicle) -> bool:
+    return vehicle.headlights == "on" or (vehicle.headlights == "auto" and ctx.is_night)
+
+
+def _to_world(vehicle: Vehicle, points_local: np.ndarray) -> np.ndarray:
+    h = math.radians(vehicle.heading_deg)
+    rot = np.array([[math.cos(h), -math.sin(h), 0], [math.sin(h), math.cos(h), 0], [0, 0, 1]])
+    return points_local @ rot.T + np.array([vehicle.x_m, vehicle.y_m, 0.0])
+
+
+def _plate_centers(spec: VehicleModel) -> dict[str, tuple[float, float, float]]:
+    """Printed-face centres: on the front and rear faces, just proud of the body."""
+    half = spec.length_m / 2 - END_GAP_M + 0.008
+    return {
+        "front": (half, 0.0, spec.shape.front_plate_height_m),
+        "rear": (-half, 0.0, spec.shape.rear_plate_height_m),
+    }
 
 
 def build_vehicle(ctx: BuildContext, vehicle: Vehicle, index: int) -> list[Built]:
+    """Body parts as one Built, then the front and the rear plate as their own Builts."""
     spec = get_vehicle_model(vehicle.model)
-    mat = principled(ctx, "paint", vehicle.color, roughness=0.3)
-    obj = box(f"vehicle_{index}", (spec.length_m, spec.width_m, spec.height_m),
-              (vehicle.x_m, vehicle.y_m, spec.height_m / 2), mat, rotation_z=math.radians(vehicle.heading_deg))
-    return [Built(kind="vehicle", scene_index=index, objects=[obj])]
+    rng = ctx.rng(f"vehicle:{index}")
+    text = vehicle.plate_text or random_siv(rng)
+    departement = rng.choice(DEPARTEMENTS)
+    name = f"vehicle_{index}"
+    root = bpy.data.objects.new(name, None)
+    root.location = (vehicle.x_m, vehicle.y_m, 0.0)
+    root.rotation_euler = (0.0, 0.0, math.radians(vehicle.heading_deg))
+    bpy.context.scene.collection.objects.link(root)
+
+    on = lights_on(ctx, vehicle)
+    pal = palette(ctx, vehicle.color, on)
+    parts = build_body(name, spec, pal, root)
+    if on:
+        headlight_spots(name, spec, root, BEAM_ENERGY_W)
+    out = [Built(kind="vehicle", scene_index=index, objects=parts)]
+    face = plate_material(ctx, text, departement)
+    for facing, center in _plate_centers(spec).items():
+        corners = plate_corners_local(center, facing)
+        obj = plate_object(f"{name}_plate_{facing}", corners, facing, face, pal.trim, root)
+        out.append(
+            Built(
+                kind="license_plate",
+                scene_index=index,
+                objects=[obj],
+                plate_corners_world=_to_world(vehicle, corners),
+                plate_text=text,
+            )
+        )
+    return out
