@@ -7,7 +7,7 @@ import pytest
 
 from conftest import facing_quad, make_camera
 from twinflash.annotate.annotator import mask_xyxy
-from twinflash.annotate.raster import rasterise_amodal
+from twinflash.annotate.raster import fill_triangles, rasterise_amodal
 
 
 def test_mask_extent_uses_pixel_edges() -> None:
@@ -26,10 +26,30 @@ def test_square_at_10m_covers_exactly_64_by_64_pixels() -> None:
     assert np.array_equal(r.mask, expected)
 
 
-def test_square_with_fractional_edges_has_its_geometric_area() -> None:
-    # 0.3 m x 0.2 m at 7 m: 27.43 x 18.29 px -> about 501.6 px
+def test_fractional_edges_follow_the_pixel_centre_rule() -> None:
+    # 0.3 m x 0.2 m at 7 m: u in [302.63, 330.06], v in [220.53, 238.81]; pixel centres
+    # (c + 0.5, r + 0.5) inside -> columns 303..329, rows 221..238
     r = rasterise_amodal(make_camera(), [facing_quad(7.0, -0.11, 0.19, 0.013, 0.213)])
-    assert r.area_px == pytest.approx(640 * 0.3 / 7 * 640 * 0.2 / 7, abs=30)
+    expected = np.zeros((480, 640), bool)
+    expected[221:239, 303:330] = True
+    assert np.array_equal(r.mask, expected)
+    assert r.area_px == 27 * 18
+
+
+def test_slanted_triangles_match_a_brute_force_point_in_triangle_test() -> None:
+    rng = np.random.default_rng(7)
+    tris = rng.uniform([-20, -20], [120, 90], size=(40, 3, 2))
+    got = fill_triangles(tris, (80, 100))
+    cy, cx = np.mgrid[0:80, 0:100] + 0.5
+    expected = np.zeros((80, 100), bool)
+    for a, b, c in tris:
+
+        def side(p, q, x=cx, y=cy):
+            return (q[0] - p[0]) * (y - p[1]) - (q[1] - p[1]) * (x - p[0])
+
+        s1, s2, s3 = side(a, b), side(b, c), side(c, a)
+        expected |= ((s1 >= 0) & (s2 >= 0) & (s3 >= 0)) | ((s1 <= 0) & (s2 <= 0) & (s3 <= 0))
+    assert np.array_equal(got, expected)
 
 
 def test_overlapping_triangles_do_not_cancel() -> None:

@@ -9,7 +9,8 @@ keypoint "head" (v=2 visible, 1 hidden or off-image, 0 behind the camera); plate
 
 Annotation ids are the instance ids. Objects with no visible pixel are not in
 `annotations` (COCO tools choke on empty boxes); they are listed in the image entry's
-`hidden_objects` with the same extra fields.
+`hidden_objects` with the same extra fields and a `hidden_reason`: "occluded" (its amodal
+mask reaches into the image), "out_of_frame" or "behind_camera".
 """
 
 from __future__ import annotations
@@ -90,10 +91,19 @@ def annotations_to_coco(
             f"camera resolution {camera.resolution_wh} != annotations image_wh {ann.image_wh}"
         )
     annotations, hidden = [], []
+    in_frame = ann.in_frame
+    reasons = [
+        "behind_camera"
+        if np.isnan(ann.amodal_xyxy[i]).all()
+        else "occluded"
+        if in_frame[i]
+        else "out_of_frame"
+        for i in range(len(ann))
+    ]
     for i in range(len(ann)):
         entry = _extras(ann, i)
         if ann.area[i] == 0:
-            hidden.append(entry)
+            hidden.append(entry | {"hidden_reason": reasons[i]})
             continue
         entry |= {
             "image_id": image_id,

@@ -132,6 +132,11 @@ class Annotations:
         return self.area == 0
 
     @property
+    def in_frame(self) -> np.ndarray:
+        """(N,) bool: some of the amodal mask falls inside the image (False: out of frame)."""
+        return np.array([_rle_area(r) > 0 for r in self.amodal_rle], dtype=bool)
+
+    @property
     def xywh(self) -> np.ndarray:
         """(N,4) COCO boxes of the visible masks."""
         out = self.xyxy.copy()
@@ -160,13 +165,21 @@ def encode_rle(mask: np.ndarray) -> dict[str, Any]:
     return {"size": [int(s) for s in rle["size"]], "counts": rle["counts"].decode("ascii")}
 
 
-def decode_rle(rle: dict[str, Any]) -> np.ndarray:
+def _raw(rle: dict[str, Any]) -> dict[str, Any]:
+    """The RLE as pycocotools wants it (counts as bytes)."""
     counts = rle["counts"]
-    raw = {
+    return {
         "size": list(rle["size"]),
         "counts": counts.encode("ascii") if isinstance(counts, str) else counts,
     }
-    return mask_utils.decode(raw).astype(bool)
+
+
+def decode_rle(rle: dict[str, Any]) -> np.ndarray:
+    return mask_utils.decode(_raw(rle)).astype(bool)
+
+
+def _rle_area(rle: dict[str, Any]) -> int:
+    return int(mask_utils.area(_raw(rle)))
 
 
 def _empty_rle(image_wh: tuple[int, int]) -> dict[str, Any]:

@@ -2,6 +2,12 @@
 
 Shapes are drawn with OpenCV; labels with Pillow's bundled FreeType font, because
 OpenCV's Hershey fonts cannot draw "Citroën" or "Mégane".
+
+Legend: tinted fill and solid box = visible mask and box; dashed box = amodal box (drawn
+when it differs from the visible one, e.g. occluded or cut by the frame); head dot with a
+white centre = head visible, coloured centre = head hidden; yellow quadrilateral = corners
+of a plate with visible pixels. Labels end with the visibility when it is below 100%;
+hidden objects get no label.
 """
 
 from __future__ import annotations
@@ -58,8 +64,13 @@ def _dashed_rect(img: np.ndarray, xyxy: np.ndarray, color: tuple[int, int, int],
             cv2.line(img, p, q, color, 1, cv2.LINE_AA)
 
 
-def _overlaps(box: tuple[int, int, int, int], placed: list[tuple[int, int, int, int]]) -> bool:
-    return any(box[0] < p[2] and p[0] < box[2] and box[1] < p[3] and p[1] < box[3] for p in placed)
+def _overlap_area(box: tuple[int, int, int, int], placed: list[tuple[int, int, int, int]]) -> int:
+    total = 0
+    for p in placed:
+        dx = min(box[2], p[2]) - max(box[0], p[0])
+        dy = min(box[3], p[3]) - max(box[1], p[1])
+        total += max(dx, 0) * max(dy, 0)
+    return total
 
 
 def draw_overlay(rgb: np.ndarray, ann: Annotations, alpha: float = 0.45) -> np.ndarray:
@@ -69,6 +80,7 @@ def draw_overlay(rgb: np.ndarray, ann: Annotations, alpha: float = 0.45) -> np.n
     out = rgb.astype(np.float32)
     order = np.argsort(-np.nan_to_num(ann.distance_m, nan=np.inf), kind="stable")  # far first
     masks = {int(i): ann.mask(int(i)) for i in order if ann.area[i] > 0}
+    in_frame = ann.in_frame
     for i, m in masks.items():
         out[m] = out[m] * (1 - alpha) + np.array(instance_color(int(ann.instance_id[i]))) * alpha
     img = np.ascontiguousarray(out.round().astype(np.uint8))
@@ -84,7 +96,8 @@ def draw_overlay(rgb: np.ndarray, ann: Annotations, alpha: float = 0.45) -> np.n
             cv2.rectangle(img, (x0, y0), (x1 - 1, y1 - 1), color, thick, cv2.LINE_AA)
         amodal = ann.amodal_xyxy[i]
         differs = i not in masks or np.abs(amodal - ann.xyxy[i]).max() > 1.5
-        if np.isfinite(amodal).all() and differs:
+        hidden_plate = ann.area[i] == 0 and ann.parent_id[i] > 0  # clutter on its vehicle
+        if in_frame[i] and differs and not hidden_plate:
             _dashed_rect(img, amodal, color, dash=4 + 2 * thick)
         if np.isfinite(ann.head_xy[i]).all():
             c = (round(float(ann.head_xy[i, 0]) - 0.5), round(float(ann.head_xy[i, 1]) - 0.5))
@@ -98,7 +111,7 @@ def draw_overlay(rgb: np.ndarray, ann: Annotations, alpha: float = 0.45) -> np.n
                 cv2.LINE_AA,
             )
         corners = ann.plate_corners_xy[i]
-        if np.isfinite(corners).all():
+        if ann.area[i] > 0 and np.isfinite(corners).all():  # a hidden plate would confuse
             pts = np.round((corners - 0.5) * 16).astype(np.int32).reshape(-1, 1, 2)
             cv2.polylines(img, [pts], True, (255, 230, 0), thick, cv2.LINE_AA, shift=4)
     return _draw_labels(img, ann, order)
@@ -115,19 +128,20 @@ def _draw_labels(img: np.ndarray, ann: Annotations, order: np.ndarray) -> np.nda
         text = label_for(ann, i)
         if not text:
             continue
-        box = ann.xyxy[i] if ann.area[i] > 0 else ann.amodal_xyxy[i]
-        if not np.isfinite(box).all():
-            continue
+        if ann.area[i] == 0:
+            continue  # hidden objects: dashed amodal box only, no label
+        x0, y0, x1, y1 = (int(v) for v in ann.xyxy[i])
         left, top, right, bottom = draw.textbbox((0, 0), text, font=font)
         tw, th = right - left + 6, bottom - top + 4
-        x = int(min(max(box[0], 0), max(w - tw, 0)))
-        y0 = int(box[1]) - th
-        rect = (x, y0, x + tw, y0 + th)
-        for dy in (0, th, -th, 2 * th, -2 * th, 3 * th, 4 * th):
-            y = int(min(max(y0 + dy, 0), h - th))
-            rect = (x, y, x + tw, y + th)
-            if not _overlaps(rect, placed):
-                break
+        # above the box, below it, inside its top, then further out, left- then
+        # right-aligned; the first candidate with the least overlap wins
+        ys = [y0 - th, y1, y0, y0 - 2 * th, y1 + th, y0 - 3 * th, y1 + 2 * th]
+        rects = [
+            (x, y, x + tw, y + th)
+            for x in (min(max(x0, 0), max(w - tw, 0)), min(max(x1 - tw, 0), max(w - tw, 0)))
+            for y in (min(max(c, 0), h - th) for c in ys)
+        ]
+        rect = min(rects, key=lambda r: _overlap_area(r, placed))  # first of the best
         placed.append(rect)
         color = instance_color(int(ann.instance_id[i]))
         dark = tuple(int(c * 0.35) for c in color)
