@@ -11,9 +11,10 @@ import pytest
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from conftest import make_camera
+from conftest import blank, facing_quad, make_camera
 from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.annotate.coco import annotations_to_coco
+from twinflash.frame import Frame, ObjectGeometry
 
 
 @pytest.fixture
@@ -99,3 +100,21 @@ def test_camera_and_annotations_must_agree_on_size(frame, scene) -> None:
     ann = annotate_frame(frame, scene)
     with pytest.raises(ValueError, match=r"camera resolution \(320, 240\) != annotations image_wh"):
         annotations_to_coco(ann, camera=make_camera((320, 240)), scene=scene)
+
+
+def test_hidden_objects_say_why(scene) -> None:
+    rgb, ids, depth = blank()
+    occluded = facing_quad(20.0, -0.5, 0.5, -0.5, 0.5)  # in view, but no pixel of it
+    outside = facing_quad(5.0, -6.0, -5.0, -0.5, 0.5)  # u = 960..1088: right of the image
+    behind = facing_quad(-5.0, -0.5, 0.5, -0.5, 0.5)
+    head = np.array([0.0, 0.0, 0.0])
+    objects = [
+        ObjectGeometry(k, "person", 0, v, t, head_center_world=head)
+        for k, (v, t) in enumerate((occluded, outside, behind), start=1)
+    ]
+    ann = annotate_frame(Frame(rgb, ids, depth, make_camera(), objects), scene)
+    assert ann.in_frame.tolist() == [True, False, False]
+    coco = annotations_to_coco(ann, camera=make_camera(), scene=scene)
+    assert coco["annotations"] == []
+    reasons = {h["id"]: h["hidden_reason"] for h in coco["images"][0]["hidden_objects"]}
+    assert reasons == {1: "occluded", 2: "out_of_frame", 3: "behind_camera"}
