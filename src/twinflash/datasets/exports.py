@@ -1,0 +1,124 @@
+"""Rebuild every dataset-level export from the sample directories (atomic writes).
+
+Runs at the end of each generation (and from `twinflash dataset export`-like callers):
+the exports only ever reflect complete samples, so a killed run never leaves them stale
+or half-written. A sample directory that cannot be read is skipped and recorded in
+failures.jsonl, so the next run renders it again.
+"""
+
+from __future__ import annotations
+
+import logging
+from pathlib import Path
+from typing import Any
+
+import cv2
+import numpy as np
+
+from twinflash.annotate.write import atomic_directory
+from twinflash.datasets.card import write_card
+from twinflash.datasets.formats.coco import coco_to_annotations, merge_coco, save_coco
+from twinflash.datasets.formats.crowd import save_crowd
+from twinflash.datasets.formats.vehicles import annotations_to_crops, save_vehicle_crops
+from twinflash.datasets.formats.yolo import save_yolo
+from twinflash.datasets.metadata import image_row, object_rows, save_metadata
+from twinflash.datasets.plan import Plan
+from twinflash.datasets.splits import assign_split
+from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
+
+log = logging.getLogger(__name__)
+
+
+def collect(store: DatasetDir, plan: Plan) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """(readable samples, corrupt samples) in index order; each sample is a dict with
+    index, name, dir, coco, split, row (its metadata image row)."""
+    samples, corrupt = [], []
+    for i in range(plan.count):
+        d = store.sample_dir(i, plan.count)
+        if not d.exists():
+            continue
+        if not store.is_done(i, plan.count):
+            corrupt.append({"index": i, "error": f"corrupt sample {d}: incomplete or unreadable"})
+            continue
+        coco = read_sample_coco(d)
+        name = sample_name(i, plan.count)
+        row = image_row(i, name, "", coco)
+        row["split"] = assign_split(plan.splits, plan.seed, i, row)
+        samples.append({"index": i, "name": name, "dir": d, "coco": coco, "row": row})
+    return samples, corrupt
+
+
+def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
+    """Write coco/, yolo/, crowd/, vehicles/, splits/, metadata.parquet and the card."""
+    from twinflash.datasets.generate import current_failures
+
+    samples, corrupt = collect(store, plan)
+    last = {}
+    for rec in store.read_jsonl(store.failures):
+        last[int(rec["index"])] = rec["error"]
+    for bad in corrupt:
+        if last.get(bad["index"]) != bad["error"]:
+            store.append_jsonl(store.failures, bad)
+        log.warning(bad["error"])
+    splits = sorted({s["row"]["split"] for s in samples})
+    root, formats = store.root, plan.exports.formats
+    written: dict[str, Any] = {"samples": len(samples), "corrupt": corrupt, "splits": splits}
+
+    with atomic_directory(root / "splits") as tmp:
+        for split in splits:
+            names = [s["name"] for s in samples if s["row"]["split"] == split]
+            (tmp / f"{split}.txt").write_text("".join(n + "\n" for n in names), encoding="utf-8")
+    if "coco" in formats:
+        with atomic_directory(root / "coco") as tmp:
+            for split in splits:
+                items = [
+                    (s["index"] + 1, f"samples/{s['name']}/image.png", s["coco"])
+                    for s in samples
+                    if s["row"]["split"] == split
+                ]
+                save_coco(
+                    merge_coco(items, f"{plan.name} {split}"), tmp / f"instances_{split}.json"
+                )
+    anns = {s["index"]: coco_to_annotations(s["coco"]) for s in samples}
+    items = [
+        (s["row"]["split"], s["name"], s["dir"] / "image.png", anns[s["index"]]) for s in samples
+    ]
+    if "yolo" in formats:
+        with atomic_directory(root / "yolo") as tmp:
+            save_yolo(tmp, items)
+    if "crowd" in formats:
+        with atomic_directory(root / "crowd") as tmp:
+            save_crowd(tmp, items, plan.exports.crowd_sigma_px)
+    if "vehicles" in formats:
+        n_crops = 0
+        with atomic_directory(root / "vehicles") as tmp:
+            for s in samples:
+                rgb = cv2.cvtColor(cv2.imread(str(s["dir"] / "image.png")), cv2.COLOR_BGR2RGB)
+                crops = annotations_to_crops(
+                    rgb,
+                    anns[s["index"]],
+                    plan.exports.vehicle_min_box_px,
+                    plan.exports.vehicle_min_visibility,
+                )
+                n_crops += len(save_vehicle_crops(tmp, s["row"]["split"], s["name"], crops))
+        written["vehicle_crops"] = n_crops
+    rows: list[dict[str, Any]] = []
+    for s in samples:
+        rows.append(s["row"])
+        rows.extend(object_rows(s["row"], s["coco"]))
+    if rows:
+        save_metadata(rows, root / "metadata.parquet")
+    write_card(
+        root,
+        plan.model_dump(mode="json"),
+        rows,
+        [s["dir"] for s in samples],
+        current_failures(store, plan),
+        plan.exports.contact_sheet,
+    )
+    written["objects"] = int(np.sum([r["row"] == "object" for r in rows])) if rows else 0
+    return written
+
+
+def exported_paths(root: Path) -> list[Path]:
+    return [root / p for p in ("coco", "yolo", "crowd", "vehicles", "splits", "metadata.parquet")]

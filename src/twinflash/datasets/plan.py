@@ -1,0 +1,263 @@
+"""A dataset plan: how many scenes, from which seed, with which distributions.
+
+A plan is YAML validated here (unknown fields are errors). `base` is a partial scene
+mapping (any field of `twinflash.scene.models.Scene`); `vary` draws scene values by
+dotted path; `people` and `vehicles` describe the population and traffic; `sweep` runs
+one value over a grid with everything else fixed; `splits` says how images are split.
+See docs/datasets.md for the full field list.
+"""
+
+from __future__ import annotations
+
+import copy
+import hashlib
+import json
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from twinflash.datasets.distributions import Const, DistributionField, as_distribution_input
+from twinflash.errors import InputError
+from twinflash.scene.io import format_validation_error, read_yaml_mapping
+from twinflash.scene.models import Person, Scene, Vehicle
+
+PLAN_SCHEMA_VERSION = 1
+FORMATS = ("coco", "yolo", "crowd", "vehicles")
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+def _dist_map(value: Any) -> Any:
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        return value
+    return {k: as_distribution_input(v) for k, v in value.items()}
+
+
+class PeopleSpec(_Strict):
+    """Pedestrians: how many, how many lying on the ground, where, and their mix."""
+
+    count: DistributionField = Field(default_factory=lambda: Const(const=0))
+    lying: DistributionField = Field(
+        default_factory=lambda: Const(const=0),
+        description="how many of `count` lie on the ground",
+    )
+    zone: Literal["sidewalk", "plaza", "open"] = Field(
+        "open", description="sidewalk: sidewalks only; plaza: the square; open: both + crossing"
+    )
+    x_range_m: tuple[float, float] | None = Field(None, description="limit along the street")
+    mix: dict[str, DistributionField] = {}
+
+    @field_validator("count", "lying", mode="before")
+    @classmethod
+    def _tag(cls, value: Any) -> Any:
+        return as_distribution_input(value)
+
+    @field_validator("mix", mode="before")
+    @classmethod
+    def _tag_mix(cls, value: Any) -> Any:
+        return _dist_map(value)
+
+    @field_validator("mix")
+    @classmethod
+    def _person_fields(cls, mix: dict[str, Any]) -> dict[str, Any]:
+        allowed = set(Person.model_fields) - {"x_m", "y_m"}
+        bad = sorted(set(mix) - allowed)
+        if bad:
+            raise ValueError(f"unknown person field(s) {bad}; known: {sorted(allowed)}")
+        return mix
+
+
+class VehiclesSpec(_Strict):
+    """Traffic: vehicles drive in lanes (keeping right) or park along the curbs."""
+
+    count: DistributionField = Field(default_factory=lambda: Const(const=0))
+    parked_share: float = Field(0.5, ge=0.0, le=1.0)
+    first_in_lane: bool = Field(
+        False, description="vehicle 0 always drives in a lane (the speed camera's target)"
+    )
+    first_x_range_m: tuple[float, float] | None = None
+    x_range_m: tuple[float, float] | None = None
+    mix: dict[str, DistributionField] = {}
+
+    @field_validator("count", mode="before")
+    @classmethod
+    def _tag(cls, value: Any) -> Any:
+        return as_distribution_input(value)
+
+    @field_validator("mix", mode="before")
+    @classmethod
+    def _tag_mix(cls, value: Any) -> Any:
+        return _dist_map(value)
+
+    @field_validator("mix")
+    @classmethod
+    def _vehicle_fields(cls, mix: dict[str, Any]) -> dict[str, Any]:
+        allowed = set(Vehicle.model_fields) - {"x_m", "y_m", "heading_deg"}
+        bad = sorted(set(mix) - allowed)
+        if bad:
+            raise ValueError(f"unknown vehicle field(s) {bad}; known: {sorted(allowed)}")
+        return mix
+
+
+class Sweep(_Strict):
+    """One scene value over a grid; sample i takes grid value i % len(grid), and samples
+    sharing i // len(grid) share every other drawn value (a sensitivity curve)."""
+
+    path: str
+    values: list[Any] | None = None
+    start: float | None = None
+    stop: float | None = None
+    num: int | None = Field(None, ge=2)
+    scale: Literal["linear", "log"] = "linear"
+
+    @model_validator(mode="after")
+    def _grid(self) -> Sweep:
+        ranged = (self.start, self.stop, self.num)
+        if (self.values is None) == all(v is None for v in ranged):
+            raise ValueError("give either values or start/stop/num")
+        if self.values is None and any(v is None for v in ranged):
+            raise ValueError("start, stop and num go together")
+        if self.values is not None and not self.values:
+            raise ValueError("values is empty")
+        return self
+
+    def grid(self) -> list[Any]:
+        if self.values is not None:
+            return list(self.values)
+        if self.scale == "log":
+            pts = np.geomspace(self.start, self.stop, self.num)
+        else:
+            pts = np.linspace(self.start, self.stop, self.num)
+        return [round(float(v), 6) for v in pts]
+
+
+class HoldOut(_Strict):
+    key: str = Field(description="metadata column, e.g. weather_kind or place_layout_seed")
+    values: list[Any]
+    split: str = "test"
+
+
+class SplitSpec(_Strict):
+    """Random fractions, optionally with a held-out condition or location."""
+
+    fractions: dict[str, float] = {"train": 0.8, "val": 0.1, "test": 0.1}
+    hold_out: HoldOut | None = None
+
+    @field_validator("fractions")
+    @classmethod
+    def _fractions(cls, fr: dict[str, float]) -> dict[str, float]:
+        if not fr or any(v < 0 for v in fr.values()) or sum(fr.values()) <= 0:
+            raise ValueError("fractions must be non-negative with a positive sum")
+        return fr
+
+
+class ExportSpec(_Strict):
+    formats: list[Literal["coco", "yolo", "crowd", "vehicles"]] = list(FORMATS)
+    crowd_sigma_px: float = Field(4.0, gt=0.0, le=100.0)
+    vehicle_min_box_px: int = Field(24, ge=1)
+    vehicle_min_visibility: float = Field(0.5, ge=0.0, le=1.0)
+    contact_sheet: int = Field(12, ge=0, le=100, description="images shown on the card")
+
+
+class Plan(_Strict):
+    schema_version: Literal[1] = PLAN_SCHEMA_VERSION
+    name: str = "dataset"
+    description: str = ""
+    seed: int = Field(0, ge=0)
+    count: int = Field(ge=1, le=10_000_000)
+    base: dict[str, Any] = {}
+    vary: dict[str, DistributionField] = {}
+    people: PeopleSpec = PeopleSpec()
+    vehicles: VehiclesSpec = VehiclesSpec()
+    sweep: Sweep | None = None
+    splits: SplitSpec = SplitSpec()
+    exports: ExportSpec = ExportSpec()
+
+    @field_validator("vary", mode="before")
+    @classmethod
+    def _tag_vary(cls, value: Any) -> Any:
+        return _dist_map(value)
+
+    @field_validator("base")
+    @classmethod
+    def _base_sections(cls, base: dict[str, Any]) -> dict[str, Any]:
+        bad = sorted(set(base) - set(Scene.model_fields) - {"people", "vehicles"})
+        if bad:
+            raise ValueError(f"unknown scene field(s) {bad}; known: {sorted(Scene.model_fields)}")
+        if "people" in base or "vehicles" in base:
+            raise ValueError("people and vehicles come from the plan's people/vehicles sections")
+        return base
+
+    @field_validator("vary")
+    @classmethod
+    def _vary_paths(cls, vary: dict[str, Any]) -> dict[str, Any]:
+        for path in vary:
+            check_scene_path(path)
+        return vary
+
+    @model_validator(mode="after")
+    def _sweep_path(self) -> Plan:
+        if self.sweep is not None:
+            check_scene_path(self.sweep.path)
+        return self
+
+    def with_overrides(
+        self,
+        resolution_wh: tuple[int, int] | None = None,
+        render_samples: int | None = None,
+        count: int | None = None,
+    ) -> Plan:
+        """The plan with command-line overrides folded in (they then count in its hash)."""
+        base = copy.deepcopy(self.base)
+        if resolution_wh is not None:
+            base.setdefault("camera", {})["resolution_wh"] = list(resolution_wh)
+        if render_samples is not None:
+            base["quality"] = {**base.get("quality", {}), "preset": "custom"}
+            base["quality"]["samples"] = render_samples
+        update: dict[str, Any] = {"base": base}
+        if count is not None:
+            update["count"] = count
+        return Plan.model_validate(self.model_dump(mode="python") | update)
+
+    def digest(self) -> str:
+        """SHA-256 of the plan's canonical JSON: a dataset directory belongs to one plan."""
+        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        return hashlib.sha256(text.encode()).hexdigest()
+
+
+def check_scene_path(path: str) -> None:
+    """`section.field` must name a field of a Scene section (e.g. weather.fog_visibility_m)."""
+    parts = path.split(".")
+    section = Scene.model_fields.get(parts[0])
+    if section is None or parts[0] in ("people", "vehicles"):
+        raise ValueError(f"{path!r}: unknown scene section {parts[0]!r}")
+    model = section.annotation
+    if len(parts) == 1:
+        return
+    fields = getattr(model, "model_fields", None)
+    if len(parts) > 3 or fields is None or parts[1] not in fields:
+        known = sorted(fields) if fields else []
+        raise ValueError(f"{path!r}: unknown field {parts[1]!r} of {parts[0]}; known: {known}")
+
+
+def parse_plan(data: dict[str, Any], source: str = "<plan>") -> Plan:
+    """Validate a plan mapping, then draw sample 0 to catch bad scene values now."""
+    from twinflash.datasets.sampler import sample_scene
+
+    try:
+        plan = Plan.model_validate(data)
+    except ValidationError as exc:
+        raise InputError(format_validation_error(source, exc)) from None
+    sample_scene(plan, 0, source=source)
+    return plan
+
+
+def load_plan(path: str | Path) -> Plan:
+    path = Path(path)
+    return parse_plan(read_yaml_mapping(path), source=str(path))

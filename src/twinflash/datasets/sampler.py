@@ -1,0 +1,302 @@
+"""Plan + sample index -> a plain scene mapping, then a resolved Scene.
+
+Every draw for sample i comes from `rng_for(plan.seed, i, stream)`: one numpy generator
+per named stream (a `vary` path, "people", "vehicles"...), so adding a distribution to a
+plan never shifts the values another one draws, and the same plan gives the same scenes.
+The mapping goes through `parse_scene`, so every sampled value is explicit in the
+resolved scene.yaml written next to each image.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import math
+import zlib
+from typing import Any
+
+import numpy as np
+
+from twinflash.datasets.distributions import Choice, Normal, Uniform, UniformInt
+from twinflash.datasets.placement import (
+    Capsule,
+    Rect,
+    capsule_hits_rect,
+    capsules_overlap,
+    ground_half_width_m,
+    person_spot_ok,
+    point_segment_distance,
+    rects_overlap,
+)
+from twinflash.datasets.plan import Plan
+from twinflash.errors import InputError
+from twinflash.scene.catalog import get_vehicle_model, vehicle_models
+from twinflash.scene.io import parse_scene
+from twinflash.scene.models import Place, Scene
+
+MAX_TRIES = 300
+CAMERA_KEEP_OUT_M = 2.0  # nothing stands on the camera
+SIGHT_LINE_KEEP_OUT_M = 1.5  # nothing between a speed camera and its target
+
+# Defaults for what a plan's mix leaves out: broad, plausible for a Paris street.
+PALETTE_CLOTHES = {
+    "#1f1f24": 3,
+    "#2d2d33": 3,
+    "#3a5f8a": 2,
+    "#1d2a44": 2,
+    "#6f7f8f": 1,
+    "#d9d4c7": 1,
+    "#e0e0e0": 1,
+    "#a5632f": 1,
+    "#5b3f6e": 1,
+    "#2f5a3a": 1,
+    "#c9a227": 0.5,
+    "#8e1b1b": 0.5,
+}
+PALETTE_HAIR = {"#1b1410": 3, "#2b1d14": 3, "#5a3a22": 2, "#a87b4f": 1, "#d8c7a0": 1, "#9a9a9a": 1}
+PALETTE_SHOES = {"#1a1a1a": 3, "#3a2a1a": 2, "#e8e8e8": 2}
+PALETTE_CARS = {
+    "#f2f2f2": 0.24,
+    "#8a8d91": 0.2,
+    "#1a1a1c": 0.18,
+    "#c0c3c7": 0.12,
+    "#1e3a5f": 0.1,
+    "#8e1b1b": 0.08,
+    "#2f5a3a": 0.03,
+    "#d9c9a3": 0.03,
+    "#e07b00": 0.02,
+}
+HEIGHT_BY_AGE = {
+    "child": Uniform(uniform=(1.0, 1.45)),
+    "adult": Normal(normal={"mean": 1.71, "std": 0.09, "low": 1.5, "high": 2.0}),
+    "elderly": Normal(normal={"mean": 1.66, "std": 0.08, "low": 1.45, "high": 1.9}),
+}
+PERSON_DEFAULTS = {
+    "pose": Choice(choice={"standing": 0.45, "walking": 0.5, "sitting": 0.05}),
+    "age_group": Choice(choice={"adult": 0.75, "child": 0.1, "elderly": 0.15}),
+    "build": Choice(choice={"slim": 0.3, "average": 0.5, "heavy": 0.2}),
+    "skin_tone": UniformInt(uniform_int=(1, 10)),
+    "hair_style": Choice(choice={"short": 0.4, "long": 0.3, "bald": 0.15, "bun": 0.15}),
+    "hair_color": Choice(choice=PALETTE_HAIR),
+    "top_color": Choice(choice=PALETTE_CLOTHES),
+    "bottom_color": Choice(choice=PALETTE_CLOTHES),
+    "shoe_color": Choice(choice=PALETTE_SHOES),
+    "stride_phase": Uniform(uniform=(0.0, 1.0)),
+}
+
+
+def rng_for(seed: int, index: int, stream: str) -> np.random.Generator:
+    """The generator of one named stream of sample `index` of a plan seeded `seed`."""
+    return np.random.default_rng([seed, index, zlib.crc32(stream.encode())])
+
+
+def _plain(value: Any) -> Any:
+    """numpy scalars to Python, floats rounded so scene files stay readable."""
+    if isinstance(value, np.generic):
+        value = value.item()
+    if isinstance(value, float):
+        return round(value, 4)
+    return value
+
+
+def _set_path(mapping: dict[str, Any], path: str, value: Any) -> None:
+    parts = path.split(".")
+    node = mapping
+    for part in parts[:-1]:
+        node = node.setdefault(part, {})
+    if path == "light.local_time" and isinstance(value, int | float):
+        seconds = round(float(value) * 3600) % 86400
+        value = (dt.datetime.min + dt.timedelta(seconds=seconds)).time().isoformat()
+    node[parts[-1]] = _plain(value)
+
+
+def _x_range(
+    place: Place, given: tuple[float, float] | None, margin_m: float
+) -> tuple[float, float]:
+    half = place.length_m / 2 - margin_m
+    if given is None:
+        return -half, half
+    return max(given[0], -half), min(given[1], half)
+
+
+def _place_vehicle(
+    rng: np.random.Generator,
+    place: Place,
+    model_key: str,
+    parked: bool,
+    x_range: tuple[float, float] | None,
+    rects: list[Rect],
+    keep_out: list[tuple[float, float, float, float]],
+) -> tuple[float, float, float] | None:
+    spec = get_vehicle_model(model_key)
+    lo, hi = _x_range(place, x_range, spec.length_m / 2 + 0.5)
+    for _ in range(MAX_TRIES):
+        side = -1 if rng.random() < 0.5 else 1  # keep right: heading 0 drives at y < 0
+        heading = 0.0 if side < 0 else 180.0
+        if parked:
+            y = side * (place.half_road_m - spec.width_m / 2 - 0.25)
+        else:
+            y = side * place.half_road_m / 2
+        x = round(float(rng.uniform(lo, hi)), 2)
+        rect = Rect(x, y, heading, spec.length_m, spec.width_m)
+        if any(rects_overlap(rect, r) for r in rects):
+            continue
+        if any(_near_segment([*rect.corners(), (x, y)], seg) for seg in keep_out):
+            continue
+        rects.append(rect)
+        return x, round(y, 3), heading
+    return None
+
+
+def _near_segment(
+    points: list[tuple[float, float]], seg: tuple[float, float, float, float]
+) -> bool:
+    ax, ay, bx, by = seg
+    return any(
+        point_segment_distance(px, py, ax, ay, bx, by) < SIGHT_LINE_KEEP_OUT_M for px, py in points
+    )
+
+
+def _draw_vehicles(
+    plan: Plan, index: int, place: Place, mapping: dict[str, Any], source: str
+) -> list[Rect]:
+    spec = plan.vehicles
+    rng = rng_for(plan.seed, index, "vehicles")
+    n = int(spec.count.draw(rng))
+    if spec.first_in_lane:
+        n = max(n, 1)
+    models = spec.mix.get("model") or Choice(choice={k: 1.0 for k in sorted(vehicle_models())})
+    colors = spec.mix.get("color") or Choice(choice=PALETTE_CARS)
+    rects: list[Rect] = []
+    vehicles: list[dict[str, Any]] = []
+    keep_out: list[tuple[float, float, float, float]] = []
+    for k in range(n):
+        values = {name: _plain(d.draw(rng)) for name, d in sorted(spec.mix.items())}
+        values["model"] = _plain(models.draw(rng))
+        values["color"] = _plain(colors.draw(rng))
+        first = k == 0 and spec.first_in_lane
+        parked = False if first else bool(rng.random() < spec.parked_share)
+        x_range = spec.first_x_range_m if first else spec.x_range_m
+        spot = _place_vehicle(rng, place, values["model"], parked, x_range, rects, keep_out)
+        if spot is None:
+            continue  # a full street: fewer vehicles, recorded as such in scene.yaml
+        x, y, heading = spot
+        vehicles.append({**values, "x_m": x, "y_m": y, "heading_deg": heading})
+        if first:
+            keep_out = _sight_lines(mapping, vehicles, source)
+    mapping["vehicles"] = vehicles
+    return rects
+
+
+def _resolved_camera_xy(
+    mapping: dict[str, Any], vehicles: list[dict[str, Any]], source: str
+) -> Scene:
+    trial = {**mapping, "people": [], "vehicles": vehicles}
+    return parse_scene(trial, source=source)
+
+
+def _sight_lines(
+    mapping: dict[str, Any], vehicles: list[dict[str, Any]], source: str
+) -> list[tuple[float, float, float, float]]:
+    """Segments from the camera to the flashed vehicle: kept clear of other objects."""
+    cam = _resolved_camera_xy(mapping, vehicles, source).camera
+    if cam.preset != "speed_camera" or cam.target_vehicle is None:
+        return []
+    target = vehicles[cam.target_vehicle]
+    return [(cam.x_m, cam.y_m, target["x_m"], target["y_m"])]
+
+
+def _person_heading(rng: np.random.Generator, pose: str, x: float, y: float, place: Place) -> float:
+    if pose == "walking":
+        if abs(y) < place.half_road_m:  # on the crossing: across the road
+            return 90.0 if rng.random() < 0.5 else -90.0
+        return (0.0 if rng.random() < 0.5 else 180.0) + float(rng.normal(0, 8))
+    return float(rng.uniform(-180, 180))
+
+
+def _draw_people(
+    plan: Plan, index: int, place: Place, mapping: dict[str, Any], rects: list[Rect], source: str
+) -> None:
+    spec = plan.people
+    rng = rng_for(plan.seed, index, "people")
+    n = int(spec.count.draw(rng))
+    n_lying = min(int(spec.lying.draw(rng)), n)
+    lying = set(rng.permutation(n)[:n_lying].tolist()) if n else set()
+    scene = _resolved_camera_xy(mapping, mapping.get("vehicles", []), source)
+    cam = scene.camera
+    sight = (
+        _sight_lines(mapping, mapping.get("vehicles", []), source)
+        if mapping.get("vehicles")
+        else []
+    )
+    lo, hi = _x_range(place, spec.x_range_m, 0.5)
+    y_half = ground_half_width_m(place)
+    capsules: list[Capsule] = []
+    people: list[dict[str, Any]] = []
+    for k in range(n):
+        values: dict[str, Any] = {}
+        for name in sorted(set(PERSON_DEFAULTS) | set(spec.mix)):
+            values[name] = _plain((spec.mix.get(name) or PERSON_DEFAULTS[name]).draw(rng))
+        if k in lying:
+            values["pose"] = "lying"
+        elif values["pose"] == "lying" and "pose" not in spec.mix:
+            values["pose"] = "standing"
+        if "height_m" not in spec.mix:
+            values["height_m"] = _plain(HEIGHT_BY_AGE[values["age_group"]].draw(rng))
+        for _ in range(MAX_TRIES):
+            x = round(float(rng.uniform(lo, hi)), 2)
+            y = round(float(rng.uniform(-y_half, y_half)), 2)
+            heading = values.get("heading_deg")
+            if heading is None or "heading_deg" not in spec.mix:
+                heading = round(_person_heading(rng, values["pose"], x, y, place), 1)
+            cap = Capsule.person(x, y, heading, values["pose"], values["height_m"])
+            if not person_spot_ok(place, spec.zone, cap):
+                continue
+            if math.hypot(x - cam.x_m, y - cam.y_m) < CAMERA_KEEP_OUT_M + cap.radius_m:
+                continue
+            if any(capsules_overlap(cap, other) for other in capsules):
+                continue
+            if any(capsule_hits_rect(cap, r) for r in rects):
+                continue
+            if sight and _near_segment(cap.points(), sight[0]):
+                continue
+            capsules.append(cap)
+            people.append({**values, "x_m": x, "y_m": y, "heading_deg": heading})
+            break
+        else:
+            raise InputError(
+                f"{source}: sample {index}: people: could not place person {k + 1} of {n} in "
+                f"zone {spec.zone!r} without overlap after {MAX_TRIES} tries "
+                "(ask for fewer people or widen people.x_range_m)"
+            )
+    mapping["people"] = people
+
+
+def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, Any]:
+    """The scene mapping of sample `index` (plain YAML-ready values)."""
+    if not 0 <= index < plan.count:
+        raise IndexError(f"sample {index} outside 0..{plan.count - 1}")
+    draw_index = index
+    grid: list[Any] = []
+    if plan.sweep is not None:
+        grid = plan.sweep.grid()
+        draw_index = index // len(grid)
+    mapping = copy.deepcopy(plan.base)
+    mapping["name"] = f"{plan.name}_{index:06d}"
+    mapping["seed"] = int(rng_for(plan.seed, draw_index, "scene").integers(0, 2**31 - 1))
+    for path, dist in sorted(plan.vary.items()):
+        _set_path(mapping, path, dist.draw(rng_for(plan.seed, draw_index, f"vary:{path}")))
+    if plan.sweep is not None:
+        _set_path(mapping, plan.sweep.path, grid[index % len(grid)])
+    try:
+        place = Place.model_validate(mapping.get("place", {}))
+    except ValueError as exc:
+        raise InputError(f"{source}: sample {index}: place: {exc}") from None
+    rects = _draw_vehicles(plan, draw_index, place, mapping, source)
+    _draw_people(plan, draw_index, place, mapping, rects, source)
+    return mapping
+
+
+def sample_scene(plan: Plan, index: int, source: str = "<plan>") -> Scene:
+    """Sample `index` as a resolved Scene (the one the worker renders)."""
+    return parse_scene(sample_mapping(plan, index, source), source=f"{source}: sample {index}")

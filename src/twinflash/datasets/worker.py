@@ -1,0 +1,92 @@
+"""What one worker process does for one sample: parse, render, annotate, write.
+
+Runs inside a worker process (local pool or Ray task), never in the coordinator: Blender
+keeps global state, so a process renders one scene at a time and is recycled after K
+scenes. A failure becomes a result with its error, never an exception, so the rest of
+the dataset carries on.
+"""
+
+from __future__ import annotations
+
+import os
+import resource
+import time
+import traceback
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+_stdout_silenced = False
+
+
+@dataclass(frozen=True)
+class Task:
+    """One sample to render: its index, its scene mapping and where it goes."""
+
+    index: int
+    mapping: dict[str, Any]
+    out_dir: str  # the sample directory, written atomically
+    work_dir: str  # scratch space for the renderer's temporary files
+    source: str = "<plan>"
+
+
+def _silence_stdout() -> None:
+    """Blender prints a line per saved file on the C-level stdout: keep it off the console."""
+    global _stdout_silenced
+    if _stdout_silenced:
+        return
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, 1)
+    os.close(devnull)
+    _stdout_silenced = True
+
+
+def _rss_mb() -> tuple[float, float]:
+    """(current, peak) resident memory of this process in MB (Linux)."""
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    try:
+        with open("/proc/self/statm") as fh:
+            pages = int(fh.read().split()[1])
+        current = pages * os.sysconf("SC_PAGE_SIZE") / 2**20
+    except OSError:
+        current = float("nan")
+    return current, peak
+
+
+def run_task(task: Task) -> dict[str, Any]:
+    """Render one sample; returns {index, ok, error, timings_s, pid, rss_mb, peak_rss_mb}."""
+    _silence_stdout()
+    t0 = time.perf_counter()
+    result: dict[str, Any] = {"index": task.index, "ok": False, "error": None, "pid": os.getpid()}
+    try:
+        from twinflash.annotate import annotate_frame, write_scene_outputs
+        from twinflash.pipeline import check_output_dir
+        from twinflash.render.engine import render_scene
+        from twinflash.scene.io import parse_scene
+
+        scene = parse_scene(task.mapping, source=f"{task.source}: sample {task.index}")
+        out_dir = Path(task.out_dir)
+        check_output_dir(out_dir)
+        Path(task.work_dir).mkdir(parents=True, exist_ok=True)
+        t1 = time.perf_counter()
+        frame = render_scene(scene, work_dir=Path(task.work_dir))
+        t2 = time.perf_counter()
+        annotations = annotate_frame(frame, scene)
+        t3 = time.perf_counter()
+        write_scene_outputs(out_dir, frame, scene, annotations)
+        t4 = time.perf_counter()
+        result["timings_s"] = {
+            "parse": t1 - t0,
+            **{f"render_{k}": v for k, v in frame.timings_s.items()},
+            "render": t2 - t1,
+            "annotate": t3 - t2,
+            "write": t4 - t3,
+            "total": t4 - t0,
+        }
+        result["ok"] = True
+    except Exception as exc:  # one sample's failure must not stop the dataset
+        last = traceback.extract_tb(exc.__traceback__)[-1:]
+        where = f" (at {last[0].filename}:{last[0].lineno})" if last else ""
+        result["error"] = f"{type(exc).__name__}: {exc}{where}"
+    result["rss_mb"], result["peak_rss_mb"] = _rss_mb()
+    return result
