@@ -12,6 +12,7 @@ from conftest import blank, facing_quad, make_camera, make_scene
 from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.annotate.overlay import draw_overlay, label_for
 from twinflash.annotate.write import SCENE_FILES, dumps_json
+from twinflash.errors import InputError
 from twinflash.frame import Frame, ObjectGeometry
 
 
@@ -117,3 +118,11 @@ def test_overlay_handles_off_image_and_behind_camera_objects(scene) -> None:
     assert np.isnan(ann.head_xy[0]).all()
     assert ann.visibility[0] == pytest.approx(0.5)
     assert draw_overlay(rgb, ann).shape == rgb.shape
+
+
+def test_a_file_in_the_way_is_not_replaced(tmp_path, frame, scene) -> None:
+    target = tmp_path / "s"
+    target.write_text("precious", encoding="utf-8")
+    with pytest.raises(InputError, match="exists and is not a directory"):
+        write_scene_outputs(target, frame, scene, annotate_frame(frame, scene))
+    assert target.read_text(encoding="utf-8") == "precious"

@@ -112,11 +112,12 @@ class Annotations:
         if n and ((self.visibility < 0) | (self.visibility > 1)).any():
             raise ValueError("Annotations.visibility must lie in [0, 1]")
         w, h = self.image_wh
-        for i, r in enumerate(self.rle):
-            if list(r.get("size", [])) != [h, w]:
-                raise ValueError(
-                    f"Annotations.rle[{i}].size must be [{h}, {w}], got {r.get('size')}"
-                )
+        for name in ("rle", "amodal_rle"):
+            for i, r in enumerate(getattr(self, name)):
+                if list(r.get("size", [])) != [h, w]:
+                    raise ValueError(
+                        f"Annotations.{name}[{i}].size must be [{h}, {w}], got {r.get('size')}"
+                    )
 
     def __len__(self) -> int:
         return len(self.instance_id)

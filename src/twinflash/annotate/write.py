@@ -31,6 +31,7 @@ import numpy as np
 from twinflash.annotate.coco import annotations_to_coco
 from twinflash.annotate.container import Annotations
 from twinflash.annotate.overlay import draw_overlay
+from twinflash.errors import InputError
 from twinflash.frame import Frame
 from twinflash.scene.io import dump_scene
 from twinflash.scene.models import Scene
@@ -89,6 +90,8 @@ def _imwrite(path: Path, image: np.ndarray) -> None:
 def atomic_directory(target: Path) -> Iterator[Path]:
     """Yield a temporary sibling directory; on success it replaces `target`."""
     target = Path(target)
+    if target.exists() and not target.is_dir():
+        raise InputError(f"{target}: exists and is not a directory; refusing to replace it")
     target.parent.mkdir(parents=True, exist_ok=True)
     for stale in target.parent.glob(f".{glob.escape(target.name)}.tmp-*"):
         shutil.rmtree(stale, ignore_errors=True)
