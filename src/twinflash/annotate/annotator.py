@@ -114,74 +114,72 @@ def _distance(frame: Frame, mask: np.ndarray, obj: ObjectGeometry) -> float:
     return float(z) if z > 0 else float("nan")
 
 
+ROW_FIELDS = (
+    "instance_id", "category_id", "xyxy", "amodal_xyxy", "rle", "amodal_rle", "area",
+    "amodal_area", "visibility", "distance_m", "head_xy", "head_visible", "plate_corners_xy",
+    "parent_id", "attributes",
+)  # fmt: skip
+
+
+def _annotate_one(
+    frame: Frame,
+    scene: Scene,
+    obj: ObjectGeometry,
+    parts: list[ObjectGeometry],
+    vehicle_ids: dict[int, int],
+) -> dict[str, Any]:
+    """One row of `Annotations`; `parts` = the object and what belongs to it (its plates)."""
+    camera, ids = frame.camera, frame.instance_ids
+    visible = np.isin(ids, [p.instance_id for p in parts])
+    raster = rasterise_amodal(camera, [(p.vertices_world, p.triangles) for p in parts])
+    area = int(visible.sum())
+    amodal_area = raster.area_px + int((visible & ~raster.mask).sum())
+    attrs = _attributes(scene, obj, vehicle_ids)
+    head_xy, head_visible = np.full(2, np.nan), False
+    if obj.kind == "person":
+        head_xy, head_visible = _head(camera, obj, ids)
+    is_plate = obj.kind == "license_plate"
+    return {
+        "instance_id": obj.instance_id,
+        "category_id": CATEGORIES[obj.kind],
+        "xyxy": mask_xyxy(visible),
+        "amodal_xyxy": raster.xyxy,
+        "rle": encode_rle(visible),
+        "amodal_rle": encode_rle(raster.mask | visible),
+        "area": area,
+        "amodal_area": amodal_area,
+        "visibility": float(np.clip(area / amodal_area, 0.0, 1.0)) if amodal_area else 0.0,
+        "distance_m": _distance(frame, visible, obj),
+        "head_xy": head_xy,
+        "head_visible": head_visible,
+        "plate_corners_xy": _plate_corners(camera, obj) if is_plate else np.full((4, 2), np.nan),
+        "parent_id": attrs["vehicle_id"] if is_plate else 0,
+        "attributes": attrs,
+    }
+
+
 def annotate_frame(frame: Frame, scene: Scene) -> Annotations:
     """Annotations of every object in `frame.objects`, in that order."""
-    camera, ids = frame.camera, frame.instance_ids
     vehicle_ids = {o.scene_index: o.instance_id for o in frame.objects if o.kind == "vehicle"}
     plates_of: dict[int, list[ObjectGeometry]] = {}
     for o in frame.objects:
         if o.kind == "license_plate":
             plates_of.setdefault(o.scene_index, []).append(o)
-
-    rows: dict[str, list[Any]] = {
-        k: []
-        for k in (
-            "instance_id",
-            "category_id",
-            "xyxy",
-            "amodal_xyxy",
-            "rle",
-            "amodal_rle",
-            "area",
-            "amodal_area",
-            "visibility",
-            "distance_m",
-            "head_xy",
-            "head_visible",
-            "plate_corners_xy",
-            "parent_id",
-            "attributes",
-        )
-    }
+    rows = []
     for obj in frame.objects:
-        parts = [obj]
-        if obj.kind == "vehicle":
-            parts += plates_of.get(obj.scene_index, [])
-        visible = np.isin(ids, [p.instance_id for p in parts])
-        raster = rasterise_amodal(camera, [(p.vertices_world, p.triangles) for p in parts])
-        amodal = raster.mask | visible
-        area = int(visible.sum())
-        amodal_area = raster.area_px + int((visible & ~raster.mask).sum())
-        head_xy, head_visible = np.full(2, np.nan), False
-        if obj.kind == "person":
-            head_xy, head_visible = _head(camera, obj, ids)
-        corners = np.full((4, 2), np.nan)
-        attrs = _attributes(scene, obj, vehicle_ids)
-        if obj.kind == "license_plate":
-            corners = _plate_corners(camera, obj)
-        rows["instance_id"].append(obj.instance_id)
-        rows["category_id"].append(CATEGORIES[obj.kind])
-        rows["xyxy"].append(mask_xyxy(visible))
-        rows["amodal_xyxy"].append(raster.xyxy)
-        rows["rle"].append(encode_rle(visible))
-        rows["amodal_rle"].append(encode_rle(amodal))
-        rows["area"].append(area)
-        rows["amodal_area"].append(amodal_area)
-        rows["visibility"].append(
-            float(np.clip(area / amodal_area, 0.0, 1.0)) if amodal_area else 0.0
-        )
-        rows["distance_m"].append(_distance(frame, visible, obj))
-        rows["head_xy"].append(head_xy)
-        rows["head_visible"].append(head_visible)
-        rows["plate_corners_xy"].append(corners)
-        rows["parent_id"].append(attrs.get("vehicle_id", 0) if obj.kind == "license_plate" else 0)
-        rows["attributes"].append(attrs)
-    n = len(frame.objects)
+        parts = [obj] + (plates_of.get(obj.scene_index, []) if obj.kind == "vehicle" else [])
+        rows.append(_annotate_one(frame, scene, obj, parts, vehicle_ids))
+    n = len(rows)
     shapes = {
         "xyxy": (n, 4),
         "amodal_xyxy": (n, 4),
         "head_xy": (n, 2),
         "plate_corners_xy": (n, 4, 2),
     }
-    arrays = {k: np.asarray(v).reshape(shapes[k]) if k in shapes else v for k, v in rows.items()}
-    return Annotations(image_wh=camera.resolution_wh, **arrays)
+    columns: dict[str, Any] = {}
+    for key in ROW_FIELDS:
+        values = [r[key] for r in rows]
+        columns[key] = (
+            np.asarray(values, dtype=float).reshape(shapes[key]) if key in shapes else values
+        )
+    return Annotations(image_wh=frame.camera.resolution_wh, **columns)
