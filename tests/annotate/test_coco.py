@@ -13,7 +13,8 @@ from pycocotools.cocoeval import COCOeval
 
 from conftest import blank, facing_quad, make_camera
 from twinflash.annotate import annotate_frame, write_scene_outputs
-from twinflash.annotate.coco import annotations_to_coco
+from twinflash.annotate.coco import annotations_to_coco, coco_to_annotations, load_coco
+from twinflash.errors import InputError
 from twinflash.frame import Frame, ObjectGeometry
 
 
@@ -118,3 +119,33 @@ def test_hidden_objects_say_why(scene) -> None:
     assert coco["annotations"] == []
     reasons = {h["id"]: h["hidden_reason"] for h in coco["images"][0]["hidden_objects"]}
     assert reasons == {1: "occluded", 2: "out_of_frame", 3: "behind_camera"}
+
+
+def test_back_from_the_json_file_to_annotations(coco_path, frame, scene) -> None:
+    original = annotate_frame(frame, scene)
+    back = coco_to_annotations(load_coco(coco_path))
+    assert back.instance_id.tolist() == original.instance_id.tolist()  # 1..4, hidden 2 too
+    for name in ("category_id", "area", "amodal_area", "head_visible", "parent_id"):
+        assert np.array_equal(getattr(back, name), getattr(original, name)), name
+    for name in ("xyxy", "amodal_xyxy", "visibility", "distance_m", "head_xy", "plate_corners_xy"):
+        assert np.allclose(getattr(back, name), getattr(original, name), atol=1e-6, equal_nan=True)
+    for i in range(len(back)):
+        assert np.array_equal(back.mask(i), original.mask(i))
+        assert np.array_equal(back.amodal_mask(i), original.amodal_mask(i))
+    assert back.attributes == original.attributes
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, "file not found"),
+        ("{not json", "broken JSON at line 1"),
+        ('{"images": []}', "not a COCO file, missing annotations, categories"),
+    ],
+)
+def test_load_coco_names_the_file(tmp_path, content: str | None, message: str) -> None:
+    path = tmp_path / "annotations.json"
+    if content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(InputError, match=f"annotations.json: {message}"):
+        load_coco(path)

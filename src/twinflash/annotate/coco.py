@@ -15,12 +15,21 @@ mask reaches into the image), "out_of_frame" or "behind_camera".
 
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from twinflash.annotate.container import CATEGORIES, CATEGORY_NAMES, SUPERCATEGORIES, Annotations
+from twinflash.annotate.container import (
+    CATEGORIES,
+    CATEGORY_NAMES,
+    SUPERCATEGORIES,
+    Annotations,
+    encode_rle,
+)
 from twinflash.camera import CameraModel
+from twinflash.errors import InputError
 from twinflash.scene.models import Scene
 
 COCO_SCHEMA_VERSION = 1
@@ -54,6 +63,7 @@ def _extras(ann: Annotations, i: int) -> dict[str, Any]:
         "category_id": cid,
         "amodal_bbox": _xyxy_to_xywh(ann.amodal_xyxy[i]),
         "amodal_area": int(ann.amodal_area[i]),
+        "amodal_segmentation": ann.amodal_rle[i],
         "visibility": float(ann.visibility[i]),
         "distance_m": _finite_or_none(ann.distance_m[i]),
         "attributes": ann.attributes[i],
@@ -110,7 +120,6 @@ def annotations_to_coco(
             "bbox": _xyxy_to_xywh(ann.xyxy[i]),
             "area": int(ann.area[i]),
             "segmentation": ann.rle[i],
-            "amodal_segmentation": ann.amodal_rle[i],
             "iscrowd": 0,
         }
         annotations.append(entry)
@@ -134,3 +143,70 @@ def annotations_to_coco(
         "images": [image],
         "annotations": annotations,
     }
+
+
+def _nan_if_none(value: Any, shape: tuple[int, ...]) -> np.ndarray:
+    return (
+        np.full(shape, np.nan) if value is None else np.asarray(value, dtype=float).reshape(shape)
+    )
+
+
+def _xywh_to_xyxy(b: list[float] | None) -> np.ndarray:
+    if b is None:
+        return np.full(4, np.nan)
+    return np.array([b[0], b[1], b[0] + b[2], b[1] + b[3]], dtype=float)
+
+
+def coco_to_annotations(coco: dict[str, Any], image_id: int | None = None) -> Annotations:
+    """Back from a twinflash COCO dict to `Annotations` (hidden objects included).
+
+    Rows come in ascending instance id. `image_id` may be left out for one-image files.
+    """
+    images = {img["id"]: img for img in coco["images"]}
+    if image_id is None:
+        if len(images) != 1:
+            raise ValueError(f"image_id needed: the file holds {len(images)} images")
+        image_id = next(iter(images))
+    image = images[image_id]
+    w, h = int(image["width"]), int(image["height"])
+    visible = [a for a in coco["annotations"] if a["image_id"] == image_id]
+    entries = sorted(visible + list(image.get("hidden_objects", [])), key=lambda a: a["id"])
+    empty = encode_rle(np.zeros((h, w), dtype=bool))
+    n = len(entries)
+    return Annotations(
+        image_wh=(w, h),
+        instance_id=np.array([a["id"] for a in entries], dtype=np.int64),
+        category_id=np.array([a["category_id"] for a in entries], dtype=np.int64),
+        xyxy=np.array([_xywh_to_xyxy(a.get("bbox")) for a in entries]).reshape(n, 4),
+        amodal_xyxy=np.array([_xywh_to_xyxy(a.get("amodal_bbox")) for a in entries]).reshape(n, 4),
+        rle=[a.get("segmentation", empty) for a in entries],
+        amodal_rle=[a.get("amodal_segmentation", empty) for a in entries],
+        area=np.array([a.get("area", 0) for a in entries], dtype=np.int64),
+        amodal_area=np.array([a["amodal_area"] for a in entries], dtype=np.int64),
+        visibility=np.array([a["visibility"] for a in entries], dtype=float),
+        distance_m=np.array(
+            [np.nan if a["distance_m"] is None else a["distance_m"] for a in entries]
+        ),
+        head_xy=np.array([_nan_if_none(a.get("head_point"), (2,)) for a in entries]).reshape(n, 2),
+        head_visible=np.array([bool(a.get("head_visible", False)) for a in entries], dtype=bool),
+        plate_corners_xy=np.array(
+            [_nan_if_none(a.get("corners"), (4, 2)) for a in entries]
+        ).reshape(n, 4, 2),
+        parent_id=np.array([a.get("vehicle_id", 0) for a in entries], dtype=np.int64),
+        attributes=[dict(a.get("attributes", {})) for a in entries],
+    )
+
+
+def load_coco(path: str | Path) -> dict[str, Any]:
+    """Read a COCO JSON file; InputError names the file when it is missing or broken."""
+    path = Path(path)
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise InputError(f"{path}: file not found") from None
+    except json.JSONDecodeError as exc:
+        raise InputError(f"{path}: broken JSON at line {exc.lineno}: {exc.msg}") from None
+    missing = [k for k in ("images", "annotations", "categories") if k not in data]
+    if missing:
+        raise InputError(f"{path}: not a COCO file, missing {', '.join(missing)}")
+    return data
