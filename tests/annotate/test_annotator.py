@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from annotate_synth import blank, facing_quad, make_camera, make_scene
 
-from conftest import blank, facing_quad, make_camera, make_scene
 from twinflash.annotate import CATEGORIES, annotate_frame
 from twinflash.frame import Frame, ObjectGeometry
 

@@ -8,10 +8,10 @@ import json
 
 import numpy as np
 import pytest
+from annotate_synth import blank, facing_quad, make_camera
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
 
-from conftest import blank, facing_quad, make_camera
 from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.annotate.coco import annotations_to_coco, coco_to_annotations, load_coco
 from twinflash.errors import InputError

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from annotate_synth import facing_quad, make_camera
 
-from conftest import facing_quad, make_camera
 from twinflash.annotate.annotator import mask_xyxy
 from twinflash.annotate.raster import fill_triangles, rasterise_amodal
 

@@ -6,9 +6,9 @@ import cv2
 import numpy as np
 import pytest
 import yaml
+from annotate_synth import blank, facing_quad, make_camera, make_scene
 
 import twinflash.annotate.write as write_mod
-from conftest import blank, facing_quad, make_camera, make_scene
 from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.annotate.overlay import draw_overlay, label_for
 from twinflash.annotate.write import SCENE_FILES, dumps_json
