@@ -1,21 +1,186 @@
-"""People. (First version: a box per person, replaced by articulated bodies.)"""
+"""People: articulated procedural bodies built from skinned vertex chains.
+
+Each material role (skin, top, bottom, shoes, hair) becomes one mesh object whose chains
+get volume from a Skin modifier and a level-1 Subdivision Surface; the head and hair
+caps are low-poly ellipsoids. A person is ~7 objects and a few hundred base vertices,
+so 40+ people per scene stay cheap. Geometry comes from `people_body` (numpy only).
+"""
 
 from __future__ import annotations
 
 import math
 
+import bpy
 import numpy as np
+from mathutils import Matrix
 
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import principled
-from twinflash.render.mesh import box
+from twinflash.render.people_body import MST_HEX, BodyGeometry, Chain, Ellipsoid, build_body
 from twinflash.scene.models import Person
+
+# Lying: the body's up axis goes along the heading and its front faces the sky.
+_LYING = np.array([[0.0, 0.0, 1.0], [0.0, -1.0, 0.0], [1.0, 0.0, 0.0]])
+_SEAT_COLOR = "#8a8580"  # a plain stone block, bench height
+
+
+def skin_hex(tone: int) -> str:
+    """Monk Skin Tone swatch for tone 1..10."""
+    return MST_HEX[tone - 1]
+
+
+def _materials(ctx: BuildContext, person: Person) -> dict[str, bpy.types.Material]:
+    return {
+        "skin": principled(ctx, "skin", skin_hex(person.skin_tone), roughness=0.5),
+        "top": principled(ctx, "cloth_top", person.top_color, roughness=0.85),
+        "bottom": principled(ctx, "cloth_bottom", person.bottom_color, roughness=0.85),
+        "shoe": principled(ctx, "shoe", person.shoe_color, roughness=0.45),
+        "hair": principled(ctx, "hair", person.hair_color, roughness=0.55),
+    }
+
+
+def _link(name: str, mesh: bpy.types.Mesh, material: bpy.types.Material) -> bpy.types.Object:
+    mesh.materials.append(material)
+    obj = bpy.data.objects.new(name, mesh)
+    bpy.context.scene.collection.objects.link(obj)
+    return obj
+
+
+def _chains_object(name: str, chains: list[Chain], material: bpy.types.Material
+                   ) -> bpy.types.Object:
+    """All chains of one material in one mesh: Skin modifier (one root per chain) + subsurf."""
+    verts = np.concatenate([c.points for c in chains])
+    radii = np.concatenate([c.radii for c in chains])
+    edges, roots, start = [], [], 0
+    for c in chains:
+        n = len(c.points)
+        edges.extend((start + i, start + i + 1) for i in range(n - 1))
+        roots.append(start)
+        start += n
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(verts.tolist(), edges, [])
+    obj = _link(name, mesh, material)
+    skin = obj.modifiers.new("skin", "SKIN")
+    skin.use_smooth_shade = True
+    data = mesh.skin_vertices[0].data
+    data.foreach_set("radius", radii.astype(np.float32).ravel())
+    root_flags = np.zeros(len(verts), dtype=bool)
+    root_flags[roots] = True
+    data.foreach_set("use_root", root_flags)
+    sub = obj.modifiers.new("subsurf", "SUBSURF")
+    sub.levels = sub.render_levels = 1
+    return obj
+
+
+def _keep_face(cut: str | None, u: float, w: float) -> bool:
+    """Hair cap shape on the unit head (u forward, w up): hairline high in front, low behind."""
+    if cut == "cap":
+        return w > 0.3 * u - 0.05 - 0.3 * max(0.0, -u)
+    if cut == "long":
+        return w > 0.35 * u - 0.3 - 1.0 * max(0.0, -u)
+    return True
+
+
+def _ellipsoids_object(name: str, shells: list[Ellipsoid], material: bpy.types.Material,
+                       segments: int = 16, rings: int = 10) -> bpy.types.Object:
+    """Low-poly UV ellipsoids (smooth shaded), optionally trimmed to a hair cap."""
+    verts: list[tuple[float, float, float]] = []
+    faces: list[tuple[int, ...]] = []
+    for s in shells:
+        base = len(verts)
+        unit = [(0.0, 0.0, 1.0)]
+        for i in range(1, rings):
+            th = math.pi * i / rings
+            unit += [(math.sin(th) * math.cos(2 * math.pi * j / segments),
+                      math.sin(th) * math.sin(2 * math.pi * j / segments), math.cos(th))
+                     for j in range(segments)]
+        unit.append((0.0, 0.0, -1.0))
+        verts += [tuple(float(v) for v in s.center + s.radii * np.array(u)) for u in unit]
+        last = len(unit) - 1
+
+        def ring(i: int, j: int, base: int = base) -> int:
+            return base + 1 + (i - 1) * segments + j % segments
+
+        cand: list[tuple[int, ...]] = []
+        for j in range(segments):
+            cand.append((base, ring(1, j), ring(1, j + 1)))
+            cand.append((base + last, ring(rings - 1, j + 1), ring(rings - 1, j)))
+            for i in range(1, rings - 1):
+                cand.append((ring(i, j), ring(i + 1, j), ring(i + 1, j + 1), ring(i, j + 1)))
+        for f in cand:
+            centre = np.mean([unit[k - base] for k in f], axis=0)
+            if _keep_face(s.cut, centre[0], centre[2]):
+                faces.append(f)
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(verts, [], faces)
+    mesh.shade_smooth()
+    return _link(name, mesh, material)
+
+
+def _seat_object(name: str, seat: tuple[float, float, float], ctx: BuildContext
+                 ) -> bpy.types.Object:
+    x, top, half = seat
+    verts = [(x + sx * half, sy * half, z) for sx in (-1, 1) for sy in (-1, 1) for z in (0.0, top)]
+    faces = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(verts, [], faces)
+    return _link(name, mesh, principled(ctx, "seat_stone", _SEAT_COLOR, roughness=0.9))
+
+
+def _local_vertices(objects: list[bpy.types.Object]) -> np.ndarray:
+    """Evaluated (modifiers applied) vertices in each object's local frame."""
+    bpy.context.view_layer.update()
+    depsgraph = bpy.context.evaluated_depsgraph_get()
+    out = []
+    for obj in objects:
+        ev = obj.evaluated_get(depsgraph)
+        mesh = ev.to_mesh()
+        co = np.empty(len(mesh.vertices) * 3)
+        mesh.vertices.foreach_get("co", co)
+        out.append(co.reshape(-1, 3))
+        ev.to_mesh_clear()
+    return np.concatenate(out)
+
+
+def body_matrix(person: Person) -> np.ndarray:
+    """3x3 rotation from the body frame to the world (heading, and laid down if lying)."""
+    a = math.radians(person.heading_deg)
+    rz = np.array([[math.cos(a), -math.sin(a), 0.0], [math.sin(a), math.cos(a), 0.0], [0, 0, 1.0]])
+    return rz @ _LYING if person.pose == "lying" else rz
 
 
 def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
-    h = person.height_m
-    mat = principled(ctx, "clothes", person.top_color)
-    obj = box(f"person_{index}", (0.3, 0.45, h), (person.x_m, person.y_m, h / 2), mat,
-              rotation_z=math.radians(person.heading_deg))
-    head = np.array([person.x_m, person.y_m, h - 0.12])
-    return Built(kind="person", scene_index=index, objects=[obj], head_center_world=head)
+    """Build one person; soles (or the lowest point when lying) touch z = 0."""
+    rng = ctx.rng(f"person{index}")
+    jitter = np.array([rng.uniform(-1.0, 1.0) for _ in range(8)])
+    long_sleeves = rng.random() < 0.6
+    body: BodyGeometry = build_body(person, jitter, long_sleeves=long_sleeves)
+    mats = _materials(ctx, person)
+    objects: list[bpy.types.Object] = []
+    for role in ("skin", "top", "bottom", "shoe", "hair"):
+        chains = [c for c in body.chains if c.role == role]
+        if chains:
+            objects.append(_chains_object(f"person_{index}_{role}", chains, mats[role]))
+    for role in ("skin", "hair"):
+        shells = [s for s in body.shells if s.role == role]
+        if shells:
+            objects.append(_ellipsoids_object(f"person_{index}_{role}_shell", shells, mats[role]))
+    rot = body_matrix(person)
+    # Ground contact from the evaluated surface, not the radii: subdivision moves the hull.
+    lowest = float((_local_vertices(objects) @ rot.T)[:, 2].min())
+    if person.pose == "sitting" and body.seat is not None:
+        lowest = 0.0  # the seat carries the body; feet may dangle for children
+        seat = _seat_object(f"person_{index}_seat", body.seat, ctx)
+        _place(seat, rot, np.array([person.x_m, person.y_m, 0.0]))
+    offset = np.array([person.x_m, person.y_m, -lowest])
+    for obj in objects:
+        _place(obj, rot, offset)
+    head = rot @ body.head_center + offset
+    return Built(kind="person", scene_index=index, objects=objects, head_center_world=head)
+
+
+def _place(obj: bpy.types.Object, rot: np.ndarray, offset: np.ndarray) -> None:
+    m = np.eye(4)
+    m[:3, :3] = rot
+    m[:3, 3] = offset
+    obj.matrix_world = Matrix(m.tolist())  # rows in, rows out
