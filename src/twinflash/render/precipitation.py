@@ -1,0 +1,151 @@
+"""Falling rain streaks and snowflakes scattered in the camera's view volume.
+
+Each is one mesh object of camera-facing quads/hexagons (thousands of faces, built with
+numpy in milliseconds), visible to camera rays only, so it neither shadows nor lights the
+street and costs little to render. Streaks are what a drop draws during the exposure
+(~8 m/s over ~1/40 s), slanted by one wind per scene. Brightness comes from the airlight,
+so precipitation reads bright against dark façades and fades against the bright sky, as
+in photographs. Positions are drawn from `ctx.np_rng("rain" | "snow")`.
+"""
+
+from __future__ import annotations
+
+import math
+
+import bpy
+import numpy as np
+
+from twinflash.camera import CameraModel
+from twinflash.render.camera import camera_model
+from twinflash.render.context import BuildContext
+
+RAIN_MAX_STREAKS = 5000  # at rain_intensity 1
+RAIN_NEAR_M, RAIN_FAR_M = 0.6, 25.0
+SNOW_FLAKES = 3500
+SNOW_NEAR_M, SNOW_FAR_M = 0.5, 20.0
+MIN_WIDTH_PX = 0.7  # thinner faces alias into sparkles at draft samples
+
+
+def _positions_in_view(
+    cam: CameraModel, rng: np.random.Generator, count: int, near_m: float, far_m: float
+) -> np.ndarray:
+    """(count,3) world points seen by the camera, density falling as 1/distance."""
+    w, h = cam.resolution_wh
+    margin = 0.05
+    xy = np.c_[rng.uniform(-margin * w, (1 + margin) * w, count),
+               rng.uniform(-margin * h, (1 + margin) * h, count)]
+    rays = cam.pixel_ray(xy)
+    u = rng.uniform(0.0, 1.0, count)
+    dist = np.sqrt(u * (far_m**2 - near_m**2) + near_m**2)  # pdf proportional to distance
+    return np.asarray(cam.position_m, float) + rays * dist[:, None]
+
+
+def _fall_direction(rng: np.random.Generator, max_slant_deg: float) -> np.ndarray:
+    wind = rng.uniform(0.0, 2.0 * math.pi)
+    slant = math.radians(rng.uniform(0.3, 1.0) * max_slant_deg)
+    s = math.sin(slant)
+    return np.array([s * math.cos(wind), s * math.sin(wind), -math.cos(slant)])
+
+
+def _unit(v: np.ndarray) -> np.ndarray:
+    n = np.linalg.norm(v, axis=-1, keepdims=True)
+    return v / np.maximum(n, 1e-9)
+
+
+def _mesh_object(
+    name: str, verts: np.ndarray, faces: list[tuple[int, ...]], opacity: np.ndarray,
+    material: bpy.types.Material,
+) -> bpy.types.Object:
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(verts.tolist(), [], faces)
+    attr = mesh.attributes.new("opacity", "FLOAT", "FACE")
+    attr.data.foreach_set("value", opacity.astype(np.float32))
+    mesh.materials.append(material)
+    mesh.update()
+    obj = bpy.data.objects.new(name, mesh)
+    for flag in ("visible_diffuse", "visible_glossy", "visible_transmission",
+                 "visible_volume_scatter", "visible_shadow"):
+        setattr(obj, flag, False)
+    obj.visible_camera = True
+    bpy.context.scene.collection.objects.link(obj)
+    return obj
+
+
+def _see_through_material(name: str, front: bpy.types.NodeSocket | None = None) -> tuple[
+    bpy.types.Material, bpy.types.NodeTree, bpy.types.Node
+]:
+    """Material = mix(transparent, <shader>, fac = face attribute 'opacity'); returns the mix."""
+    mat = bpy.data.materials.new(name)
+    nt = mat.node_tree
+    out = next(n for n in nt.nodes if n.type == "OUTPUT_MATERIAL")
+    attr = nt.nodes.new("ShaderNodeAttribute")
+    attr.attribute_type = "GEOMETRY"
+    attr.attribute_name = "opacity"
+    mix = nt.nodes.new("ShaderNodeMixShader")
+    clear = nt.nodes.new("ShaderNodeBsdfTransparent")
+    nt.links.new(attr.outputs["Fac"], mix.inputs["Fac"])
+    nt.links.new(clear.outputs[0], mix.inputs[1])
+    nt.links.new(mix.outputs[0], out.inputs["Surface"])
+    return mat, nt, mix
+
+
+def add_rain(
+    ctx: BuildContext, intensity: float, airlight: tuple[float, float, float]
+) -> bpy.types.Object:
+    """Thin slanted streaks, denser and longer with intensity."""
+    rng = ctx.np_rng("rain")
+    cam = camera_model(ctx.scene.camera)
+    n = max(1, int(RAIN_MAX_STREAKS * intensity))
+    centres = _positions_in_view(cam, rng, n, RAIN_NEAR_M, RAIN_FAR_M)
+    fall = _fall_direction(rng, 15.0)
+    dirs = _unit(fall + rng.normal(0.0, 0.03, (n, 3)))
+    length = rng.uniform(0.15, 0.35, n) * (0.7 + 0.6 * intensity)
+    f_px = cam.intrinsics[0, 0]
+    dist = np.linalg.norm(centres - cam.position_m, axis=1)
+    drop_m = rng.uniform(0.001, 0.003, n)
+    width = np.maximum(drop_m, MIN_WIDTH_PX * dist / f_px)
+    side = _unit(np.cross(dirs, centres - cam.position_m))
+    half_l, half_w = dirs * (length / 2)[:, None], side * (width / 2)[:, None]
+    verts = np.stack([centres - half_l - half_w, centres - half_l + half_w,
+                      centres + half_l + half_w, centres + half_l - half_w], axis=1).reshape(-1, 3)
+    faces = [(4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3) for i in range(n)]
+    # A streak wider than its drop (far, thin) is spread over more pixels: dimmer per pixel.
+    opacity = np.clip(rng.uniform(0.25, 0.55, n) * drop_m / width * 1.5, 0.05, 0.6)
+
+    mat, nt, mix = _see_through_material("rain")
+    glow = nt.nodes.new("ShaderNodeEmission")
+    glow.inputs["Color"].default_value = (*(1.3 * v for v in airlight), 1.0)
+    glow.inputs["Strength"].default_value = 1.0
+    nt.links.new(glow.outputs[0], mix.inputs[2])
+    return _mesh_object("rain", verts, faces, opacity, mat)
+
+
+def add_snow(ctx: BuildContext, airlight: tuple[float, float, float]) -> bpy.types.Object:
+    """Small white camera-facing hexagons, slightly drawn out by their slow fall."""
+    rng = ctx.np_rng("snow")
+    cam = camera_model(ctx.scene.camera)
+    n = SNOW_FLAKES
+    centres = _positions_in_view(cam, rng, n, SNOW_NEAR_M, SNOW_FAR_M)
+    fall = _fall_direction(rng, 25.0)
+    view = _unit(centres - cam.position_m)
+    right = _unit(np.cross(view, fall))
+    along = _unit(np.cross(right, view))  # the fall direction, projected on the flake's plane
+    dist = np.linalg.norm(centres - cam.position_m, axis=1)
+    f_px = cam.intrinsics[0, 0]
+    radius = np.maximum(rng.uniform(0.003, 0.009, n), MIN_WIDTH_PX * dist / f_px)
+    stretch = rng.uniform(1.0, 1.8, n)
+    angles = np.arange(6) * math.pi / 3
+    offs = (np.cos(angles)[None, :, None] * right[:, None, :]
+            + (np.sin(angles)[None, :, None] * stretch[:, None, None]) * along[:, None, :])
+    verts = (centres[:, None, :] + offs * radius[:, None, None]).reshape(-1, 3)
+    faces = [tuple(range(6 * i, 6 * i + 6)) for i in range(n)]
+    opacity = np.clip(rng.uniform(0.7, 1.0, n) * (0.006 / radius) ** 0.5, 0.2, 1.0)
+
+    mat, nt, mix = _see_through_material("snow")
+    flake = nt.nodes.new("ShaderNodeBsdfPrincipled")
+    flake.inputs["Base Color"].default_value = (0.9, 0.92, 0.95, 1.0)
+    flake.inputs["Roughness"].default_value = 1.0
+    flake.inputs["Emission Color"].default_value = (*airlight, 1.0)
+    flake.inputs["Emission Strength"].default_value = 0.35  # light scattered inside the ice
+    nt.links.new(flake.outputs[0], mix.inputs[2])
+    return _mesh_object("snow", verts, faces, opacity, mat)
