@@ -53,6 +53,7 @@ def histograms_png(rows: list[dict[str, Any]], extra: list[str]) -> bytes:
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    extra = [c for c in extra if c != "light.local_time"]  # shown as "local hour"
     specs = [(c.replace(".", "_"), "image", c) for c in extra] + HISTOGRAMS
     seen, panels = set(), []
     for col, which, title in specs:
@@ -66,7 +67,8 @@ def histograms_png(rows: list[dict[str, Any]], extra: list[str]) -> bytes:
     fig, axes = plt.subplots(nrows, ncols, figsize=(4 * ncols, 2.8 * nrows), squeeze=False)
     for ax, (title, vals) in zip(axes.flat, panels, strict=False):
         numeric = all(isinstance(v, int | float) and not isinstance(v, bool) for v in vals)
-        if numeric and len(set(vals)) > 12:
+        fractional = numeric and any(isinstance(v, float) and not v.is_integer() for v in vals)
+        if fractional or (numeric and len(set(vals)) > 12):
             ax.hist(np.asarray(vals, float), bins=20, color="#3a5f8a")
         else:
             counts = collections.Counter(vals)
@@ -83,7 +85,7 @@ def histograms_png(rows: list[dict[str, Any]], extra: list[str]) -> bytes:
     return buf.getvalue()
 
 
-def contact_sheet_jpg(sample_dirs: list[Path], n: int) -> bytes | None:
+def contact_sheet_png(sample_dirs: list[Path], n: int) -> bytes | None:
     """Evenly spaced samples, image | overlay, captioned with the sample name."""
     if not sample_dirs or n == 0:
         return None
@@ -107,7 +109,7 @@ def contact_sheet_jpg(sample_dirs: list[Path], n: int) -> bytes | None:
     for k, tile in enumerate(tiles):
         sheet.paste(tile, ((k % cols) * (tw + 8), (k // cols) * (th + 8)))
     buf = io.BytesIO()
-    sheet.save(buf, format="JPEG", quality=88)
+    sheet.save(buf, format="PNG", optimize=True)
     return buf.getvalue()
 
 
@@ -125,7 +127,7 @@ def write_card(
     failures: list[dict[str, Any]],
     contact: int,
 ) -> Path:
-    """Write README.md and card/ (histograms.png, contact_sheet.jpg) atomically."""
+    """Write README.md and card/ (histograms.png, contact_sheet.png) atomically."""
     images = [r for r in rows if r["row"] == "image"]
     objects = [r for r in rows if r["row"] == "object"]
     splits = collections.Counter(r["split"] for r in images)
@@ -134,9 +136,9 @@ def write_card(
     if plan_dict.get("sweep"):
         extra.append(plan_dict["sweep"]["path"])
     atomic_write_bytes(root / "card" / "histograms.png", histograms_png(rows, extra))
-    sheet = contact_sheet_jpg(sample_dirs, contact)
+    sheet = contact_sheet_png(sample_dirs, contact)
     if sheet is not None:
-        atomic_write_bytes(root / "card" / "contact_sheet.jpg", sheet)
+        atomic_write_bytes(root / "card" / "contact_sheet.png", sheet)
     parts = [
         f"# {plan_dict['name']}",
         plan_dict.get("description") or "A synthetic dataset rendered by twinflash.",
@@ -151,7 +153,7 @@ def write_card(
         "## Histograms",
         "![histograms](card/histograms.png)",
         "## Contact sheet (image | annotations overlay)",
-        "![contact sheet](card/contact_sheet.jpg)" if sheet else "(no samples)",
+        "![contact sheet](card/contact_sheet.png)" if sheet else "(no samples)",
     ]
     if failures:
         parts += [

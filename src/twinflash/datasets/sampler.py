@@ -265,7 +265,7 @@ def _draw_people(
             break
         else:
             raise InputError(
-                f"{source}: sample {index}: people: could not place person {k + 1} of {n} in "
+                f"{source}: people: could not place person {k + 1} of {n} in "
                 f"zone {spec.zone!r} without overlap after {MAX_TRIES} tries "
                 "(ask for fewer people or widen people.x_range_m)"
             )
@@ -292,8 +292,9 @@ def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, 
         place = Place.model_validate(mapping.get("place", {}))
     except ValueError as exc:
         raise InputError(f"{source}: sample {index}: place: {exc}") from None
-    rects = _draw_vehicles(plan, draw_index, place, mapping, source)
-    _draw_people(plan, draw_index, place, mapping, rects, source)
+    where = f"{source}: sample {index}"
+    rects = _draw_vehicles(plan, draw_index, place, mapping, where)
+    _draw_people(plan, draw_index, place, mapping, rects, where)
     return mapping
 
 

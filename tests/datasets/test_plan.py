@@ -1,0 +1,174 @@
+"""Plans, distributions, sampling and placement (no Blender)."""
+
+from __future__ import annotations
+
+import collections
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from twinflash.datasets.placement import (
+    Capsule,
+    Rect,
+    capsule_hits_rect,
+    capsules_overlap,
+    person_spot_ok,
+    rects_overlap,
+)
+from twinflash.datasets.plan import SplitSpec, load_plan, parse_plan
+from twinflash.datasets.sampler import sample_mapping, sample_scene
+from twinflash.datasets.splits import assign_split
+from twinflash.errors import InputError
+from twinflash.scene.catalog import get_vehicle_model
+
+from .conftest import tiny_plan_mapping
+
+PLANS = sorted((Path(__file__).resolve().parents[2] / "examples" / "plans").glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_example_plans_load_and_sample(path: Path) -> None:
+    plan = load_plan(path)
+    w, h = plan.base["camera"]["resolution_wh"]
+    assert w * h <= 640 * 360  # modest defaults; --resolution raises them
+    for i in range(3):
+        sample_scene(plan, i, str(path))
+
+
+@pytest.mark.parametrize(
+    ("change", "expected"),
+    [
+        ({"count": 0}, "count: Input should be greater than or equal to 1"),
+        ({"vary": {"weather.kindd": "fog"}}, "vary: 'weather.kindd': unknown field 'kindd'"),
+        ({"vary": {"weathr.kind": "fog"}}, "unknown scene section 'weathr'"),
+        ({"vary": {"weather.kind": {"choice": {"fog": -1}}}}, "greater than or equal to 0"),
+        ({"vary": {"light.cloud_cover": {"uniform": [0.9, 0.1]}}}, "uniform low 0.9 > high 0.1"),
+        ({"people": {"mix": {"skin": 3}}}, "unknown person field(s) ['skin']"),
+        ({"base": {"people": []}}, "people and vehicles come from the plan"),
+        ({"sweep": {"path": "weather.fog_visibility_m"}}, "give either values or start/stop/num"),
+        ({"colour": 1}, "colour: Extra inputs are not permitted"),
+        ({"vary": {"weather.kind": "tornado"}}, "plan.yaml: sample 0: weather.kind"),
+    ],
+)
+def test_bad_plans_name_the_file_and_field(change: dict, expected: str) -> None:
+    with pytest.raises(InputError) as err:
+        parse_plan(tiny_plan_mapping() | change, source="plan.yaml")
+    assert str(err.value).startswith("plan.yaml")
+    assert expected in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def _within(observed: float, expected: float, sd: float) -> bool:
+    return abs(observed - expected) <= 4 * sd
+
+
+def test_plan_distributions_are_respected() -> None:
+    n = 600
+    weights = {"clear": 0.5, "rain": 0.2, "fog": 0.15, "snow": 0.05, "overcast": 0.1}
+    plan = parse_plan(
+        tiny_plan_mapping(count=n)
+        | {
+            "vary": {
+                "weather.kind": {"choice": weights},
+                "camera.height_m": {"normal": {"mean": 1.6, "std": 0.2, "low": 1.0, "high": 2.2}},
+                "weather.fog_visibility_m": {"uniform": [20, 500]},
+                "light.local_time": {"uniform": [6, 18]},
+            },
+            "people": {"count": {"uniform_int": [0, 4]}, "lying": {"uniform_int": [0, 1]}},
+            "vehicles": {"count": 0},
+        }
+    )
+    maps = [sample_mapping(plan, i) for i in range(n)]
+    kinds = collections.Counter(m["weather"]["kind"] for m in maps)
+    for kind, p in weights.items():
+        assert _within(kinds[kind] / n, p, math.sqrt(p * (1 - p) / n)), (kind, kinds)
+    heights = np.array([m["camera"]["height_m"] for m in maps])
+    assert _within(heights.mean(), 1.6, 0.2 / math.sqrt(n))
+    assert _within(heights.std(), 0.2, 0.2 / math.sqrt(2 * n))
+    fog = np.array([m["weather"]["fog_visibility_m"] for m in maps])
+    assert fog.min() >= 20 and fog.max() <= 500
+    assert _within(fog.mean(), 260, 480 / math.sqrt(12 * n))
+    hours = [int(m["light"]["local_time"][:2]) for m in maps]
+    assert min(hours) == 6 and max(hours) == 17
+    people = np.array([len(m["people"]) for m in maps])
+    assert set(people.tolist()) == {0, 1, 2, 3, 4}
+    assert _within(people.mean(), 2.0, math.sqrt(2.0 / n))
+    lying = np.array([sum(p["pose"] == "lying" for p in m["people"]) for m in maps])
+    assert (lying <= 1).all() and (lying <= people).all()
+    assert _within(lying[people > 0].mean(), 0.5, 0.5 / math.sqrt((people > 0).sum()))
+
+
+def test_same_plan_same_samples_and_streams_are_independent() -> None:
+    plan = parse_plan(tiny_plan_mapping(count=20))
+    first = [sample_mapping(plan, i) for i in range(20)]
+    assert first == [sample_mapping(plan, i) for i in range(20)]
+    assert len({yaml.safe_dump(m) for m in first}) == 20
+    more = tiny_plan_mapping(count=20)
+    more["vary"] = more["vary"] | {"light.cloud_cover": {"uniform": [0, 1]}}
+    other = [sample_mapping(parse_plan(more), i) for i in range(20)]
+    for a, b in zip(first, other, strict=True):
+        assert a["people"] == b["people"] and a["weather"] == b["weather"]
+    reseeded = parse_plan(tiny_plan_mapping(count=20) | {"seed": 6})
+    assert sample_mapping(reseeded, 0)["people"] != first[0]["people"]
+
+
+def test_sweep_runs_the_grid_with_everything_else_fixed() -> None:
+    sweep = {"path": "weather.fog_visibility_m", "start": 20, "stop": 500, "num": 4, "scale": "log"}
+    plan = parse_plan(tiny_plan_mapping(count=8) | {"sweep": sweep})
+    maps = [sample_mapping(plan, i) for i in range(8)]
+    fog = [m["weather"]["fog_visibility_m"] for m in maps]
+    assert fog[:4] == fog[4:] == [20.0, 58.4804, 170.9976, 500.0]  # 20 * 25 ** (k / 3)
+    assert all(m["people"] == maps[0]["people"] for m in maps[:4])
+    assert maps[4]["people"] != maps[0]["people"]
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_people_on_open_ground_apart_and_vehicles_in_lanes(path: Path) -> None:
+    plan = load_plan(path)
+    for i in range(25):
+        scene = sample_scene(plan, i)
+        place = scene.place
+        caps = [
+            Capsule.person(p.x_m, p.y_m, p.heading_deg, p.pose, p.height_m) for p in scene.people
+        ]
+        rects = []
+        for v in scene.vehicles:
+            spec = get_vehicle_model(v.model)
+            rects.append(Rect(v.x_m, v.y_m, v.heading_deg, spec.length_m, spec.width_m))
+            assert abs(v.y_m) + spec.width_m / 2 < place.half_road_m  # on the road
+            assert (v.heading_deg == 0) == (v.y_m < 0)  # traffic keeps right
+        for a, cap in enumerate(caps):
+            assert person_spot_ok(place, plan.people.zone, cap), scene.people[a]
+            assert not any(capsules_overlap(cap, other, 0.0) for other in caps[a + 1 :])
+            assert not any(capsule_hits_rect(cap, r, 0.0) for r in rects)
+        for a, r in enumerate(rects):
+            assert not any(rects_overlap(r, other, 0.0) for other in rects[a + 1 :])
+
+
+def test_geometry_helpers_against_hand_cases() -> None:
+    lying = Capsule.person(0, 0, 90, "lying", 1.8)  # feet at the origin, head at (0, 1.8)
+    assert capsules_overlap(lying, Capsule.person(0.5, 1.7, 0, "standing", 1.7))
+    assert not capsules_overlap(lying, Capsule.person(1.0, 1.7, 0, "standing", 1.7))
+    car = Rect(0, 0, 0, 4.0, 2.0)
+    assert car.distance_to(3.0, 0.0) == pytest.approx(1.0)
+    assert rects_overlap(car, Rect(4.5, 0, 180, 4.0, 2.0), gap_m=0.8)
+    assert not rects_overlap(car, Rect(5.0, 0, 180, 4.0, 2.0), gap_m=0.8)
+
+
+def test_hold_out_split_takes_exactly_the_held_condition() -> None:
+    spec = SplitSpec.model_validate(
+        {
+            "fractions": {"train": 0.8, "val": 0.2, "test": 0.0},
+            "hold_out": {"key": "weather.kind", "values": ["fog", "snow"], "split": "test"},
+        }
+    )
+    rows = [{"weather_kind": k} for k in ["fog", "clear", "snow", "rain"] * 100]
+    splits = [assign_split(spec, 1, i, r) for i, r in enumerate(rows)]
+    for r, s in zip(rows, splits, strict=True):
+        assert (s == "test") == (r["weather_kind"] in ("fog", "snow"))
+    val = sum(s == "val" for s in splits) / 200
+    assert _within(val, 0.2, math.sqrt(0.16 / 200))
+    assert splits == [assign_split(spec, 1, i, r) for i, r in enumerate(rows)]
