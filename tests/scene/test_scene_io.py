@@ -70,6 +70,7 @@ BAD = [
     ("people: [ {x_m: 0\n", "broken YAML"),
     ("- just\n- a list\n", "expected a mapping"),
     ("camera: {preset: speed_camera}\n", "camera.target_vehicle"),
+    ("camera: {x_m: 0, y_m: 12, height_m: 5}\n", "camera: position (0.00, 12.00) m"),
 ]
 
 

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from twinflash.scene.models import Place
 
+# Seven storeys (ground floor 4 m, others ~3 m) plus a mansard roof stay below this.
+ROOFTOP_CLEARANCE_M = 30.0
+
 
 def plaza_half_m(place: Place) -> float:
     """Half-size of the open plaza (0 for a plain street)."""

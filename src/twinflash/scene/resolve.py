@@ -8,7 +8,7 @@ import random
 
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
-from twinflash.scene.layout import facade_y_at, is_open_ground
+from twinflash.scene.layout import ROOFTOP_CLEARANCE_M, facade_y_at, is_open_ground
 from twinflash.scene.models import QUALITY_PRESETS, Camera, Scene
 
 # Preset values apply to the camera fields the scene file leaves out.
@@ -89,9 +89,7 @@ def _speed_camera(scene: Scene, source: str) -> dict[str, float]:
 def _resolve_camera(scene: Scene, source: str) -> Camera:
     cam = scene.camera
     given = cam.model_fields_set
-    if cam.preset == "custom":
-        return cam
-    values = dict(CAMERA_PRESETS[cam.preset])
+    values = dict(CAMERA_PRESETS.get(cam.preset, {}))
     place = scene.place
     if cam.preset == "speed_camera":
         values = _speed_camera(scene, source)
@@ -111,6 +109,14 @@ def _resolve_camera(scene: Scene, source: str) -> Camera:
     always = {"x_m", "y_m", "yaw_deg", "target_vehicle"} if cam.preset == "speed_camera" else set()
     values = {k: v for k, v in values.items() if k not in given or k in always}
     resolved = cam.model_copy(update=values)
+    low = resolved.height_m < ROOFTOP_CLEARANCE_M
+    if low and not is_open_ground(place, resolved.x_m, resolved.y_m):
+        raise InputError(
+            f"{source}: camera: position ({resolved.x_m:.2f}, {resolved.y_m:.2f}) m at "
+            f"{resolved.height_m:.1f} m high is inside a building or beyond the street (façade at "
+            f"|y| = {facade_y_at(place, resolved.x_m):.2f} m there); move it or raise it above "
+            f"{ROOFTOP_CLEARANCE_M:.0f} m"
+        )
     if cam.preset in CAMERA_LIMITS:
         hmin, hmax, pmin, pmax = CAMERA_LIMITS[cam.preset]
         if not hmin <= resolved.height_m <= hmax:
