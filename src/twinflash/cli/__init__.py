@@ -9,7 +9,9 @@ import sys
 
 import typer
 
+from twinflash.cli import datasets as _datasets
 from twinflash.cli import privacy as _privacy
+from twinflash.cli import registry as _registry
 from twinflash.cli import render as _render
 from twinflash.cli._errors import run_guarded
 
@@ -22,6 +24,8 @@ app = typer.Typer(
 )
 _render.register(app)
 _privacy.register(app)
+_datasets.register(app)
+_registry.register(app)
 
 
 def main() -> None:

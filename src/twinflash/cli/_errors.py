@@ -12,7 +12,8 @@ from twinflash.errors import InputError
 
 def run_guarded(app: typer.Typer) -> int:
     try:
-        app(standalone_mode=False)
+        # without standalone mode, click returns typer.Exit's code instead of raising it
+        code = app(standalone_mode=False)
     except (InputError, FileNotFoundError, ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
@@ -28,4 +29,4 @@ def run_guarded(app: typer.Typer) -> int:
             exc.show()
             return exc.exit_code
         raise
-    return 0
+    return code if isinstance(code, int) else 0

@@ -42,6 +42,7 @@ _SIV_RE = re.compile(r"^([A-Z]{2})-?(\d{3})-?([A-Z]{2})$")
 _SEPARATORS_RE = re.compile(r"[\s\-.·_–—]+")
 _SIV_COMPACT = re.compile(r"^([A-Z]{2})(\d{3})([A-Z]{2})$")
 _DEALER_COMPACT = re.compile(r"^(W)(\d{3})([A-Z]{2})$")
+_CANONICAL_SIV = re.compile(r"^[A-HJ-NP-TV-Z]{2}-(?!000)\d{3}-[A-HJ-NP-TV-Z]{2}$")
 _FNI_COMPACT = re.compile(r"^(\d{1,4})([A-Z]{1,3})(\d{2,3}|2A|2B)$")
 
 # Characters plate readers mistake for one another (each maps to its look-alikes).
@@ -163,6 +164,8 @@ def normalise_plate(text: str) -> Plate:
     Returns the :class:`Plate` in canonical form; raises ``ValueError`` naming the input and
     the rule it breaks. Never guesses: use :func:`plate_candidates` for misread strings.
     """
+    if _CANONICAL_SIV.match(text) and text[:2] != "SS" and text[7:] != "SS":
+        return Plate(text, "SIV_TEMPORARY" if text[:2] == "WW" else "SIV")  # fast path
     compact = _compact(text)
     if not compact:
         raise ValueError(f"plate {text!r} is empty")
