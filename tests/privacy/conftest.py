@@ -16,7 +16,7 @@ ASTRONAUT_FACE_XYXY = (180, 50, 275, 180)
 
 @pytest.fixture(scope="session")
 def faces() -> FaceDetector:
-    return FaceDetector(threshold=0.4, scales=(1.0, 2.0))
+    return FaceDetector(scales=(1.0, 2.0))  # the photo defaults
 
 
 @pytest.fixture(scope="session")

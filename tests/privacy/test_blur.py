@@ -33,10 +33,10 @@ def test_blurred_face_and_plate_are_no_longer_found(
 
 def test_ellipse_leaves_box_corners(astronaut: np.ndarray) -> None:
     face = Region("face", (180.0, 50.0, 275.0, 180.0), 0.9)
-    out = blur_regions(astronaut, [face], "solid", margin=0.0, ellipse_faces=True)
+    out = blur_regions(astronaut, [face], "solid", face_margin=0.0, ellipse_faces=True)
     assert np.array_equal(out[51, 181], astronaut[51, 181])  # corner kept
     assert (out[115, 227] == 0).all()  # centre blacked out
-    boxed = blur_regions(astronaut, [face], "solid", margin=0.0, ellipse_faces=False)
+    boxed = blur_regions(astronaut, [face], "solid", face_margin=0.0, ellipse_faces=False)
     assert (boxed[51, 181] == 0).all()
 
 

@@ -61,7 +61,7 @@ def clip(tmp_path_factory: pytest.TempPathFactory, astronaut: np.ndarray) -> Pat
 
 
 def test_video_blurred_with_sound_kept(clip: Path, tmp_path: Path) -> None:
-    faces = FaceDetector(0.4, (1.0,))
+    faces = FaceDetector(scales=(1.0,))  # the video defaults
     before = _read_all(clip)
     assert all(len(faces(f)) == 1 for f in before)  # the face is there in every frame
     det = Detectors(BlurOptions(plates=False))

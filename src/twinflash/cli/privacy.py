@@ -27,8 +27,9 @@ def blur(
     inputs: Annotated[list[Path], typer.Argument(help="Images, videos or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the blurred copies.")],
     style: Annotated[str, typer.Option(help="gaussian, pixelate or solid.")] = "gaussian",
-    margin: Annotated[float, typer.Option(help="Extra border, share of box size.")] = 0.15,
-    threshold: Annotated[float, typer.Option(help="Face detector score threshold.")] = 0.4,
+    margin: Annotated[float, typer.Option(help="Face border, share of box size.")] = 0.3,
+    plate_margin: Annotated[float, typer.Option(help="Plate border, share.")] = 0.1,
+    threshold: Annotated[float, typer.Option(help="Face detector score threshold.")] = 0.2,
     face_scales: Annotated[
         str | None, typer.Option(help="Detector passes, e.g. '1,2' (default 1,2 photos; 1 video).")
     ] = None,
@@ -51,6 +52,7 @@ def blur(
         plates=plates,
         style=style,  # type: ignore[arg-type]  # validated by BlurOptions
         margin=margin,
+        plate_margin=plate_margin,
         ellipse_faces=ellipse,
         face_threshold=threshold,
         face_scales=_floats(face_scales, "--face-scales") if face_scales else None,

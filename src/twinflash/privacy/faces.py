@@ -82,7 +82,7 @@ class FaceDetector:
 
     def __init__(
         self,
-        threshold: float = 0.4,
+        threshold: float = 0.2,
         scales: Sequence[float] = (1.0,),
         tile_px: int = 1280,
         overlap_px: int = 96,

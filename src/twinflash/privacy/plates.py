@@ -132,21 +132,38 @@ class PlateReader:
         ]
 
     def find(self, rgb: np.ndarray) -> list[Region]:
-        """Plates in an RGB image; boxes widened to cover the whole plate, band included."""
+        """Plates in an RGB image; boxes widened to cover the whole plate, band included.
+
+        The detector runs on the whole image, the recogniser only on plate-shaped lines.
+        """
+        res = self.ocr(
+            cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), use_det=True, use_cls=False, use_rec=False
+        )
+        quads = [] if res.boxes is None else [np.asarray(b, np.float32) for b in res.boxes]
         out: list[Region] = []
-        for line in _join_lines(self._lines(rgb)):
+        for line in _join_lines([_Line(q, "", 1.0) for q in quads]):
             w, h = line.size_wh
             if h < self.min_height_px or not MIN_ASPECT <= w / h <= MAX_ASPECT:
                 continue
-            readings = readings_of(line.text, line.score)
-            if not readings and not looks_like_plate(line.text):
+            text, score = self._recognise(_warp(rgb, line.quad))
+            readings = readings_of(text, score)
+            if not readings and not looks_like_plate(text):
                 continue
             x1, y1, x2, y2 = line.xyxy
             bh = y2 - y1
             box = (x1 - 0.6 * h, y1 - 0.3 * bh, x2 + 0.4 * h, y2 + 0.3 * bh)
-            text = readings[0][0].text if readings else compact(line.text)
-            out.append(Region("plate", _clip(box, rgb.shape), line.score, text=text))
+            best = readings[0][0].text if readings else compact(text)
+            out.append(Region("plate", _clip(box, rgb.shape), score, text=best))
         return out
+
+    def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
+        """Text of one line crop (recogniser only)."""
+        res = self.ocr(
+            cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), use_det=False, use_cls=False, use_rec=True
+        )
+        if not res.txts:
+            return "", 0.0
+        return str(res.txts[0]), float(res.scores[0])
 
     def read(self, rgb: np.ndarray, box_xywh: Sequence[float] | None = None) -> list[PlateReading]:
         """Candidate readings, best first: of the plate in `box_xywh`, or of every plate found.
@@ -213,6 +230,17 @@ def _same_line(a: _Line, b: _Line) -> bool:
 def _union_quad(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     """Corners of the left piece's left edge and the right piece's right edge."""
     return np.array([a[0], b[1], b[2], a[3]], dtype=np.float32)
+
+
+def _warp(rgb: np.ndarray, quad: np.ndarray) -> np.ndarray:
+    """The quadrilateral cut out and straightened (rotated plates become level)."""
+    w = max(2, round(max(np.linalg.norm(quad[1] - quad[0]), np.linalg.norm(quad[2] - quad[3]))))
+    h = max(2, round(max(np.linalg.norm(quad[3] - quad[0]), np.linalg.norm(quad[2] - quad[1]))))
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], dtype=np.float32)
+    matrix = cv2.getPerspectiveTransform(quad.astype(np.float32), dst)
+    return cv2.warpPerspective(
+        rgb, matrix, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
 
 
 def _clip(box: tuple[float, ...], shape: tuple[int, ...]) -> tuple[float, float, float, float]:
