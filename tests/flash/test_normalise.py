@@ -16,7 +16,7 @@ from twinflash.flash.normalise import (
 )
 from twinflash.flash.taxonomy import load_taxonomy
 
-LABELLED = Path(__file__).parent / "data" / "normalise_labelled.csv"
+DATA = Path(__file__).parent / "data"
 
 
 @pytest.mark.parametrize(
@@ -74,10 +74,29 @@ def test_scores_are_bounded_and_answers_stable() -> None:
         assert 0.0 <= a.score <= 1.0
 
 
-def test_accuracy_on_the_labelled_file() -> None:
-    rows = load_labelled(LABELLED)
-    assert len(rows) >= 300
-    assert sum(r.kind != "clean" for r in rows) >= 300  # messy ones, not only clean names
+@pytest.mark.parametrize(
+    ("name", "at_least"), [("normalise_labelled.csv", 300), ("normalise_holdout.csv", 150)]
+)
+def test_accuracy_on_the_labelled_files(name: str, at_least: int) -> None:
+    rows = load_labelled(DATA / name)
+    assert sum(r.kind != "clean" for r in rows) >= at_least  # messy ones, not clean names
     report = evaluate(Normaliser(load_taxonomy()), rows)
     assert report.accuracy >= 0.97, report.misses
     assert report.wrong_rate <= 0.005, report.misses
+
+
+@pytest.mark.parametrize(
+    ("d1", "d3", "model", "status"),
+    [
+        ("MINI", "COOPER", "Mini", "matched"),  # a weak alias alone names the model
+        ("MINI", "COOPER D CLUBMAN", "Clubman", "matched"),  # ... and yields to a named one
+        ("AUDI", "E-TRON", "Q8 e-tron", "matched"),
+        ("CITROEN", "C4 GRAND PICASSO", "Grand C4 SpaceTourer", "matched"),  # word order
+        ("PEUGEOT", "2OO8", "2008", "matched"),  # letters read for digits
+        ("MAZDA", "CX-5 2.0 SKYACTIV-G", "CX-5", "matched"),  # "2.0" is not the Mazda 2
+        ("RENAULT", "CLIO CAPTUR", None, "make_only"),  # two models named: no guess
+    ],
+)
+def test_rules(d1: str, d3: str, model: str | None, status: str) -> None:
+    got = normalise_vehicle(d1, d3)
+    assert (got.model, got.status) == (model, status)

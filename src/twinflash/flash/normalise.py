@@ -92,15 +92,27 @@ class Normaliser:
         # per make: alias tokens -> canonical model
         self._models: dict[str, dict[tuple[str, ...], str]] = {m: {} for m in taxonomy.makes}
         self._model_make: dict[tuple[str, str], str] = {}  # (make seen, model) -> real make
+        self._weak: set[tuple[str, str]] = set()  # (make, joined alias) of weak aliases
         for entry in taxonomy.models:
             for alias in (entry.model, *entry.aliases):
                 under, _, text = alias.rpartition(":")
                 owner = self._make_alias.get(tuple(clean(under).split())) if under else entry.make
                 if owner is None:
-                    raise ValueError(f"alias {alias!r}: unknown make {owner!r}")
+                    raise ValueError(f"alias {alias!r}: unknown make {under!r}")
                 tokens = tuple(clean(text).split())
                 self._models[owner][tokens] = entry.model
+                if text.startswith("~"):  # weak: names the model only if nothing else does
+                    self._weak.add((owner, "".join(tokens)))
                 self._model_make[(owner, entry.model)] = entry.make
+        # strong multi-word aliases by their first word, for reordered spellings
+        self._multiword: dict[str, dict[str, list[tuple[tuple[str, ...], str]]]] = {}
+        for make, table in self._models.items():
+            index = self._multiword[make] = {}
+            for alias, model in table.items():
+                if len(alias) >= 2 and (make, "".join(alias)) not in self._weak:
+                    index.setdefault(alias[0], []).append((alias, model))
+        # longest alias in tokens, plus slack for aliases typed with extra spaces ("RS 3")
+        self._window = 2 + max(len(t) for table in self._models.values() for t in table)
         self._joined = {
             make: {"".join(t): model for t, model in table.items()}
             for make, table in self._models.items()
@@ -169,6 +181,10 @@ class Normaliser:
     def _variants(self, make: str, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
         split = tuple(t for tok in tokens for t in _LETTER_DIGIT.split(tok) if t)
         out = [tokens, split]
+        # letters read for digits in a number ("2OO8"): O -> 0, I -> 1
+        digits = tuple(_as_number(t) for t in tokens)
+        if digits != tokens:
+            out.append(digits)
         if make == "BMW":
             bmw: list[str] = []
             for tok in tokens:
@@ -178,28 +194,47 @@ class Normaliser:
         return out
 
     def _sequence_model(self, make: str, tokens: tuple[str, ...]) -> _Hit | None:
-        """An alias spelled by consecutive tokens. Preferred: one that opens the field (only
-        engine/trim words before it: "218D ACTIVE TOURER"), then the longest ("C4 PICASSO"
-        over "C4"), then the earliest; "Q7 E-TRON" is a Q7, not an e-tron."""
+        """An alias spelled by consecutive tokens (or, for a multi-word alias, by tokens in
+        another order: "C4 GRAND PICASSO").
+
+        Preferred: a strong alias over a weak one (Mini's "COOPER" is a trim when a model
+        is named), then one that opens the field (only engine/trim words before it), then
+        the longest, then the earliest: "Q7 E-TRON" is a Q7. Two strong aliases of
+        different models in one field ("LOGAN MCV STEPWAY") contradict each other: the
+        score drops below acceptance rather than picking one.
+        """
         table, joined = self._models[make], self._joined[make]
-        best: tuple[bool, int, int] | None = None
-        found: tuple[str, tuple[str, ...]] | None = None
+        found: list[tuple[tuple[bool, bool, int, int], str, int, int]] = []
         for start in range(len(tokens)):
             leading = all(_is_noise(t) for t in tokens[:start])
-            for end in range(len(tokens), start, -1):
+            for end in range(min(len(tokens), start + self._window), start, -1):
                 alias = tokens[start:end]
-                model = table.get(alias) or joined.get("".join(alias))
+                key = "".join(alias)
+                model = table.get(alias) or joined.get(key)
                 if model is None:
                     continue
-                if len("".join(alias)) == 1 and start != 0:
+                if len(key) == 1 and start != 0:
                     continue  # a lone letter (Mercedes "C") only leads the field
-                rank = (leading, len(" ".join(alias)), -start)
-                if best is None or rank > best:
-                    best, found = rank, (model, tokens[:start] + tokens[end:])
-        if found is None:
+                strong = (make, key) not in self._weak
+                found.append(((strong, leading, len(" ".join(alias)), -start), model, start, end))
+        words = set(tokens)
+        for word in words:  # reordered multi-word aliases
+            for alias, model in self._multiword[make].get(word, ()):
+                if set(alias) <= words:
+                    found.append(((True, True, len(" ".join(alias)) + 1, 0), model, -1, -1))
+        if not found:
             return None
-        rest = [t for t in found[1] if not _is_noise(t)]
-        return _Hit(found[0], 1.0 if not rest else 0.95, "alias", tuple(rest))
+        found.sort(key=lambda f: f[0], reverse=True)
+        rank, model, start, end = found[0]
+        used = set(tokens[start:end]) if start >= 0 else set(_alias_tokens(table, model))
+        rest = [t for t in tokens if t not in used and not _is_noise(t)]
+        score = 1.0 if not rest else 0.95
+        for other_rank, other, o_start, o_end in found[1:]:
+            if other != model and other_rank[0] and rank[0]:
+                span = set(tokens[o_start:o_end]) if o_start >= 0 else set()
+                if span and not span <= used:
+                    return _Hit(model, 0.75, "alias, contradicted", tuple(rest))
+        return _Hit(model, score, "alias", tuple(rest))
 
     def _glued_model(self, make: str, tokens: tuple[str, ...]) -> _Hit | None:
         """An alias glued to what follows it: CLIORT, GOLFGTI, 308GTLINE, C220CDI."""
@@ -333,6 +368,15 @@ class Normaliser:
                 real = self._model_make.get((make, model), make)
                 return Normalised(real, model, 0.85, "matched", "model alias, no make")
         return Normalised(None, None, 0.0, "unknown", "no make")
+
+
+def _as_number(token: str) -> str:
+    fixed = token.replace("O", "0").replace("I", "1")
+    return fixed if fixed.isdigit() and any(c.isdigit() for c in token) else token
+
+
+def _alias_tokens(table: dict[tuple[str, ...], str], model: str) -> set[str]:
+    return {t for alias, m in table.items() if m == model for t in alias}
 
 
 def _is_noise(token: str) -> bool:

@@ -3,7 +3,8 @@
 ``makes.csv``: canonical make and its aliases (``|``-separated).
 ``models.csv``: make, canonical model, body types, aliases, popularity weight. An alias
 written ``OTHER MAKE:ALIAS`` is registered under that other make (e.g. the 2010-2015
-``CITROEN DS3`` is the ``DS 3``).
+``CITROEN DS3`` is the ``DS 3``); one written ``~ALIAS`` is weak: it names the model only
+when no other model is named (Mini's ``COOPER`` is also a trim of the Countryman).
 
 Facts come from general knowledge of the French car market (model ranges as sold in
 France, common spellings and trade names); weights are approximate relative French sales
@@ -35,6 +36,7 @@ BODY_TYPES = (
 )
 
 _NON_ALNUM = re.compile(r"[^A-Z0-9+]+")
+_DECIMAL = re.compile(r"(?<=\d)[.,](?=\d)")
 
 
 def clean(text: str) -> str:
@@ -46,6 +48,7 @@ def clean(text: str) -> str:
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).upper()
     text = text.replace("&", " AND ").replace("'", "").replace("’", "")
+    text = _DECIMAL.sub("", text)  # "1.5" -> "15": one number, not the models "1" and "5"
     text = _NON_ALNUM.sub(" ", text).replace("+", " PLUS ")
     tokens = text.split()
     out: list[str] = []

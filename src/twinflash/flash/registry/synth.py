@@ -96,7 +96,7 @@ class _Fleet:
         d1 = _ascii_upper(entry.make)
         if rng.random() < 0.05 and self.makes[entry.make]:
             d1 = rng.choice(self.makes[entry.make]).upper()
-        own = [a for a in entry.aliases if ":" not in a]
+        own = [a for a in entry.aliases if ":" not in a and not a.startswith("~")]
         name = entry.model if not own or rng.random() < 0.7 else rng.choice(own)
         body_type = rng.choice(entry.body_types)
         suffix = rng.choice(SUFFIXES.get(body_type, SUFFIX_DEFAULT))
