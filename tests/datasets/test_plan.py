@@ -172,3 +172,40 @@ def test_hold_out_split_takes_exactly_the_held_condition() -> None:
     val = sum(s == "val" for s in splits) / 200
     assert _within(val, 0.2, math.sqrt(0.16 / 200))
     assert splits == [assign_split(spec, 1, i, r) for i, r in enumerate(rows)]
+
+
+def test_sequence_frames_move_walkers_and_traffic_and_keep_identities() -> None:
+    seq = {"frames": 4, "fps": 2.0, "walk_speed_mps": 1.5, "drive_speed_kmh": 36.0}
+    mapping = tiny_plan_mapping(8) | {"sequence": seq}
+    mapping["people"] = {"count": 3, "zone": "open", "mix": {"pose": {"choice": {"walking": 1}}}}
+    mapping["vehicles"] = {"count": 1, "parked_share": 0.0}
+    plan = parse_plan(mapping)
+    for clip in range(2):
+        frames = [sample_scene(plan, clip * 4 + f) for f in range(4)]
+        first = frames[0]
+        for f, scene in enumerate(frames):
+            t = f / 2.0
+            assert scene.seed == first.seed and scene.weather == first.weather
+            for p0, p in zip(first.people, scene.people, strict=True):
+                assert p.skin_tone == p0.skin_tone and p.heading_deg == p0.heading_deg
+                assert math.hypot(p.x_m - p0.x_m, p.y_m - p0.y_m) == pytest.approx(
+                    1.5 * t, abs=0.01
+                )
+            for v0, v in zip(first.vehicles, scene.vehicles, strict=True):
+                assert v.plate_text == v0.plate_text and v.y_m == v0.y_m
+                assert v.x_m - v0.x_m == pytest.approx(
+                    (10 if v0.heading_deg == 0 else -10) * t, abs=0.01
+                )
+            caps = [
+                Capsule.person(p.x_m, p.y_m, p.heading_deg, p.pose, p.height_m)
+                for p in scene.people
+            ]
+            for a, cap in enumerate(caps):  # still apart and on open ground at every frame
+                assert person_spot_ok(scene.place, "open", cap)
+                assert not any(capsules_overlap(cap, other, 0.0) for other in caps[a + 1 :])
+    assert sample_scene(plan, 4).people[0] != sample_scene(plan, 0).people[0]
+
+
+def test_sequence_count_must_hold_whole_clips() -> None:
+    with pytest.raises(InputError, match=r"multiple of sequence\.frames"):
+        parse_plan(tiny_plan_mapping(5) | {"sequence": {"frames": 2}})

@@ -27,7 +27,7 @@ from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
 
 TOP_LEVEL = {
     "manifest.json", "plan.yaml", "samples", "journal.jsonl", "failures.jsonl", ".lock",
-    "coco", "yolo", "crowd", "vehicles", "splits", "metadata.parquet", "README.md", "card",
+    "coco", "yolo", "crowd", "vehicles", "mot", "splits", "metadata.parquet", "README.md", "card",
 }  # fmt: skip
 BOX_TOLERANCE_PX = 1e-6
 

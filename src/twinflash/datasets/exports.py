@@ -19,10 +19,12 @@ from twinflash.annotate.write import atomic_directory
 from twinflash.datasets.card import write_card
 from twinflash.datasets.formats.coco import coco_to_annotations, merge_coco, save_coco
 from twinflash.datasets.formats.crowd import save_crowd
+from twinflash.datasets.formats.mot import save_mot
 from twinflash.datasets.formats.vehicles import annotations_to_crops, save_vehicle_crops
 from twinflash.datasets.formats.yolo import save_yolo
 from twinflash.datasets.metadata import image_row, object_rows, save_metadata
 from twinflash.datasets.plan import Plan
+from twinflash.datasets.sampler import clip_frame
 from twinflash.datasets.splits import assign_split
 from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
 
@@ -43,7 +45,10 @@ def collect(store: DatasetDir, plan: Plan) -> tuple[list[dict[str, Any]], list[d
         coco = read_sample_coco(d)
         name = sample_name(i, plan.count)
         row = image_row(i, name, "", coco)
-        row["split"] = assign_split(plan.splits, plan.seed, i, row)
+        cf = clip_frame(plan, i)
+        if cf is not None:  # a clip's frames stay together in one split
+            row["clip"], row["frame"] = cf
+        row["split"] = assign_split(plan.splits, plan.seed, cf[0] if cf else i, row)
         samples.append({"index": i, "name": name, "dir": d, "coco": coco, "row": row})
     return samples, corrupt
 
@@ -102,6 +107,8 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
                 )
                 n_crops += len(save_vehicle_crops(tmp, s["row"]["split"], s["name"], crops))
         written["vehicle_crops"] = n_crops
+    if "mot" in formats and plan.sequence is not None:
+        _write_mot(root, plan, samples, anns)
     rows: list[dict[str, Any]] = []
     for s in samples:
         rows.append(s["row"])
@@ -120,5 +127,25 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
     return written
 
 
-def exported_paths(root: Path) -> list[Path]:
-    return [root / p for p in ("coco", "yolo", "crowd", "vehicles", "splits", "metadata.parquet")]
+def _write_mot(root: Path, plan: Plan, samples: list[dict[str, Any]], anns: dict) -> None:
+    """One MOT sequence per complete clip (a clip with a missing frame is left out)."""
+    if plan.sequence is None:
+        return
+    clips: dict[int, list[dict[str, Any]]] = {}
+    for s in samples:
+        clips.setdefault(s["row"]["clip"], []).append(s)
+    with atomic_directory(root / "mot") as tmp:
+        for clip, frames in sorted(clips.items()):
+            if len(frames) != plan.sequence.frames:
+                log.warning(
+                    "clip %d has %d of %d frames: not in mot/",
+                    clip,
+                    len(frames),
+                    plan.sequence.frames,
+                )
+                continue
+            frames.sort(key=lambda s: s["row"]["frame"])
+            pairs = [(s["dir"] / "image.png", anns[s["index"]]) for s in frames]
+            save_mot(
+                tmp, frames[0]["row"]["split"], f"{plan.name}-{clip:05d}", pairs, plan.sequence.fps
+            )

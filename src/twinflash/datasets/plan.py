@@ -18,13 +18,19 @@ from typing import Any, Literal
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
-from twinflash.datasets.distributions import Const, DistributionField, as_distribution_input
+from twinflash.datasets.distributions import (
+    Const,
+    DistributionField,
+    Normal,
+    Uniform,
+    as_distribution_input,
+)
 from twinflash.errors import InputError
 from twinflash.scene.io import format_validation_error, read_yaml_mapping
 from twinflash.scene.models import Person, Scene, Vehicle
 
 PLAN_SCHEMA_VERSION = 1
-FORMATS = ("coco", "yolo", "crowd", "vehicles")
+FORMATS = ("coco", "yolo", "crowd", "vehicles", "mot")
 
 
 class _Strict(BaseModel):
@@ -137,6 +143,32 @@ class Sweep(_Strict):
         return [round(float(v), 6) for v in pts]
 
 
+class SequenceSpec(_Strict):
+    """N-frame clips: walkers move along their heading, lane vehicles drive, the rest wait.
+
+    Samples i = clip * frames + frame; a clip shares every drawn value (same people,
+    vehicles, plates, seed), and only positions and walk phases change with time.
+    """
+
+    frames: int = Field(ge=2, le=1000)
+    fps: float = Field(5.0, gt=0.0, le=60.0)
+    walk_speed_mps: DistributionField = Field(
+        default_factory=lambda: Normal(normal={"mean": 1.35, "std": 0.2, "low": 0.8, "high": 2.0})
+    )
+    drive_speed_kmh: DistributionField = Field(
+        default_factory=lambda: Uniform(uniform=(15.0, 40.0))
+    )
+
+    @field_validator("walk_speed_mps", "drive_speed_kmh", mode="before")
+    @classmethod
+    def _tag(cls, value: Any) -> Any:
+        return as_distribution_input(value)
+
+    @property
+    def duration_s(self) -> float:
+        return (self.frames - 1) / self.fps
+
+
 class HoldOut(_Strict):
     key: str = Field(description="metadata column, e.g. weather_kind or place_layout_seed")
     values: list[Any]
@@ -158,7 +190,7 @@ class SplitSpec(_Strict):
 
 
 class ExportSpec(_Strict):
-    formats: list[Literal["coco", "yolo", "crowd", "vehicles"]] = list(FORMATS)
+    formats: list[Literal["coco", "yolo", "crowd", "vehicles", "mot"]] = list(FORMATS)
     crowd_sigma_px: float = Field(4.0, gt=0.0, le=100.0)
     vehicle_min_box_px: int = Field(24, ge=1)
     vehicle_min_visibility: float = Field(0.5, ge=0.0, le=1.0)
@@ -176,6 +208,7 @@ class Plan(_Strict):
     people: PeopleSpec = PeopleSpec()
     vehicles: VehiclesSpec = VehiclesSpec()
     sweep: Sweep | None = None
+    sequence: SequenceSpec | None = None
     splits: SplitSpec = SplitSpec()
     exports: ExportSpec = ExportSpec()
 
@@ -202,9 +235,17 @@ class Plan(_Strict):
         return vary
 
     @model_validator(mode="after")
-    def _sweep_path(self) -> Plan:
+    def _sweep_and_sequence(self) -> Plan:
         if self.sweep is not None:
             check_scene_path(self.sweep.path)
+        if self.sequence is not None:
+            if self.sweep is not None:
+                raise ValueError("a plan has either a sweep or a sequence, not both")
+            if self.count % self.sequence.frames:
+                raise ValueError(
+                    f"count ({self.count}) must be a multiple of sequence.frames "
+                    f"({self.sequence.frames}): each clip has all its frames"
+                )
         return self
 
     def with_overrides(
@@ -226,8 +267,12 @@ class Plan(_Strict):
         return Plan.model_validate(self.model_dump(mode="python") | update)
 
     def digest(self) -> str:
-        """SHA-256 of the plan's canonical JSON: a dataset directory belongs to one plan."""
-        text = json.dumps(self.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
+        """SHA-256 of the plan's canonical JSON: a dataset directory belongs to one plan.
+
+        Defaults are left out, so a new optional plan field does not orphan old datasets.
+        """
+        values = self.model_dump(mode="json", exclude_defaults=True)
+        text = json.dumps(values, sort_keys=True, separators=(",", ":"))
         return hashlib.sha256(text.encode()).hexdigest()
 
 

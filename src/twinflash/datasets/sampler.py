@@ -127,7 +127,9 @@ def _place_vehicle(
     x_range: tuple[float, float] | None,
     rects: list[Rect],
     keep_out: list[tuple[float, float, float, float]],
+    travel_m: float = 0.0,
 ) -> tuple[float, float, float] | None:
+    """A free spot; a driving vehicle's footprint covers its whole travel in a clip."""
     spec = get_vehicle_model(model_key)
     lo, hi = _x_range(place, x_range, spec.length_m / 2 + 0.5)
     for _ in range(MAX_TRIES):
@@ -137,8 +139,14 @@ def _place_vehicle(
             y = side * (place.half_road_m - spec.width_m / 2 - 0.25)
         else:
             y = side * place.half_road_m / 2
-        x = round(float(rng.uniform(lo, hi)), 2)
-        rect = Rect(x, y, heading, spec.length_m, spec.width_m)
+        direction = -side  # heading 0 drives towards +x
+        start_lo, start_hi = (lo, hi - travel_m) if direction > 0 else (lo + travel_m, hi)
+        if start_lo > start_hi:
+            return None
+        x = round(float(rng.uniform(start_lo, start_hi)), 2)
+        rect = Rect(
+            x + direction * travel_m / 2, y, heading, spec.length_m + travel_m, spec.width_m
+        )
         if any(rects_overlap(rect, r) for r in rects):
             continue
         if any(_near_segment([*rect.corners(), (x, y)], seg) for seg in keep_out):
@@ -157,9 +165,24 @@ def _near_segment(
     )
 
 
+def _speed_mps(plan: Plan, index: int, stream: str) -> float:
+    """Speed of one moving object of a clip (0 without a sequence), from its own stream."""
+    seq = plan.sequence
+    if seq is None:
+        return 0.0
+    rng = rng_for(plan.seed, index, f"motion:{stream}")
+    if stream.startswith("person"):
+        return float(seq.walk_speed_mps.draw(rng))
+    return float(seq.drive_speed_kmh.draw(rng)) / 3.6
+
+
+def _duration_s(plan: Plan) -> float:
+    return plan.sequence.duration_s if plan.sequence is not None else 0.0
+
+
 def _draw_vehicles(
     plan: Plan, index: int, place: Place, mapping: dict[str, Any], source: str
-) -> list[Rect]:
+) -> tuple[list[Rect], list[tuple[float, float]]]:
     spec = plan.vehicles
     rng = rng_for(plan.seed, index, "vehicles")
     n = int(spec.count.draw(rng))
@@ -169,6 +192,7 @@ def _draw_vehicles(
     colors = spec.mix.get("color") or Choice(choice=PALETTE_CARS)
     rects: list[Rect] = []
     vehicles: list[dict[str, Any]] = []
+    velocities: list[tuple[float, float]] = []
     keep_out: list[tuple[float, float, float, float]] = []
     for k in range(n):
         values = {name: _plain(d.draw(rng)) for name, d in sorted(spec.mix.items())}
@@ -177,15 +201,18 @@ def _draw_vehicles(
         first = k == 0 and spec.first_in_lane
         parked = False if first else bool(rng.random() < spec.parked_share)
         x_range = spec.first_x_range_m if first else spec.x_range_m
-        spot = _place_vehicle(rng, place, values["model"], parked, x_range, rects, keep_out)
+        speed = 0.0 if parked else _speed_mps(plan, index, f"vehicle{k}")
+        travel = speed * _duration_s(plan)
+        spot = _place_vehicle(rng, place, values["model"], parked, x_range, rects, keep_out, travel)
         if spot is None:
             continue  # a full street: fewer vehicles, recorded as such in scene.yaml
         x, y, heading = spot
         vehicles.append({**values, "x_m": x, "y_m": y, "heading_deg": heading})
+        velocities.append((speed if heading == 0 else -speed, 0.0))
         if first:
             keep_out = _sight_lines(mapping, vehicles, source)
     mapping["vehicles"] = vehicles
-    return rects
+    return rects, velocities
 
 
 def _resolved_camera_xy(
@@ -216,7 +243,7 @@ def _person_heading(rng: np.random.Generator, pose: str, x: float, y: float, pla
 
 def _draw_people(
     plan: Plan, index: int, place: Place, mapping: dict[str, Any], rects: list[Rect], source: str
-) -> None:
+) -> list[tuple[float, float]]:
     spec = plan.people
     rng = rng_for(plan.seed, index, "people")
     n = int(spec.count.draw(rng))
@@ -233,6 +260,7 @@ def _draw_people(
     y_half = ground_half_width_m(place)
     capsules: list[Capsule] = []
     people: list[dict[str, Any]] = []
+    velocities: list[tuple[float, float]] = []
     for k in range(n):
         values: dict[str, Any] = {}
         for name in sorted(set(PERSON_DEFAULTS) | set(spec.mix)):
@@ -250,9 +278,18 @@ def _draw_people(
             if heading is None or "heading_deg" not in spec.mix:
                 heading = round(_person_heading(rng, values["pose"], x, y, place), 1)
             cap = Capsule.person(x, y, heading, values["pose"], values["height_m"])
+            speed = _speed_mps(plan, index, f"person{k}") if values["pose"] == "walking" else 0.0
+            vx = speed * math.cos(math.radians(heading))
+            vy = speed * math.sin(math.radians(heading))
+            if speed:  # the footprint covers the whole walk of the clip
+                dur = _duration_s(plan)
+                cap = Capsule(x, y, x + vx * dur, y + vy * dur, cap.radius_m)
             if not person_spot_ok(place, spec.zone, cap):
                 continue
-            if math.hypot(x - cam.x_m, y - cam.y_m) < CAMERA_KEEP_OUT_M + cap.radius_m:
+            if values["pose"] != "walking" and abs(y) < place.half_road_m:
+                continue  # only walkers use the crossing
+            reach = CAMERA_KEEP_OUT_M + cap.radius_m
+            if point_segment_distance(cam.x_m, cam.y_m, cap.ax, cap.ay, cap.bx, cap.by) < reach:
                 continue
             if any(capsules_overlap(cap, other) for other in capsules):
                 continue
@@ -262,6 +299,7 @@ def _draw_people(
                 continue
             capsules.append(cap)
             people.append({**values, "x_m": x, "y_m": y, "heading_deg": heading})
+            velocities.append((vx, vy))
             break
         else:
             raise InputError(
@@ -270,6 +308,33 @@ def _draw_people(
                 "(ask for fewer people or widen people.x_range_m)"
             )
     mapping["people"] = people
+    return velocities
+
+
+def _advance(
+    mapping: dict[str, Any],
+    t: float,
+    people_v: list[tuple[float, float]],
+    vehicles_v: list[tuple[float, float]],
+) -> None:
+    """Move walkers and driving vehicles t seconds along their velocity; walk phases follow
+    the distance walked (one stride cycle, two steps, is ~0.83 body heights long)."""
+    for person, (vx, vy) in zip(mapping["people"], people_v, strict=True):
+        if vx or vy:
+            person["x_m"] = round(person["x_m"] + vx * t, 3)
+            person["y_m"] = round(person["y_m"] + vy * t, 3)
+            cycles = math.hypot(vx, vy) * t / (0.83 * person["height_m"])
+            person["stride_phase"] = round((person["stride_phase"] + cycles) % 1.0, 4)
+    for vehicle, (vx, vy) in zip(mapping["vehicles"], vehicles_v, strict=True):
+        vehicle["x_m"] = round(vehicle["x_m"] + vx * t, 3)
+        vehicle["y_m"] = round(vehicle["y_m"] + vy * t, 3)
+
+
+def clip_frame(plan: Plan, index: int) -> tuple[int, int] | None:
+    """(clip, frame) of sample `index` in a sequence plan, None otherwise."""
+    if plan.sequence is None:
+        return None
+    return divmod(index, plan.sequence.frames)
 
 
 def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, Any]:
@@ -281,6 +346,9 @@ def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, 
     if plan.sweep is not None:
         grid = plan.sweep.grid()
         draw_index = index // len(grid)
+    cf = clip_frame(plan, index)
+    if cf is not None:
+        draw_index = cf[0]
     mapping = copy.deepcopy(plan.base)
     mapping["name"] = f"{plan.name}_{index:06d}"
     mapping["seed"] = int(rng_for(plan.seed, draw_index, "scene").integers(0, 2**31 - 1))
@@ -293,8 +361,10 @@ def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, 
     except ValueError as exc:
         raise InputError(f"{source}: sample {index}: place: {exc}") from None
     where = f"{source}: sample {index}"
-    rects = _draw_vehicles(plan, draw_index, place, mapping, where)
-    _draw_people(plan, draw_index, place, mapping, rects, where)
+    rects, vehicles_v = _draw_vehicles(plan, draw_index, place, mapping, where)
+    people_v = _draw_people(plan, draw_index, place, mapping, rects, where)
+    if cf is not None and plan.sequence is not None:
+        _advance(mapping, cf[1] / plan.sequence.fps, people_v, vehicles_v)
     return mapping
 
 

@@ -1,0 +1,119 @@
+"""Dataset generation throughput: images per hour with 1 and 2 workers, the scaling ratio,
+the time shares of rendering, annotation and writing, and each worker's memory.
+
+    .venv/bin/python benchmarks/generate.py [--plan examples/plans/pedestrians_by_condition.yaml]
+        [--count 24] [--resolution 320x180] [--samples 8] [--workers 1,2] [--recycle-every 10]
+
+Each worker count renders the same samples into a fresh directory with the local executor
+(spawned processes, recycled every K scenes). Wall time counts from the start of
+`generate` to the last sample (process start-up included; the dataset-level exports are
+timed separately). Shares come from the per-sample journal: render = build + beauty +
+annotation passes + mesh extraction, annotate = `annotate_frame`, write = the atomic sample
+write. Memory: per worker process, peak RSS (ru_maxrss) and the RSS after its first and
+last scene, to see whether it grows. Prints Markdown for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import statistics
+import tempfile
+import time
+from collections import defaultdict
+from pathlib import Path
+
+from twinflash.datasets.exports import build_all
+from twinflash.datasets.generate import generate
+from twinflash.datasets.plan import load_plan
+from twinflash.datasets.store import DatasetDir
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def _run(plan, out: Path, workers: int, recycle: int) -> dict:
+    t0 = time.perf_counter()
+    report = generate(plan, out, workers=workers, recycle_every=recycle, build_exports=False)
+    wall = time.perf_counter() - t0
+    journal = [r for r in DatasetDir(out).read_jsonl(out / "journal.jsonl") if r["ok"]]
+    sums = defaultdict(float)
+    for r in journal:
+        for k, v in r["timings_s"].items():
+            sums[k] += v
+    per_pid = defaultdict(list)
+    for r in journal:
+        per_pid[r["pid"]].append(r)
+    t1 = time.perf_counter()
+    build_all(DatasetDir(out), plan)
+    return {
+        "workers": workers,
+        "images": report.rendered,
+        "failed": len(report.failures),
+        "wall_s": wall,
+        "per_hour": report.rendered / wall * 3600,
+        "render_s": sums["render"] / max(1, len(journal)),
+        "annotate_share": sums["annotate"] / sums["render"],
+        "write_share": sums["write"] / sums["render"],
+        "exports_s": time.perf_counter() - t1,
+        "peak_mb": max(r["peak_rss_mb"] for r in journal),
+        "processes": len(per_pid),
+        "rss_first_last": [(rs[0]["rss_mb"], rs[-1]["rss_mb"], len(rs)) for rs in per_pid.values()],
+    }
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument(
+        "--plan", type=Path, default=REPO / "examples/plans/pedestrians_by_condition.yaml"
+    )
+    parser.add_argument("--count", type=int, default=24)
+    parser.add_argument("--resolution", default="320x180")
+    parser.add_argument("--samples", type=int, default=8)
+    parser.add_argument("--workers", default="1,2")
+    parser.add_argument("--recycle-every", type=int, default=10)
+    parser.add_argument("--out", type=Path, default=None, help="keep the datasets here")
+    args = parser.parse_args()
+    w, h = (int(v) for v in args.resolution.lower().split("x"))
+    plan = load_plan(args.plan).with_overrides((w, h), args.samples, args.count)
+    load = os.getloadavg()
+    print(
+        f"machine: {platform.machine()}, {os.cpu_count()} cores, load average at start "
+        f"{load[0]:.1f}; plan {args.plan.name}, {args.count} images at {args.resolution}, "
+        f"{args.samples} samples, workers recycled every {args.recycle_every} scenes"
+    )
+    results = []
+    with tempfile.TemporaryDirectory(prefix="twinflash-bench-") as tmp:
+        root = args.out or Path(tmp)
+        for n in (int(v) for v in args.workers.split(",")):
+            results.append(_run(plan, root / f"workers{n}", n, args.recycle_every))
+    print()
+    print(
+        "| workers | images | wall s | images/hour | render s/image | annotate % of render "
+        "| write % of render | exports s | worker processes | peak RSS MB (max) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    for r in results:
+        print(
+            f"| {r['workers']} | {r['images']} | {r['wall_s']:.1f} | {r['per_hour']:.0f} | "
+            f"{r['render_s']:.2f} | {100 * r['annotate_share']:.2f} | "
+            f"{100 * r['write_share']:.2f} | {r['exports_s']:.1f} | {r['processes']} | "
+            f"{r['peak_mb']:.0f} |"
+        )
+    if len(results) >= 2:
+        print(
+            f"\nscaling: {results[1]['per_hour'] / results[0]['per_hour']:.2f}x "
+            f"with {results[1]['workers']} workers vs {results[0]['workers']}"
+        )
+    for r in results:
+        growth = [last - first for first, last, n in r["rss_first_last"] if n > 1]
+        if growth:
+            print(
+                f"workers={r['workers']}: RSS change from a process's first to last scene: "
+                f"median {statistics.median(growth):+.0f} MB, max {max(growth):+.0f} MB"
+            )
+    print(f"load average at end {os.getloadavg()[0]:.1f}")
+
+
+if __name__ == "__main__":
+    main()

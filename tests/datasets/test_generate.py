@@ -1,0 +1,246 @@
+"""Generation end to end with tiny renders: exports agree, runs are reproducible, a killed
+run resumes to the same dataset, failures and corrupt samples are reported and skipped,
+and the Ray executor gives the same dataset as the local one."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from twinflash.datasets.check import check_dataset
+from twinflash.datasets.exports import build_all
+from twinflash.datasets.formats.coco import coco_to_annotations, load_coco
+from twinflash.datasets.formats.crowd import load_crowd
+from twinflash.datasets.formats.yolo import load_yolo, yolo_to_boxes
+from twinflash.datasets.generate import generate
+from twinflash.datasets.plan import parse_plan
+from twinflash.datasets.store import DatasetDir
+
+from .conftest import tiny_plan_mapping
+
+pytestmark = pytest.mark.blender
+COUNT = 4
+
+
+def _annotations(root: Path) -> dict[str, str]:
+    return {
+        d.name: (d / "annotations.json").read_text() for d in sorted((root / "samples").iterdir())
+    }
+
+
+def _leftovers(root: Path) -> list[Path]:
+    return [p for p in root.rglob("*") if ".tmp-" in p.name or p.name == ".scratch"]
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return parse_plan(tiny_plan_mapping(COUNT), source="tiny.yaml")
+
+
+@pytest.fixture(scope="module")
+def dataset(tmp_path_factory, plan) -> Path:
+    out = tmp_path_factory.mktemp("ds") / "local"
+    report = generate(plan, out, workers=2, recycle_every=1)
+    assert report.rendered == COUNT and not report.failures
+    return out
+
+
+def test_dataset_checks_clean_and_holds_every_export(dataset: Path) -> None:
+    report = check_dataset(dataset)
+    assert report.problems == [] and report.samples == COUNT
+    for path in ("coco", "yolo/data.yaml", "crowd", "metadata.parquet", "README.md"):
+        assert (dataset / path).exists(), path
+    assert (dataset / "card" / "contact_sheet.png").exists()
+    assert _leftovers(dataset) == []
+    journal = DatasetDir(dataset).read_jsonl(dataset / "journal.jsonl")
+    assert len({r["pid"] for r in journal}) == COUNT  # recycle_every=1: a fresh worker each
+
+
+def test_coco_export_loads_and_matches_the_sample_files(dataset: Path) -> None:
+    from pycocotools.coco import COCO
+
+    seen = 0
+    for path in sorted((dataset / "coco").glob("instances_*.json")):
+        with contextlib.redirect_stdout(io.StringIO()):
+            api = COCO(str(path))
+        for img in api.dataset["images"]:
+            sample = json.loads(
+                (dataset / Path(img["file_name"]).parent / "annotations.json").read_text()
+            )
+            got = sorted((a["instance_id"], a["bbox"]) for a in api.imgToAnns[img["id"]])
+            want = sorted((a["id"], a["bbox"]) for a in sample["annotations"])
+            assert got == want
+            for a in api.imgToAnns[img["id"]]:
+                assert int(api.annToMask(a).sum()) == a["area"]
+            seen += 1
+    assert seen == COUNT
+
+
+def test_yolo_and_crowd_exports_agree_with_coco(dataset: Path) -> None:
+    yolo = load_yolo(dataset / "yolo")
+    assert yolo["data"]["names"] == {0: "person", 1: "vehicle", 2: "license_plate"}
+    n_people = 0
+    for path in sorted((dataset / "coco").glob("instances_*.json")):
+        split = path.stem.removeprefix("instances_")
+        coco = load_coco(path)
+        crowd = load_crowd(dataset / "crowd", split)
+        for img in coco["images"]:
+            name = Path(img["file_name"]).parent.name
+            ann = coco_to_annotations(coco, img["id"])
+            cats, boxes = yolo_to_boxes(yolo["labels"][split][name], ann.image_wh)
+            visible = ann.area > 0
+            np.testing.assert_array_equal(cats, ann.category_id[visible])
+            np.testing.assert_allclose(boxes, ann.xyxy[visible], atol=1e-4)
+            points, density = crowd[name]
+            people = (ann.category_id == 1) & visible
+            n_people += int(people.sum())
+            assert len(points) == people.sum()  # tiny scenes: every head falls inside
+            assert abs(float(density.sum()) - len(points)) < 1e-3
+    assert n_people > 0
+
+
+def test_metadata_has_a_row_per_image_and_per_object(dataset: Path, plan) -> None:
+    table = pq.read_table(dataset / "metadata.parquet").to_pylist()
+    images = [r for r in table if r["row"] == "image"]
+    objects = [r for r in table if r["row"] == "object"]
+    assert [r["index"] for r in images] == list(range(COUNT))
+    for r in images:
+        scene = yaml.safe_load((dataset / "samples" / r["sample"] / "scene.yaml").read_text())
+        assert r["weather_kind"] == scene["weather"]["kind"]
+        assert r["light_local_time"] == scene["light"]["local_time"]
+        assert r["n_people"] == len(scene["people"])
+        assert isinstance(r["sun_elevation_deg"], float) and r["is_night"] is False
+    people = [r for r in objects if r["category"] == "person"]
+    assert len(people) == sum(r["n_people"] for r in images)
+    assert all(1 <= r["skin_tone"] <= 10 and r["pose"] for r in people)
+    assert all(r["box_height_px"] > 0 for r in objects if r["visible"])
+
+
+def _run_cli(args: list[str]) -> subprocess.Popen:
+    cmd = [sys.executable, "-m", "twinflash", *args]
+    return subprocess.Popen(
+        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
+    )
+
+
+def test_same_plan_again_after_a_kill_gives_the_same_dataset(tmp_path, dataset, plan) -> None:
+    plan_file = tmp_path / "tiny.yaml"
+    plan_file.write_text(yaml.safe_dump(tiny_plan_mapping(COUNT)))
+    out = tmp_path / "killed"
+    store = DatasetDir(out)
+    proc = _run_cli(["generate", str(plan_file), "--out", str(out), "--workers", "1"])
+    deadline = time.monotonic() + 600
+    while sum(store.is_done(i, COUNT) for i in range(COUNT)) < 2:
+        assert proc.poll() is None, proc.communicate()
+        assert time.monotonic() < deadline, "no sample done in 10 minutes"
+        time.sleep(0.2)
+    os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and its workers, mid-render
+    proc.wait()
+    done_before = sum(store.is_done(i, COUNT) for i in range(COUNT))
+    assert done_before < COUNT
+    report = generate(parse_plan(tiny_plan_mapping(COUNT)), out, workers=1)
+    assert report.rendered == COUNT - done_before and report.skipped == done_before
+    assert _annotations(out) == _annotations(dataset)  # also 1 worker vs 2: same annotations
+    assert _leftovers(out) == []
+    ok = [r["index"] for r in store.read_jsonl(store.journal) if r["ok"]]
+    assert len(ok) == len(set(ok))  # nothing rendered twice
+    assert check_dataset(out).problems == []
+
+
+def test_failed_sample_is_recorded_and_the_rest_carry_on(tmp_path) -> None:
+    sweep = {"path": "camera.pitch_deg", "values": [2.0, 95.0]}  # 95 deg is out of range
+    plan = parse_plan(tiny_plan_mapping(2) | {"sweep": sweep}, source="sweep.yaml")
+    report = generate(plan, tmp_path / "ds", workers=1)
+    assert report.rendered == 1
+    assert [f["index"] for f in report.failures] == [1]
+    assert "camera.pitch_deg" in report.failures[0]["error"]
+    check = check_dataset(tmp_path / "ds")
+    assert check.problems == [] and check.failed == 1 and check.samples == 1
+    assert "sample 1" in (tmp_path / "ds" / "README.md").read_text()
+
+
+def test_corrupt_sample_is_reported_skipped_and_rerendered(tmp_path, dataset, plan) -> None:
+    out = tmp_path / "copy"
+    shutil.copytree(dataset, out)
+    bad = out / "samples" / "000001" / "annotations.json"
+    bad.write_text(bad.read_text()[:100])
+    (out / "samples" / ".000003.tmp-123-abc").mkdir()  # a leftover of a killed write
+    problems = check_dataset(out).problems
+    assert any(str(bad) in p for p in problems)
+    assert any(".000003.tmp-123-abc" in p for p in problems)
+    exports = build_all(DatasetDir(out), plan)
+    assert exports["samples"] == COUNT - 1 and [c["index"] for c in exports["corrupt"]] == [1]
+    assert (
+        "000001"
+        not in (out / "splits" / "train.txt").read_text()
+        + (out / "splits" / "test.txt").read_text()
+    )
+    report = generate(plan, out, workers=1)
+    assert report.rendered == 1 and report.failures == []
+    assert _annotations(out) == _annotations(dataset)
+    assert check_dataset(out).problems == []
+
+
+def test_another_plan_is_refused_in_the_same_directory(dataset) -> None:
+    from twinflash.errors import InputError
+
+    with pytest.raises(InputError, match="another plan"):
+        generate(parse_plan(tiny_plan_mapping(COUNT + 1)), dataset, workers=1)
+
+
+def test_ray_executor_gives_the_same_dataset(tmp_path, dataset, plan) -> None:
+    pytest.importorskip("ray")
+    out = tmp_path / "ray"
+    report = generate(plan, out, executor="ray", workers=2, recycle_every=2)
+    assert report.rendered == COUNT and not report.failures
+    assert _annotations(out) == _annotations(dataset)
+    assert check_dataset(out).problems == []
+
+
+def test_sequence_clip_exports_mot_tracks_with_stable_ids(tmp_path) -> None:
+    from twinflash.datasets.formats.mot import load_mot
+
+    mapping = tiny_plan_mapping(3) | {"sequence": {"frames": 3, "fps": 1.0, "walk_speed_mps": 1.5}}
+    mapping["people"] = {
+        "count": 1,
+        "zone": "sidewalk",
+        "x_range_m": [0, 3],
+        "mix": {"pose": {"choice": {"walking": 1}}, "heading_deg": 0.0},
+    }
+    mapping["vehicles"] = {"count": 0}
+    mapping["exports"] = {"formats": ["coco", "mot"]}
+    plan = parse_plan(mapping, source="clip.yaml")
+    out = tmp_path / "clip"
+    assert generate(plan, out, workers=1).rendered == 3
+    (seq,) = list((out / "mot").glob("*/*"))
+    assert sorted(p.name for p in (seq / "img1").iterdir()) == [
+        "000001.png",
+        "000002.png",
+        "000003.png",
+    ]
+    assert "seqLength=3" in (seq / "seqinfo.ini").read_text()
+    tracks = load_mot(seq)
+    assert list(tracks) == [1]  # person 0 of the scene, in every frame
+    frames = [f for f, _, _ in tracks[1]]
+    assert frames == [1, 2, 3]
+    x_centres = [(box[0] + box[2]) / 2 for _, box, _ in tracks[1]]
+    assert x_centres[0] != x_centres[2]  # walking away along +x moves the box
+    scenes = [
+        yaml.safe_load((out / "samples" / f"00000{k}" / "scene.yaml").read_text()) for k in range(3)
+    ]
+    xs = [s["people"][0]["x_m"] for s in scenes]
+    assert xs[1] - xs[0] == pytest.approx(1.5) and xs[2] - xs[1] == pytest.approx(1.5)
+    assert check_dataset(out).problems == []
