@@ -40,12 +40,14 @@ def load_scene_with_overrides(
 
 
 def check_output_dir(out_dir: Path) -> None:
-    """Refuse to write where a file (not a directory) stands, before any rendering."""
+    """Refuse to write where a file stands, before any rendering; create missing parents."""
     if out_dir.exists() and not out_dir.is_dir():
         raise InputError(f"{out_dir}: exists and is not a directory")
     parent = out_dir.resolve().parent
-    if not parent.is_dir():
-        raise InputError(f"{out_dir}: parent directory {parent} does not exist")
+    try:
+        parent.mkdir(parents=True, exist_ok=True)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{out_dir}: parent {parent} is not a directory") from None
 
 
 def render_to_dir(scene: Scene, out_dir: Path) -> Path:
