@@ -1,0 +1,177 @@
+"""From per-unit scores to the audit's findings: slice table, curves and headline.
+
+Only the task's primary metric is tested slice by slice (one family, corrected by Holm or
+Benjamini-Hochberg); the other metrics are shown with their intervals, untested. A slice
+with fewer than `min_support` units or `min_images` images (or whose rest is that small)
+is labelled "insufficient support": no p-value, never a finding.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from twinflash.audit.data import AuditDataset
+from twinflash.audit.slices import Curve, Slice, plan_slices
+from twinflash.audit.stats import CORRECTIONS, bootstrap_weights, slice_stats
+from twinflash.audit.tasks import Metric, TaskOutput, slice_miss_rate
+
+INSUFFICIENT = "insufficient support"
+
+
+@dataclass
+class AnalysisSettings:
+    n_boot: int = 1000
+    seed: int = 0
+    alpha: float = 0.05
+    correction: str = "holm"
+    min_support: int = 30
+    min_images: int = 10
+    n_bins: int = 3
+    columns: list[str] | None = None
+    crossings: list[tuple[str, str]] | None = None
+
+
+def _unit_masks(metric: Metric, slices: list[Slice]) -> np.ndarray:
+    cols = []
+    for s in slices:
+        if s.level == "image":
+            cols.append(s.mask[metric.unit_image])
+        else:
+            cols.append(s.mask[metric.unit_object])
+    return np.column_stack([np.ones(len(metric.values), bool), *cols]) if cols else \
+        np.ones((len(metric.values), 1), bool)
+
+
+def _f(x: Any) -> float | None:
+    return float(x) if x is not None and np.isfinite(x) else None
+
+
+def metric_table(metric: Metric, slices: list[Slice], weights: np.ndarray,
+                 settings: AnalysisSettings) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    """(overall value with interval, one row per applicable slice)."""
+    usable = [s for s in slices if metric.level == "object" or s.level == "image"]
+    st = slice_stats(metric.unit_image, metric.values, _unit_masks(metric, usable), weights,
+                     metric.transform)
+    total_units = len(metric.values)
+    overall = {"value": _f(st.value[0]), "lo": _f(st.lo[0]), "hi": _f(st.hi[0]),
+               "units": int(st.n_units[0]), "images": int(st.n_images[0])}
+    rows = []
+    for k, s in enumerate(usable, start=1):
+        rest_units = total_units - int(st.n_units[k])
+        enough = (st.n_units[k] >= settings.min_support and st.n_images[k] >= settings.min_images
+                  and rest_units >= settings.min_support)
+        rows.append({
+            "metric": metric.key, "column": s.column, "label": s.label, "level": s.level,
+            "value": _f(st.value[k]), "lo": _f(st.lo[k]), "hi": _f(st.hi[k]),
+            "rest": _f(st.rest[k]), "gap": _f(st.gap[k]), "gap_lo": _f(st.gap_lo[k]),
+            "gap_hi": _f(st.gap_hi[k]), "p": _f(st.p[k]) if enough else None,
+            "p_adjusted": None, "units": int(st.n_units[k]), "images": int(st.n_images[k]),
+            "status": "not tested" if enough else INSUFFICIENT,
+        })
+    return overall, rows
+
+
+def flag(rows: list[dict[str, Any]], higher_is_better: bool, settings: AnalysisSettings) -> None:
+    """Correct the family of tested rows in place and set each row's status."""
+    p = np.array([np.nan if r["p"] is None else r["p"] for r in rows], dtype=float)
+    adjusted = CORRECTIONS[settings.correction](p)
+    for r, q in zip(rows, adjusted, strict=True):
+        if r["status"] == INSUFFICIENT:
+            continue
+        r["p_adjusted"] = _f(q)
+        if np.isfinite(q) and q < settings.alpha and r["gap"] is not None:
+            worse = (r["gap"] < 0) == higher_is_better
+            r["status"] = "significantly worse" if worse else "significantly better"
+        else:
+            r["status"] = "no significant gap"
+
+
+def curve_table(metric: Metric, curve: Curve, weights: np.ndarray,
+                settings: AnalysisSettings) -> dict[str, Any]:
+    fake = [Slice(curve.column, lb, curve.level, m) for lb, m in
+            zip(curve.labels, curve.masks, strict=True)]
+    st = slice_stats(metric.unit_image, metric.values, _unit_masks(metric, fake), weights,
+                     metric.transform)
+    points = []
+    for k in range(len(fake)):
+        enough = st.n_units[k + 1] >= settings.min_support and \
+            st.n_images[k + 1] >= settings.min_images
+        points.append({"x": float(curve.x[k]), "label": curve.labels[k],
+                       "value": _f(st.value[k + 1]), "lo": _f(st.lo[k + 1]),
+                       "hi": _f(st.hi[k + 1]), "units": int(st.n_units[k + 1]),
+                       "enough_support": bool(enough)})
+    return {"metric": metric.key, "column": curve.column, "level": curve.level, "points": points}
+
+
+def _num(x: float | None) -> str:
+    return "n/a" if x is None else f"{x:.3f}" if abs(x) < 10 else f"{x:.1f}"
+
+
+def headline(rows: list[dict[str, Any]], metric: Metric, settings: AnalysisSettings,
+             n_tested: int, unit_word: str, top: int = 5) -> list[str]:
+    """The largest significant gaps, worse ones first, in plain words."""
+    sig = [r for r in rows if r["status"].startswith("significantly")]
+    sig.sort(key=lambda r: (r["status"] != "significantly worse", -abs(r["gap"])))
+    name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[settings.correction]
+    if not sig:
+        return [f"No slice's {metric.title} differs significantly from the rest of the data "
+                f"({n_tested} slices with enough support tested, {name}-adjusted, "
+                f"alpha = {settings.alpha:g})."]
+    out: list[str] = []
+    seen: set[tuple[str, float]] = set()
+    for r in sig:
+        key = (r["column"], round(abs(r["gap"]), 9))
+        if key in seen or len(out) >= top:
+            continue  # the other side of a two-level column says the same thing
+        seen.add(key)
+        word = "lower" if r["gap"] < 0 else "higher"
+        judgement = "worse" if r["status"] == "significantly worse" else "better"
+        p = r["p_adjusted"]
+        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        out.append(
+            f"{metric.title.capitalize()} is {word} ({judgement}) for {r['column']} = "
+            f"{r['label']}: {_num(r['value'])} [95% CI {_num(r['lo'])}-{_num(r['hi'])}] "
+            f"against {_num(r['rest'])} for the rest, a gap of {r['gap']:+.3f} "
+            f"[{r['gap_lo']:+.3f}, {r['gap_hi']:+.3f}] ({name}-adjusted {p_text}; "
+            f"{r['units']} {unit_word} in {r['images']} images).")
+    return out
+
+
+def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> dict[str, Any]:
+    """Every table and figure of the report, JSON-ready (no image data)."""
+    slices, curves = plan_slices(ds, out.object_rows, settings.columns, settings.crossings,
+                                 settings.n_bins)
+    weights = bootstrap_weights(ds.n_images, settings.n_boot, settings.seed)
+    primary = out.metrics[0]
+    overall: dict[str, Any] = {}
+    table: list[dict[str, Any]] = []
+    for k, metric in enumerate(out.metrics):
+        ov, rows = metric_table(metric, slices, weights, settings)
+        overall[metric.key] = ov | {"title": metric.title, "higher_is_better":
+                                    metric.higher_is_better, "primary": k == 0}
+        if k == 0:
+            flag(rows, metric.higher_is_better, settings)
+            if "match" in out.details:
+                usable = [s for s in slices if metric.level == "object" or s.level == "image"]
+                for r, s in zip(rows, usable, strict=True):
+                    if s.level == "image" and r["status"] != INSUFFICIENT:
+                        r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
+        table.extend(rows)
+    curve_data = [curve_table(primary, c, weights, settings) for c in curves
+                  if primary.level == "object" or c.level == "image"]
+    tested = [r for r in table if r["metric"] == primary.key and r["p"] is not None]
+    unit_word = {"object": "objects", "image": "images"}[primary.level]
+    if out.task.endswith("person-detection"):
+        unit_word = "people" if primary.level == "object" else unit_word
+    return {
+        "overall": overall,
+        "headline": headline([r for r in table if r["metric"] == primary.key], primary, settings,
+                             len(tested), unit_word),
+        "slices": table,
+        "curves": curve_data,
+        "tested": len(tested),
+        "significant": sum(r["status"].startswith("significantly") for r in tested),
+    }

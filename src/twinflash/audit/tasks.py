@@ -1,0 +1,204 @@
+"""Tasks: which objects are the truth, how the model is run, and the per-unit scores.
+
+Each task returns `Metric`s whose values are per unit (one person, one image, one
+vehicle) with the image it belongs to, so `stats` can resample images and slice units.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from twinflash.audit.data import AuditDataset
+from twinflash.audit.detection import DetectionMatch, log_average_miss_rate, match_detections
+from twinflash.audit.models import Detections
+from twinflash.errors import InputError
+
+log = logging.getLogger(__name__)
+TASKS = ("person-detection", "lying-person-detection", "crowd-counting", "vehicle-classification")
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class Metric:
+    key: str
+    title: str
+    level: str  # "object" or "image": what a unit is
+    unit_image: np.ndarray  # (n_units,) image index
+    unit_object: np.ndarray | None  # (n_units,) object row, object-level metrics only
+    values: np.ndarray  # (n_units,) per-unit contribution; the metric is their mean
+    higher_is_better: bool
+    transform: str = "identity"
+
+
+@dataclass
+class TaskOutput:
+    task: str
+    metrics: list[Metric]  # the first is the primary metric, tested slice by slice
+    summary: dict[str, Any]
+    object_rows: np.ndarray | None  # the task's objects (None: image-level task)
+    details: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class AuditSettings:
+    score_threshold: float | None = None  # None: the adapter's default, else 0.5
+    min_height_px: float = 20.0
+    min_visibility: float = 0.2
+    target_class: str = "person"
+    label_level: str = "model"
+
+
+def _category_rows(ds: AuditDataset, name: str) -> np.ndarray:
+    cats = ds.objects.get("category", np.zeros(0, dtype=object))
+    rows = np.flatnonzero(cats == name)
+    if not len(rows):
+        known = sorted({str(c) for c in cats})
+        raise InputError(f"dataset has no {name!r} objects; categories: {', '.join(known)}")
+    return rows
+
+
+def _gt_boxes(ds: AuditDataset, rows: np.ndarray) -> np.ndarray:
+    anns = ds.coco["annotations"]
+    out = np.array([anns[r]["bbox"] for r in rows], dtype=float).reshape(-1, 4)
+    out[:, 2:] += out[:, :2]
+    return out
+
+
+def run_detector(model: Any, ds: AuditDataset, category_id: int, progress: Progress | None,
+                 target_class: str) -> list[Detections]:
+    if hasattr(model, "detections_for"):
+        return model.detections_for(ds, category_id)
+    if not hasattr(model, "detect"):
+        raise InputError(f"--model {model.name}: this adapter does not detect objects")
+    out = []
+    for i in range(ds.n_images):
+        out.append(model.detect(ds.load_image(i)).of_class(target_class))
+        if progress:
+            progress(i + 1, ds.n_images)
+    return out
+
+
+def _image_wh(ds: AuditDataset) -> np.ndarray:
+    return np.array([[img["width"], img["height"]] for img in ds.coco["images"]], dtype=float)
+
+
+def detection_task(ds: AuditDataset, detections: list[Detections], task: str,
+                   settings: AuditSettings, threshold: float) -> TaskOutput:
+    """Recall at the threshold per person, false alarms per image, AP and miss rate."""
+    rows = _category_rows(ds, settings.target_class)
+    height = ds.objects["box_height_px"][rows]
+    vis = ds.objects.get("visibility", np.ones(len(ds.object_image)))[rows]
+    vis = np.where(np.isfinite(vis.astype(float)), vis.astype(float), 1.0)
+    ignored = (height < settings.min_height_px) | (vis < settings.min_visibility)
+    if task == "lying-person-detection":
+        if "pose" not in ds.objects:
+            raise InputError("lying-person-detection: the dataset has no object column 'pose'")
+        ignored |= ds.objects["pose"][rows] != "lying"
+    match = match_detections(_image_wh(ds), ds.object_image[rows], _gt_boxes(ds, rows), ignored,
+                             detections)
+    counted = rows[~ignored]
+    found = (match.gt_score[~ignored] >= threshold).astype(float)
+    above = match.det_score >= threshold
+    fp = above & ~match.det_tp & ~match.det_ignored
+    fp_img = np.bincount(match.det_image[fp], minlength=ds.n_images).astype(float)
+    tp_img = np.bincount(match.det_image[above & match.det_tp], minlength=ds.n_images)
+    counted_dets = ~match.det_ignored
+    n_pos = int((~ignored).sum())
+    summary = {
+        "ap": match.ap,
+        "ap50": match.ap50,
+        "log_average_miss_rate": log_average_miss_rate(
+            match.det_score[counted_dets], match.det_tp[counted_dets], n_pos, ds.n_images),
+        "recall": float(found.mean()) if len(found) else float("nan"),
+        "precision": float(tp_img.sum() / max(1, tp_img.sum() + fp_img.sum())),
+        "false_positives_per_image": float(fp_img.mean()) if ds.n_images else float("nan"),
+        "score_threshold": threshold,
+        "objects_counted": n_pos,
+        "objects_ignored": int(ignored.sum()),
+        "images": ds.n_images,
+    }
+    images = np.arange(ds.n_images)
+    metrics = [
+        Metric("recall", f"recall at score >= {threshold:g}", "object", ds.object_image[counted],
+               counted, found, higher_is_better=True),
+        Metric("false_positives_per_image", f"false detections per image (score >= {threshold:g})",
+               "image", images, None, fp_img, higher_is_better=False),
+    ]
+    details = {"match": match, "gt_rows": rows, "gt_ignored": ignored, "threshold": threshold,
+               "object_image": ds.object_image}
+    return TaskOutput(task, metrics, summary, counted, details)
+
+
+def slice_miss_rate(out: TaskOutput, image_mask: np.ndarray) -> float:
+    """Log-average miss rate restricted to the images of an image-level slice."""
+    match: DetectionMatch = out.details["match"]
+    rows, ignored = out.details["gt_rows"], out.details["gt_ignored"]
+    keep = image_mask[match.det_image] & ~match.det_ignored
+    obj_image = np.asarray(out.details["object_image"])[rows]
+    n_pos = int((image_mask[obj_image] & ~ignored).sum())
+    return log_average_miss_rate(match.det_score[keep], match.det_tp[keep], n_pos,
+                                 int(image_mask.sum()))
+
+
+def _true_counts(ds: AuditDataset, category: str) -> np.ndarray:
+    """People per image: visible ones whose head point (when known) is inside the image."""
+    anns = ds.coco["annotations"]
+    counts = np.zeros(ds.n_images)
+    wh = _image_wh(ds)
+    for r in np.flatnonzero(ds.objects.get("category", np.zeros(0, object)) == category):
+        i = ds.object_image[r]
+        head = anns[r].get("head_point")
+        if head is not None and not (0 <= head[0] < wh[i, 0] and 0 <= head[1] < wh[i, 1]):
+            continue
+        counts[i] += 1
+    return counts
+
+
+def counting_task(ds: AuditDataset, predicted: np.ndarray, settings: AuditSettings
+                  ) -> TaskOutput:
+    """Counting errors per image: absolute, squared (for RMSE), relative, signed."""
+    truth = _true_counts(ds, settings.target_class)
+    missing = np.flatnonzero(~np.isfinite(predicted))
+    if len(missing):
+        raise InputError(f"crowd-counting: no predicted count for image "
+                         f"{ds.file_names[missing[0]]} (and {len(missing) - 1} more)")
+    err = predicted - truth
+    images = np.arange(ds.n_images)
+    rel = np.abs(err) / np.maximum(truth, 1)
+    metrics = [
+        Metric("mae", "mean absolute count error", "image", images, None, np.abs(err), False),
+        Metric("rmse", "root mean squared count error", "image", images, None, err**2, False,
+               transform="sqrt"),
+        Metric("relative_error", "relative count error |pred-true|/max(true,1)", "image", images,
+               None, rel, False),
+        Metric("bias", "signed count error (pred - true)", "image", images, None, err, False),
+    ]
+    summary = {
+        "mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err**2).mean())),
+        "relative_error": float(rel.mean()), "bias": float(err.mean()),
+        "true_count_mean": float(truth.mean()), "images": ds.n_images,
+    }
+    return TaskOutput("crowd-counting", metrics, summary, None,
+                      {"truth": truth, "predicted": predicted})
+
+
+def run_counter(model: Any, ds: AuditDataset, category_id: int, threshold: float,
+                progress: Progress | None, target_class: str) -> np.ndarray:
+    if hasattr(model, "counts_for"):
+        counts = model.counts_for(ds)
+        if counts is not None:
+            return counts
+    if hasattr(model, "count"):
+        out = np.zeros(ds.n_images)
+        for i in range(ds.n_images):
+            out[i] = model.count(ds.load_image(i), threshold)
+            if progress:
+                progress(i + 1, ds.n_images)
+        return out
+    dets = run_detector(model, ds, category_id, progress, target_class)
+    return np.array([float((d.scores >= threshold).sum()) for d in dets])
