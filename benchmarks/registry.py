@@ -12,6 +12,7 @@ code's own cost), and lookup latency median / p99.
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import tempfile
@@ -42,6 +43,7 @@ def main() -> None:
     parser.add_argument("--db", help="SQLAlchemy URL of an EMPTY store (default: temp SQLite)")
     parser.add_argument("--keep", type=Path, help="keep the CSV and SQLite file in this folder")
     args = parser.parse_args()
+    print(f"load average at start: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs")
 
     with tempfile.TemporaryDirectory() as tmp:
         folder = args.keep or Path(tmp)
@@ -68,18 +70,21 @@ def main() -> None:
             for plate in typed[:200]:  # warm the connection pool and caches
                 reg.lookup(plate)
             latencies = []
+            cpu = time.process_time()
             for plate in typed:
                 t = time.perf_counter()
                 record = reg.lookup(plate)
                 latencies.append(time.perf_counter() - t)
                 if record is None:
                     raise SystemExit(f"lookup of {plate!r} found nothing")
+            cpu = time.process_time() - cpu
             latencies.sort()
             p99 = latencies[int(0.99 * (len(latencies) - 1))]
             median = statistics.median(latencies)
             print(
                 f"lookup: {len(latencies):,} plates, median {1e6 * median:.0f} µs, "
-                f"p99 {1e6 * p99:.0f} µs, max {1e6 * latencies[-1]:.0f} µs"
+                f"p99 {1e6 * p99:.0f} µs, max {1e6 * latencies[-1]:.0f} µs; "
+                f"CPU {1e6 * cpu / len(latencies):.0f} µs per lookup"
             )
 
 

@@ -88,6 +88,7 @@ class Normaliser:
         self._make_keys = list(
             {" ".join(k).replace(" ", ""): m for k, m in self._make_alias.items()}.items()
         )
+        self._make_choices = [k for k, _ in self._make_keys]
         self._make_phon = {phonetic(k): m for k, m in self._make_keys}
         # per make: alias tokens -> canonical model
         self._models: dict[str, dict[tuple[str, ...], str]] = {m: {} for m in taxonomy.makes}
@@ -154,14 +155,12 @@ class Normaliser:
             text = "".join(tokens[:n])
             if len(text) < 4:
                 continue  # one edit in three letters is too much to trust
-            choices = [k for k, _ in self._make_keys]
-            found = process.extract(text, choices, scorer=fuzz.ratio, limit=5)
+            found = process.extract(text, self._make_choices, scorer=fuzz.ratio, limit=5)
             phon = phonetic(text)
             scored: dict[str, float] = {}
-            for key, ratio, idx in found:
+            for _key, ratio, idx in found:
                 make = self._make_keys[idx][1]
                 scored[make] = max(scored.get(make, 0.0), ratio)
-                del key
             if phon in self._make_phon and len(phon) >= 3:
                 make = self._make_phon[phon]
                 scored[make] = max(scored.get(make, 0.0), 92.0)
