@@ -22,7 +22,7 @@ from twinflash.scene.models import Place, Scene
 CLEARANCE_M = 0.8  # minimum gap between furniture and any person or vehicle
 LAMP_LIGHT_W = 350.0
 LAMP_LIGHT_HEX = "#ffd6a3"  # warm white, ~3000 K
-RADIUS_M = {"lamp": 0.22, "tree": 0.6, "bollard": 0.07, "bench": 0.95}
+RADIUS_M = {"lamp": 0.3, "tree": 0.6, "bollard": 0.07, "bench": 0.95}
 PERSON_RADIUS_M = {"standing": 0.3, "walking": 0.45, "sitting": 0.55}
 
 

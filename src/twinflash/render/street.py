@@ -11,6 +11,7 @@ import logging
 
 from twinflash.render.buildings import build_buildings
 from twinflash.render.context import BuildContext
+from twinflash.render.furniture import build_furniture
 from twinflash.render.road import build_ground
 
 log = logging.getLogger(__name__)
@@ -20,9 +21,5 @@ def build_place(ctx: BuildContext) -> None:
     """Build the whole place (static world); people and vehicles are added afterwards."""
     build_ground(ctx)
     n = build_buildings(ctx)
-    try:
-        from twinflash.render.furniture import build_furniture
-    except ImportError:  # furniture not written yet
-        return
     counts = build_furniture(ctx)
     log.debug("place: %d buildings, furniture %s", n, counts)
