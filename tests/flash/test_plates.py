@@ -15,6 +15,7 @@ from twinflash.flash.plates import (
     SIV_LETTERS,
     SIV_SEQUENCE_LENGTH,
     Plate,
+    canonical_plate,
     canonical_siv,
     normalise_plate,
     plate_candidates,
@@ -327,3 +328,14 @@ def test_candidates_never_raise_on_junk() -> None:
 @given(valid_plate)
 def test_candidates_of_a_valid_plate_start_with_it(canonical: str) -> None:
     assert plate_candidates(canonical)[0].text == canonical
+
+
+@given(st.one_of(typed_plate().map(lambda pair: pair[1]), st.text(max_size=12)))
+def test_canonical_plate_agrees_with_normalise_plate(text: str) -> None:
+    try:
+        plate = normalise_plate(text)
+    except ValueError:
+        with pytest.raises(ValueError):
+            canonical_plate(text)
+        return
+    assert canonical_plate(text) == (plate.text, plate.format)

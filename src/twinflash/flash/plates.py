@@ -178,6 +178,15 @@ def normalise_plate(text: str) -> Plate:
     return parsed
 
 
+def canonical_plate(text: str) -> tuple[str, PlateFormat]:
+    """``(canonical text, format)`` of a plate, as :func:`normalise_plate` gives them, without
+    building a :class:`Plate`: the bulk path of registry imports. Raises ``ValueError``."""
+    if _CANONICAL_SIV.match(text) and text[:2] != "SS" and text[7:] != "SS":
+        return text, "SIV_TEMPORARY" if text[:2] == "WW" else "SIV"
+    plate = normalise_plate(text)
+    return plate.text, plate.format
+
+
 def plate_candidates(text: str, *, max_substitutions: int = 2) -> list[Plate]:
     """Valid readings of a possibly misread plate string, most likely first.
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import operator
 import os
 import tempfile
 import time
@@ -25,7 +26,7 @@ from typing import Any
 
 from twinflash.errors import InputError
 from twinflash.flash.normalise import Normalised, Normaliser, default_normaliser
-from twinflash.flash.plates import normalise_plate
+from twinflash.flash.plates import canonical_plate
 from twinflash.flash.registry.schema import vehicles
 from twinflash.flash.registry.store import Registry
 
@@ -93,27 +94,34 @@ class _Layout:
 
     def __init__(self, header: list[str], today: dt.date) -> None:
         self.width = len(header)
-        self.index = [header.index(f) if f in header else None for f in self.FIELDS]
-        self.limits = [(name, _LIMITS[name]) for name in self.FIELDS[1:7]]
+        index = [header.index(f) if f in header else None for f in self.FIELDS]
+        self.pad = None in index  # absent columns read as "" from one extra field
+        self.take = operator.itemgetter(*(self.width if i is None else i for i in index))
+        self.names = self.FIELDS[1:7]
+        self.limits = [_LIMITS[name] for name in self.names]
         self.earliest, self.today = _EARLIEST.isoformat(), today.isoformat()
 
     def parse(self, fields: list[str]) -> tuple[Any, ...]:
-        """(plate, make, model, type, cnit, genre, body, first_registration) or a reject."""
+        """(plate, format, make, model, type, cnit, genre, body, first_registration) or a
+        reject."""
         if len(fields) != self.width:
             raise _RowRejectedError(f"expected {self.width} fields, got {len(fields)}")
-        v = [fields[i].strip() if i is not None else "" for i in self.index]
+        v = [t.strip() for t in self.take([*fields, ""] if self.pad else fields)]
         if not v[1]:
             raise _RowRejectedError("make (D.1) is empty")
-        for text, (name, limit) in zip(v[1:7], self.limits, strict=True):
-            if len(text) > limit:
-                raise _RowRejectedError(f"{name}: longer than {limit} characters")
+        if any(map(int.__gt__, map(len, v[1:7]), self.limits)):
+            name, limit = next(
+                (n, lim) for n, lim, t in zip(self.names, self.limits, v[1:7], strict=True)
+                if len(t) > lim
+            )  # fmt: skip
+            raise _RowRejectedError(f"{name}: longer than {limit} characters")
         try:
-            plate = normalise_plate(v[0])
+            plate, plate_format = canonical_plate(v[0])
         except ValueError as exc:
             raise _RowRejectedError(str(exc)) from None
         first = _parse_date(v[7], self.earliest, self.today)
-        return (plate, v[1], v[2], v[3] or None, v[4] or None, v[5].upper() or None,
-                v[6].upper() or None, first)  # fmt: skip
+        return (plate, plate_format, v[1], v[2], v[3] or None, v[4] or None,
+                v[5].upper() or None, v[6].upper() or None, first)  # fmt: skip
 
 
 class _RejectWriter:
@@ -215,18 +223,19 @@ def import_csv(
                     raise InputError(f"{path}: row {reader.line_num}: {exc}") from None
                 rows += 1
                 try:
-                    plate, make_raw, model_raw, type_code, cnit, genre, body, first = layout.parse(
-                        fields
-                    )
+                    parsed = layout.parse(fields)
                 except _RowRejectedError as exc:
                     out.add(reader.line_num, str(exc), fields)
                     continue
+                plate, plate_format, make_raw, model_raw, type_code, cnit, genre, body, first = (
+                    parsed
+                )
                 key = (make_raw, model_raw, "" if model_raw else (type_code or ""))
                 norm = cache.get(key)
                 if norm is None:
                     norm = cache[key] = normaliser.normalise(make_raw, model_raw, d2=key[2])
-                chunk[plate.text] = (  # schema.COLUMNS order
-                    plate.text, plate.format, make_raw, model_raw, type_code, cnit, genre, body,
+                chunk[plate] = (  # schema.COLUMNS order
+                    plate, plate_format, make_raw, model_raw, type_code, cnit, genre, body,
                     first, norm.make, norm.model, norm.status, norm.score,
                 )  # fmt: skip
                 accepted += 1
