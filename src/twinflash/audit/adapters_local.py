@@ -20,6 +20,7 @@ class HogPeople:
     """OpenCV's pretrained HOG + linear SVM people detector (`twinflash.audit.hog`)."""
 
     name = "hog-people"
+    default_score_threshold = 0.0  # every window the SVM accepts, as in peopledetect.py
 
     def __init__(self, options: AdapterOptions) -> None:
         if options.argument:

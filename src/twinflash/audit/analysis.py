@@ -34,15 +34,16 @@ class AnalysisSettings:
     crossings: list[tuple[str, str]] | None = None
 
 
-def _unit_masks(metric: Metric, slices: list[Slice]) -> np.ndarray:
-    cols = []
+def _unit_masks(metric: Metric, slices: list[Slice]) -> tuple[np.ndarray, np.ndarray]:
+    """(n_units, 1 + S) masks of the slices and of what each is compared with; column 0
+    is every unit (the overall figure, compared with nothing)."""
+    n = len(metric.values)
+    cols, refs = [np.ones(n, bool)], [np.zeros(n, bool)]
     for s in slices:
-        if s.level == "image":
-            cols.append(s.mask[metric.unit_image])
-        else:
-            cols.append(s.mask[metric.unit_object])
-    return np.column_stack([np.ones(len(metric.values), bool), *cols]) if cols else \
-        np.ones((len(metric.values), 1), bool)
+        index = metric.unit_image if s.level == "image" else metric.unit_object
+        cols.append(s.mask[index])
+        refs.append(~s.mask[index] if s.reference is None else s.reference[index])
+    return np.column_stack(cols), np.column_stack(refs)
 
 
 def _f(x: Any) -> float | None:
@@ -53,18 +54,19 @@ def metric_table(metric: Metric, slices: list[Slice], weights: np.ndarray,
                  settings: AnalysisSettings) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(overall value with interval, one row per applicable slice)."""
     usable = [s for s in slices if metric.level == "object" or s.level == "image"]
-    st = slice_stats(metric.unit_image, metric.values, _unit_masks(metric, usable), weights,
-                     metric.transform)
-    total_units = len(metric.values)
+    masks, refs = _unit_masks(metric, usable)
+    st = slice_stats(metric.unit_image, metric.values, masks, weights, metric.transform,
+                     rest_masks=refs)
     overall = {"value": _f(st.value[0]), "lo": _f(st.lo[0]), "hi": _f(st.hi[0]),
                "units": int(st.n_units[0]), "images": int(st.n_images[0])}
     rows = []
     for k, s in enumerate(usable, start=1):
-        rest_units = total_units - int(st.n_units[k])
+        rest_units = int(st.n_rest[k])
         enough = (st.n_units[k] >= settings.min_support and st.n_images[k] >= settings.min_images
                   and rest_units >= settings.min_support)
         rows.append({
             "metric": metric.key, "column": s.column, "label": s.label, "level": s.level,
+            "compared_with": s.compared_with,
             "value": _f(st.value[k]), "lo": _f(st.lo[k]), "hi": _f(st.hi[k]),
             "rest": _f(st.rest[k]), "gap": _f(st.gap[k]), "gap_lo": _f(st.gap_lo[k]),
             "gap_hi": _f(st.gap_hi[k]), "p": _f(st.p[k]) if enough else None,
@@ -93,8 +95,9 @@ def curve_table(metric: Metric, curve: Curve, weights: np.ndarray,
                 settings: AnalysisSettings) -> dict[str, Any]:
     fake = [Slice(curve.column, lb, curve.level, m) for lb, m in
             zip(curve.labels, curve.masks, strict=True)]
-    st = slice_stats(metric.unit_image, metric.values, _unit_masks(metric, fake), weights,
-                     metric.transform)
+    masks, refs = _unit_masks(metric, fake)
+    st = slice_stats(metric.unit_image, metric.values, masks, weights, metric.transform,
+                     rest_masks=refs)
     points = []
     for k in range(len(fake)):
         enough = st.n_units[k + 1] >= settings.min_support and \
@@ -134,7 +137,7 @@ def headline(rows: list[dict[str, Any]], metric: Metric, settings: AnalysisSetti
         out.append(
             f"{metric.title.capitalize()} is {word} ({judgement}) for {r['column']} = "
             f"{r['label']}: {_num(r['value'])} [95% CI {_num(r['lo'])}-{_num(r['hi'])}] "
-            f"against {_num(r['rest'])} for the rest, a gap of {r['gap']:+.3f} "
+            f"against {_num(r['rest'])} for {r['compared_with']}, a gap of {r['gap']:+.3f} "
             f"[{r['gap_lo']:+.3f}, {r['gap_hi']:+.3f}] ({name}-adjusted {p_text}; "
             f"{r['units']} {unit_word} in {r['images']} images).")
     return out

@@ -55,6 +55,8 @@ class Slice:
     label: str
     level: str  # "image" or "object": what `mask` runs over
     mask: np.ndarray
+    reference: np.ndarray | None = None  # what it is compared with; None: everything else
+    compared_with: str = "the rest"
 
 
 @dataclass
@@ -183,14 +185,18 @@ def auto_columns(ds: AuditDataset, object_rows: np.ndarray | None) -> list[str]:
 
 
 def cross(a: Slice, b: Slice, object_image: np.ndarray) -> Slice:
-    """The intersection of two slices, at the finer level."""
+    """The intersection of two slices, at the finer level, compared within `a`: the
+    rest of (night & dark skin) is night & other skin tones, so a crossing shows how
+    the second factor acts under the first, not the first factor's effect again."""
     if a.level == b.level:
-        mask, level = a.mask & b.mask, a.level
+        ma, mb, level = a.mask, b.mask, a.level
     elif a.level == "image":
-        mask, level = a.mask[object_image] & b.mask, "object"
+        ma, mb, level = a.mask[object_image], b.mask, "object"
     else:
-        mask, level = a.mask & b.mask[object_image], "object"
-    return Slice(f"{a.column} x {b.column}", f"{a.label} & {b.label}", level, mask)
+        ma, mb, level = a.mask, b.mask[object_image], "object"
+    return Slice(f"{a.column} x {b.column}", f"{a.label} & {b.label}", level, ma & mb,
+                 reference=ma & ~mb,
+                 compared_with=f"{a.column} = {a.label} with another {b.column}")
 
 
 def plan_slices(

@@ -9,6 +9,7 @@ import sys
 
 import typer
 
+from twinflash.cli import audit as _audit
 from twinflash.cli import datasets as _datasets
 from twinflash.cli import privacy as _privacy
 from twinflash.cli import registry as _registry
@@ -26,6 +27,7 @@ _render.register(app)
 _privacy.register(app)
 _datasets.register(app)
 _registry.register(app)
+_audit.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,133 @@
+"""`audit`: dataset + model + task -> report directory. The one call the CLI makes."""
+
+from __future__ import annotations
+
+import logging
+import math
+import time
+from pathlib import Path
+from typing import Any
+
+from twinflash.audit.analysis import AnalysisSettings, analyse
+from twinflash.audit.classify import classification_task, run_classifier, vehicle_rows
+from twinflash.audit.data import AuditDataset, load_dataset
+from twinflash.audit.failures import detection_failures
+from twinflash.audit.models import AdapterOptions, build_model
+from twinflash.audit.report import write_report
+from twinflash.audit.tasks import (
+    TASKS,
+    AuditSettings,
+    Progress,
+    TaskOutput,
+    counting_task,
+    detection_task,
+    run_counter,
+    run_detector,
+)
+from twinflash.errors import InputError
+
+log = logging.getLogger(__name__)
+DEFAULT_THRESHOLD = 0.5
+
+
+def _category_id(ds: AuditDataset, name: str) -> int:
+    for c in ds.coco["categories"]:
+        if c["name"] == name:
+            return int(c["id"])
+    known = ", ".join(c["name"] for c in ds.coco["categories"])
+    raise InputError(f"dataset has no category {name!r}; categories: {known}")
+
+
+def evaluate(model: Any, ds: AuditDataset, task: str, settings: AuditSettings,
+             progress: Progress | None = None) -> TaskOutput:
+    """Run the model where needed and score every unit of the task."""
+    if task not in TASKS:
+        raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
+    threshold = settings.score_threshold
+    if threshold is None:
+        threshold = getattr(model, "default_score_threshold", DEFAULT_THRESHOLD)
+    if task in ("person-detection", "lying-person-detection"):
+        cid = _category_id(ds, settings.target_class)
+        dets = run_detector(model, ds, cid, progress, settings.target_class)
+        return detection_task(ds, dets, task, settings, threshold)
+    if task == "crowd-counting":
+        cid = _category_id(ds, settings.target_class)
+        counts = run_counter(model, ds, cid, threshold, progress, settings.target_class)
+        out = counting_task(ds, counts, settings)
+        out.summary["score_threshold"] = threshold
+        return out
+    rows = vehicle_rows(ds)
+    return classification_task(ds, rows, run_classifier(model, ds, rows, progress), settings)
+
+
+def _clean(d: dict[str, Any]) -> dict[str, Any]:
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
+            for k, v in d.items()}
+
+
+def audit(
+    dataset: str | Path,
+    model_spec: str,
+    task: str,
+    out_dir: str | Path,
+    *,
+    adapter: AdapterOptions | None = None,
+    settings: AuditSettings | None = None,
+    analysis: AnalysisSettings | None = None,
+    split: str | None = None,
+    metadata: str | Path | None = None,
+    images_dir: str | Path | None = None,
+    n_failures: int = 12,
+    progress: Progress | None = None,
+) -> dict[str, Any]:
+    """Write REPORT_DIR/report.html and report.json; return the report dict."""
+    settings = settings or AuditSettings()
+    analysis = analysis or AnalysisSettings()
+    if task not in TASKS:
+        raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
+    ds = load_dataset(dataset, split=split, metadata=metadata, images_dir=images_dir)
+    model = build_model(model_spec, adapter)
+    t0 = time.perf_counter()
+    out = evaluate(model, ds, task, settings, progress)
+    t1 = time.perf_counter()
+    result = analyse(ds, out, analysis)
+    t2 = time.perf_counter()
+    failures = detection_failures(ds, out, n_failures) if "match" in out.details else []
+    details = {k: v for k, v in out.details.items()
+               if k in ("per_class", "confusions", "reliability")}
+    report = {
+        "task": task,
+        "model": model_spec,
+        "dataset": str(dataset),
+        "images": ds.n_images,
+        "settings": {
+            "n_boot": analysis.n_boot, "seed": analysis.seed, "alpha": analysis.alpha,
+            "correction": analysis.correction, "min_support": analysis.min_support,
+            "min_images": analysis.min_images, "min_height_px": settings.min_height_px,
+            "min_visibility": settings.min_visibility, "split": split,
+        },
+        "summary": _clean(out.summary),
+        "analysis": result,
+        "details": details,
+        "timings_s": {"predict_and_match": round(t1 - t0, 3), "slice_and_bootstrap":
+                      round(t2 - t1, 3)},
+    }
+    if task == "crowd-counting":
+        report["per_image"] = [
+            {"file_name": f, "true": float(t), "predicted": float(p)}
+            for f, t, p in zip(ds.file_names, out.details["truth"], out.details["predicted"],
+                               strict=True)]
+    write_report(Path(out_dir), report, failures)
+    return report
+
+
+def predictions_to_json(dets: list[Any], ds: AuditDataset, category_id: int) -> list[dict]:
+    """COCO results of per-image detections (to save a run and audit it again later)."""
+    out = []
+    for i, d in enumerate(dets):
+        for box, score in zip(d.xyxy, d.scores, strict=True):
+            x0, y0, x1, y1 = (float(v) for v in box)
+            out.append({"image_id": int(ds.image_ids[i]), "category_id": category_id,
+                        "bbox": [x0, y0, x1 - x0, y1 - y0], "score": float(score)})
+    return out
+
