@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 import bmesh
 import bpy
-from mathutils import Matrix
+from mathutils import Matrix, Vector
 
 from twinflash.render.vehicle_profile import RING, body_rings, face_materials, key_positions
 from twinflash.scene.catalog import VehicleModel
@@ -122,6 +122,29 @@ def wheel_mesh(spec: VehicleModel, pal: Palette) -> bpy.types.Mesh:
     return mesh
 
 
+def _on_surface(
+    name: str,
+    mesh: bpy.types.Mesh,
+    body: bpy.types.Object,
+    depsgraph: bpy.types.Depsgraph,
+    origin: tuple[float, float, float],
+    direction: tuple[float, float, float],
+    proud_m: float,
+) -> bpy.types.Object:
+    """Link `mesh` where a ray from `origin` meets the smoothed body, its x axis along the
+    surface normal and standing `proud_m` out of it, so lamps never float or sink."""
+    hit, location, normal, _ = body.ray_cast(
+        Vector(origin), Vector(direction).normalized(), depsgraph=depsgraph
+    )
+    if not hit:  # the ray missed the shell: keep the part at the ray's start, facing it
+        location, normal = Vector(origin), -Vector(direction).normalized()
+    depth = max(v.co.x for v in mesh.vertices) - min(v.co.x for v in mesh.vertices)
+    rotation = normal.to_track_quat("X", "Z").to_euler()
+    return _link(
+        name, mesh, body.parent, tuple(location + normal * (proud_m - depth / 2)), tuple(rotation)
+    )
+
+
 def build_body(
     name: str, spec: VehicleModel, pal: Palette, root: bpy.types.Object
 ) -> list[bpy.types.Object]:
@@ -130,88 +153,97 @@ def build_body(
     s = spec.shape
     body = _link(f"{name}_body", body_mesh(f"{name}_body", spec, pal), root)
     mod = body.modifiers.new("smooth", "SUBSURF")
-    mod.levels = 1
-    mod.render_levels = SUBDIVISION_LEVELS
+    mod.levels = mod.render_levels = SUBDIVISION_LEVELS  # annotations use the rendered shape
     parts = [body]
+    dg = bpy.context.evaluated_depsgraph_get()
 
     wheel = wheel_mesh(spec, pal)
     r = spec.wheel_diameter_m / 2
     track_half = spec.width_m / 2 - 0.09 - 0.05 * (spec.width_m - 1.6)
     for ax_name, ax in (("f", k.front_axle), ("r", k.rear_axle)):
         for side in (-1, 1):
-            parts.append(
-                _link(f"{name}_wheel_{ax_name}{side:+d}", wheel, root, (ax, side * track_half, r))
-            )
+            loc = (ax, side * track_half, r)
+            parts.append(_link(f"{name}_wheel_{ax_name}{side:+d}", wheel, root, loc))
 
-    w = spec.width_m
-    lamp_w, lamp_h = 0.2 * w, 0.095 + 0.03 * (spec.height_m > 1.7)
-    nose = s.nose_height_m
-    head = rounded_box_mesh(f"{name}_headlight", (0.16, lamp_w, lamp_h), pal.headlight, 0.02)
-    tail = rounded_box_mesh(
-        f"{name}_taillight",
-        (0.16, 0.15 * w, 0.11 + 0.2 * (spec.body_type in ("van", "large_van"))),
-        pal.taillight,
-        0.02,
-    )
-    tail_z = (
-        s.tail_height_m - 0.15
-        if spec.body_type not in ("van", "large_van")
-        else s.rear_plate_height_m + 0.35
-    )
+    w, nose = spec.width_m, s.nose_height_m
+    vans = spec.body_type in ("van", "large_van")
+    lamp_w, lamp_h = 0.21 * w, 0.1 + 0.04 * vans
+    head = rounded_box_mesh(f"{name}_headlight", (0.06, lamp_w, lamp_h), pal.headlight, 0.025)
+    tail_h = 0.12 + 0.22 * vans
+    tail = rounded_box_mesh(f"{name}_taillight", (0.06, 0.14 * w, tail_h), pal.taillight, 0.025)
+    tail_z = s.rear_plate_height_m + 0.3 if vans else s.tail_height_m - 0.14
     for side in (-1, 1):
-        y = side * (w / 2 - 0.05 - lamp_w / 2 - s.corner_roundness * 0.3)
+        y = side * (w / 2 - 0.04 - lamp_w / 2)
         parts.append(
-            _link(
+            _on_surface(
                 f"{name}_headlight{side:+d}",
                 head,
-                root,
-                (k.front - 0.075, y, nose - 0.09),
-                (0, 0, side * math.radians(12)),
+                body,
+                dg,
+                (k.front + 1.0, y + side * 0.35, nose - 0.1),
+                (-1.0, -side * 0.35, 0.0),
+                0.01,
             )
         )
-        yt = side * (w / 2 - 0.06 - 0.055 * w - s.corner_roundness * 0.25)
+        yt = side * (w / 2 - 0.05 - 0.07 * w)
         parts.append(
-            _link(
+            _on_surface(
                 f"{name}_taillight{side:+d}",
                 tail,
-                root,
-                (k.rear + 0.075, yt, tail_z),
-                (0, 0, -side * math.radians(12)),
+                body,
+                dg,
+                (k.rear - 1.0, yt + side * 0.3, tail_z),
+                (1.0, -side * 0.3, 0.0),
+                0.01,
             )
         )
 
     plate_top = s.front_plate_height_m + 0.075
     if s.grille_width_ratio > 0:
-        gh = max(0.06, nose - 0.14 - plate_top)
+        gh = max(0.06, nose - 0.1 - plate_top)
         grille = rounded_box_mesh(
-            f"{name}_grille", (0.1, s.grille_width_ratio * w, gh), pal.trim, 0.02
+            f"{name}_grille", (0.04, s.grille_width_ratio * w, gh), pal.trim, 0.02
         )
         parts.append(
-            _link(f"{name}_grille", grille, root, (k.front - 0.045, 0, plate_top + 0.02 + gh / 2))
+            _on_surface(
+                f"{name}_grille",
+                grille,
+                body,
+                dg,
+                (k.front + 1.0, 0.0, plate_top + 0.03 + gh / 2),
+                (-1.0, 0.0, 0.0),
+                0.008,
+            )
         )
-    intake_h = max(0.05, s.front_plate_height_m - 0.075 - s.ground_clearance_m - 0.1)
-    intake = rounded_box_mesh(f"{name}_intake", (0.1, 0.6 * w, intake_h), pal.trim, 0.02)
+    intake_h = max(0.05, s.front_plate_height_m - 0.075 - s.ground_clearance_m - 0.12)
+    intake = rounded_box_mesh(f"{name}_intake", (0.04, 0.6 * w, intake_h), pal.trim, 0.02)
     parts.append(
-        _link(
+        _on_surface(
             f"{name}_intake",
             intake,
-            root,
-            (k.front - 0.045, 0, s.ground_clearance_m + 0.1 + intake_h / 2),
+            body,
+            dg,
+            (k.front + 1.0, 0.0, s.ground_clearance_m + 0.12 + intake_h / 2),
+            (-1.0, 0.0, 0.0),
+            0.006,
         )
     )
 
     mirror = rounded_box_mesh(f"{name}_mirror", (0.1, 0.2, 0.11), pal.paint, 0.03)
-    mirror_x = k.windscreen_base - 0.15
-    half_w = 0.9 * spec.width_m / 2  # overlaps the door top so the mirror never floats
     for side in (-1, 1):
         parts.append(
-            _link(
+            _on_surface(
                 f"{name}_mirror{side:+d}",
                 mirror,
-                root,
-                (mirror_x, side * (half_w + 0.08), s.cowl_height_m + 0.02),
+                body,
+                dg,
+                (k.windscreen_base - 0.2, side * w, s.cowl_height_m - 0.01),
+                (0.0, -side, 0.0),
+                0.0,
             )
         )
+        parts[-1].rotation_euler = (0.0, 0.0, 0.0)
+        parts[-1].location.y += side * 0.1
     return parts
 
 

@@ -73,6 +73,7 @@ def _stations(spec: VehicleModel, k: KeyX) -> np.ndarray:
         k.front - 0.04,
         k.rear,
         k.rear + 0.04,
+        0.5 * (k.roof_front + k.roof_rear),
         k.windscreen_base,
         k.roof_front,
         k.roof_rear,

@@ -92,15 +92,13 @@ class VehicleModel(BaseModel):
 
 
 def _where(err: dict) -> str:
-    return ".".join(str(p) for p in err["loc"]) or "<model>"
+    return ".".join(str(p) for p in err["loc"]) or "shape"
 
 
-@cache
-def vehicle_models() -> dict[str, VehicleModel]:
-    """Every catalog model by key; ValueError names the file, model and field on bad data."""
-    text = resources.files("twinflash.scene").joinpath(CATALOG_FILE).read_text("utf-8")
+def parse_catalog(text: str, source: str = CATALOG_FILE) -> dict[str, VehicleModel]:
+    """Models of a catalog YAML text; ValueError names the source, model and field."""
     raw = yaml.safe_load(text)
-    shapes = raw["body_shapes"]
+    shapes = raw.get("body_shapes", {})
     out = {}
     for key, spec in raw["models"].items():
         fields = {k: str(v) if k in ("model", "generation") else v for k, v in spec.items()}
@@ -110,8 +108,17 @@ def vehicle_models() -> dict[str, VehicleModel]:
             out[key] = VehicleModel(key=key, **fields)
         except ValidationError as exc:
             err = exc.errors()[0]
-            raise ValueError(f"{CATALOG_FILE}: models.{key}.{_where(err)}: {err['msg']}") from None
+            msg = err["msg"].removeprefix("Value error, ")
+            raise ValueError(f"{source}: models.{key}.{_where(err)}: {msg}") from None
     return out
+
+
+@cache
+def vehicle_models() -> dict[str, VehicleModel]:
+    """Every model of the shipped catalog, by key."""
+    return parse_catalog(
+        resources.files("twinflash.scene").joinpath(CATALOG_FILE).read_text("utf-8")
+    )
 
 
 def get_vehicle_model(key: str) -> VehicleModel:
