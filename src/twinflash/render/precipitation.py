@@ -20,9 +20,10 @@ from twinflash.render.camera import camera_model
 from twinflash.render.context import BuildContext
 
 RAIN_MAX_STREAKS = 5000  # at rain_intensity 1
-RAIN_NEAR_M, RAIN_FAR_M = 0.6, 25.0
+RAIN_NEAR_M, RAIN_FAR_M = 1.0, 25.0
 SNOW_FLAKES = 3500
 SNOW_NEAR_M, SNOW_FAR_M = 0.5, 20.0
+FLAKE_OVER_AIRLIGHT = 1.4  # a white flake (albedo 0.85) vs the fog's 0.6 of the light
 MIN_WIDTH_PX = 0.7  # thinner faces alias into sparkles at draft samples
 
 
@@ -110,7 +111,9 @@ def add_rain(
                       centres + half_l + half_w, centres + half_l - half_w], axis=1).reshape(-1, 3)
     faces = [(4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3) for i in range(n)]
     # A streak wider than its drop (far, thin) is spread over more pixels: dimmer per pixel.
-    opacity = np.clip(rng.uniform(0.25, 0.55, n) * drop_m / width * 1.5, 0.05, 0.6)
+    # Near drops are out of focus (fainter); far, sub-pixel ones are spread over more pixels.
+    defocus = np.clip(dist / 4.0, 0.35, 1.0)
+    opacity = np.clip(rng.uniform(0.15, 0.45, n) * defocus * drop_m / width * 1.5, 0.04, 0.45)
 
     mat, nt, mix = _see_through_material("rain")
     glow = nt.nodes.new("ShaderNodeEmission")
@@ -141,11 +144,11 @@ def add_snow(ctx: BuildContext, airlight: tuple[float, float, float]) -> bpy.typ
     faces = [tuple(range(6 * i, 6 * i + 6)) for i in range(n)]
     opacity = np.clip(rng.uniform(0.7, 1.0, n) * (0.006 / radius) ** 0.5, 0.2, 1.0)
 
+    # Emission only: under the grey sky that comes with snow, flakes are lit from all sides,
+    # and thousands of transparent faces need no light sampling.
     mat, nt, mix = _see_through_material("snow")
-    flake = nt.nodes.new("ShaderNodeBsdfPrincipled")
-    flake.inputs["Base Color"].default_value = (0.9, 0.92, 0.95, 1.0)
-    flake.inputs["Roughness"].default_value = 1.0
-    flake.inputs["Emission Color"].default_value = (*airlight, 1.0)
-    flake.inputs["Emission Strength"].default_value = 0.35  # light scattered inside the ice
+    flake = nt.nodes.new("ShaderNodeEmission")
+    flake.inputs["Color"].default_value = (*(FLAKE_OVER_AIRLIGHT * v for v in airlight), 1.0)
+    flake.inputs["Strength"].default_value = 1.0
     nt.links.new(flake.outputs[0], mix.inputs[2])
     return _mesh_object("snow", verts, faces, opacity, mat)
