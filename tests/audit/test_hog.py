@@ -1,0 +1,49 @@
+"""The HOG audit helper's box arithmetic and matching, against hand-computed values."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from twinflash.audit import hog
+
+
+def test_box_iou_hand_values() -> None:
+    a = np.array([[0, 0, 10, 10]])
+    b = np.array([[5, 0, 15, 10], [20, 20, 30, 30], [0, 0, 10, 10]])
+    np.testing.assert_allclose(hog.box_iou(a, b), [[50 / 150, 0.0, 1.0]])
+
+
+def test_matching_is_one_to_one_and_prefers_the_best_overlap() -> None:
+    gt = np.array([[0, 0, 10, 20], [8, 0, 18, 20]])
+    # one detection overlaps both people; the second gt keeps the better-placed one
+    det = np.array([[1, 0, 11, 20], [9, 0, 19, 20]])
+    np.testing.assert_array_equal(hog.match_one_to_one(gt, det, 0.4), [0, 1])
+    np.testing.assert_array_equal(hog.match_one_to_one(gt, det[:1], 0.4), [0, -1])
+    np.testing.assert_array_equal(hog.match_one_to_one(gt, np.zeros((0, 4)), 0.4), [-1, -1])
+
+
+def test_boxes_from_instance_ids_use_pixel_edges() -> None:
+    ids = np.zeros((6, 8), np.uint16)
+    ids[1:4, 2:5] = 7
+    boxes = hog.boxes_from_instance_ids(ids, [7, 9])
+    assert set(boxes) == {7}
+    np.testing.assert_array_equal(boxes[7], [2, 1, 5, 4])
+
+
+def test_recall_counts_only_tall_visible_people(monkeypatch: pytest.MonkeyPatch) -> None:
+    gt = np.array([[0, 0, 60, 200], [100, 0, 160, 100], [200, 0, 260, 200], [300, 0, 360, 200]])
+    det = np.array([[2, 4, 58, 198], [100, 0, 160, 100], [300, 0, 360, 200]], float)
+    monkeypatch.setattr(hog, "detect_people", lambda image: (det, np.ones(3)))
+    res = hog.hog_people_recall(np.zeros((8, 8, 3), np.uint8), gt,
+                                visible_fraction=np.array([1.0, 1.0, 0.9, 0.5]))
+    # person 1 too short, person 3 too occluded: 1 of the 2 eligible found
+    assert (res.n_found, res.n_eligible) == (1, 2)
+    assert res.recall == 0.5
+
+
+def test_blank_image_has_no_people_and_bad_input_is_refused() -> None:
+    boxes, scores = hog.detect_people(np.full((256, 160, 3), 128, np.uint8))
+    assert boxes.shape == (0, 4) and scores.shape == (0,)
+    with pytest.raises(ValueError, match=r"\(H,W,3\) uint8"):
+        hog.detect_people(np.zeros((256, 160), np.uint8))
