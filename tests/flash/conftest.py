@@ -28,7 +28,8 @@ def postgres_url() -> str:
         with engine.connect():
             pass
     except sa.exc.OperationalError as exc:
-        pytest.skip(f"no PostgreSQL server answers at {PG_URL} ({str(exc.orig).strip()[:120]})")
+        reason = " ".join(str(exc.orig).split())[:160]
+        pytest.skip(f"no PostgreSQL server answers at {PG_URL} ({reason})")
     finally:
         engine.dispose()
     return PG_URL
