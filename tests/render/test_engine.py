@@ -10,13 +10,11 @@ import math
 import numpy as np
 import pytest
 
-pytest.importorskip("bpy")
-
-from twinflash.render import engine  # noqa: E402
-from twinflash.render.context import BuildContext, Built  # noqa: E402
-from twinflash.render.mesh import box  # noqa: E402
-from twinflash.scene.io import parse_scene  # noqa: E402
-from twinflash.scene.models import Person  # noqa: E402
+from twinflash.render import engine
+from twinflash.render.context import BuildContext, Built
+from twinflash.render.mesh import box
+from twinflash.scene.io import parse_scene
+from twinflash.scene.models import Person
 
 pytestmark = pytest.mark.blender
 
