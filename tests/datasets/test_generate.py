@@ -32,7 +32,7 @@ from twinflash.datasets.store import DatasetDir
 from .conftest import tiny_plan_mapping
 
 pytestmark = pytest.mark.blender
-COUNT = 4
+COUNT = 3
 
 
 def _annotations(root: Path) -> dict[str, str]:
@@ -129,11 +129,10 @@ def test_metadata_has_a_row_per_image_and_per_object(dataset: Path, plan) -> Non
     assert all(r["box_height_px"] > 0 for r in objects if r["visible"])
 
 
-def _run_cli(args: list[str]) -> subprocess.Popen:
+def _run_cli(args: list[str], log: Path) -> subprocess.Popen:
     cmd = [sys.executable, "-m", "twinflash", *args]
-    return subprocess.Popen(
-        cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, start_new_session=True
-    )
+    with open(log, "w") as fh:  # a file, not a pipe nobody reads: the child never blocks
+        return subprocess.Popen(cmd, stdout=fh, stderr=fh, start_new_session=True)
 
 
 def test_same_plan_again_after_a_kill_gives_the_same_dataset(tmp_path, dataset, plan) -> None:
@@ -141,10 +140,11 @@ def test_same_plan_again_after_a_kill_gives_the_same_dataset(tmp_path, dataset, 
     plan_file.write_text(yaml.safe_dump(tiny_plan_mapping(COUNT)))
     out = tmp_path / "killed"
     store = DatasetDir(out)
-    proc = _run_cli(["generate", str(plan_file), "--out", str(out), "--workers", "1"])
+    log = tmp_path / "generate.log"
+    proc = _run_cli(["generate", str(plan_file), "--out", str(out), "--workers", "1"], log)
     deadline = time.monotonic() + 600
     while sum(store.is_done(i, COUNT) for i in range(COUNT)) < 2:
-        assert proc.poll() is None, proc.communicate()
+        assert proc.poll() is None, log.read_text()
         assert time.monotonic() < deadline, "no sample done in 10 minutes"
         time.sleep(0.2)
     os.killpg(proc.pid, signal.SIGKILL)  # the coordinator and its workers, mid-render
@@ -213,7 +213,7 @@ def test_ray_executor_gives_the_same_dataset(tmp_path, dataset, plan) -> None:
 def test_sequence_clip_exports_mot_tracks_with_stable_ids(tmp_path) -> None:
     from twinflash.datasets.formats.mot import load_mot
 
-    mapping = tiny_plan_mapping(3) | {"sequence": {"frames": 3, "fps": 1.0, "walk_speed_mps": 1.5}}
+    mapping = tiny_plan_mapping(2) | {"sequence": {"frames": 2, "fps": 1.0, "walk_speed_mps": 1.5}}
     mapping["people"] = {
         "count": 1,
         "zone": "sidewalk",
@@ -224,23 +224,17 @@ def test_sequence_clip_exports_mot_tracks_with_stable_ids(tmp_path) -> None:
     mapping["exports"] = {"formats": ["coco", "mot"]}
     plan = parse_plan(mapping, source="clip.yaml")
     out = tmp_path / "clip"
-    assert generate(plan, out, workers=1).rendered == 3
+    assert generate(plan, out, workers=1).rendered == 2
     (seq,) = list((out / "mot").glob("*/*"))
-    assert sorted(p.name for p in (seq / "img1").iterdir()) == [
-        "000001.png",
-        "000002.png",
-        "000003.png",
-    ]
-    assert "seqLength=3" in (seq / "seqinfo.ini").read_text()
+    assert sorted(p.name for p in (seq / "img1").iterdir()) == ["000001.png", "000002.png"]
+    assert "seqLength=2" in (seq / "seqinfo.ini").read_text()
     tracks = load_mot(seq)
-    assert list(tracks) == [1]  # person 0 of the scene, in every frame
-    frames = [f for f, _, _ in tracks[1]]
-    assert frames == [1, 2, 3]
+    assert list(tracks) == [1]  # person 0 of the scene, in both frames
+    assert [f for f, _, _ in tracks[1]] == [1, 2]
     x_centres = [(box[0] + box[2]) / 2 for _, box, _ in tracks[1]]
-    assert x_centres[0] != x_centres[2]  # walking away along +x moves the box
+    assert x_centres[0] != x_centres[1]  # walking along +x moves the box
     scenes = [
-        yaml.safe_load((out / "samples" / f"00000{k}" / "scene.yaml").read_text()) for k in range(3)
+        yaml.safe_load((out / "samples" / f"00000{k}" / "scene.yaml").read_text()) for k in (0, 1)
     ]
-    xs = [s["people"][0]["x_m"] for s in scenes]
-    assert xs[1] - xs[0] == pytest.approx(1.5) and xs[2] - xs[1] == pytest.approx(1.5)
+    assert scenes[1]["people"][0]["x_m"] - scenes[0]["people"][0]["x_m"] == pytest.approx(1.5)
     assert check_dataset(out).problems == []

@@ -209,3 +209,16 @@ def test_sequence_frames_move_walkers_and_traffic_and_keep_identities() -> None:
 def test_sequence_count_must_hold_whole_clips() -> None:
     with pytest.raises(InputError, match=r"multiple of sequence\.frames"):
         parse_plan(tiny_plan_mapping(5) | {"sequence": {"frames": 2}})
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["twinflash.datasets.generate", "twinflash.datasets.executors", "twinflash.cli.datasets"],
+)
+def test_datasets_import_without_blender_or_ray(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print([m for m in ('bpy', 'ray') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
