@@ -226,7 +226,9 @@ def load_dataset(
     rows: list[dict[str, Any]] = [{} for _ in images]
     parquet = path / "metadata.parquet" if source == "twinflash" else None
     if parquet is not None and parquet.is_file():
-        table = [r for r in read_table_rows(parquet) if r.get("row", "image") == "image"]
+        # the parquet's image rows hold every object column too, as nulls: drop them
+        table = [{k: v for k, v in r.items() if v is not None}
+                 for r in read_table_rows(parquet) if r.get("row", "image") == "image"]
         rows = _keyed(table, parquet, file_names)
     elif source == "twinflash" or any("scene" in img for img in images):
         rows = _image_rows_from_scenes(coco)

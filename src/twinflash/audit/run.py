@@ -14,6 +14,7 @@ from twinflash.audit.data import AuditDataset, load_dataset
 from twinflash.audit.failures import detection_failures
 from twinflash.audit.models import AdapterOptions, build_model
 from twinflash.audit.report import write_report
+from twinflash.audit.slices import column_values
 from twinflash.audit.tasks import (
     TASKS,
     AuditSettings,
@@ -86,6 +87,8 @@ def audit(
     if task not in TASKS:
         raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
     ds = load_dataset(dataset, split=split, metadata=metadata, images_dir=images_dir)
+    for column in [*(analysis.columns or []), *(c for p in analysis.crossings or [] for c in p)]:
+        column_values(ds, column)  # a typo fails now, not after an hour of inference
     model = build_model(model_spec, adapter)
     t0 = time.perf_counter()
     out = evaluate(model, ds, task, settings, progress)

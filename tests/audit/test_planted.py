@@ -1,0 +1,71 @@
+"""Planted truth end to end: dropping half of the detections at night must make the
+report flag night, and nothing else of the planted problem."""
+
+from __future__ import annotations
+
+import json
+from html import escape as html_escape
+from pathlib import Path
+
+from twinflash.audit.analysis import AnalysisSettings, analyse
+from twinflash.audit.run import audit
+from twinflash.audit.synthetic import planted_problem
+from twinflash.audit.tasks import AuditSettings, detection_task
+
+
+def _status(rows: list[dict], column: str) -> set[str]:
+    return {r["status"] for r in rows if r["metric"] == "recall" and r["column"] == column}
+
+
+def test_night_is_flagged_and_the_placebo_is_not() -> None:
+    ds, dets = planted_problem(300, 8, seed=1)
+    out = detection_task(ds, dets, "person-detection", AuditSettings(), 0.5)
+    res = analyse(ds, out, AnalysisSettings(n_boot=400, seed=0))
+    rows = res["slices"]
+    night = next(r for r in rows if r["metric"] == "recall" and r["column"] == "is_night"
+                 and r["label"] == "True")
+    assert night["status"] == "significantly worse"
+    # planted: recall 0.85 by day, 0.425 at night
+    assert abs(night["value"] - 0.425) < 0.06 and abs(night["rest"] - 0.85) < 0.04
+    assert night["gap_lo"] < night["gap"] < night["gap_hi"] < 0
+    for column in ("placebo", "weather_kind", "camera_pitch_deg", "skin_tone"):
+        assert _status(rows, column) <= {"no significant gap", "insufficient support"}, column
+    # crossings are compared within the night: skin tone has no planted effect there either
+    assert _status(rows, "is_night x skin_tone") <= {"no significant gap",
+                                                     "insufficient support"}
+    assert res["headline"][0].startswith("Recall at score >= 0.5 is lower (worse) for is_night")
+    assert "True" in res["headline"][0]
+
+
+def test_without_a_planted_effect_nothing_is_flagged() -> None:
+    ds, dets = planted_problem(200, 6, seed=7, night_factor=1.0)
+    out = detection_task(ds, dets, "person-detection", AuditSettings(), 0.5)
+    res = analyse(ds, out, AnalysisSettings(n_boot=300))
+    assert res["significant"] == 0
+    assert res["headline"][0].startswith("No slice's recall")
+
+
+def test_small_slices_are_insufficient_support_never_findings() -> None:
+    ds, dets = planted_problem(40, 4, seed=2, p_night=0.1)
+    out = detection_task(ds, dets, "person-detection", AuditSettings(), 0.5)
+    res = analyse(ds, out, AnalysisSettings(n_boot=200, min_support=30, min_images=10))
+    small = [r for r in res["slices"] if r["metric"] == "recall" and r["images"] < 10]
+    assert small, "the problem should have slices with fewer than 10 images"
+    for r in small:
+        assert r["status"] == "insufficient support" and r["p"] is None
+
+
+def test_audit_writes_html_and_json_with_the_same_figures(planted_files: dict[str, Path],
+                                                          tmp_path: Path) -> None:
+    report = audit(planted_files["gt"], f"predictions:{planted_files['preds']}",
+                   "person-detection", tmp_path / "rep", metadata=planted_files["meta"],
+                   analysis=AnalysisSettings(n_boot=200))
+    data = json.loads((tmp_path / "rep" / "report.json").read_text())
+    html = (tmp_path / "rep" / "report.html").read_text()
+    assert data["analysis"]["headline"] == report["analysis"]["headline"]
+    assert data["schema_version"] == 1 and data["failures"]
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in html and "<script" not in html
+    assert html.count("data:image/png;base64,") == len(data["failures"])
+    for line in data["analysis"]["headline"]:
+        assert html_escape(line) in html
