@@ -17,8 +17,6 @@ from mathutils import Matrix, Vector
 from twinflash.render.vehicle_profile import RING, body_rings, face_materials, key_positions
 from twinflash.scene.catalog import VehicleModel
 
-SUBDIVISION_LEVELS = 2  # render levels of the body's subdivision surface
-
 
 @dataclass
 class Palette:
@@ -146,14 +144,17 @@ def _on_surface(
 
 
 def build_body(
-    name: str, spec: VehicleModel, pal: Palette, root: bpy.types.Object
+    name: str, spec: VehicleModel, pal: Palette, root: bpy.types.Object, subdivision: int = 2
 ) -> list[bpy.types.Object]:
-    """Every mesh part of the vehicle (not the plates), parented to `root`."""
+    """Every mesh part of the vehicle (not the plates), parented to `root`.
+
+    `subdivision` levels smooth the body shell (2 for close-ups, 1 in the distance).
+    """
     k = key_positions(spec)
     s = spec.shape
     body = _link(f"{name}_body", body_mesh(f"{name}_body", spec, pal), root)
     mod = body.modifiers.new("smooth", "SUBSURF")
-    mod.levels = mod.render_levels = SUBDIVISION_LEVELS  # annotations use the rendered shape
+    mod.levels = mod.render_levels = subdivision  # annotations use the rendered shape
     parts = [body]
     dg = bpy.context.evaluated_depsgraph_get()
 

@@ -22,7 +22,8 @@ from twinflash.scene.models import Vehicle
 
 # Départements drawn for the regional band: Paris and its suburbs dominate Paris streets.
 DEPARTEMENTS = ("75", "92", "93", "94", "77", "78", "91", "95", "69", "13", "59", "33", "44", "35")
-BEAM_ENERGY_W = 40.0
+BEAM_ENERGY_W = 120.0
+CLOSE_UP_M = 15.0  # nearer than this to the camera, bodies get a finer subdivision
 
 
 def palette(ctx: BuildContext, color: str, lights_on: bool) -> Palette:
@@ -77,7 +78,9 @@ def build_vehicle(ctx: BuildContext, vehicle: Vehicle, index: int) -> list[Built
 
     on = lights_on(ctx, vehicle)
     pal = palette(ctx, vehicle.color, on)
-    parts = build_body(name, spec, pal, root)
+    cam = ctx.scene.camera
+    near = math.hypot(vehicle.x_m - cam.x_m, vehicle.y_m - cam.y_m) < CLOSE_UP_M + spec.length_m / 2
+    parts = build_body(name, spec, pal, root, subdivision=2 if near else 1)
     if on:
         headlight_spots(name, spec, root, BEAM_ENERGY_W)
     out = [Built(kind="vehicle", scene_index=index, objects=parts)]
