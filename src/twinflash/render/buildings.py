@@ -19,7 +19,7 @@ import bpy
 from twinflash.render.context import BuildContext
 from twinflash.render.facade import AWNING_COLORS, SHOP_COLORS, WindowUnits, railing
 from twinflash.render.materials import emission, principled
-from twinflash.render.meshkit import MeshKit
+from twinflash.render.meshkit import MeshKit, lights_on
 from twinflash.render.road import FAR_SIDE_M, Extents
 from twinflash.render.surfaces import snowy, stone
 from twinflash.scene.layout import plaza_half_m
@@ -171,7 +171,8 @@ def _ground_floor(
             continue
         color = rng.choice(SHOP_COLORS)
         paint = principled(ctx, "shopfront", color, roughness=0.4)
-        glass = m.shop_lit if ctx.is_night and rng.random() < 0.5 else m.shop_glass
+        lit = rng.random() < 0.5  # drawn by day too, so the layout never depends on the hour
+        glass = m.shop_lit if lit and lights_on(ctx) else m.shop_glass
         for i in group:
             a, b = holes[i]
             kit.poly([(a, r, 0.65), (a, r, SHOP_TOP_M), (b, r, SHOP_TOP_M), (b, r, 0.65)], glass)

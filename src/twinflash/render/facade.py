@@ -14,7 +14,7 @@ import bpy
 
 from twinflash.render.context import BuildContext
 from twinflash.render.materials import emission, hex_to_linear_rgba, principled
-from twinflash.render.meshkit import MeshKit, instance
+from twinflash.render.meshkit import MeshKit, instance, lights_on
 
 FRAME_M = 0.07  # painted wooden frame around the glass
 BAR_M = 0.035  # glazing bars ("petits bois")
@@ -169,7 +169,7 @@ class WindowUnits:
     ) -> None:
         """Put one window (glass plane at `location`, bottom centre) facing the heading's +v."""
         roll = rng.random()
-        if self.ctx.is_night and roll < 0.22:
+        if lights_on(self.ctx) and roll < 0.22:
             variant = "lit"
         elif roll > 0.7:
             variant = "curtain"

@@ -13,7 +13,7 @@ import bpy
 from twinflash.render import props
 from twinflash.render.context import BuildContext
 from twinflash.render.materials import hex_to_linear_rgba
-from twinflash.render.meshkit import instance
+from twinflash.render.meshkit import instance, lights_on
 from twinflash.render.road import CURB_HEIGHT_M, Extents
 from twinflash.scene.catalog import get_vehicle_model
 from twinflash.scene.layout import plaza_half_m
@@ -114,7 +114,7 @@ def build_furniture(ctx: BuildContext) -> dict[str, int]:
             phase if phase is not None else place.lamp_spacing_m / 2,
         ):
             obj = placer.put("lamp", lamp_src, x, side * (hr + 0.55))
-            if obj is not None and ctx.is_night:
+            if obj is not None and lights_on(ctx):
                 _lamp_light(x, side * (hr + 0.55))
     _place_zebra_bollards(place, placer, props.bollard(ctx))
     if place.trees and sw >= 2.8:

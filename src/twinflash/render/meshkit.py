@@ -12,6 +12,8 @@ from collections.abc import Sequence
 
 import bpy
 
+from twinflash.render.context import BuildContext
+
 Vec3 = tuple[float, float, float]
 
 
@@ -110,6 +112,11 @@ class MeshKit:
         obj = bpy.data.objects.new(name, mesh)
         (collection or bpy.context.scene.collection).objects.link(obj)
         return obj
+
+
+def lights_on(ctx: BuildContext) -> bool:
+    """Street lamps, shops and flats light up from sunset (twilight), not only at night."""
+    return ctx.is_night or ctx.sun.is_twilight
 
 
 def instance(

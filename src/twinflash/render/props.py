@@ -17,7 +17,7 @@ from mathutils import Matrix
 
 from twinflash.render.context import BuildContext
 from twinflash.render.materials import emission, principled
-from twinflash.render.meshkit import MeshKit
+from twinflash.render.meshkit import MeshKit, lights_on
 from twinflash.render.surfaces import snowy
 
 LAMP_LIGHT_Z_M = 4.6
@@ -37,7 +37,7 @@ def _cast_iron(ctx: BuildContext) -> bpy.types.Material:
 def lamp(ctx: BuildContext) -> bpy.types.Object:
     """A 'candélabre' about 5.2 m high: fluted base, slim column, lantern, cap."""
     iron = _cast_iron(ctx)
-    if ctx.is_night:
+    if lights_on(ctx):
         glass = emission(ctx, "lantern_lit", "#ffd9a0", 12.0)
     else:
         glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
@@ -99,26 +99,27 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
     """A pruned plane tree: trunk and limbs (mottled bark), canopy from 4 m to ~10 m."""
     rng = random.Random(f"{ctx.scene.place.layout_seed}:tree:{variant}")
     bark = snowy(ctx, "plane_bark", "#8c876b", 0.8, color2="#c2bc9c", noise_scale=3.5)
-    leaves = snowy(ctx, "plane_leaves", "#4d6a2c", 0.75, color2="#6f8b3b", noise_scale=1.4)
+    leaves = snowy(
+        ctx, "plane_leaves", "#3f5d24", 0.8, color2="#6a8a36", noise_scale=1.1, bump_scale=7.0
+    )
     k = MeshKit()
     k.cylinder((0, 0, 0), 0.2, 0.15, 3.4, bark, sides=8, cap=False)
     bm = bmesh.new()
-    limbs = []
     for j in range(3):
         a = 2 * math.pi * j / 3 + rng.uniform(-0.4, 0.4)
-        limbs.append((math.cos(a), math.sin(a)))
-        top = (0.9 * math.cos(a), 0.9 * math.sin(a), 5.6)
+        top = (1.3 * math.cos(a), 1.3 * math.sin(a), 6.4)
         _limb(k, (0, 0, 3.3), top, 0.12, bark)
-    for _ in range(9):
-        r = rng.uniform(1.3, 2.0)
-        x, y = rng.uniform(-1.5, 1.5), rng.uniform(-1.5, 1.5)
-        z = rng.uniform(6.0, 7.8)
-        m = Matrix.Translation((x, y, z)) @ Matrix.Diagonal((r, r, r * 0.8, 1.0))
-        bmesh.ops.create_icosphere(bm, subdivisions=2, radius=1.0, matrix=m)
+    for _ in range(14):  # clumps in an ellipsoid shell: a rounded, uneven crown
+        r = rng.uniform(0.9, 1.5)
+        a, e = rng.uniform(0, 2 * math.pi), rng.uniform(-0.6, 1.0)
+        x, y = 2.0 * math.cos(a) * math.cos(e), 2.0 * math.sin(a) * math.cos(e)
+        z = 7.0 + 1.6 * math.sin(e)
+        m = Matrix.Translation((x, y, z)) @ Matrix.Diagonal((r, r, r * 0.85, 1.0))
+        bmesh.ops.create_icosphere(bm, subdivisions=3, radius=1.0, matrix=m)
     for v in bm.verts:  # a lumpy outline instead of perfect balls
-        v.co.x += rng.uniform(-0.18, 0.18)
-        v.co.y += rng.uniform(-0.18, 0.18)
-        v.co.z += rng.uniform(-0.18, 0.18)
+        v.co.x += rng.uniform(-0.12, 0.12)
+        v.co.y += rng.uniform(-0.12, 0.12)
+        v.co.z += rng.uniform(-0.12, 0.12)
     obj = k.to_object(f"tree_src_{variant}")
     mesh = obj.data
     slot = len(mesh.materials)
@@ -128,6 +129,7 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
     bm.free()
     for p in canopy.polygons:
         p.material_index = slot
+        p.use_smooth = True
     _append(mesh, canopy)
     bpy.data.meshes.remove(canopy)
     return _hide(obj)

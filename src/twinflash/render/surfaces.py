@@ -109,13 +109,13 @@ def _weather(
         w = weather.wetness
         # puddles: the wetter the ground, the larger the share of the noise field under water
         puddle = g.ramp(
-            g.noise(0.35, 3.0), 0.62 - 0.25 * w, 0.66 - 0.25 * w, 0.35 * w, min(1.0, 1.6 * w)
-        )
+            g.noise(0.35, 3.0), 0.66 - 0.13 * w, 0.70 - 0.13 * w, 0.0, min(1.0, 1.3 * w)
+        )  # noise values sit near 0.5: at w = 1 about a third of the ground is under water
         black = (0.0, 0.0, 0.0, 1.0)
         # a wet film darkens porous asphalt and stone by up to ~40 %; puddles a bit more
         color = g.mix_color(0.4 * w, color, black)
         color = g.mix_color(g.ramp(puddle, 0.0, 1.0, 0.0, 0.4), color, black)
-        rough = g.mix_float(puddle, roughness * (1.0 - 0.5 * w), 0.03)
+        rough = g.mix_float(puddle, roughness * (1.0 - 0.6 * w), 0.04)
     if snow and weather.kind == "snow" and weather.snow_cover > 0:
         c = weather.snow_cover
         up = g.node("ShaderNodeSeparateXYZ")
@@ -220,9 +220,10 @@ def snowy(
     metallic: float = 0.0,
     color2: str | None = None,
     noise_scale: float = 2.0,
+    bump_scale: float = 0.0,
 ) -> bpy.types.Material:
     """A plain surface (zinc roof, balcony, bark, foliage) that gathers snow on top."""
-    key = f"snowy|{name}|{color}|{roughness}|{metallic}|{color2}|{noise_scale}"
+    key = f"snowy|{name}|{color}|{roughness}|{metallic}|{color2}|{noise_scale}|{bump_scale}"
     if key in ctx.materials:
         return ctx.materials[key]
     mat = bpy.data.materials.new(name)
@@ -241,6 +242,10 @@ def snowy(
     else:
         g.link(rough, g.bsdf.inputs["Roughness"])
     g.bsdf.inputs["Metallic"].default_value = metallic
+    if bump_scale:  # small-scale relief: leaf clusters, hammered metal
+        bump = g.node("ShaderNodeBump", Strength=0.6, Distance=0.05)
+        g.link(g.noise(bump_scale, 3.0), bump.inputs["Height"])
+        g.link(bump.outputs["Normal"], g.bsdf.inputs["Normal"])
     mat.diffuse_color = hex_to_linear_rgba(color)
     ctx.materials[key] = mat
     return mat
