@@ -170,81 +170,56 @@ def build_body(
     vans = spec.body_type in ("van", "large_van")
     lamp_w, lamp_h = 0.21 * w, 0.1 + 0.04 * vans
     head = rounded_box_mesh(f"{name}_headlight", (0.06, lamp_w, lamp_h), pal.headlight, 0.025)
-    tail_h = 0.12 + 0.22 * vans
-    tail = rounded_box_mesh(f"{name}_taillight", (0.06, 0.14 * w, tail_h), pal.taillight, 0.025)
-    tail_z = s.rear_plate_height_m + 0.3 if vans else s.tail_height_m - 0.14
+    tail_w, tail_h = 0.17 * w, 0.14 + 0.22 * vans
+    tail = rounded_box_mesh(f"{name}_taillight", (0.06, tail_w, tail_h), pal.taillight, 0.03)
+    tail_z = s.rear_plate_height_m + 0.3 if vans else s.tail_height_m - 0.13
+    # (name, mesh, ray origin, ray direction, how far it stands proud of the body)
+    fittings: list[tuple[str, bpy.types.Mesh, tuple, tuple, float]] = []
     for side in (-1, 1):
-        y = side * (w / 2 - 0.04 - lamp_w / 2)
-        parts.append(
-            _on_surface(
-                f"{name}_headlight{side:+d}",
+        y, yt = side * (w / 2 - 0.04 - lamp_w / 2), side * (w / 2 - 0.03 - tail_w / 2)
+        fittings += [
+            (
+                f"headlight{side:+d}",
                 head,
-                body,
-                dg,
-                (k.front + 1.0, y + side * 0.35, nose - 0.1),
-                (-1.0, -side * 0.35, 0.0),
+                (k.front + 1, y + side * 0.35, nose - 0.1),
+                (-1, -side * 0.35, 0),
                 0.01,
-            )
-        )
-        yt = side * (w / 2 - 0.05 - 0.07 * w)
-        parts.append(
-            _on_surface(
-                f"{name}_taillight{side:+d}",
+            ),
+            (
+                f"taillight{side:+d}",
                 tail,
-                body,
-                dg,
-                (k.rear - 1.0, yt + side * 0.3, tail_z),
-                (1.0, -side * 0.3, 0.0),
+                (k.rear - 1, yt + side * 0.3, tail_z),
+                (1, -side * 0.3, 0),
                 0.01,
-            )
-        )
-
+            ),
+        ]
     plate_top = s.front_plate_height_m + 0.075
     if s.grille_width_ratio > 0:
         gh = max(0.06, nose - 0.1 - plate_top)
         grille = rounded_box_mesh(
             f"{name}_grille", (0.04, s.grille_width_ratio * w, gh), pal.trim, 0.02
         )
-        parts.append(
-            _on_surface(
-                f"{name}_grille",
-                grille,
-                body,
-                dg,
-                (k.front + 1.0, 0.0, plate_top + 0.03 + gh / 2),
-                (-1.0, 0.0, 0.0),
-                0.008,
-            )
+        fittings.append(
+            ("grille", grille, (k.front + 1, 0, plate_top + 0.03 + gh / 2), (-1, 0, 0), 0.008)
         )
-    intake_h = max(0.05, s.front_plate_height_m - 0.075 - s.ground_clearance_m - 0.12)
+    low = s.ground_clearance_m + 0.12
+    intake_h = max(0.05, s.front_plate_height_m - 0.075 - low)
     intake = rounded_box_mesh(f"{name}_intake", (0.04, 0.6 * w, intake_h), pal.trim, 0.02)
-    parts.append(
-        _on_surface(
-            f"{name}_intake",
-            intake,
-            body,
-            dg,
-            (k.front + 1.0, 0.0, s.ground_clearance_m + 0.12 + intake_h / 2),
-            (-1.0, 0.0, 0.0),
-            0.006,
-        )
+    fittings.append(("intake", intake, (k.front + 1, 0, low + intake_h / 2), (-1, 0, 0), 0.006))
+    diffuser = rounded_box_mesh(f"{name}_diffuser", (0.04, 0.8 * w, 0.09), pal.trim, 0.02)
+    fittings.append(
+        ("diffuser", diffuser, (k.rear - 1, 0, s.ground_clearance_m + 0.14), (1, 0, 0), 0.006)
     )
+    for part, mesh, origin, direction, proud in fittings:
+        parts.append(_on_surface(f"{name}_{part}", mesh, body, dg, origin, direction, proud))
 
     mirror = rounded_box_mesh(f"{name}_mirror", (0.1, 0.2, 0.11), pal.paint, 0.03)
     for side in (-1, 1):
-        parts.append(
-            _on_surface(
-                f"{name}_mirror{side:+d}",
-                mirror,
-                body,
-                dg,
-                (k.windscreen_base - 0.2, side * w, s.cowl_height_m - 0.01),
-                (0.0, -side, 0.0),
-                0.0,
-            )
-        )
-        parts[-1].rotation_euler = (0.0, 0.0, 0.0)
-        parts[-1].location.y += side * 0.1
+        origin = (k.windscreen_base - 0.2, side * w, s.cowl_height_m - 0.01)
+        obj = _on_surface(f"{name}_mirror{side:+d}", mirror, body, dg, origin, (0, -side, 0), 0.0)
+        obj.rotation_euler = (0.0, 0.0, 0.0)  # mirrors stand square to the car, not to the door
+        obj.location.y += side * 0.1
+        parts.append(obj)
     return parts
 
 

@@ -33,7 +33,7 @@ def palette(ctx: BuildContext, color: str, lights_on: bool) -> Palette:
         tail = emission(ctx, "taillight_on", "#ff1808", 6.0)
     else:
         head = principled(ctx, "headlight", "#c9ced3", roughness=0.08, metallic=0.7)
-        tail = principled(ctx, "taillight", "#7a0b0b", roughness=0.15)
+        tail = principled(ctx, "taillight", "#c4151c", roughness=0.08, Coat_Weight=1.0)
     return Palette(
         paint=principled(ctx, "paint", color, roughness=0.3, Coat_Weight=1.0, Coat_Roughness=0.03),
         glass=principled(ctx, "car_glass", "#0b0e12", roughness=0.03),
