@@ -137,3 +137,13 @@ def test_predictions_file_errors_name_the_record(tmp_path: Path) -> None:
     path.write_text("[{")
     with pytest.raises(InputError, match=r"p\.json: broken JSON"):
         build_model(f"predictions:{path}")
+
+
+def test_audit_imports_no_heavy_engine() -> None:
+    import subprocess
+
+    code = ("import sys, twinflash.audit.run, twinflash.cli.audit\n"
+            "print(','.join(m for m in ('onnxruntime', 'bpy', 'torch', 'ray')"
+            " if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == ""
