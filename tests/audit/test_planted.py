@@ -28,6 +28,11 @@ def test_night_is_flagged_and_the_placebo_is_not() -> None:
     # planted: recall 0.85 by day, 0.425 at night
     assert abs(night["value"] - 0.425) < 0.06 and abs(night["rest"] - 0.85) < 0.04
     assert night["gap_lo"] < night["gap"] < night["gap_hi"] < 0
+    day = next(r for r in rows if r["metric"] == "recall" and r["column"] == "is_night"
+               and r["label"] == "False")
+    # per-slice COCO AP and miss rate (point figures) tell the same story
+    assert night["ap50"] < day["ap50"] - 0.2
+    assert night["log_average_miss_rate"] > day["log_average_miss_rate"] + 0.2
     for column in ("placebo", "weather_kind", "camera_pitch_deg", "skin_tone"):
         assert _status(rows, column) <= {"no significant gap", "insufficient support"}, column
     # crossings are compared within the night: skin tone has no planted effect there either

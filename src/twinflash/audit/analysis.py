@@ -16,7 +16,7 @@ import numpy as np
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.slices import Curve, Slice, plan_slices
 from twinflash.audit.stats import CORRECTIONS, bootstrap_weights, slice_stats
-from twinflash.audit.tasks import Metric, TaskOutput, slice_miss_rate
+from twinflash.audit.tasks import Metric, TaskOutput, slice_ap, slice_miss_rate
 
 INSUFFICIENT = "insufficient support"
 
@@ -30,6 +30,7 @@ class AnalysisSettings:
     min_support: int = 30
     min_images: int = 10
     n_bins: int = 3
+    slice_ap_max_images: int = 2000  # COCO AP per image-level slice up to this many images
     columns: list[str] | None = None
     crossings: list[tuple[str, str]] | None = None
 
@@ -162,6 +163,8 @@ def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> di
                 for r, s in zip(rows, usable, strict=True):
                     if s.level == "image" and r["status"] != INSUFFICIENT:
                         r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
+                        if ds.n_images <= settings.slice_ap_max_images:
+                            r["ap"], r["ap50"] = (_f(v) for v in slice_ap(out, s.mask))
         table.extend(rows)
     curve_data = [curve_table(primary, c, weights, settings) for c in curves
                   if primary.level == "object" or c.level == "image"]

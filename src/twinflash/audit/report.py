@@ -41,7 +41,7 @@ def _fmt(v: Any, digits: int = 3) -> str:
 
 def _slice_table(rows: list[dict[str, Any]]) -> str:
     head = ("metric", "column", "slice", "value", "95% CI", "rest", "gap", "gap 95% CI",
-            "p", "p adj.", "units", "images", "status")
+            "p", "p adj.", "units", "images", "AP@0.5", "miss rate", "status")
     out = ['<table class="slices"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head)
            + "</tr></thead><tbody>"]
     for r in rows:
@@ -50,7 +50,7 @@ def _slice_table(rows: list[dict[str, Any]]) -> str:
         gci = f"{_fmt(r['gap_lo'])}, {_fmt(r['gap_hi'])}" if r["gap_lo"] is not None else ""
         cells = (r["metric"], r["column"], r["label"], _fmt(r["value"]), ci, _fmt(r["rest"]),
                  _fmt(r["gap"]), gci, _fmt(r["p"]), _fmt(r["p_adjusted"]), r["units"],
-                 r["images"])
+                 r["images"], _fmt(r.get("ap50")), _fmt(r.get("log_average_miss_rate")))
         out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
                    + f'<td style="color:{colour}">{escape(r["status"])}</td></tr>')
     out.append("</tbody></table>")

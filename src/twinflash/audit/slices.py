@@ -38,7 +38,7 @@ SKIP = {
     "index", "sample", "file_name", "image_id", "split", "scene_seed", "width", "height",
     "camera_width", "camera_height", "row", "instance_id", "box_x0", "box_y0", "box_x1",
     "box_y1", "category", "light_timezone", "light_latitude_deg", "light_longitude_deg",
-    "area_px", "box_width_px", "amodal_box_height_px", "visible",
+    "area_px", "box_width_px", "amodal_box_height_px", "visible", "light_local_time",
 }
 DEFAULT_CROSSINGS = [("is_night", "skin_tone"), ("weather_kind", "box_height_px")]
 BASIC_COLOURS = {

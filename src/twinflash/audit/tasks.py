@@ -130,7 +130,8 @@ def detection_task(ds: AuditDataset, detections: list[Detections], task: str,
                "image", images, None, fp_img, higher_is_better=False),
     ]
     details = {"match": match, "gt_rows": rows, "gt_ignored": ignored, "threshold": threshold,
-               "object_image": ds.object_image}
+               "object_image": ds.object_image, "detections": detections,
+               "image_wh": _image_wh(ds), "gt_xyxy": _gt_boxes(ds, rows)}
     return TaskOutput(task, metrics, summary, counted, details)
 
 
@@ -143,6 +144,19 @@ def slice_miss_rate(out: TaskOutput, image_mask: np.ndarray) -> float:
     n_pos = int((image_mask[obj_image] & ~ignored).sum())
     return log_average_miss_rate(match.det_score[keep], match.det_tp[keep], n_pos,
                                  int(image_mask.sum()))
+
+
+def slice_ap(out: TaskOutput, image_mask: np.ndarray) -> tuple[float, float]:
+    """COCO (AP, AP@0.5) on the images of an image-level slice (COCOeval run again)."""
+    d = out.details
+    keep = np.flatnonzero(image_mask)
+    remap = np.full(len(image_mask), -1)
+    remap[keep] = np.arange(len(keep))
+    gt_image = d["object_image"][d["gt_rows"]]
+    sel = image_mask[gt_image]
+    m = match_detections(d["image_wh"][keep], remap[gt_image[sel]], d["gt_xyxy"][sel],
+                         d["gt_ignored"][sel], [d["detections"][i] for i in keep])
+    return m.ap, m.ap50
 
 
 def _true_counts(ds: AuditDataset, category: str) -> np.ndarray:
