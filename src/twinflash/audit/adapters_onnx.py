@@ -7,7 +7,6 @@ exports: RGB, letterbox to the model's square input with grey (114) padding, val
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -176,6 +175,3 @@ class OnnxClassifier:
         order = np.argsort(-probs, kind="stable")
         return [self.labels[j] for j in order], probs[order]
 
-
-def names_json(names: list[str]) -> str:
-    return json.dumps(dict(enumerate(names)))

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 import math
 import time
@@ -25,6 +26,7 @@ from twinflash.audit.tasks import (
     run_counter,
     run_detector,
 )
+from twinflash.datasets.store import atomic_write_text
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -121,6 +123,11 @@ def audit(
             for f, t, p in zip(ds.file_names, out.details["truth"], out.details["predicted"],
                                strict=True)]
     write_report(Path(out_dir), report, failures)
+    if "detections" in out.details and not model_spec.startswith("predictions:"):
+        # re-audit later (other slices, other settings) without running the model again
+        cid = _category_id(ds, settings.target_class)
+        atomic_write_text(Path(out_dir) / "predictions.json", json.dumps(
+            predictions_to_json(out.details["detections"], ds, cid)))
     return report
 
 
