@@ -215,6 +215,10 @@ def video_bench(workdir: Path, frames: int) -> list[str]:
         "twinflash blur (faces + plates)": [
             str(VENV_BIN / "twinflash"), "blur", str(video), "--out", str(workdir / "tfp"),
         ],
+        "twinflash blur --plate-every 5": [
+            str(VENV_BIN / "twinflash"), "blur", str(video), "--out", str(workdir / "tf5"),
+            "--plate-every", "5",
+        ],
         "deface --backend onnxrt --ep CPUExecutionProvider": [
             str(VENV_BIN / "deface"), str(video), "-o", str(workdir / "deface.mp4"),
             "--backend", "onnxrt", "--ep", "CPUExecutionProvider", "--keep-audio",
@@ -223,6 +227,7 @@ def video_bench(workdir: Path, frames: int) -> list[str]:
     outputs = {
         "twinflash blur --no-plates": workdir / "tf" / video.name,
         "twinflash blur (faces + plates)": workdir / "tfp" / video.name,
+        "twinflash blur --plate-every 5": workdir / "tf5" / video.name,
         "deface --backend onnxrt --ep CPUExecutionProvider": workdir / "deface.mp4",
     }
     lines = [

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 from skimage import data
 
+from twinflash.privacy.blur import blur_regions
 from twinflash.privacy.faces import CPU_PROVIDER, FaceDetector
 from twinflash.privacy.plates import PlateReader, looks_like_plate, readings_of
 from twinflash.privacy.regions import coverage, iou
@@ -98,6 +99,7 @@ def test_pasted_plate_found_and_read(
     img = add_noise(img, noise)
     found = plates.find(img)
     assert any(coverage(truth.xyxy, r.xyxy) > 0.8 for r in found), found
+    assert plates.find(blur_regions(img, found)) == []  # after: nothing left to find
     x1, y1, x2, y2 = truth.xyxy
     readings = plates.read(img, (x1, y1, x2 - x1, y2 - y1))
     assert readings and readings[0].text == "GH-478-KL", readings

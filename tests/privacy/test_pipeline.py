@@ -137,6 +137,7 @@ def test_speed_camera_keeps_driver_and_flashed_plate() -> None:
         ("face_threshold", 0.0, "--threshold"),
         ("driver_side", "middle", "--driver-side"),
         ("face_scales", (0.0,), "--face-scales"),
+        ("plate_every", 7, "--plate-every"),
     ],
 )
 def test_bad_options_refused(field: str, value: object, message: str) -> None:

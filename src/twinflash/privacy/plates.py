@@ -98,8 +98,11 @@ def looks_like_plate(text: str) -> bool:
     return 4 <= len(raw) <= 10 and digits >= 2 and len(raw) - digits >= 1
 
 
-@lru_cache(maxsize=2)
-def _engine(threads: int):  # -> rapidocr.RapidOCR
+@lru_cache(maxsize=4)
+def _engine(threads: int, crops: bool):  # -> rapidocr.RapidOCR
+    """rapidocr engine; for whole images the detector's input is scaled to >= 736 px on its
+    short side (finds small plates), for plate crops it is never upscaled (a 100 x 400 crop
+    would otherwise be run at 736 x 2944)."""
     from rapidocr import RapidOCR
 
     params: dict[str, object] = {
@@ -107,6 +110,8 @@ def _engine(threads: int):  # -> rapidocr.RapidOCR
         "Global.use_cls": False,
         "Global.text_score": 0.0,  # keep weak readings: we filter by plate rules ourselves
     }
+    if crops:
+        params |= {"Det.limit_type": "max", "Det.limit_side_len": 960}
     if threads > 0:
         params["EngineConfig.onnxruntime.intra_op_num_threads"] = threads
     return RapidOCR(params=params)
@@ -117,12 +122,14 @@ class PlateReader:
 
     def __init__(self, min_height_px: float = 6.0, threads: int = 0) -> None:
         self.min_height_px = min_height_px
-        self.ocr = _engine(threads)
+        self.ocr = _engine(threads, crops=False)
+        self.crop_ocr = _engine(threads, crops=True)
 
-    def _lines(self, rgb: np.ndarray) -> list[_Line]:
+    def _crop_lines(self, crop: np.ndarray) -> list[_Line]:
+        """Text lines (detector + recogniser) of a plate crop."""
         # flags on every call: rapidocr keeps the flags of the previous call otherwise
-        res = self.ocr(
-            cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), use_det=True, use_cls=False, use_rec=True
+        res = self.crop_ocr(
+            cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), use_det=True, use_cls=False, use_rec=True
         )
         if res.boxes is None or res.txts is None:
             return []
@@ -178,9 +185,9 @@ class PlateReader:
                 out += self.read(rgb, (x1, y1, x2 - x1, y2 - y1))
             return sorted(out, key=lambda r: -r.confidence)
         crop, (ox, oy, scale) = _padded_crop(rgb, box_xywh)
-        lines = _join_lines(self._lines(crop))
+        lines = _join_lines(self._crop_lines(crop))
         if not lines:  # no text found by the detector: recognise the crop as one line
-            res = self.ocr(
+            res = self.crop_ocr(
                 cv2.cvtColor(crop, cv2.COLOR_RGB2BGR), use_det=False, use_cls=False, use_rec=True
             )
             h, w = crop.shape[:2]
