@@ -22,6 +22,8 @@ from twinflash.scene.models import Person
 # Lying: the body's up axis goes along the heading and its front faces the sky.
 _LYING = np.array([[0.0, 0.0, 1.0], [0.0, -1.0, 0.0], [1.0, 0.0, 0.0]])
 _SEAT_COLOR = "#8a8580"  # a plain stone block, bench height
+_EYE_COLOR = "#1c1612"
+_SHELL_SEGMENTS = {"skin": (16, 10), "hair": (16, 10), "eye": (8, 6)}  # (around, rings)
 
 
 def skin_hex(tone: int) -> str:
@@ -36,6 +38,7 @@ def _materials(ctx: BuildContext, person: Person) -> dict[str, bpy.types.Materia
         "bottom": principled(ctx, "cloth_bottom", person.bottom_color, roughness=0.85),
         "shoe": principled(ctx, "shoe", person.shoe_color, roughness=0.45),
         "hair": principled(ctx, "hair", person.hair_color, roughness=0.55),
+        "eye": principled(ctx, "eye", _EYE_COLOR, roughness=0.25),
     }
 
 
@@ -75,7 +78,7 @@ def _chains_object(name: str, chains: list[Chain], material: bpy.types.Material
 def _keep_face(cut: str | None, u: float, w: float) -> bool:
     """Hair cap shape on the unit head (u forward, w up): hairline high in front, low behind."""
     if cut == "cap":
-        return w > 0.3 * u - 0.05 - 0.3 * max(0.0, -u)
+        return w > 0.3 * u + 0.08 - 0.45 * max(0.0, -u)
     if cut == "long":
         return w > 0.35 * u - 0.3 - 1.0 * max(0.0, -u)
     return True
@@ -161,10 +164,11 @@ def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
         chains = [c for c in body.chains if c.role == role]
         if chains:
             objects.append(_chains_object(f"person_{index}_{role}", chains, mats[role]))
-    for role in ("skin", "hair"):
+    for role, (segments, rings) in _SHELL_SEGMENTS.items():
         shells = [s for s in body.shells if s.role == role]
         if shells:
-            objects.append(_ellipsoids_object(f"person_{index}_{role}_shell", shells, mats[role]))
+            objects.append(_ellipsoids_object(f"person_{index}_{role}_shell", shells, mats[role],
+                                              segments, rings))
     rot = body_matrix(person)
     # Ground contact from the evaluated surface, not the radii: subdivision moves the hull.
     lowest = float((_local_vertices(objects) @ rot.T)[:, 2].min())

@@ -62,7 +62,7 @@ class Chain:
     along x, skin x is lateral and skin y vertical.
     """
 
-    role: str  # material role: skin, top, bottom, shoe, hair
+    role: str  # material role: skin, top, bottom, shoe, hair, eye
     points: np.ndarray  # (N,3)
     radii: np.ndarray  # (N,2)
 
@@ -215,7 +215,7 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     torso = np.array([[0, 0, hip_z + 0.05 * h], [0.004 * h * (belly - 1) * 4, 0, hip_z + 0.10 * h],
                       [0, 0, sz - 0.09 * h], [0, 0, sz - 0.015 * h], [0, 0, sz + 0.012 * h]])
     trad = np.array([(0.064 * g, 0.085 * g), (0.062 * g * belly, 0.08 * g * (1 + (belly - 1) / 3)),
-                     (0.072 * g, 0.092 * g), (0.06 * g, 0.1 * min(g, 1.15)), (0.038, 0.06)])
+                     (0.072 * g, 0.092 * g), (0.06 * g, 0.1 * min(g, 1.15)), (0.042, 0.072)])
     trad = trad * h * SUBSURF_SHRINK
     lean = ang.stoop
     torso = np.vstack([torso[:2], _rot_fwd(torso[2:], waist, lean)])
@@ -236,11 +236,12 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         pivot = neck[0]
         neck = _rot_fwd(neck, pivot, neck_lean - lean)
         head_c = _rot_fwd(head_c, pivot, neck_lean - lean)
-    body.chains.append(Chain("skin", neck, _r([(0.034, 0.036), (0.03, 0.03),
-                                               (0.028, 0.028)], h * min(g, 1.15))))
+    body.chains.append(Chain("skin", neck, _r([(0.03, 0.032), (0.026, 0.027),
+                                               (0.025, 0.025)], h * min(g, 1.15))))
     head_r = np.array([0.057 * h * p.head_h / 0.13, 0.046 * h * p.head_h / 0.13, head_rz])
     body.head_center = head_c
     body.shells.append(Ellipsoid("skin", head_c, head_r))
+    _face(body, head_c, head_r, h)
     _hair(body, person, head_c, head_r, hair_t, h)
 
     # Arms and hands.
@@ -274,13 +275,29 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     return body
 
 
+def _face(body: BodyGeometry, c: np.ndarray, r: np.ndarray, h: float) -> None:
+    """A nose and two dark eyes: without them a head reads as a mannequin's up close."""
+    def surface_x(y: float, z: float) -> float:
+        return r[0] * math.sqrt(max(0.0, 1 - (y / r[1]) ** 2 - (z / r[2]) ** 2))
+
+    bridge = c + np.array([surface_x(0, 0.08 * r[2]) - 0.004 * h, 0, 0.08 * r[2]])
+    tip = c + np.array([surface_x(0, -0.25 * r[2]) + 0.009 * h, 0, -0.25 * r[2]])
+    body.chains.append(Chain("skin", np.array([bridge, tip]),
+                             _r([(0.005, 0.005), (0.008, 0.009)], h)))
+    eye_r = 0.0065 * h
+    for side in (1.0, -1.0):
+        y, z = side * 0.38 * r[1], 0.1 * r[2]
+        centre = c + np.array([surface_x(y, z) - 0.45 * eye_r, y, z])
+        body.shells.append(Ellipsoid("eye", centre, np.array([0.6, 1.0, 0.8]) * eye_r))
+
+
 def _hair(body: BodyGeometry, person: Person, c: np.ndarray, r: np.ndarray, t: float,
           h: float) -> None:
     """Hair cap per style: short (hairline cap), long (cap + curtain), bun (cap + ball)."""
     if person.hair_style == "bald":
         return
     shell = r + t
-    shell = np.array([shell[0] + 0.2 * t, shell[1] + 0.3 * t, shell[2]])
+    shell = np.array([shell[0] + 0.2 * t, shell[1], shell[2]])
     cut = "long" if person.hair_style == "long" else "cap"
     body.shells.append(Ellipsoid("hair", c + np.array([-0.2 * t, 0, 0]), shell, cut))
     if person.hair_style == "bun":
