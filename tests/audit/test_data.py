@@ -124,3 +124,22 @@ def test_bad_coco_is_named(tmp_path: Path, content: str, message: str) -> None:
 def test_colour_names() -> None:
     assert colour_name("#d01010") == "red" and colour_name("#f5f5f5") == "white"
     assert colour_name("#1a1a1a") == "black"
+
+
+def test_fog_visibility_is_sliced_among_fog_images_only(tmp_path: Path) -> None:
+    from twinflash.audit.data import from_coco
+
+    coco = {"images": [{"id": i + 1, "file_name": f"{i}.png", "width": 10, "height": 10}
+                       for i in range(16)], "annotations": [],
+            "categories": [{"id": 1, "name": "person"}]}
+    kinds = ["fog", "clear"] * 8
+    rows = [{"weather_kind": k, "weather_fog_visibility_m": float(20 + 40 * i)}
+            for i, k in enumerate(kinds)]
+    ds = from_coco(coco, rows, tmp_path, "coco")
+    slices, curves = plan_slices(ds, None, columns=["weather_fog_visibility_m"], crossings=[])
+    covered = np.zeros(16, bool)
+    for s in slices:
+        covered |= s.mask
+    np.testing.assert_array_equal(covered, [k == "fog" for k in kinds])
+    assert [c.column for c in curves] == ["weather_fog_visibility_m"]
+    assert curves[0].x.max() <= 20 + 40 * 14  # fog images only (even indices)

@@ -165,6 +165,9 @@ def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> di
                         r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
                         if ds.n_images <= settings.slice_ap_max_images:
                             r["ap"], r["ap50"] = (_f(v) for v in slice_ap(out, s.mask))
+        else:
+            for r in rows:  # untested: an uncorrected p-value would invite over-reading
+                r["p"] = None
         table.extend(rows)
     curve_data = [curve_table(primary, c, weights, settings) for c in curves
                   if primary.level == "object" or c.level == "image"]
