@@ -1,6 +1,6 @@
 """Plate readability in speed-camera views: rapidocr on the rendered front plate, per model.
 
-Run: .venv/bin/python benchmarks/vehicle_plates.py [--no-street] [--models a,b,...]
+Run: .venv/bin/python benchmarks/vehicle_plates.py [--no-street] [--models a,b,...] [--save-dir D]
 Renders each model flashed by the `speed_camera` preset at 1280x720 (draft quality) and
 prints the plate height in pixels, what the OCR read, and whether it equals the plate.
 """
@@ -43,6 +43,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--models", default=MODELS)
     parser.add_argument("--no-street", action="store_true")
+    parser.add_argument("--save-dir", help="write each rendered view there as <model>.png")
     args = parser.parse_args()
     if args.no_street:
         engine.street.build_place = lambda ctx: None
@@ -66,6 +67,10 @@ def main() -> None:
         ok = plate.plate_text in [_canonical(t) for t in texts]
         hits += ok
         height = np.linalg.norm(uv[0] - uv[3])
+        if args.save_dir:
+            from PIL import Image
+
+            Image.fromarray(frame.rgb).save(f"{args.save_dir}/{model}.png")
         verdict = "yes" if ok else "NO "
         print(f"{model:18s} {plate.plate_text:10s} {height:9.1f} {seconds:8.0f} {verdict} {texts}")
     print(f"read exactly: {hits}/{len(models)}")

@@ -203,9 +203,3 @@ def face_materials(spec: VehicleModel, x: np.ndarray, k: KeyX) -> np.ndarray:
     for seg in UPPER_SEGMENTS:
         mats[screens, seg] = GLASS
     return mats
-
-
-def surface_x(spec: VehicleModel, end: str) -> float:
-    """Local x of the flat front or rear face of the body."""
-    k = key_positions(spec)
-    return k.front if end == "front" else k.rear
