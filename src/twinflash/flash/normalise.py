@@ -4,52 +4,68 @@ Steps, each giving a score, the best kept:
 
 1. cleaning (:func:`twinflash.flash.taxonomy.clean`): case, accents, punctuation,
    dotted acronyms;
-2. the make: alias lookup, then fuzzy matching (rapidfuzz) on the text and on a rough
-   French phonetic key; a make written inside the model field ("MINI COOPER" under BMW)
-   wins over the D.1 field;
-3. per-make rules: BMW engine codes (``320D`` -> Série 3), Mercedes class + engine
-   (``C220`` -> Classe C), letter/digit splits (``A3SPORTBACK``);
+2. the make (:mod:`.makes`): alias lookup, then fuzzy matching (rapidfuzz) on the text
+   and on a rough French phonetic key; a make written inside the model field ("MINI
+   COOPER" under BMW) wins over the D.1 field; a make too far off to trust alone
+   ("ADUI") is taken when exactly one near make has an alias spelling the model field;
+3. per-make rules (:mod:`.vocab`): BMW engine codes (``320D`` -> Série 3), Iveco Daily
+   type codes (``35S14``), Mercedes class + engine (``C220`` -> Classe C), letter/digit
+   splits (``A3SPORTBACK``);
 4. the model, only among the matched make's models: an alias found as a token sequence,
    then an alias glued to trim words (``CLIORT``), then fuzzy matching of the leading
-   words against that make's aliases.
+   words (:mod:`.model_fuzzy`). An alias that leaves words a longer name could hold is
+   checked against the make's longer names ("XSARA PICASO" -> Xsara Picasso) and, when
+   none fits, scored below acceptance ("C4 AIRCROSS" without C4 Aircross in the
+   reference); a family word alone ("CLASSE", "SERIE") names no model; a sub-brand in
+   D.1 may start the name ("RANGE ROVER / SPORT").
 
 Below :data:`ACCEPT` the answer is "unknown" rather than a guess.
 """
 
 from __future__ import annotations
 
-import csv
-import re
 from dataclasses import dataclass
 from functools import cache, lru_cache
-from importlib import resources
-from pathlib import Path
 from typing import Literal
 
 from rapidfuzz import fuzz, process
 
+from twinflash.flash.evaluation import Evaluation, LabelledRow, evaluate, load_labelled
+from twinflash.flash.makes import Hit as _Hit
+from twinflash.flash.makes import MakeMatcher
+from twinflash.flash.model_fuzzy import FUZZY_MARGIN, fuzzy_model, glued_model
 from twinflash.flash.taxonomy import Taxonomy, clean, load_taxonomy, phonetic
+from twinflash.flash.vocab import (
+    LETTER_DIGIT,
+    MODIFIER_WORDS,
+    as_number,
+    is_family,
+    is_noise,
+    type_code_variant,
+)
+
+__all__ = [
+    "ACCEPT",
+    "Evaluation",
+    "LabelledRow",
+    "Normalised",
+    "Normaliser",
+    "default_normaliser",
+    "evaluate",
+    "load_labelled",
+    "normalise_vehicle",
+]
 
 ACCEPT = 0.80  # answers scoring below this are "unknown"
-FUZZY_MIN = 80.0  # rapidfuzz ratio (0-100) below which a fuzzy match is ignored
-FUZZY_MARGIN = 6.0  # a fuzzy winner must beat the best other answer by this much
 
 Status = Literal["matched", "make_only", "unknown"]
 
-
-@cache
-def noise_words() -> frozenset[str]:
-    """Words that name an engine, a gearbox, a trim, a body or an edition, never a model
-    (``data/noise_words.txt``)."""
-    text = (resources.files("twinflash.flash") / "data" / "noise_words.txt").read_text("utf-8")
-    return frozenset(
-        w for line in text.splitlines() if not line.startswith("#") for w in line.split()
-    )
-
-
-_NUMERIC_NOISE = re.compile(r"^\d+(?:[.,]\d+)?(?:V|CH|CV|KW|CC|HP|PS|D|I|E|L|T|DS|TS|KWH)?$")
-_BMW_CODE = re.compile(r"^M?([1-8])(\d{2})(?:[A-Z]{1,2})?$")
-_LETTER_DIGIT = re.compile(r"(?<=[A-Z])(?=\d)|(?<=\d)(?=[A-Z])")
+# methods of a model hit scored below acceptance because a longer name may be meant
+_NUMBERED = "alias, numbered name unknown"
+_CODE_LEFT = "weak alias, model code left"
+_AMBIGUOUS = "alias, longer names ambiguous"
+_UNKNOWN_LONGER = "alias, unknown longer name"
+_DOUBTS = frozenset({_NUMBERED, _CODE_LEFT, _AMBIGUOUS, _UNKNOWN_LONGER})
 
 
 @dataclass(frozen=True, slots=True)
@@ -67,29 +83,13 @@ class Normalised:
         return (self.make or "unknown", self.model or "unknown")
 
 
-@dataclass(frozen=True, slots=True)
-class _Hit:
-    value: str
-    score: float
-    method: str
-    rest: tuple[str, ...] = ()
-
-
 class Normaliser:
     """Built once from a :class:`Taxonomy`; :meth:`normalise` is pure and thread-safe."""
 
     def __init__(self, taxonomy: Taxonomy) -> None:
         self.taxonomy = taxonomy
-        # make alias (cleaned, tokens) -> canonical make
-        self._make_alias: dict[tuple[str, ...], str] = {}
-        for make, aliases in taxonomy.makes.items():
-            for alias in (make, *aliases):
-                self._make_alias[tuple(clean(alias).split())] = make
-        self._make_keys = list(
-            {" ".join(k).replace(" ", ""): m for k, m in self._make_alias.items()}.items()
-        )
-        self._make_choices = [k for k, _ in self._make_keys]
-        self._make_phon = {phonetic(k): m for k, m in self._make_keys}
+        self._makes = MakeMatcher(taxonomy)
+        self._make_alias = self._makes.alias  # make alias (cleaned, tokens) -> canonical make
         # per make: alias tokens -> canonical model
         self._models: dict[str, dict[tuple[str, ...], str]] = {m: {} for m in taxonomy.makes}
         self._model_make: dict[tuple[str, str], str] = {}  # (make seen, model) -> real make
@@ -114,82 +114,60 @@ class Normaliser:
                     index.setdefault(alias[0], []).append((alias, model))
         # longest alias in tokens, plus slack for aliases typed with extra spaces ("RS 3")
         self._window = 2 + max(len(t) for table in self._models.values() for t in table)
+        # joined spellings, bar those that are a family word ("CLASS E" -> "CLASSE")
         self._joined = {
-            make: {"".join(t): model for t, model in table.items()}
+            make: {"".join(t): model for t, model in table.items() if not is_family("".join(t))}
             for make, table in self._models.items()
         }
-        self._fuzzy_keys = {
-            make: [(" ".join(t).replace(" ", ""), model) for t, model in table.items()]
-            for make, table in self._models.items()
-        }
+        self._fuzzy_keys = {make: list(joined.items()) for make, joined in self._joined.items()}
         self._phonetic_keys: dict[str, dict[str, set[str]]] = {}
         for make, fkeys in self._fuzzy_keys.items():
             table = self._phonetic_keys[make] = {}
             for key, model in fkeys:
                 if len(key) >= 4:
                     table.setdefault(phonetic(key), set()).add(model)
+        # per make: model word -> models whose aliases hold it; per model: its own words
+        self._model_words: dict[str, dict[str, set[str]]] = {}
+        self._own_words: dict[str, dict[str, frozenset[str]]] = {}
+        make_words = {t for alias in self._make_alias for t in alias}
+        for make, table in self._models.items():
+            mwords = self._model_words[make] = {}
+            own: dict[str, set[str]] = {}
+            # words of weak aliases (Mini's "COOPER", Audi's "E-TRON") are also trims
+            trims = {t for alias in table if (make, "".join(alias)) in self._weak for t in alias}
+            for alias, model in table.items():
+                own.setdefault(model, set()).update(alias)
+                for tok in alias[1:]:  # words that end names ("AIRCROSS"), not "GRAND"
+                    if len(tok) >= 3 and not (
+                        is_noise(tok)
+                        or is_family(tok)
+                        or tok in trims
+                        or tok in make_words
+                        or tok in MODIFIER_WORDS
+                    ):
+                        mwords.setdefault(tok, set()).add(model)
+            self._own_words[make] = {m: frozenset(w) for m, w in own.items()}
         # model alias -> makes having it, to infer a make from the model alone
         self._alias_makes: dict[tuple[str, ...], set[str]] = {}
         for make, table in self._models.items():
             for tokens in table:
                 self._alias_makes.setdefault(tokens, set()).add(make)
 
-    # --- make ---------------------------------------------------------------------------
-
-    def _leading_make(self, tokens: tuple[str, ...]) -> _Hit | None:
-        """A make alias spelled by the first tokens (longest first)."""
-        for n in range(min(4, len(tokens)), 0, -1):
-            make = self._make_alias.get(tokens[:n])
-            if make:
-                return _Hit(make, 1.0, "make alias", tokens[n:])
-        if len(tokens) >= 2:  # "MERCEDES BENZ" typed "MERCEDESBENZ" or "B M W" already joined
-            joined = tokens[0] + tokens[1]
-            make = self._make_alias.get((joined,))
-            if make:
-                return _Hit(make, 1.0, "make alias", tokens[2:])
-        return None
-
-    def _fuzzy_make(self, tokens: tuple[str, ...]) -> _Hit | None:
-        best: _Hit | None = None
-        for n in range(min(3, len(tokens)), 0, -1):
-            text = "".join(tokens[:n])
-            if len(text) < 4:
-                continue  # one edit in three letters is too much to trust
-            found = process.extract(text, self._make_choices, scorer=fuzz.ratio, limit=5)
-            phon = phonetic(text)
-            scored: dict[str, float] = {}
-            for _key, ratio, idx in found:
-                make = self._make_keys[idx][1]
-                scored[make] = max(scored.get(make, 0.0), ratio)
-            if phon in self._make_phon and len(phon) >= 3:
-                make = self._make_phon[phon]
-                scored[make] = max(scored.get(make, 0.0), 92.0)
-            if not scored:
-                continue
-            ranked = sorted(scored.items(), key=lambda kv: -kv[1])
-            make, ratio = ranked[0]
-            runner = ranked[1][1] if len(ranked) > 1 else 0.0
-            if ratio >= 85.0 and ratio - runner >= FUZZY_MARGIN:
-                hit = _Hit(make, ratio / 100.0, "make fuzzy", tokens[n:])
-                if best is None or hit.score > best.score:
-                    best = hit
-        return best
-
     # --- model --------------------------------------------------------------------------
 
     def _variants(self, make: str, tokens: tuple[str, ...]) -> list[tuple[str, ...]]:
-        split = tuple(t for tok in tokens for t in _LETTER_DIGIT.split(tok) if t)
+        # "A3SPORTBACK" -> A 3 SPORTBACK; engine and drive words ("4X4", "L1H1") stay whole
+        split = tuple(
+            t for tok in tokens for t in ([tok] if is_noise(tok) else LETTER_DIGIT.split(tok)) if t
+        )
         out = [tokens, split]
         # letters read for digits in a number ("2OO8"): O -> 0, I -> 1
-        digits = tuple(_as_number(t) for t in tokens)
+        digits = tuple(as_number(t) for t in tokens)
         if digits != tokens:
             out.append(digits)
-        if make == "BMW":
-            bmw: list[str] = []
-            for tok in tokens:
-                m = _BMW_CODE.match(tok)
-                bmw.extend(["SERIE", m.group(1), tok] if m else [tok])
-            out.append(tuple(bmw))
+        coded = type_code_variant(make, tokens)
+        if coded is not None:
+            out.append(coded)
         return out
 
     def _sequence_model(self, make: str, tokens: tuple[str, ...]) -> _Hit | None:
@@ -205,13 +183,13 @@ class Normaliser:
         table, joined = self._models[make], self._joined[make]
         found: list[tuple[tuple[bool, bool, int, int], str, int, int]] = []
         for start in range(len(tokens)):
-            leading = all(_is_noise(t) for t in tokens[:start])
+            leading = all(is_noise(t) for t in tokens[:start])
             for end in range(min(len(tokens), start + self._window), start, -1):
                 alias = tokens[start:end]
                 key = "".join(alias)
                 model = table.get(alias) or joined.get(key)
-                if model is None:
-                    continue
+                if model is None or all(is_family(t) for t in alias):
+                    continue  # "CLASSE" alone names no class ("CLASS"+"E" joined)
                 if len(key) == 1 and start != 0:
                     continue  # a lone letter (Mercedes "C") only leads the field
                 strong = (make, key) not in self._weak
@@ -219,82 +197,115 @@ class Normaliser:
         words = set(tokens)
         for word in words:  # reordered multi-word aliases
             for alias, model in self._multiword[make].get(word, ()):
-                if set(alias) <= words:
-                    found.append(((True, True, len(" ".join(alias)) + 1, 0), model, -1, -1))
+                if not set(alias) <= words:
+                    continue
+                named = [t for t in alias if not is_noise(t)]
+                if len(named) >= 2:
+                    # ranked on its model words: "YARIS CROSS HYBRID" is no "YARIS HYBRID"
+                    found.append(((True, True, len(" ".join(named)) + 1, 0), model, -1, -1))
         if not found:
             return None
         found.sort(key=lambda f: f[0], reverse=True)
         rank, model, start, end = found[0]
         used = set(tokens[start:end]) if start >= 0 else set(_alias_tokens(table, model))
-        rest = [t for t in tokens if t not in used and not _is_noise(t)]
+        rest = [t for t in tokens if t not in used and not is_noise(t)]
         score = 1.0 if not rest else 0.95
         for other_rank, other, o_start, o_end in found[1:]:
             if other != model and other_rank[0] and rank[0]:
-                span = set(tokens[o_start:o_end]) if o_start >= 0 else set()
-                if span and not span <= used:
+                # only words the winner leaves unexplained count, and engine/trim words
+                # never do: "1.9" is no Renault 19, "E-TRON GT LINE" no e-tron GT
+                extra = set(tokens[o_start:o_end]) - used if o_start >= 0 else set()
+                if extra and not all(map(is_noise, extra)):
                     return _Hit(model, 0.75, "alias, contradicted", tuple(rest))
+        if start >= 0:
+            longer = self._longer_model(make, model, tokens, (start, end), rest, rank[0])
+            if longer is not None:
+                return longer
         return _Hit(model, score, "alias", tuple(rest))
 
-    def _glued_model(self, make: str, tokens: tuple[str, ...]) -> _Hit | None:
-        """An alias glued to what follows it: CLIORT, GOLFGTI, 308GTLINE, C220CDI."""
-        if not tokens:
-            return None
-        text = "".join(tokens)
-        best: tuple[int, str] | None = None
-        for key, model in self._fuzzy_keys[make]:
-            if not key or not text.startswith(key) or len(key) == len(text):
-                continue
-            nxt = text[len(key)]
-            if len(key) == 1 and not nxt.isdigit():
-                continue
-            if (
-                len(key) <= 3
-                and key.isalpha()
-                and not nxt.isdigit()
-                and text[len(key) :] not in noise_words()
-            ):
-                continue  # "CLA" is not the start of "CLASEA"
-            if key[-1].isdigit() and nxt.isdigit():
-                continue  # "20" is not a prefix of "208"
-            if best is None or len(key) > best[0]:
-                best = (len(key), model)
-        return _Hit(best[1], 0.9, "alias glued") if best else None
+    def _longer_model(
+        self,
+        make: str,
+        model: str,
+        tokens: tuple[str, ...],
+        span: tuple[int, int],
+        rest: list[str],
+        strong: bool,
+    ) -> _Hit | None:
+        """A model name matched as a prefix, leaving words a longer name could hold.
 
-    def _fuzzy_model(self, make: str, tokens: tuple[str, ...]) -> _Hit | None:
-        # short numbers stay: "MODELE 3" must not read as "MODELE"
-        words = [t for t in tokens if not _is_noise(t) or (t.isdigit() and len(t) <= 2)]
-        if not words:
+        The word after the alias, fuzzily, completes a longer name of the same make that
+        starts with the alias ("XSARA PICASO" -> Xsara Picasso); else, a left-over word
+        that is (nearly) a word of another model's name ("C4 AIRCROSS": C3/C5 Aircross),
+        a number where the make has numbered names ("IONIQ 7": Ioniq 5, Ioniq 6) or, after
+        a weak alias, a model-like code ("Q6 E-TRON") means a model the reference lacks:
+        the score drops below acceptance.
+        """
+        start, end = span
+        prefix = "".join(tokens[start:end])
+        nxt = tokens[end] if end < len(tokens) else ""
+        if nxt.isdigit() and any(
+            key.startswith(prefix)
+            and key[len(prefix) :].isdigit()
+            and len(key) - len(prefix) == len(nxt)
+            for key, other in self._fuzzy_keys[make]
+            if other != model
+        ):
+            return _Hit(model, 0.7, _NUMBERED, tuple(rest))
+        if not strong:
+            if any(_is_code(t) for t in rest):
+                return _Hit(model, 0.7, _CODE_LEFT, tuple(rest))
             return None
-        keys = self._fuzzy_keys[make]
-        choices = [k for k, _ in keys]
-        best: _Hit | None = None
-        for n in (1, 2, 3):
-            if n > len(words):
-                break
-            text = "".join(words[:n])
-            if len(text) < 3:
-                continue
+        if not rest:
+            return None
+        if nxt and not is_noise(nxt) and len(nxt) >= 3:
             scored: dict[str, float] = {}
-            for _key, ratio, idx in process.extract(text, choices, scorer=fuzz.ratio, limit=8):
-                model = keys[idx][1]
-                scored[model] = max(scored.get(model, 0.0), ratio)
-            for model in self._phonetic_keys[make].get(phonetic(text), ()):
-                scored[model] = max(scored.get(model, 0.0), 90.0)
+            for key, other in self._fuzzy_keys[make]:
+                if other != model and key.startswith(prefix) and len(key) > len(prefix):
+                    ratio = fuzz.ratio(nxt, key[len(prefix) :])
+                    scored[other] = max(scored.get(other, 0.0), ratio)
             ranked = sorted(scored.items(), key=lambda kv: -kv[1])
-            if not ranked:
+            if ranked and ranked[0][1] >= 85.0:
+                runner = ranked[1][1] if len(ranked) > 1 else 0.0
+                if ranked[0][1] - runner >= FUZZY_MARGIN:
+                    best = ranked[0][0]
+                    full = max(
+                        fuzz.ratio(prefix + nxt, key)
+                        for key, m in self._fuzzy_keys[make]
+                        if m == best
+                    )
+                    return _Hit(best, min(0.95, full / 100.0), "alias, longer name fuzzy")
+                return _Hit(model, 0.7, _AMBIGUOUS, tuple(rest))
+        own = self._own_words[make].get(model, frozenset())
+        mwords = self._model_words[make]
+        for token in rest:
+            if token in own or is_family(token) or not any(c.isalpha() for c in token):
                 continue
-            model, ratio = ranked[0]
-            runner = ranked[1][1] if len(ranked) > 1 else 0.0
-            if ratio >= FUZZY_MIN and ratio - runner >= FUZZY_MARGIN:
-                hit = _Hit(model, ratio / 100.0, "model fuzzy")
-                if best is None or hit.score > best.score:
-                    best = hit
-        return best
+            if token in mwords:
+                if mwords[token] - {model}:
+                    return _Hit(model, 0.7, _UNKNOWN_LONGER, tuple(rest))
+                continue
+            if len(token) < 5:
+                continue
+            if process.extractOne(token, own, scorer=fuzz.ratio, score_cutoff=85.0):
+                continue  # a misspelt word of this model's own names: "PARTNER TEPPEE"
+            near = process.extract(token, mwords.keys(), scorer=fuzz.ratio, score_cutoff=85.0)
+            if any(mwords[word] - {model} for word, _ratio, _idx in near):
+                return _Hit(model, 0.7, _UNKNOWN_LONGER, tuple(rest))
+        return None
 
     def _model(self, make: str, tokens: tuple[str, ...]) -> _Hit | None:
         variants = self._variants(make, tokens)
-        for method in (self._sequence_model, self._glued_model, self._fuzzy_model):
+        keys, phon = self._fuzzy_keys[make], self._phonetic_keys[make]
+        for method in (
+            self._sequence_model,
+            lambda _make, v: glued_model(keys, v),
+            lambda _make, v: fuzzy_model(keys, phon, v),
+        ):
             hits = [h for v in variants if (h := method(make, v))]
+            doubts = [h for h in hits if h.method in _DOUBTS]
+            if doubts:  # one reading sees a model the reference lacks: "Q6" is not "Q 6"
+                return doubts[0]
             if hits:
                 return max(hits, key=lambda h: h.score)
         return None
@@ -315,12 +326,14 @@ class Normaliser:
     def _normalise(self, make_raw: str, model_raw: str, d2: str) -> Normalised:
         make_tokens = tuple(clean(make_raw).split())
         model_tokens = tuple(clean(model_raw).split())
-        make_hit = self._leading_make(make_tokens) if make_tokens else None
+        make_hit = self._makes.leading(make_tokens) if make_tokens else None
         if make_hit is None and make_tokens:
-            make_hit = self._fuzzy_make(make_tokens)
+            make_hit = self._makes.fuzzy(make_tokens) or self._confirmed_make(
+                make_tokens, model_tokens
+            )
         extra = make_hit.rest if make_hit else ()
         # a make spelled at the start of the model field: "RENAULT CLIO", "MINI COOPER"
-        inner = self._leading_make(model_tokens) if model_tokens else None
+        inner = self._makes.leading(model_tokens) if model_tokens else None
         if inner is not None and make_hit is not None and inner.value == make_hit.value:
             own = self._model(make_hit.value, (*extra, *model_tokens))
             if (own is None or own.method != "alias") and inner.rest:
@@ -339,6 +352,8 @@ class Normaliser:
         make = make_hit.value
         tokens = (*extra, *model_tokens)
         model_hit = self._model(make, tokens) if tokens else None
+        if model_hit is None and model_tokens and len(make_tokens) >= 2:
+            model_hit = self._model_across_fields(make, make_tokens, model_tokens)
         if model_hit is None and d2:
             d2_hit = self._sequence_model(make, tuple(clean(d2).split()))
             model_hit = d2_hit and _Hit(d2_hit.value, 0.85, "alias in D.2")
@@ -351,6 +366,38 @@ class Normaliser:
         return Normalised(
             real_make, model_hit.value, score, "matched", f"{make_hit.method}+{model_hit.method}"
         )
+
+    def _confirmed_make(
+        self, make_tokens: tuple[str, ...], model_tokens: tuple[str, ...]
+    ) -> _Hit | None:
+        """A make too far from any name to trust alone ("ADUI": one swap in four letters)
+        that the model field confirms: of the makes within a fuzzy ratio of 70, exactly
+        one has an alias spelling the whole model field ("Q3")."""
+        text = "".join(make_tokens[:2])
+        if len(text) < 4 or not model_tokens:
+            return None
+        confirmed = [
+            make
+            for make in self._makes.near(text, 70.0)
+            if (hit := self._sequence_model(make, model_tokens))
+            and hit.method == "alias"
+            and hit.score == 1.0
+        ]
+        if len(confirmed) != 1:
+            return None
+        return _Hit(confirmed[0], 0.85, "make fuzzy, confirmed by model")
+
+    def _model_across_fields(
+        self, make: str, make_tokens: tuple[str, ...], model_tokens: tuple[str, ...]
+    ) -> _Hit | None:
+        """A sub-brand in D.1 that starts the model name: "RANGE ROVER / SPORT",
+        "MERCEDES AMG / GT". Only an exact alias that needs the D.3 words counts."""
+        hit = self._sequence_model(make, (*make_tokens, *model_tokens))
+        if hit is None or hit.method != "alias" or not set(hit.rest) <= set(make_tokens):
+            return None
+        if not set(model_tokens) & self._own_words[make][hit.value]:
+            return None  # D.3 adds no word of the name: "RANGE ROVER / 2.0 TD"
+        return _Hit(hit.value, 1.0, "alias across D.1 and D.3")
 
     def _make_only(self, make: str, score: float, method: str) -> Normalised:
         if score < ACCEPT:
@@ -369,17 +416,13 @@ class Normaliser:
         return Normalised(None, None, 0.0, "unknown", "no make")
 
 
-def _as_number(token: str) -> str:
-    fixed = token.replace("O", "0").replace("I", "1")
-    return fixed if fixed.isdigit() and any(c.isdigit() for c in token) else token
+def _is_code(token: str) -> bool:
+    """A short letters-and-digits token shaped like a model code ("Q6", "X5", "EV9")."""
+    return len(token) <= 4 and any(c.isdigit() for c in token) and any(c.isalpha() for c in token)
 
 
 def _alias_tokens(table: dict[tuple[str, ...], str], model: str) -> set[str]:
     return {t for alias, m in table.items() if m == model for t in alias}
-
-
-def _is_noise(token: str) -> bool:
-    return token in noise_words() or bool(_NUMERIC_NOISE.match(token))
 
 
 @lru_cache(maxsize=65536)
@@ -397,77 +440,3 @@ def normalise_vehicle(
 ) -> Normalised:
     """Normalise with the shipped taxonomy (see :class:`Normaliser`)."""
     return default_normaliser().normalise(make, model, d2, cnit)
-
-
-# --- evaluation on a labelled file (benchmarks/normalise.py and the tests) -----------------
-
-
-@dataclass(frozen=True, slots=True)
-class LabelledRow:
-    d1: str
-    d3: str
-    expected: tuple[str, str]  # (make, model), "unknown" where no answer is right
-    kind: str
-
-
-@dataclass(frozen=True, slots=True)
-class Evaluation:
-    total: int
-    correct: int
-    confidently_wrong: int
-    missed: int
-    by_kind: dict[str, tuple[int, int]]
-    misses: list[str]
-
-    @property
-    def accuracy(self) -> float:
-        return self.correct / self.total
-
-    @property
-    def wrong_rate(self) -> float:
-        return self.confidently_wrong / self.total
-
-
-def load_labelled(path: str | Path) -> list[LabelledRow]:
-    """Read a CSV with columns d1, d3, expected_make, expected_model, kind."""
-    with Path(path).open(encoding="utf-8", newline="") as fh:
-        return [
-            LabelledRow(r["d1"], r["d3"], (r["expected_make"], r["expected_model"]), r["kind"])
-            for r in csv.DictReader(fh)
-        ]
-
-
-def evaluate(normaliser: Normaliser, rows: list[LabelledRow]) -> Evaluation:
-    """Correct: the answer (with "unknown" parts) equals the label. Confidently wrong: an
-    accepted answer (a make, or a make and model) that differs from the label."""
-    correct = wrong = missed = 0
-    by_kind: dict[str, list[int]] = {}
-    misses: list[str] = []
-    for row in rows:
-        got = normaliser.normalise(row.d1, row.d3)
-        kind = row.kind.split()[0]
-        tally = by_kind.setdefault(kind, [0, 0])
-        tally[1] += 1
-        if got.key == row.expected:
-            correct += 1
-            tally[0] += 1
-            continue
-        exp_make, exp_model = row.expected
-        confidently = (got.make is not None and got.make != exp_make) or (
-            got.model is not None and got.model != exp_model
-        )
-        wrong += confidently
-        missed += not confidently
-        tag = "WRONG" if confidently else "unknown"
-        misses.append(
-            f"{tag}: {row.d1!r} / {row.d3!r} -> {got.key} {got.score} "
-            f"({got.method}); expected {row.expected}"
-        )
-    return Evaluation(
-        total=len(rows),
-        correct=correct,
-        confidently_wrong=wrong,
-        missed=missed,
-        by_kind={k: (v[0], v[1]) for k, v in by_kind.items()},
-        misses=misses,
-    )
