@@ -34,7 +34,7 @@ def _range(values: list[float], unit_range: bool) -> tuple[float, float]:
 def dot_chart(title: str, rows: list[dict[str, Any]], overall: float | None,
               unit_range: bool = True) -> str:
     """One row per slice: label, interval whisker, dot coloured by status, support."""
-    label_w, plot_w, right_w, row_h, top = 260, 380, 170, 22, 34
+    label_w, plot_w, right_w, row_h, top = 260, 380, 170, 22, 46
     width = label_w + plot_w + right_w
     height = top + row_h * len(rows) + 30
     vals = [v for r in rows for v in (r["lo"], r["hi"], r["value"]) if v is not None]

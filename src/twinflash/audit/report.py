@@ -57,6 +57,14 @@ def _slice_table(rows: list[dict[str, Any]]) -> str:
     return "".join(out)
 
 
+def _order(column: str, rows: list[dict[str, Any]]) -> tuple[int, float]:
+    """Charts with findings first, then by the largest gap among tested slices."""
+    mine = [r for r in rows if r["column"] == column]
+    found = any(r["status"].startswith("significantly") for r in mine)
+    gaps = [abs(r["gap"]) for r in mine if r["p"] is not None and r["gap"] is not None]
+    return (0 if found else 1, -max(gaps, default=0.0))
+
+
 def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
     a = report["analysis"]
     primary = next(k for k, v in a["overall"].items() if v["primary"])
@@ -89,7 +97,7 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
         + "</p><div class='charts'>",
     ]
     rows = [r for r in a["slices"] if r["metric"] == primary]
-    columns = list(dict.fromkeys(r["column"] for r in rows))
+    columns = sorted(dict.fromkeys(r["column"] for r in rows), key=lambda c: _order(c, rows))
     for col in columns:
         col_rows = [r for r in rows if r["column"] == col]
         parts.append(dot_chart(f"{pov['title']} by {col}", col_rows, pov["value"],
