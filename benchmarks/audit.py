@@ -38,12 +38,16 @@ def main() -> None:
     res = analyse(ds, out, AnalysisSettings(n_boot=args.bootstrap, seed=0))
     t2 = time.perf_counter()
     n_slices = sum(r["metric"] == "recall" for r in res["slices"])
-    print("| images | people | detections | slices | bootstrap | columns + evaluate (s) | slice + "
-          "bootstrap (s) | total (s) | CPUs |")
+    print(
+        "| images | people | detections | slices | bootstrap | columns + evaluate (s) | slice + "
+        "bootstrap (s) | total (s) | CPUs |"
+    )
     print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
-    print(f"| {args.images:,} | {len(ds.object_image):,} | {n_dets:,} | {n_slices} | "
-          f"{args.bootstrap} | {t1 - t0:.1f} | {t2 - t1:.1f} | {t2 - t0:.1f} | "
-          f"{os.cpu_count()} |")
+    print(
+        f"| {args.images:,} | {len(ds.object_image):,} | {n_dets:,} | {n_slices} | "
+        f"{args.bootstrap} | {t1 - t0:.1f} | {t2 - t1:.1f} | {t2 - t0:.1f} | "
+        f"{os.cpu_count()} |"
+    )
     print(f"headline: {res['headline'][0]}")
 
 

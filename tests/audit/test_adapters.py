@@ -20,13 +20,21 @@ from twinflash.errors import InputError
 def _const_model(path: Path, outputs: dict[str, np.ndarray], input_hw: int = 64) -> Path:
     """A graph whose outputs are constants plus 0 * mean(input) (so the input is used)."""
     inp = helper.make_tensor_value_info("images", TensorProto.FLOAT, [1, 3, input_hw, input_hw])
-    nodes = [helper.make_node("ReduceMean", ["images"], ["m"], keepdims=0),
-             helper.make_node("Mul", ["m", "zero"], ["z"])]
+    nodes = [
+        helper.make_node("ReduceMean", ["images"], ["m"], keepdims=0),
+        helper.make_node("Mul", ["m", "zero"], ["z"]),
+    ]
     inits = [helper.make_tensor("zero", TensorProto.FLOAT, [], [0.0])]
     outs = []
     for name, value in outputs.items():
-        inits.append(helper.make_tensor(f"{name}_c", TensorProto.FLOAT, value.shape,
-                                        value.astype(np.float32).ravel().tolist()))
+        inits.append(
+            helper.make_tensor(
+                f"{name}_c",
+                TensorProto.FLOAT,
+                value.shape,
+                value.astype(np.float32).ravel().tolist(),
+            )
+        )
         nodes.append(helper.make_node("Add", [f"{name}_c", "z"], [name]))
         outs.append(helper.make_tensor_value_info(name, TensorProto.FLOAT, list(value.shape)))
     graph = helper.make_graph(nodes, "g", [inp], outs, inits)
@@ -43,11 +51,14 @@ def test_unknown_adapter_lists_the_known_ones() -> None:
 
 def test_onnx_yolo_three_outputs_undo_the_letterbox(tmp_path: Path) -> None:
     # 64x64 input; a 128x64 (w x h) image is scaled by 0.5 and padded 16 px top and bottom
-    model = _const_model(tmp_path / "y.onnx", {
-        "boxes": np.array([[[10, 20, 30, 40], [0, 16, 8, 24]]]),
-        "scores": np.array([[0.9, 0.4]]),
-        "classes": np.array([[0, 1]]),
-    })
+    model = _const_model(
+        tmp_path / "y.onnx",
+        {
+            "boxes": np.array([[[10, 20, 30, 40], [0, 16, 8, 24]]]),
+            "scores": np.array([[0.9, 0.4]]),
+            "classes": np.array([[0, 1]]),
+        },
+    )
     names = tmp_path / "names.txt"
     names.write_text("person\ncar\n")
     m = build_model(f"onnx-yolo:{model}", AdapterOptions(class_map=names))
@@ -60,13 +71,15 @@ def test_onnx_yolo_three_outputs_undo_the_letterbox(tmp_path: Path) -> None:
 
 def test_onnx_yolo_raw_head_is_decoded_with_nms(tmp_path: Path) -> None:
     # (1, 4+2, 3): two overlapping person anchors and one car anchor, cx cy w h
-    head = np.array([[[20, 21, 50], [20, 20, 50], [10, 10, 10], [20, 20, 10],
-                      [0.8, 0.7, 0.1], [0.1, 0.0, 0.6]]])
+    head = np.array(
+        [[[20, 21, 50], [20, 20, 50], [10, 10, 10], [20, 20, 10], [0.8, 0.7, 0.1], [0.1, 0.0, 0.6]]]
+    )
     model = _const_model(tmp_path / "raw.onnx", {"output0": head})
     names = tmp_path / "names.json"
     names.write_text(json.dumps({"0": "person", "1": "car"}))
     det = build_model(f"onnx-yolo:{model}", AdapterOptions(class_map=names)).detect(
-        np.zeros((64, 64, 3), np.uint8))
+        np.zeros((64, 64, 3), np.uint8)
+    )
     order = np.argsort(-det.scores)
     np.testing.assert_allclose(det.scores[order], [0.8, 0.6], atol=1e-6)
     assert [det.labels[k] for k in order] == ["person", "car"]
@@ -76,10 +89,14 @@ def test_onnx_yolo_raw_head_is_decoded_with_nms(tmp_path: Path) -> None:
 def test_onnx_classifier_softmax_and_labels(tmp_path: Path) -> None:
     inp = helper.make_tensor_value_info("x", TensorProto.FLOAT, [1, 3, 8, 8])
     out = helper.make_tensor_value_info("logits", TensorProto.FLOAT, [1, 3])
-    nodes = [helper.make_node("ReduceMean", ["x", "axes"], ["m"], keepdims=0),
-             helper.make_node("MatMul", ["m", "w"], ["logits"])]
-    inits = [helper.make_tensor("axes", TensorProto.INT64, [2], [2, 3]),
-             helper.make_tensor("w", TensorProto.FLOAT, [3, 3], np.eye(3).ravel().tolist())]
+    nodes = [
+        helper.make_node("ReduceMean", ["x", "axes"], ["m"], keepdims=0),
+        helper.make_node("MatMul", ["m", "w"], ["logits"]),
+    ]
+    inits = [
+        helper.make_tensor("axes", TensorProto.INT64, [2], [2, 3]),
+        helper.make_tensor("w", TensorProto.FLOAT, [3, 3], np.eye(3).ravel().tolist()),
+    ]
     graph = helper.make_graph(nodes, "c", [inp], [out], inits)
     model = helper.make_model(graph, opset_imports=[helper.make_opsetid("", 18)])
     model.ir_version = 8
@@ -95,8 +112,9 @@ def test_onnx_classifier_softmax_and_labels(tmp_path: Path) -> None:
     bad = tmp_path / "two.txt"
     bad.write_text("a\nb\n")
     with pytest.raises(InputError, match="model gives 3 classes, label file 2"):
-        build_model(f"onnx-classifier:{tmp_path / 'c.onnx'}",
-                    AdapterOptions(labels=bad)).classify_labels(crop)
+        build_model(
+            f"onnx-classifier:{tmp_path / 'c.onnx'}", AdapterOptions(labels=bad)
+        ).classify_labels(crop)
 
 
 def test_onnx_adapters_need_their_files(tmp_path: Path) -> None:
@@ -130,8 +148,9 @@ def test_predictions_file_errors_name_the_record(tmp_path: Path) -> None:
 
     ds, _ = planted_problem(3, 2)
     path = tmp_path / "p.json"
-    path.write_text(json.dumps([{"image_id": 99, "category_id": 1, "bbox": [0, 0, 1, 1],
-                                 "score": 0.5}]))
+    path.write_text(
+        json.dumps([{"image_id": 99, "category_id": 1, "bbox": [0, 0, 1, 1], "score": 0.5}])
+    )
     with pytest.raises(InputError, match=r"p.json: \[0\].image_id: 99 is not an image"):
         build_model(f"predictions:{path}").detections_for(ds, 1)
     path.write_text("[{")
@@ -142,8 +161,10 @@ def test_predictions_file_errors_name_the_record(tmp_path: Path) -> None:
 def test_audit_imports_no_heavy_engine() -> None:
     import subprocess
 
-    code = ("import sys, twinflash.audit.run, twinflash.cli.audit\n"
-            "print(','.join(m for m in ('onnxruntime', 'bpy', 'torch', 'ray')"
-            " if m in sys.modules))")
+    code = (
+        "import sys, twinflash.audit.run, twinflash.cli.audit\n"
+        "print(','.join(m for m in ('onnxruntime', 'bpy', 'torch', 'ray')"
+        " if m in sys.modules))"
+    )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == ""

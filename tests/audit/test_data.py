@@ -24,26 +24,44 @@ W, H = 64, 48
 
 def _sample(k: int, night: bool) -> dict:
     """One sample's COCO: two people (boxes of known size), person 2 lying, dark skin."""
-    scene = Scene(name=f"s{k}", seed=k, people=[
-        Person(x_m=10, y_m=0, skin_tone=2, top_color="#d01010"),
-        Person(x_m=12, y_m=1, skin_tone=9, pose="lying", top_color="#1030c0")])
+    scene = Scene(
+        name=f"s{k}",
+        seed=k,
+        people=[
+            Person(x_m=10, y_m=0, skin_tone=2, top_color="#d01010"),
+            Person(x_m=12, y_m=1, skin_tone=9, pose="lying", top_color="#1030c0"),
+        ],
+    )
     masks = [np.zeros((H, W), bool), np.zeros((H, W), bool)]
     masks[0][10:30, 20:28] = True
     masks[1][30:36, 30:50] = True
     ann = Annotations(
-        image_wh=(W, H), instance_id=[1, 2], category_id=[1, 1],
-        xyxy=[[20, 10, 28, 30], [30, 30, 50, 36]], amodal_xyxy=[[20, 10, 28, 30],
-                                                              [30, 30, 50, 36]],
-        rle=[encode_rle(m) for m in masks], area=[160, 120], amodal_area=[160, 200],
-        visibility=[1.0, 0.6], distance_m=[10.0, 12.0], head_xy=[[24, 12], [32, 33]],
-        head_visible=[True, True], plate_corners_xy=np.full((2, 4, 2), np.nan),
-        parent_id=[0, 0], amodal_rle=[encode_rle(m) for m in masks],
-        attributes=[{"scene_index": i, **p.model_dump(mode="json")}
-                    for i, p in enumerate(scene.people)])
+        image_wh=(W, H),
+        instance_id=[1, 2],
+        category_id=[1, 1],
+        xyxy=[[20, 10, 28, 30], [30, 30, 50, 36]],
+        amodal_xyxy=[[20, 10, 28, 30], [30, 30, 50, 36]],
+        rle=[encode_rle(m) for m in masks],
+        area=[160, 120],
+        amodal_area=[160, 200],
+        visibility=[1.0, 0.6],
+        distance_m=[10.0, 12.0],
+        head_xy=[[24, 12], [32, 33]],
+        head_visible=[True, True],
+        plate_corners_xy=np.full((2, 4, 2), np.nan),
+        parent_id=[0, 0],
+        amodal_rle=[encode_rle(m) for m in masks],
+        attributes=[
+            {"scene_index": i, **p.model_dump(mode="json")} for i, p in enumerate(scene.people)
+        ],
+    )
     cam = CameraModel(np.zeros(3), 0.0, 0.0, 36.0, 36.0, (W, H))
-    return annotations_to_coco(ann, camera=cam, scene=scene,
-                               derived={"is_night": night, "sun_elevation_deg": -10.0 if night
-                                        else 30.0})
+    return annotations_to_coco(
+        ann,
+        camera=cam,
+        scene=scene,
+        derived={"is_night": night, "sun_elevation_deg": -10.0 if night else 30.0},
+    )
 
 
 def _twinflash_dir(root: Path, with_parquet: bool) -> Path:
@@ -92,11 +110,23 @@ def test_slices_of_a_twinflash_dataset(tmp_path: Path) -> None:
 
 
 def test_plain_coco_with_metadata_csv(tmp_path: Path) -> None:
-    coco = {"images": [{"id": 7, "file_name": "a/x.png", "width": 10, "height": 10},
-                       {"id": 9, "file_name": "a/y.png", "width": 10, "height": 10}],
-            "annotations": [{"id": 1, "image_id": 9, "category_id": 1, "bbox": [0, 0, 2, 5],
-                             "area": 10, "iscrowd": 0}],
-            "categories": [{"id": 1, "name": "person"}]}
+    coco = {
+        "images": [
+            {"id": 7, "file_name": "a/x.png", "width": 10, "height": 10},
+            {"id": 9, "file_name": "a/y.png", "width": 10, "height": 10},
+        ],
+        "annotations": [
+            {
+                "id": 1,
+                "image_id": 9,
+                "category_id": 1,
+                "bbox": [0, 0, 2, 5],
+                "area": 10,
+                "iscrowd": 0,
+            }
+        ],
+        "categories": [{"id": 1, "name": "person"}],
+    }
     (tmp_path / "gt.json").write_text(json.dumps(coco))
     (tmp_path / "m.csv").write_text("file_name,fog,hour\nx.png,true,3.5\ny.png,false,\n")
     ds = load_dataset(tmp_path / "gt.json", metadata=tmp_path / "m.csv")
@@ -129,12 +159,18 @@ def test_colour_names() -> None:
 def test_fog_visibility_is_sliced_among_fog_images_only(tmp_path: Path) -> None:
     from twinflash.audit.data import from_coco
 
-    coco = {"images": [{"id": i + 1, "file_name": f"{i}.png", "width": 10, "height": 10}
-                       for i in range(16)], "annotations": [],
-            "categories": [{"id": 1, "name": "person"}]}
+    coco = {
+        "images": [
+            {"id": i + 1, "file_name": f"{i}.png", "width": 10, "height": 10} for i in range(16)
+        ],
+        "annotations": [],
+        "categories": [{"id": 1, "name": "person"}],
+    }
     kinds = ["fog", "clear"] * 8
-    rows = [{"weather_kind": k, "weather_fog_visibility_m": float(20 + 40 * i)}
-            for i, k in enumerate(kinds)]
+    rows = [
+        {"weather_kind": k, "weather_fog_visibility_m": float(20 + 40 * i)}
+        for i, k in enumerate(kinds)
+    ]
     ds = from_coco(coco, rows, tmp_path, "coco")
     slices, curves = plan_slices(ds, None, columns=["weather_fog_visibility_m"], crossings=[])
     covered = np.zeros(16, bool)

@@ -15,8 +15,12 @@ from twinflash.audit.detection import log_average_miss_rate, match_detections
 from twinflash.audit.models import Detections
 
 # xywh; D is an ignore region (a tiny or mostly hidden person)
-GT = {"A": (0, [0, 0, 10, 20]), "B": (0, [50, 0, 10, 20]), "C": (1, [0, 0, 20, 40]),
-      "D": (1, [100, 100, 30, 60])}
+GT = {
+    "A": (0, [0, 0, 10, 20]),
+    "B": (0, [50, 0, 10, 20]),
+    "C": (1, [0, 0, 20, 40]),
+    "D": (1, [100, 100, 30, 60]),
+}
 DETS = [  # image, xywh, score, what it is
     (0, [0, 0, 10, 20], 0.9),  # A, IoU 1
     (0, [200, 200, 10, 20], 0.8),  # false alarm
@@ -34,8 +38,10 @@ def _ours():
     gt_img = np.array([v[0] for v in GT.values()])
     gt_xyxy = np.array([_xyxy(v[1]) for v in GT.values()])
     ignored = np.array([k == "D" for k in GT])
-    dets = [Detections([_xyxy(b) for i, b, _ in DETS if i == img],
-                       [s for i, _, s in DETS if i == img]) for img in (0, 1)]
+    dets = [
+        Detections([_xyxy(b) for i, b, _ in DETS if i == img], [s for i, _, s in DETS if i == img])
+        for img in (0, 1)
+    ]
     return match_detections(np.array([[320, 240], [320, 240]]), gt_img, gt_xyxy, ignored, dets)
 
 
@@ -43,15 +49,24 @@ def _pycocotools() -> np.ndarray:
     gt = COCO()
     gt.dataset = {
         "images": [{"id": 1, "width": 320, "height": 240}, {"id": 2, "width": 320, "height": 240}],
-        "annotations": [{"id": k + 1, "image_id": img + 1, "category_id": 1, "bbox": b,
-                         "area": b[2] * b[3], "iscrowd": int(name == "D")}
-                        for k, (name, (img, b)) in enumerate(GT.items())],
+        "annotations": [
+            {
+                "id": k + 1,
+                "image_id": img + 1,
+                "category_id": 1,
+                "bbox": b,
+                "area": b[2] * b[3],
+                "iscrowd": int(name == "D"),
+            }
+            for k, (name, (img, b)) in enumerate(GT.items())
+        ],
         "categories": [{"id": 1, "name": "person"}],
     }
     with contextlib.redirect_stdout(io.StringIO()):
         gt.createIndex()
-        dt = gt.loadRes([{"image_id": i + 1, "category_id": 1, "bbox": b, "score": s}
-                         for i, b, s in DETS])
+        dt = gt.loadRes(
+            [{"image_id": i + 1, "category_id": 1, "bbox": b, "score": s} for i, b, s in DETS]
+        )
         ev = COCOeval(gt, dt, "bbox")
         ev.evaluate()
         ev.accumulate()
@@ -90,8 +105,13 @@ def test_log_average_miss_rate_by_hand() -> None:
 
 
 def test_no_detection_at_all_gives_zero_ap_and_misses_everyone() -> None:
-    m = match_detections(np.array([[100, 100]]), np.array([0]), np.array([[0, 0, 10, 20]]),
-                         np.array([False]), [Detections(np.zeros((0, 4)), np.zeros(0))])
+    m = match_detections(
+        np.array([[100, 100]]),
+        np.array([0]),
+        np.array([[0, 0, 10, 20]]),
+        np.array([False]),
+        [Detections(np.zeros((0, 4)), np.zeros(0))],
+    )
     assert m.ap == 0.0 and m.ap50 == 0.0
     assert np.isnan(m.gt_score).all()
 
@@ -99,7 +119,12 @@ def test_no_detection_at_all_gives_zero_ap_and_misses_everyone() -> None:
 def test_only_the_hundred_best_boxes_per_image_count() -> None:
     boxes = np.tile([[0, 0, 10, 20]], (150, 1)).astype(float)
     scores = np.linspace(0.01, 1.0, 150)
-    m = match_detections(np.array([[100, 100]]), np.array([0]), np.array([[0, 0, 10, 20]]),
-                         np.array([False]), [Detections(boxes, scores)])
+    m = match_detections(
+        np.array([[100, 100]]),
+        np.array([0]),
+        np.array([[0, 0, 10, 20]]),
+        np.array([False]),
+        [Detections(boxes, scores)],
+    )
     assert len(m.det_score) == 100 and m.det_score.min() > scores[49]
     assert m.gt_score[0] == 1.0

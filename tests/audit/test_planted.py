@@ -22,22 +22,27 @@ def test_night_is_flagged_and_the_placebo_is_not() -> None:
     out = detection_task(ds, dets, "person-detection", AuditSettings(), 0.5)
     res = analyse(ds, out, AnalysisSettings(n_boot=400, seed=0))
     rows = res["slices"]
-    night = next(r for r in rows if r["metric"] == "recall" and r["column"] == "is_night"
-                 and r["label"] == "True")
+    night = next(
+        r
+        for r in rows
+        if r["metric"] == "recall" and r["column"] == "is_night" and r["label"] == "True"
+    )
     assert night["status"] == "significantly worse"
     # planted: recall 0.85 by day, 0.425 at night
     assert abs(night["value"] - 0.425) < 0.06 and abs(night["rest"] - 0.85) < 0.04
     assert night["gap_lo"] < night["gap"] < night["gap_hi"] < 0
-    day = next(r for r in rows if r["metric"] == "recall" and r["column"] == "is_night"
-               and r["label"] == "False")
+    day = next(
+        r
+        for r in rows
+        if r["metric"] == "recall" and r["column"] == "is_night" and r["label"] == "False"
+    )
     # per-slice COCO AP and miss rate (point figures) tell the same story
     assert night["ap50"] < day["ap50"] - 0.2
     assert night["log_average_miss_rate"] > day["log_average_miss_rate"] + 0.2
     for column in ("placebo", "weather_kind", "camera_pitch_deg", "skin_tone"):
         assert _status(rows, column) <= {"no significant gap", "insufficient support"}, column
     # crossings are compared within the night: skin tone has no planted effect there either
-    assert _status(rows, "is_night x skin_tone") <= {"no significant gap",
-                                                     "insufficient support"}
+    assert _status(rows, "is_night x skin_tone") <= {"no significant gap", "insufficient support"}
     assert res["headline"][0].startswith("Recall at score >= 0.5 is lower (worse) for is_night")
     assert "True" in res["headline"][0]
 
@@ -60,11 +65,17 @@ def test_small_slices_are_insufficient_support_never_findings() -> None:
         assert r["status"] == "insufficient support" and r["p"] is None
 
 
-def test_audit_writes_html_and_json_with_the_same_figures(planted_files: dict[str, Path],
-                                                          tmp_path: Path) -> None:
-    report = audit(planted_files["gt"], f"predictions:{planted_files['preds']}",
-                   "person-detection", tmp_path / "rep", metadata=planted_files["meta"],
-                   analysis=AnalysisSettings(n_boot=200))
+def test_audit_writes_html_and_json_with_the_same_figures(
+    planted_files: dict[str, Path], tmp_path: Path
+) -> None:
+    report = audit(
+        planted_files["gt"],
+        f"predictions:{planted_files['preds']}",
+        "person-detection",
+        tmp_path / "rep",
+        metadata=planted_files["meta"],
+        analysis=AnalysisSettings(n_boot=200),
+    )
     data = json.loads((tmp_path / "rep" / "report.json").read_text())
     html = (tmp_path / "rep" / "report.html").read_text()
     assert data["analysis"]["headline"] == report["analysis"]["headline"]

@@ -11,15 +11,23 @@ from twinflash.audit.analysis import AnalysisSettings
 from twinflash.audit.run import audit
 
 CHROMIUM = Path("/usr/bin/chromium")
-ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-        "--disable-component-update", "--disable-sync"]
+ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 @pytest.fixture(scope="module")
 def browser():
     if not CHROMIUM.exists():
-        pytest.skip("no /usr/bin/chromium: install it with "
-                    "`apt-get update && apt-get install -y chromium` to test the report")
+        pytest.skip(
+            "no /usr/bin/chromium: install it with "
+            "`apt-get update && apt-get install -y chromium` to test the report"
+        )
     sync_api = pytest.importorskip("playwright.sync_api", reason="playwright not installed")
     with sync_api.sync_playwright() as p:
         b = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
@@ -27,10 +35,17 @@ def browser():
         b.close()
 
 
-def test_report_renders_offline_without_errors(browser, planted_files: dict[str, Path],
-                                               tmp_path: Path) -> None:
-    audit(planted_files["gt"], f"predictions:{planted_files['preds']}", "person-detection",
-          tmp_path / "rep", metadata=planted_files["meta"], analysis=AnalysisSettings(n_boot=200))
+def test_report_renders_offline_without_errors(
+    browser, planted_files: dict[str, Path], tmp_path: Path
+) -> None:
+    audit(
+        planted_files["gt"],
+        f"predictions:{planted_files['preds']}",
+        "person-detection",
+        tmp_path / "rep",
+        metadata=planted_files["meta"],
+        analysis=AnalysisSettings(n_boot=200),
+    )
     page = browser.new_page(viewport={"width": 1200, "height": 900})
     errors: list[str] = []
     requests: list[str] = []

@@ -37,8 +37,13 @@ def test_slice_value_gap_and_custom_reference() -> None:
     values = np.array([1, 1, 1, 0, 0, 0, 1, 0], float)
     in_slice = unit_image < 2
     ref = unit_image == 3  # compare with image 3 only (values 1, 0)
-    st = slice_stats(unit_image, values, np.c_[in_slice, in_slice],
-                     bootstrap_weights(4, 200, 0), rest_masks=np.c_[~in_slice, ref])
+    st = slice_stats(
+        unit_image,
+        values,
+        np.c_[in_slice, in_slice],
+        bootstrap_weights(4, 200, 0),
+        rest_masks=np.c_[~in_slice, ref],
+    )
     np.testing.assert_allclose(st.value, [0.75, 0.75])
     np.testing.assert_allclose(st.rest, [0.25, 0.5])
     np.testing.assert_allclose(st.gap, [0.5, 0.25])
@@ -50,22 +55,29 @@ def test_slice_value_gap_and_custom_reference() -> None:
 def test_rmse_transform() -> None:
     unit_image = np.arange(4)
     sq = np.array([1.0, 9.0, 4.0, 16.0])  # squared errors
-    st = slice_stats(unit_image, sq, np.c_[[True, True, False, False]],
-                     bootstrap_weights(4, 50, 0), transform="sqrt")
+    st = slice_stats(
+        unit_image,
+        sq,
+        np.c_[[True, True, False, False]],
+        bootstrap_weights(4, 50, 0),
+        transform="sqrt",
+    )
     np.testing.assert_allclose(st.value, [np.sqrt(5.0)])
     np.testing.assert_allclose(st.rest, [np.sqrt(10.0)])
 
 
-def _null_problem(rng: np.random.Generator, n_images: int, per_image: int
-                  ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+def _null_problem(
+    rng: np.random.Generator, n_images: int, per_image: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Detections that depend on the image (clustered) but not on the placebo columns."""
     p_img = rng.beta(4, 2, n_images)  # some images are harder: people in them fail together
     unit_image = np.repeat(np.arange(n_images), per_image)
     hit = (rng.random(len(unit_image)) < p_img[unit_image]).astype(float)
     img_placebo = rng.integers(0, 3, n_images)[unit_image]
     obj_placebo = rng.integers(0, 3, len(unit_image))
-    masks = np.column_stack([img_placebo == k for k in range(3)]
-                            + [obj_placebo == k for k in range(3)])
+    masks = np.column_stack(
+        [img_placebo == k for k in range(3)] + [obj_placebo == k for k in range(3)]
+    )
     return unit_image, hit, masks
 
 

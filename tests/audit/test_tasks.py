@@ -19,22 +19,34 @@ from twinflash.audit.tasks import AuditSettings, detection_task
 
 def _coco(objects: list[tuple[int, str, list[float], dict]], n_images: int) -> dict:
     return {
-        "images": [{"id": i + 1, "file_name": f"{i}.png", "width": 200, "height": 200}
-                   for i in range(n_images)],
-        "annotations": [{"id": k + 1, "image_id": img + 1, "category_id": 1 if cat == "person"
-                         else 2, "bbox": box, "area": box[2] * box[3], "iscrowd": 0,
-                         "attributes": attrs}
-                        for k, (img, cat, box, attrs) in enumerate(objects)],
+        "images": [
+            {"id": i + 1, "file_name": f"{i}.png", "width": 200, "height": 200}
+            for i in range(n_images)
+        ],
+        "annotations": [
+            {
+                "id": k + 1,
+                "image_id": img + 1,
+                "category_id": 1 if cat == "person" else 2,
+                "bbox": box,
+                "area": box[2] * box[3],
+                "iscrowd": 0,
+                "attributes": attrs,
+            }
+            for k, (img, cat, box, attrs) in enumerate(objects)
+        ],
         "categories": [{"id": 1, "name": "person"}, {"id": 2, "name": "vehicle"}],
     }
 
 
 def test_counting_errors_by_hand(tmp_path: Path) -> None:
     # true counts 2, 0, 1; predicted 3, 0, 0 -> errors +1, 0, -1
-    objects = [(0, "person", [0, 0, 10, 30], {}), (0, "person", [50, 0, 10, 30], {}),
-               (2, "person", [0, 0, 10, 30], {})]
-    ds = from_coco(_coco(objects, 3), [{"night": n} for n in (True, False, True)], tmp_path,
-                   "coco")
+    objects = [
+        (0, "person", [0, 0, 10, 30], {}),
+        (0, "person", [50, 0, 10, 30], {}),
+        (2, "person", [0, 0, 10, 30], {}),
+    ]
+    ds = from_coco(_coco(objects, 3), [{"night": n} for n in (True, False, True)], tmp_path, "coco")
     preds = tmp_path / "counts.json"
     preds.write_text(json.dumps([{"image_id": i + 1, "count": c} for i, c in enumerate([3, 0, 0])]))
     out = evaluate(build_model(f"predictions:{preds}"), ds, "crowd-counting", AuditSettings())
@@ -47,17 +59,34 @@ def test_counting_errors_by_hand(tmp_path: Path) -> None:
 def test_classification_accuracy_confusions_and_ece(tmp_path: Path) -> None:
     v = {"make": "Renault", "model": "Clio"}
     p = {"make": "Peugeot", "model": "208"}
-    objects = [(0, "vehicle", [0, 0, 60, 40], v), (0, "vehicle", [80, 0, 60, 40], p),
-               (1, "vehicle", [0, 0, 60, 40], v), (1, "vehicle", [0, 100, 10, 10], v)]
+    objects = [
+        (0, "vehicle", [0, 0, 60, 40], v),
+        (0, "vehicle", [80, 0, 60, 40], p),
+        (1, "vehicle", [0, 0, 60, 40], v),
+        (1, "vehicle", [0, 100, 10, 10], v),
+    ]
     ds = from_coco(_coco(objects, 2), [{}, {}], tmp_path, "coco")
     preds = tmp_path / "cls.json"
-    preds.write_text(json.dumps([
-        {"annotation_id": 1, "labels": ["renault clio", "peugeot 208"], "scores": [0.9, 0.1]},
-        {"annotation_id": 2, "labels": ["Renault/Clio", "Peugeot/208"], "scores": [0.6, 0.4]},
-        {"annotation_id": 3, "label": "Peugeot/208", "score": 0.7},
-    ]))
-    out = evaluate(build_model(f"predictions:{preds}"), ds, "vehicle-classification",
-                   AuditSettings())
+    preds.write_text(
+        json.dumps(
+            [
+                {
+                    "annotation_id": 1,
+                    "labels": ["renault clio", "peugeot 208"],
+                    "scores": [0.9, 0.1],
+                },
+                {
+                    "annotation_id": 2,
+                    "labels": ["Renault/Clio", "Peugeot/208"],
+                    "scores": [0.6, 0.4],
+                },
+                {"annotation_id": 3, "label": "Peugeot/208", "score": 0.7},
+            ]
+        )
+    )
+    out = evaluate(
+        build_model(f"predictions:{preds}"), ds, "vehicle-classification", AuditSettings()
+    )
     # the 10x10 vehicle is too small to classify; of three, one right at top-1, two at top-5
     assert out.summary["vehicles"] == 3
     assert out.summary["top1"] == pytest.approx(1 / 3)
@@ -81,8 +110,10 @@ def test_norm_label_ignores_case_accents_and_separators() -> None:
 
 
 def test_lying_person_detection_ignores_standing_people(tmp_path: Path) -> None:
-    objects = [(0, "person", [0, 0, 60, 25], {"pose": "lying"}),
-               (0, "person", [100, 0, 20, 60], {"pose": "standing"})]
+    objects = [
+        (0, "person", [0, 0, 60, 25], {"pose": "lying"}),
+        (0, "person", [100, 0, 20, 60], {"pose": "standing"}),
+    ]
     ds = from_coco(_coco(objects, 1), [{}], tmp_path, "coco")
     dets = [Detections([[100, 0, 120, 60]], [0.9])]  # finds only the standing person
     out = detection_task(ds, dets, "lying-person-detection", AuditSettings(), 0.5)

@@ -87,8 +87,10 @@ class PredictionsFile:
             i = self._where(k, rec, index)
             boxes[i].append(_xywh_to_xyxy(rec["bbox"]))
             scores[i].append(float(rec["score"]))
-        return [Detections(np.array(b).reshape(-1, 4), np.array(s)) for b, s in zip(boxes, scores,
-                                                                                    strict=True)]
+        return [
+            Detections(np.array(b).reshape(-1, 4), np.array(s))
+            for b, s in zip(boxes, scores, strict=True)
+        ]
 
     def counts_for(self, dataset: AuditDataset) -> np.ndarray | None:
         if not self.records or "count" not in self.records[0]:
@@ -99,8 +101,9 @@ class PredictionsFile:
             out[self._where(k, rec, index)] = float(rec["count"])
         return out
 
-    def classes_for(self, dataset: AuditDataset, rows: np.ndarray
-                    ) -> dict[int, tuple[list[str], np.ndarray]]:
+    def classes_for(
+        self, dataset: AuditDataset, rows: np.ndarray
+    ) -> dict[int, tuple[list[str], np.ndarray]]:
         """{annotation row: (labels best first, scores)} for the rows asked."""
         ann_row = {int(a["id"]): k for k, a in enumerate(dataset.coco["annotations"])}
         wanted = set(rows.tolist())
@@ -127,8 +130,9 @@ def _as_detections(result: Any, where: str) -> Detections:
     if isinstance(result, tuple | list) and len(result) in (2, 3):
         labels = list(result[2]) if len(result) == 3 else None
         return Detections(result[0], result[1], labels)
-    raise InputError(f"{where}: expected (boxes_xyxy, scores[, labels]) or a dict, "
-                     f"got {type(result).__name__}")
+    raise InputError(
+        f"{where}: expected (boxes_xyxy, scores[, labels]) or a dict, got {type(result).__name__}"
+    )
 
 
 class PythonCallable:
@@ -149,8 +153,9 @@ class PythonCallable:
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
-            raise InputError(f"--model python:{target}: cannot import {module_name} ({exc})"
-                             ) from None
+            raise InputError(
+                f"--model python:{target}: cannot import {module_name} ({exc})"
+            ) from None
         self.func = getattr(module, func_name, None)
         if not callable(self.func):
             raise InputError(f"--model python:{target}: {module_name} has no function {func_name}")

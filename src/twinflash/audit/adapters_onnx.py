@@ -106,8 +106,10 @@ class OnnxYolo:
         if a.shape[0] == 4 + n_cls and a.shape[1] != 4 + n_cls:
             a = a.T
         if a.shape[1] != 4 + n_cls:
-            raise InputError(f"onnx-yolo: output {out.shape} does not fit {n_cls} classes "
-                             f"(expected 4+{n_cls} values per anchor)")
+            raise InputError(
+                f"onnx-yolo: output {out.shape} does not fit {n_cls} classes "
+                f"(expected 4+{n_cls} values per anchor)"
+            )
         cls = a[:, 4:].argmax(1)
         score = a[np.arange(len(a)), 4 + cls]
         keep = score >= self.conf_floor
@@ -117,8 +119,9 @@ class OnnxYolo:
         if not len(score):
             return boxes.reshape(0, 4), score, cls
         xywh = np.c_[boxes[:, :2], boxes[:, 2:] - boxes[:, :2]]
-        idx = cv2.dnn.NMSBoxesBatched(xywh.tolist(), score.tolist(), cls.tolist(),
-                                      self.conf_floor, self.nms_iou)
+        idx = cv2.dnn.NMSBoxesBatched(
+            xywh.tolist(), score.tolist(), cls.tolist(), self.conf_floor, self.nms_iou
+        )
         idx = np.asarray(idx, dtype=int).reshape(-1)
         return boxes[idx], score[idx], cls[idx]
 
@@ -129,8 +132,10 @@ class OnnxYolo:
             boxes, scores, classes = self._raw(np.asarray(outs[0]))
         else:
             named = dict(zip([n.lower() for n in self.output_names], outs, strict=True))
-            pick = {k: next((v for n, v in named.items() if k in n), None)
-                    for k in ("box", "score", "class")}
+            pick = {
+                k: next((v for n, v in named.items() if k in n), None)
+                for k in ("box", "score", "class")
+            }
             if any(v is None for v in pick.values()):
                 outs = outs[-3:]
                 pick = dict(zip(("box", "score", "class"), outs, strict=True))
@@ -168,10 +173,10 @@ class OnnxClassifier:
         out = np.asarray(self.session.run(None, {self.input_name: x.transpose(2, 0, 1)[None]})[0])
         out = out.reshape(-1).astype(float)
         if len(out) != len(self.labels):
-            raise InputError(f"onnx-classifier: model gives {len(out)} classes, label file "
-                             f"{len(self.labels)}")
+            raise InputError(
+                f"onnx-classifier: model gives {len(out)} classes, label file {len(self.labels)}"
+            )
         is_prob = out.min() >= 0 and abs(out.sum() - 1) < 1e-3
         probs = out if is_prob else np.exp(out - out.max()) / np.exp(out - out.max()).sum()
         order = np.argsort(-probs, kind="stable")
         return [self.labels[j] for j in order], probs[order]
-

@@ -51,29 +51,51 @@ def _f(x: Any) -> float | None:
     return float(x) if x is not None and np.isfinite(x) else None
 
 
-def metric_table(metric: Metric, slices: list[Slice], weights: np.ndarray,
-                 settings: AnalysisSettings) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+def metric_table(
+    metric: Metric, slices: list[Slice], weights: np.ndarray, settings: AnalysisSettings
+) -> tuple[dict[str, Any], list[dict[str, Any]]]:
     """(overall value with interval, one row per applicable slice)."""
     usable = [s for s in slices if metric.level == "object" or s.level == "image"]
     masks, refs = _unit_masks(metric, usable)
-    st = slice_stats(metric.unit_image, metric.values, masks, weights, metric.transform,
-                     rest_masks=refs)
-    overall = {"value": _f(st.value[0]), "lo": _f(st.lo[0]), "hi": _f(st.hi[0]),
-               "units": int(st.n_units[0]), "images": int(st.n_images[0])}
+    st = slice_stats(
+        metric.unit_image, metric.values, masks, weights, metric.transform, rest_masks=refs
+    )
+    overall = {
+        "value": _f(st.value[0]),
+        "lo": _f(st.lo[0]),
+        "hi": _f(st.hi[0]),
+        "units": int(st.n_units[0]),
+        "images": int(st.n_images[0]),
+    }
     rows = []
     for k, s in enumerate(usable, start=1):
         rest_units = int(st.n_rest[k])
-        enough = (st.n_units[k] >= settings.min_support and st.n_images[k] >= settings.min_images
-                  and rest_units >= settings.min_support)
-        rows.append({
-            "metric": metric.key, "column": s.column, "label": s.label, "level": s.level,
-            "compared_with": s.compared_with,
-            "value": _f(st.value[k]), "lo": _f(st.lo[k]), "hi": _f(st.hi[k]),
-            "rest": _f(st.rest[k]), "gap": _f(st.gap[k]), "gap_lo": _f(st.gap_lo[k]),
-            "gap_hi": _f(st.gap_hi[k]), "p": _f(st.p[k]) if enough else None,
-            "p_adjusted": None, "units": int(st.n_units[k]), "images": int(st.n_images[k]),
-            "status": "not tested" if enough else INSUFFICIENT,
-        })
+        enough = (
+            st.n_units[k] >= settings.min_support
+            and st.n_images[k] >= settings.min_images
+            and rest_units >= settings.min_support
+        )
+        rows.append(
+            {
+                "metric": metric.key,
+                "column": s.column,
+                "label": s.label,
+                "level": s.level,
+                "compared_with": s.compared_with,
+                "value": _f(st.value[k]),
+                "lo": _f(st.lo[k]),
+                "hi": _f(st.hi[k]),
+                "rest": _f(st.rest[k]),
+                "gap": _f(st.gap[k]),
+                "gap_lo": _f(st.gap_lo[k]),
+                "gap_hi": _f(st.gap_hi[k]),
+                "p": _f(st.p[k]) if enough else None,
+                "p_adjusted": None,
+                "units": int(st.n_units[k]),
+                "images": int(st.n_images[k]),
+                "status": "not tested" if enough else INSUFFICIENT,
+            }
+        )
     return overall, rows
 
 
@@ -92,21 +114,33 @@ def flag(rows: list[dict[str, Any]], higher_is_better: bool, settings: AnalysisS
             r["status"] = "no significant gap"
 
 
-def curve_table(metric: Metric, curve: Curve, weights: np.ndarray,
-                settings: AnalysisSettings) -> dict[str, Any]:
-    fake = [Slice(curve.column, lb, curve.level, m) for lb, m in
-            zip(curve.labels, curve.masks, strict=True)]
+def curve_table(
+    metric: Metric, curve: Curve, weights: np.ndarray, settings: AnalysisSettings
+) -> dict[str, Any]:
+    fake = [
+        Slice(curve.column, lb, curve.level, m)
+        for lb, m in zip(curve.labels, curve.masks, strict=True)
+    ]
     masks, refs = _unit_masks(metric, fake)
-    st = slice_stats(metric.unit_image, metric.values, masks, weights, metric.transform,
-                     rest_masks=refs)
+    st = slice_stats(
+        metric.unit_image, metric.values, masks, weights, metric.transform, rest_masks=refs
+    )
     points = []
     for k in range(len(fake)):
-        enough = st.n_units[k + 1] >= settings.min_support and \
-            st.n_images[k + 1] >= settings.min_images
-        points.append({"x": float(curve.x[k]), "label": curve.labels[k],
-                       "value": _f(st.value[k + 1]), "lo": _f(st.lo[k + 1]),
-                       "hi": _f(st.hi[k + 1]), "units": int(st.n_units[k + 1]),
-                       "enough_support": bool(enough)})
+        enough = (
+            st.n_units[k + 1] >= settings.min_support and st.n_images[k + 1] >= settings.min_images
+        )
+        points.append(
+            {
+                "x": float(curve.x[k]),
+                "label": curve.labels[k],
+                "value": _f(st.value[k + 1]),
+                "lo": _f(st.lo[k + 1]),
+                "hi": _f(st.hi[k + 1]),
+                "units": int(st.n_units[k + 1]),
+                "enough_support": bool(enough),
+            }
+        )
     return {"metric": metric.key, "column": curve.column, "level": curve.level, "points": points}
 
 
@@ -114,16 +148,24 @@ def _num(x: float | None) -> str:
     return "n/a" if x is None else f"{x:.3f}" if abs(x) < 10 else f"{x:.1f}"
 
 
-def headline(rows: list[dict[str, Any]], metric: Metric, settings: AnalysisSettings,
-             n_tested: int, unit_word: str, top: int = 5) -> list[str]:
+def headline(
+    rows: list[dict[str, Any]],
+    metric: Metric,
+    settings: AnalysisSettings,
+    n_tested: int,
+    unit_word: str,
+    top: int = 5,
+) -> list[str]:
     """The largest significant gaps, worse ones first, in plain words."""
     sig = [r for r in rows if r["status"].startswith("significantly")]
     sig.sort(key=lambda r: (r["status"] != "significantly worse", -abs(r["gap"])))
     name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[settings.correction]
     if not sig:
-        return [f"No slice's {metric.title} differs significantly from the rest of the data "
-                f"({n_tested} slices with enough support tested, {name}-adjusted, "
-                f"alpha = {settings.alpha:g})."]
+        return [
+            f"No slice's {metric.title} differs significantly from the rest of the data "
+            f"({n_tested} slices with enough support tested, {name}-adjusted, "
+            f"alpha = {settings.alpha:g})."
+        ]
     out: list[str] = []
     seen: set[tuple[str, float]] = set()
     for r in sig:
@@ -140,22 +182,27 @@ def headline(rows: list[dict[str, Any]], metric: Metric, settings: AnalysisSetti
             f"{r['label']}: {_num(r['value'])} [95% CI {_num(r['lo'])}-{_num(r['hi'])}] "
             f"against {_num(r['rest'])} for {r['compared_with']}, a gap of {r['gap']:+.3f} "
             f"[{r['gap_lo']:+.3f}, {r['gap_hi']:+.3f}] ({name}-adjusted {p_text}; "
-            f"{r['units']} {unit_word} in {r['images']} images).")
+            f"{r['units']} {unit_word} in {r['images']} images)."
+        )
     return out
 
 
 def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> dict[str, Any]:
     """Every table and figure of the report, JSON-ready (no image data)."""
-    slices, curves = plan_slices(ds, out.object_rows, settings.columns, settings.crossings,
-                                 settings.n_bins)
+    slices, curves = plan_slices(
+        ds, out.object_rows, settings.columns, settings.crossings, settings.n_bins
+    )
     weights = bootstrap_weights(ds.n_images, settings.n_boot, settings.seed)
     primary = out.metrics[0]
     overall: dict[str, Any] = {}
     table: list[dict[str, Any]] = []
     for k, metric in enumerate(out.metrics):
         ov, rows = metric_table(metric, slices, weights, settings)
-        overall[metric.key] = ov | {"title": metric.title, "higher_is_better":
-                                    metric.higher_is_better, "primary": k == 0}
+        overall[metric.key] = ov | {
+            "title": metric.title,
+            "higher_is_better": metric.higher_is_better,
+            "primary": k == 0,
+        }
         if k == 0:
             flag(rows, metric.higher_is_better, settings)
             if "match" in out.details:
@@ -169,16 +216,24 @@ def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> di
             for r in rows:  # untested: an uncorrected p-value would invite over-reading
                 r["p"] = None
         table.extend(rows)
-    curve_data = [curve_table(primary, c, weights, settings) for c in curves
-                  if primary.level == "object" or c.level == "image"]
+    curve_data = [
+        curve_table(primary, c, weights, settings)
+        for c in curves
+        if primary.level == "object" or c.level == "image"
+    ]
     tested = [r for r in table if r["metric"] == primary.key and r["p"] is not None]
     unit_word = {"object": "objects", "image": "images"}[primary.level]
     if out.task.endswith("person-detection"):
         unit_word = "people" if primary.level == "object" else unit_word
     return {
         "overall": overall,
-        "headline": headline([r for r in table if r["metric"] == primary.key], primary, settings,
-                             len(tested), unit_word),
+        "headline": headline(
+            [r for r in table if r["metric"] == primary.key],
+            primary,
+            settings,
+            len(tested),
+            unit_word,
+        ),
         "slices": table,
         "curves": curve_data,
         "tested": len(tested),

@@ -61,8 +61,9 @@ def crop(rgb: np.ndarray, xywh: list[float]) -> np.ndarray:
     return rgb[r0:r1, c0:c1]
 
 
-def run_classifier(model: Any, ds: AuditDataset, rows: np.ndarray, progress: Progress | None
-                   ) -> dict[int, tuple[list[str], np.ndarray]]:
+def run_classifier(
+    model: Any, ds: AuditDataset, rows: np.ndarray, progress: Progress | None
+) -> dict[int, tuple[list[str], np.ndarray]]:
     if hasattr(model, "classes_for"):
         return model.classes_for(ds, rows)
     if not hasattr(model, "classify_labels"):
@@ -79,8 +80,9 @@ def run_classifier(model: Any, ds: AuditDataset, rows: np.ndarray, progress: Pro
     return out
 
 
-def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
-                               n_bins: int = ECE_BINS) -> tuple[float, list[dict[str, float]]]:
+def expected_calibration_error(
+    confidence: np.ndarray, correct: np.ndarray, n_bins: int = ECE_BINS
+) -> tuple[float, list[dict[str, float]]]:
     """ECE with equal-width confidence bins, and the reliability table behind it."""
     edges = np.linspace(0, 1, n_bins + 1)
     idx = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, n_bins - 1)
@@ -95,15 +97,20 @@ def expected_calibration_error(confidence: np.ndarray, correct: np.ndarray,
     return float(ece), table
 
 
-def classification_task(ds: AuditDataset, rows: np.ndarray,
-                        predicted: dict[int, tuple[list[str], np.ndarray]],
-                        settings: AuditSettings) -> TaskOutput:
+def classification_task(
+    ds: AuditDataset,
+    rows: np.ndarray,
+    predicted: dict[int, tuple[list[str], np.ndarray]],
+    settings: AuditSettings,
+) -> TaskOutput:
     truth = true_labels(ds, rows, settings.label_level)
     missing = [r for r in rows.tolist() if r not in predicted]
     if missing:
-        raise InputError(f"vehicle-classification: no prediction for annotation id "
-                         f"{ds.coco['annotations'][missing[0]]['id']} "
-                         f"(and {len(missing) - 1} more)")
+        raise InputError(
+            f"vehicle-classification: no prediction for annotation id "
+            f"{ds.coco['annotations'][missing[0]]['id']} "
+            f"(and {len(missing) - 1} more)"
+        )
     top1 = np.zeros(len(rows))
     top5 = np.zeros(len(rows))
     conf = np.zeros(len(rows))
@@ -127,14 +134,32 @@ def classification_task(ds: AuditDataset, rows: np.ndarray,
     metrics = [
         Metric("top1", "top-1 accuracy", "object", unit_image, rows, top1, True),
         Metric("top5", "top-5 accuracy", "object", unit_image, rows, top5, True),
-        Metric("confidence_gap", "mean confidence minus accuracy (over-confidence)", "object",
-               unit_image, rows, conf - top1, False),
+        Metric(
+            "confidence_gap",
+            "mean confidence minus accuracy (over-confidence)",
+            "object",
+            unit_image,
+            rows,
+            conf - top1,
+            False,
+        ),
     ]
-    summary = {"top1": float(top1.mean()), "top5": float(top5.mean()), "ece": ece,
-               "vehicles": len(rows), "classes": len(per_class), "images": ds.n_images}
+    summary = {
+        "top1": float(top1.mean()),
+        "top5": float(top5.mean()),
+        "ece": ece,
+        "vehicles": len(rows),
+        "classes": len(per_class),
+        "images": ds.n_images,
+    }
     details = {
-        "per_class": sorted(({"label": k, "accuracy": float(np.mean(v)), "count": len(v)}
-                             for k, v in per_class.items()), key=lambda d: d["accuracy"]),
+        "per_class": sorted(
+            (
+                {"label": k, "accuracy": float(np.mean(v)), "count": len(v)}
+                for k, v in per_class.items()
+            ),
+            key=lambda d: d["accuracy"],
+        ),
         "confusions": [{"true": t, "predicted": g, "count": n} for (t, g), n in confusions],
         "reliability": reliability,
     }

@@ -227,26 +227,34 @@ def load_dataset(
     parquet = path / "metadata.parquet" if source == "twinflash" else None
     if parquet is not None and parquet.is_file():
         # the parquet's image rows hold every object column too, as nulls: drop them
-        table = [{k: v for k, v in r.items() if v is not None}
-                 for r in read_table_rows(parquet) if r.get("row", "image") == "image"]
+        table = [
+            {k: v for k, v in r.items() if v is not None}
+            for r in read_table_rows(parquet)
+            if r.get("row", "image") == "image"
+        ]
         rows = _keyed(table, parquet, file_names)
     elif source == "twinflash" or any("scene" in img for img in images):
         rows = _image_rows_from_scenes(coco)
     if extra is not None:
-        rows = [a | b for a, b in zip(rows, _keyed(read_table_rows(extra), extra, file_names),
-                                      strict=True)]
+        rows = [
+            a | b
+            for a, b in zip(rows, _keyed(read_table_rows(extra), extra, file_names), strict=True)
+        ]
     return from_coco(coco, rows, root, source)
 
 
-def from_coco(coco: dict[str, Any], rows: list[dict[str, Any]], root: Path, source: str
-              ) -> AuditDataset:
+def from_coco(
+    coco: dict[str, Any], rows: list[dict[str, Any]], root: Path, source: str
+) -> AuditDataset:
     """An AuditDataset from a COCO dict and one dict of image columns per image."""
     ids = np.array([int(img["id"]) for img in coco["images"]], dtype=np.int64)
     file_names = [str(img["file_name"]) for img in coco["images"]]
     index = {int(i): k for k, i in enumerate(ids)}
     object_image = np.array([index[int(a["image_id"])] for a in coco["annotations"]], int)
-    rows = [r | {"file_name": f, "image_id": int(i)} for r, f, i in zip(rows, file_names, ids,
-                                                                         strict=True)]
+    rows = [
+        r | {"file_name": f, "image_id": int(i)}
+        for r, f, i in zip(rows, file_names, ids, strict=True)
+    ]
     return AuditDataset(
         root=root,
         coco=coco,

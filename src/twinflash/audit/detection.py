@@ -88,14 +88,21 @@ def match_detections(
     from faster_coco_eval import COCOeval_faster
 
     n_images = len(image_wh)
-    images = [{"id": i + 1, "width": int(w), "height": int(h)} for i, (w, h) in
-              enumerate(np.asarray(image_wh).reshape(-1, 2))]
+    images = [
+        {"id": i + 1, "width": int(w), "height": int(h)}
+        for i, (w, h) in enumerate(np.asarray(image_wh).reshape(-1, 2))
+    ]
     gt_xyxy = np.asarray(gt_xyxy, float).reshape(-1, 4)
     wh = gt_xyxy[:, 2:] - gt_xyxy[:, :2]
     gts = [
-        {"id": k + 1, "image_id": int(gt_image[k]) + 1, "category_id": 1,
-         "bbox": [float(gt_xyxy[k, 0]), float(gt_xyxy[k, 1]), float(wh[k, 0]), float(wh[k, 1])],
-         "area": float(wh[k, 0] * wh[k, 1]), "iscrowd": int(bool(gt_ignored[k]))}
+        {
+            "id": k + 1,
+            "image_id": int(gt_image[k]) + 1,
+            "category_id": 1,
+            "bbox": [float(gt_xyxy[k, 0]), float(gt_xyxy[k, 1]), float(wh[k, 0]), float(wh[k, 1])],
+            "area": float(wh[k, 0] * wh[k, 1]),
+            "iscrowd": int(bool(gt_ignored[k])),
+        }
         for k in range(len(gt_xyxy))
     ]
     det_image, det_xyxy, det_score = [], [], []
@@ -109,9 +116,20 @@ def match_detections(
     d_score = np.concatenate(det_score) if det_score else np.zeros(0)
     d_wh = d_xyxy[:, 2:] - d_xyxy[:, :2]
     dts = [
-        {"id": k + 1, "image_id": int(d_img[k]) + 1, "category_id": 1,
-         "bbox": [float(d_xyxy[k, 0]), float(d_xyxy[k, 1]), float(d_wh[k, 0]), float(d_wh[k, 1])],
-         "area": float(d_wh[k, 0] * d_wh[k, 1]), "score": float(d_score[k]), "iscrowd": 0}
+        {
+            "id": k + 1,
+            "image_id": int(d_img[k]) + 1,
+            "category_id": 1,
+            "bbox": [
+                float(d_xyxy[k, 0]),
+                float(d_xyxy[k, 1]),
+                float(d_wh[k, 0]),
+                float(d_wh[k, 1]),
+            ],
+            "area": float(d_wh[k, 0] * d_wh[k, 1]),
+            "score": float(d_score[k]),
+            "iscrowd": 0,
+        }
         for k in range(len(d_score))
     ]
     gt_ignored = np.asarray(gt_ignored, dtype=bool).reshape(-1)
@@ -120,8 +138,13 @@ def match_detections(
     det_ignored = np.zeros(len(dts), bool)
     ap = ap50 = float("nan")
     if gts and dts:
-        ev = COCOeval_faster(_coco(images, gts), _coco(images, dts), "bbox", extra_calc=True,
-                             print_function=lambda *a, **k: None)
+        ev = COCOeval_faster(
+            _coco(images, gts),
+            _coco(images, dts),
+            "bbox",
+            extra_calc=True,
+            print_function=lambda *a, **k: None,
+        )
         ev.params.areaRng, ev.params.areaRngLbl = [[0.0, 1e10]], ["all"]
         ev.params.maxDets = [1, 10, MAX_DETS]
         ev.evaluate()
@@ -138,6 +161,15 @@ def match_detections(
                 gt_score[gt_id - 1] = d_score[dt_id - 1]
     elif gts and (~gt_ignored).any():
         ap = ap50 = 0.0
-    return DetectionMatch(ap=ap, ap50=ap50, gt_score=gt_score, gt_ignored=gt_ignored,
-                          det_image=d_img, det_xyxy=d_xyxy, det_score=d_score, det_tp=det_tp,
-                          det_ignored=det_ignored, n_images=n_images)
+    return DetectionMatch(
+        ap=ap,
+        ap50=ap50,
+        gt_score=gt_score,
+        gt_ignored=gt_ignored,
+        det_image=d_img,
+        det_xyxy=d_xyxy,
+        det_score=d_score,
+        det_tp=det_tp,
+        det_ignored=det_ignored,
+        n_images=n_images,
+    )

@@ -36,8 +36,7 @@ def _draw(rgb: np.ndarray, boxes: list[tuple[np.ndarray, tuple[int, int, int], i
         cv2.rectangle(rgb, p0, p1, colour, thick)
 
 
-def detection_failures(ds: AuditDataset, out: TaskOutput, limit: int = 12
-                       ) -> list[dict[str, Any]]:
+def detection_failures(ds: AuditDataset, out: TaskOutput, limit: int = 12) -> list[dict[str, Any]]:
     """Crops centred on missed people (most of them) and on false detections."""
     match = out.details["match"]
     rows, ignored, thr = out.details["gt_rows"], out.details["gt_ignored"], out.details["threshold"]
@@ -84,11 +83,16 @@ def detection_failures(ds: AuditDataset, out: TaskOutput, limit: int = 12
         if not ok:
             continue
         row = {k: _plain(v[i]) for k, v in ds.images.items()}
-        examples.append({
-            "kind": kind, "file_name": ds.file_names[i], "box_xyxy": [float(v) for v in box],
-            "crop_xyxy": [c0, r0, c1, r1], "png": png.tobytes(),
-            "caption": _caption(kind, box, row),
-        })
+        examples.append(
+            {
+                "kind": kind,
+                "file_name": ds.file_names[i],
+                "box_xyxy": [float(v) for v in box],
+                "crop_xyxy": [c0, r0, c1, r1],
+                "png": png.tobytes(),
+                "caption": _caption(kind, box, row),
+            }
+        )
     return examples
 
 
@@ -100,6 +104,9 @@ def _plain(v: Any) -> Any:
 
 def _caption(kind: str, box: np.ndarray, row: dict[str, Any]) -> str:
     keys = ("is_night", "weather_kind", "hour", "camera_pitch_deg", "camera_height_m")
-    facts = [f"{k}={row[k]:.3g}" if isinstance(row.get(k), float) else f"{k}={row[k]}"
-             for k in keys if k in row and row[k] is not None]
+    facts = [
+        f"{k}={row[k]:.3g}" if isinstance(row.get(k), float) else f"{k}={row[k]}"
+        for k in keys
+        if k in row and row[k] is not None
+    ]
     return f"{kind}, {box[3] - box[1]:.0f} px tall; {row.get('file_name')}; " + ", ".join(facts)

@@ -34,9 +34,7 @@ class Detections:
         self.xyxy = np.asarray(self.xyxy, dtype=float).reshape(-1, 4)
         self.scores = np.asarray(self.scores, dtype=float).reshape(-1)
         if len(self.scores) != len(self.xyxy):
-            raise ValueError(
-                f"Detections: {len(self.xyxy)} boxes but {len(self.scores)} scores"
-            )
+            raise ValueError(f"Detections: {len(self.xyxy)} boxes but {len(self.scores)} scores")
         if self.labels is not None and len(self.labels) != len(self.xyxy):
             raise ValueError(f"Detections: {len(self.xyxy)} boxes but {len(self.labels)} labels")
 
@@ -96,8 +94,9 @@ def build_model(spec: str, options: AdapterOptions | None = None) -> Any:
     """The adapter named by `spec` ("name" or "name:argument"); the miss lists the names."""
     name, _, argument = spec.partition(":")
     if name not in ADAPTERS:
-        raise InputError(f"--model {spec!r}: unknown model adapter {name!r}; known: "
-                         f"{known_models()}")
+        raise InputError(
+            f"--model {spec!r}: unknown model adapter {name!r}; known: {known_models()}"
+        )
     module, factory, _ = ADAPTERS[name]
     opts = options or AdapterOptions()
     opts.argument = argument or None

@@ -40,19 +40,53 @@ def _fmt(v: Any, digits: int = 3) -> str:
 
 
 def _slice_table(rows: list[dict[str, Any]]) -> str:
-    head = ("metric", "column", "slice", "value", "95% CI", "rest", "gap", "gap 95% CI",
-            "p", "p adj.", "units", "images", "AP@0.5", "miss rate", "status")
-    out = ['<table class="slices"><thead><tr>' + "".join(f"<th>{h}</th>" for h in head)
-           + "</tr></thead><tbody>"]
+    head = (
+        "metric",
+        "column",
+        "slice",
+        "value",
+        "95% CI",
+        "rest",
+        "gap",
+        "gap 95% CI",
+        "p",
+        "p adj.",
+        "units",
+        "images",
+        "AP@0.5",
+        "miss rate",
+        "status",
+    )
+    out = [
+        '<table class="slices"><thead><tr>'
+        + "".join(f"<th>{h}</th>" for h in head)
+        + "</tr></thead><tbody>"
+    ]
     for r in rows:
         colour = COLOURS.get(r["status"], "#222")
         ci = f"{_fmt(r['lo'])}-{_fmt(r['hi'])}" if r["lo"] is not None else ""
         gci = f"{_fmt(r['gap_lo'])}, {_fmt(r['gap_hi'])}" if r["gap_lo"] is not None else ""
-        cells = (r["metric"], r["column"], r["label"], _fmt(r["value"]), ci, _fmt(r["rest"]),
-                 _fmt(r["gap"]), gci, _fmt(r["p"]), _fmt(r["p_adjusted"]), r["units"],
-                 r["images"], _fmt(r.get("ap50")), _fmt(r.get("log_average_miss_rate")))
-        out.append("<tr>" + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
-                   + f'<td style="color:{colour}">{escape(r["status"])}</td></tr>')
+        cells = (
+            r["metric"],
+            r["column"],
+            r["label"],
+            _fmt(r["value"]),
+            ci,
+            _fmt(r["rest"]),
+            _fmt(r["gap"]),
+            gci,
+            _fmt(r["p"]),
+            _fmt(r["p_adjusted"]),
+            r["units"],
+            r["images"],
+            _fmt(r.get("ap50")),
+            _fmt(r.get("log_average_miss_rate")),
+        )
+        out.append(
+            "<tr>"
+            + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
+            + f'<td style="color:{colour}">{escape(r["status"])}</td></tr>'
+        )
     out.append("</tbody></table>")
     return "".join(out)
 
@@ -74,8 +108,7 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         f"<title>twinflash audit: {escape(report['model'])} on {escape(report['task'])}</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>Audit of <code>{escape(report['model'])}</code> for "
-        f"{escape(report['task'])}</h1>",
+        f"<h1>Audit of <code>{escape(report['model'])}</code> for {escape(report['task'])}</h1>",
         f"<p class='note'>Dataset {escape(report['dataset'])} ({report['images']} images). "
         f"Intervals: 95% bootstrap over images ({report['settings']['n_boot']} replicates, "
         f"seed {report['settings']['seed']}). Gaps: slice minus the rest; p-values "
@@ -86,51 +119,75 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
         "<h2>Headline</h2><ul class='headline'>",
         *[f"<li>{escape(s)}</li>" for s in a["headline"]],
         "</ul><h2>Overall</h2><table class='kv'>",
-        *[f"<tr><td>{escape(k)}</td><td>{_fmt(v, 4)}</td></tr>"
-          for k, v in report["summary"].items()],
-        *[f"<tr><td>{escape(v['title'])}</td><td>{_fmt(v['value'], 4)} "
-          f"[{_fmt(v['lo'])}-{_fmt(v['hi'])}]</td></tr>" for v in a["overall"].values()],
+        *[
+            f"<tr><td>{escape(k)}</td><td>{_fmt(v, 4)}</td></tr>"
+            for k, v in report["summary"].items()
+        ],
+        *[
+            f"<tr><td>{escape(v['title'])}</td><td>{_fmt(v['value'], 4)} "
+            f"[{_fmt(v['lo'])}-{_fmt(v['hi'])}]</td></tr>"
+            for v in a["overall"].values()
+        ],
         "</table>",
         "<h2>By parameter</h2><p class='legend'>"
-        + "".join(f"<span style='color:{c}'>&#9679; {escape(s)}</span>"
-                  for s, c in COLOURS.items() if s != "not tested")
+        + "".join(
+            f"<span style='color:{c}'>&#9679; {escape(s)}</span>"
+            for s, c in COLOURS.items()
+            if s != "not tested"
+        )
         + "</p><div class='charts'>",
     ]
     rows = [r for r in a["slices"] if r["metric"] == primary]
     columns = sorted(dict.fromkeys(r["column"] for r in rows), key=lambda c: _order(c, rows))
     for col in columns:
         col_rows = [r for r in rows if r["column"] == col]
-        parts.append(dot_chart(f"{pov['title']} by {col}", col_rows, pov["value"],
-                               unit_range=unit is not None))
+        parts.append(
+            dot_chart(
+                f"{pov['title']} by {col}", col_rows, pov["value"], unit_range=unit is not None
+            )
+        )
     parts.append("</div><h2>Sensitivity curves</h2><div class='charts'>")
     for c in a["curves"]:
-        parts.append(curve_chart(f"{pov['title']} vs {c['column']}", c["column"],
-                                 pov["title"], c["points"]))
+        parts.append(
+            curve_chart(f"{pov['title']} vs {c['column']}", c["column"], pov["title"], c["points"])
+        )
     if not a["curves"]:
         parts.append("<p class='note'>No continuous parameter with enough distinct values.</p>")
     parts.append("</div>")
     extra = report.get("details") or {}
     if extra.get("confusions"):
-        parts.append("<h2>Most frequent confusions</h2><table class='slices'><tr><th>true</th>"
-                     "<th>predicted</th><th>count</th></tr>")
-        parts += [f"<tr><td>{escape(c['true'])}</td><td>{escape(c['predicted'])}</td>"
-                  f"<td>{c['count']}</td></tr>" for c in extra["confusions"]]
+        parts.append(
+            "<h2>Most frequent confusions</h2><table class='slices'><tr><th>true</th>"
+            "<th>predicted</th><th>count</th></tr>"
+        )
+        parts += [
+            f"<tr><td>{escape(c['true'])}</td><td>{escape(c['predicted'])}</td>"
+            f"<td>{c['count']}</td></tr>"
+            for c in extra["confusions"]
+        ]
         parts.append("</table>")
     if extra.get("per_class"):
         parts.append("<h2>Per-class accuracy (worst first)</h2><table class='slices'>")
-        parts += [f"<tr><td>{escape(c['label'])}</td><td>{c['accuracy']:.3f}</td>"
-                  f"<td>n={c['count']}</td></tr>" for c in extra["per_class"][:30]]
+        parts += [
+            f"<tr><td>{escape(c['label'])}</td><td>{c['accuracy']:.3f}</td>"
+            f"<td>n={c['count']}</td></tr>"
+            for c in extra["per_class"][:30]
+        ]
         parts.append("</table>")
     parts.append("<h2>Example failures</h2>")
     if failures:
-        parts.append("<p class='legend'><span style='color:#dc1e1e'>&#9632; missed</span>"
-                     "<span style='color:#ff8c00'>&#9632; false detection</span>"
-                     "<span style='color:#28aa3c'>&#9632; matched</span>"
-                     "<span style='color:#969696'>&#9632; ignored (tiny or hidden)</span></p>")
+        parts.append(
+            "<p class='legend'><span style='color:#dc1e1e'>&#9632; missed</span>"
+            "<span style='color:#ff8c00'>&#9632; false detection</span>"
+            "<span style='color:#28aa3c'>&#9632; matched</span>"
+            "<span style='color:#969696'>&#9632; ignored (tiny or hidden)</span></p>"
+        )
         for f in failures:
             b64 = base64.b64encode(f["png"]).decode("ascii")
-            parts.append(f"<div class='fail'><img alt='{escape(f['kind'])}' "
-                         f"src='data:image/png;base64,{b64}'><br>{escape(f['caption'])}</div>")
+            parts.append(
+                f"<div class='fail'><img alt='{escape(f['kind'])}' "
+                f"src='data:image/png;base64,{b64}'><br>{escape(f['caption'])}</div>"
+            )
     else:
         parts.append("<p class='note'>No example (no failure, or images not readable).</p>")
     parts.append("<h2>All slices</h2>")
@@ -139,12 +196,16 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
     return "\n".join(parts)
 
 
-def write_report(out_dir: Path, report: dict[str, Any], failures: list[dict[str, Any]]
-                 ) -> tuple[Path, Path]:
+def write_report(
+    out_dir: Path, report: dict[str, Any], failures: list[dict[str, Any]]
+) -> tuple[Path, Path]:
     """report.html and report.json in `out_dir` (atomic writes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
-    data = {"schema_version": REPORT_SCHEMA_VERSION, **report,
-            "failures": [{k: v for k, v in f.items() if k != "png"} for f in failures]}
+    data = {
+        "schema_version": REPORT_SCHEMA_VERSION,
+        **report,
+        "failures": [{k: v for k, v in f.items() if k != "png"} for f in failures],
+    }
     json_path, html_path = out_dir / "report.json", out_dir / "report.html"
     atomic_write_text(json_path, json.dumps(data, indent=1, default=_default) + "\n")
     atomic_write_text(html_path, render_html(report, failures))

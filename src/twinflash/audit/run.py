@@ -41,8 +41,13 @@ def _category_id(ds: AuditDataset, name: str) -> int:
     raise InputError(f"dataset has no category {name!r}; categories: {known}")
 
 
-def evaluate(model: Any, ds: AuditDataset, task: str, settings: AuditSettings,
-             progress: Progress | None = None) -> TaskOutput:
+def evaluate(
+    model: Any,
+    ds: AuditDataset,
+    task: str,
+    settings: AuditSettings,
+    progress: Progress | None = None,
+) -> TaskOutput:
     """Run the model where needed and score every unit of the task."""
     if task not in TASKS:
         raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
@@ -64,8 +69,7 @@ def evaluate(model: Any, ds: AuditDataset, task: str, settings: AuditSettings,
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v)
-            for k, v in d.items()}
+    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
 
 def audit(
@@ -98,36 +102,48 @@ def audit(
     result = analyse(ds, out, analysis)
     t2 = time.perf_counter()
     failures = detection_failures(ds, out, n_failures) if "match" in out.details else []
-    details = {k: v for k, v in out.details.items()
-               if k in ("per_class", "confusions", "reliability")}
+    details = {
+        k: v for k, v in out.details.items() if k in ("per_class", "confusions", "reliability")
+    }
     report = {
         "task": task,
         "model": model_spec,
         "dataset": str(dataset),
         "images": ds.n_images,
         "settings": {
-            "n_boot": analysis.n_boot, "seed": analysis.seed, "alpha": analysis.alpha,
-            "correction": analysis.correction, "min_support": analysis.min_support,
-            "min_images": analysis.min_images, "min_height_px": settings.min_height_px,
-            "min_visibility": settings.min_visibility, "split": split,
+            "n_boot": analysis.n_boot,
+            "seed": analysis.seed,
+            "alpha": analysis.alpha,
+            "correction": analysis.correction,
+            "min_support": analysis.min_support,
+            "min_images": analysis.min_images,
+            "min_height_px": settings.min_height_px,
+            "min_visibility": settings.min_visibility,
+            "split": split,
         },
         "summary": _clean(out.summary),
         "analysis": result,
         "details": details,
-        "timings_s": {"predict_and_match": round(t1 - t0, 3), "slice_and_bootstrap":
-                      round(t2 - t1, 3)},
+        "timings_s": {
+            "predict_and_match": round(t1 - t0, 3),
+            "slice_and_bootstrap": round(t2 - t1, 3),
+        },
     }
     if task == "crowd-counting":
         report["per_image"] = [
             {"file_name": f, "true": float(t), "predicted": float(p)}
-            for f, t, p in zip(ds.file_names, out.details["truth"], out.details["predicted"],
-                               strict=True)]
+            for f, t, p in zip(
+                ds.file_names, out.details["truth"], out.details["predicted"], strict=True
+            )
+        ]
     write_report(Path(out_dir), report, failures)
     if "detections" in out.details and not model_spec.startswith("predictions:"):
         # re-audit later (other slices, other settings) without running the model again
         cid = _category_id(ds, settings.target_class)
-        atomic_write_text(Path(out_dir) / "predictions.json", json.dumps(
-            predictions_to_json(out.details["detections"], ds, cid)))
+        atomic_write_text(
+            Path(out_dir) / "predictions.json",
+            json.dumps(predictions_to_json(out.details["detections"], ds, cid)),
+        )
     return report
 
 
@@ -137,7 +153,12 @@ def predictions_to_json(dets: list[Any], ds: AuditDataset, category_id: int) -> 
     for i, d in enumerate(dets):
         for box, score in zip(d.xyxy, d.scores, strict=True):
             x0, y0, x1, y1 = (float(v) for v in box)
-            out.append({"image_id": int(ds.image_ids[i]), "category_id": category_id,
-                        "bbox": [x0, y0, x1 - x0, y1 - y0], "score": float(score)})
+            out.append(
+                {
+                    "image_id": int(ds.image_ids[i]),
+                    "category_id": category_id,
+                    "bbox": [x0, y0, x1 - x0, y1 - y0],
+                    "score": float(score),
+                }
+            )
     return out
-

@@ -21,13 +21,23 @@ from twinflash.errors import InputError
 
 INF = math.inf
 NAMED_BINS: dict[str, list[tuple[float, float, str]]] = {
-    "box_height_px": [(0, 30, "far (<30 px)"), (30, 80, "medium (30-80 px)"),
-                      (80, INF, "near (>=80 px)")],
-    "visibility": [(0, 0.65, "heavy occlusion (<0.65)"), (0.65, 0.99, "partial (0.65-0.99)"),
-                   (0.99, INF, "not occluded")],
+    "box_height_px": [
+        (0, 30, "far (<30 px)"),
+        (30, 80, "medium (30-80 px)"),
+        (80, INF, "near (>=80 px)"),
+    ],
+    "visibility": [
+        (0, 0.65, "heavy occlusion (<0.65)"),
+        (0.65, 0.99, "partial (0.65-0.99)"),
+        (0.99, INF, "not occluded"),
+    ],
     "skin_tone": [(0, 3.5, "MST 1-3"), (3.5, 6.5, "MST 4-6"), (6.5, INF, "MST 7-10")],
-    "sun_elevation_deg": [(-INF, -6, "night (sun < -6 deg)"), (-6, 6, "twilight/low (-6..6 deg)"),
-                          (6, 30, "low sun (6-30 deg)"), (30, INF, "high sun (>30 deg)")],
+    "sun_elevation_deg": [
+        (-INF, -6, "night (sun < -6 deg)"),
+        (-6, 6, "twilight/low (-6..6 deg)"),
+        (6, 30, "low sun (6-30 deg)"),
+        (30, INF, "high sun (>30 deg)"),
+    ],
 }
 CONDITIONAL: dict[str, tuple[str, str]] = {
     "weather_fog_visibility_m": ("weather_kind", "fog"),
@@ -35,17 +45,45 @@ CONDITIONAL: dict[str, tuple[str, str]] = {
     "weather_snow_cover": ("weather_kind", "snow"),
 }
 SKIP = {
-    "index", "sample", "file_name", "image_id", "split", "scene_seed", "width", "height",
-    "camera_width", "camera_height", "row", "instance_id", "box_x0", "box_y0", "box_x1",
-    "box_y1", "category", "light_timezone", "light_latitude_deg", "light_longitude_deg",
-    "area_px", "box_width_px", "amodal_box_height_px", "visible", "light_local_time",
+    "index",
+    "sample",
+    "file_name",
+    "image_id",
+    "split",
+    "scene_seed",
+    "width",
+    "height",
+    "camera_width",
+    "camera_height",
+    "row",
+    "instance_id",
+    "box_x0",
+    "box_y0",
+    "box_x1",
+    "box_y1",
+    "category",
+    "light_timezone",
+    "light_latitude_deg",
+    "light_longitude_deg",
+    "area_px",
+    "box_width_px",
+    "amodal_box_height_px",
+    "visible",
+    "light_local_time",
 }
 DEFAULT_CROSSINGS = [("is_night", "skin_tone"), ("weather_kind", "box_height_px")]
 BASIC_COLOURS = {
-    "black": (20, 20, 20), "grey": (128, 128, 128), "white": (235, 235, 235),
-    "red": (190, 30, 30), "orange": (230, 130, 30), "yellow": (225, 205, 40),
-    "green": (40, 140, 60), "blue": (40, 80, 180), "purple": (120, 50, 140),
-    "brown": (110, 70, 40), "beige": (205, 185, 150),
+    "black": (20, 20, 20),
+    "grey": (128, 128, 128),
+    "white": (235, 235, 235),
+    "red": (190, 30, 30),
+    "orange": (230, 130, 30),
+    "yellow": (225, 205, 40),
+    "green": (40, 140, 60),
+    "blue": (40, 80, 180),
+    "purple": (120, 50, 140),
+    "brown": (110, 70, 40),
+    "beige": (205, 185, 150),
 }
 
 
@@ -100,8 +138,9 @@ def _as_labels(values: np.ndarray) -> np.ndarray:
     return out
 
 
-def _bins(values: np.ndarray, edges: list[tuple[float, float, str]]
-          ) -> list[tuple[str, np.ndarray]]:
+def _bins(
+    values: np.ndarray, edges: list[tuple[float, float, str]]
+) -> list[tuple[str, np.ndarray]]:
     return [(label, (values >= lo) & (values < hi)) for lo, hi, label in edges]
 
 
@@ -134,7 +173,11 @@ def column_values(ds: AuditDataset, column: str) -> tuple[str, np.ndarray]:
 
 
 def column_slices(
-    column: str, level: str, values: np.ndarray, relevant: np.ndarray, n_bins: int,
+    column: str,
+    level: str,
+    values: np.ndarray,
+    relevant: np.ndarray,
+    n_bins: int,
     max_levels: int,
 ) -> list[Slice]:
     """Slices of one column; `relevant` marks the rows that matter (the task's objects)."""
@@ -147,8 +190,10 @@ def column_slices(
         if len(distinct) < 2:
             return []
         if len(distinct) > 6 or not np.all(distinct == np.round(distinct)):
-            return [Slice(column, lb, level, m) for lb, m, _ in quantile_bins(
-                np.where(relevant, values, np.nan), n_bins)]
+            return [
+                Slice(column, lb, level, m)
+                for lb, m, _ in quantile_bins(np.where(relevant, values, np.nan), n_bins)
+            ]
     labels = _as_labels(values)
     present = [lb for lb in labels[relevant] if lb is not None]
     levels, counts = np.unique(np.array(present, dtype=object).astype(str), return_counts=True)
@@ -158,8 +203,9 @@ def column_slices(
     return [Slice(column, str(lb), level, labels == lb) for lb in sorted(keep)]
 
 
-def column_curve(column: str, level: str, values: np.ndarray, relevant: np.ndarray,
-                 n_points: int = 8) -> Curve | None:
+def column_curve(
+    column: str, level: str, values: np.ndarray, relevant: np.ndarray, n_points: int = 8
+) -> Curve | None:
     """Metric-vs-value curve for numeric columns with enough distinct values."""
     if values.dtype == object:
         return None
@@ -171,14 +217,16 @@ def column_curve(column: str, level: str, values: np.ndarray, relevant: np.ndarr
         parts = [(_fmt(v), vals == v, float(v)) for v in distinct]
     else:
         parts = quantile_bins(vals, n_points)
-    return Curve(column, level, np.array([p[2] for p in parts]), [p[0] for p in parts],
-                 [p[1] for p in parts])
+    return Curve(
+        column, level, np.array([p[2] for p in parts]), [p[0] for p in parts], [p[1] for p in parts]
+    )
 
 
 def auto_columns(ds: AuditDataset, object_rows: np.ndarray | None) -> list[str]:
     """Every column worth slicing: not an identifier, not constant among relevant rows."""
-    cols = [c for c in ds.images if c not in SKIP and "seed" not in c
-            and not c.startswith("quality_")]
+    cols = [
+        c for c in ds.images if c not in SKIP and "seed" not in c and not c.startswith("quality_")
+    ]
     if object_rows is not None:
         cols += [c for c in ds.objects if c not in SKIP and c not in ds.images]
     return cols
@@ -194,9 +242,14 @@ def cross(a: Slice, b: Slice, object_image: np.ndarray) -> Slice:
         ma, mb, level = a.mask[object_image], b.mask, "object"
     else:
         ma, mb, level = a.mask, b.mask[object_image], "object"
-    return Slice(f"{a.column} x {b.column}", f"{a.label} & {b.label}", level, ma & mb,
-                 reference=ma & ~mb,
-                 compared_with=f"{a.column} = {a.label} with another {b.column}")
+    return Slice(
+        f"{a.column} x {b.column}",
+        f"{a.label} & {b.label}",
+        level,
+        ma & mb,
+        reference=ma & ~mb,
+        compared_with=f"{a.column} = {a.label} with another {b.column}",
+    )
 
 
 def plan_slices(

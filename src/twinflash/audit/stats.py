@@ -113,10 +113,19 @@ def slice_stats(
     gap = value - rest
     df = np.minimum((den > 0).sum(0), (r_den > 0).sum(0)) - 1
     p = two_sided_p(gap, se, df)
-    return SliceStats(value=value, lo=lo, hi=hi, rest=rest, gap=gap, gap_lo=gap_lo,
-                      gap_hi=gap_hi, p=p, n_units=den.sum(0).astype(int),
-                      n_images=(den > 0).sum(0).astype(int),
-                      n_rest=r_den.sum(0).astype(int))
+    return SliceStats(
+        value=value,
+        lo=lo,
+        hi=hi,
+        rest=rest,
+        gap=gap,
+        gap_lo=gap_lo,
+        gap_hi=gap_hi,
+        p=p,
+        n_units=den.sum(0).astype(int),
+        n_images=(den > 0).sum(0).astype(int),
+        n_rest=r_den.sum(0).astype(int),
+    )
 
 
 def two_sided_p(gap: np.ndarray, se: np.ndarray, df: np.ndarray) -> np.ndarray:

@@ -51,15 +51,23 @@ def planted_problem(
     p = p_detect * np.where(night[img], night_factor, 1.0)
     hit = rng.random(n) < p
     annotations = [
-        {"id": k + 1, "image_id": int(img[k]) + 1, "category_id": 1,
-         "bbox": [float(x[k]), float(y[k]), float(w[k]), float(h[k])],
-         "area": float(w[k] * h[k]), "iscrowd": 0, "visibility": float(vis[k]),
-         "attributes": {"skin_tone": int(tone[k])}}
+        {
+            "id": k + 1,
+            "image_id": int(img[k]) + 1,
+            "category_id": 1,
+            "bbox": [float(x[k]), float(y[k]), float(w[k]), float(h[k])],
+            "area": float(w[k] * h[k]),
+            "iscrowd": 0,
+            "visibility": float(vis[k]),
+            "attributes": {"skin_tone": int(tone[k])},
+        }
         for k in range(n)
     ]
     coco = {
-        "images": [{"id": i + 1, "file_name": f"{i:06d}.png", "width": w_img, "height": h_img}
-                   for i in range(n_images)],
+        "images": [
+            {"id": i + 1, "file_name": f"{i:06d}.png", "width": w_img, "height": h_img}
+            for i in range(n_images)
+        ],
         "annotations": annotations,
         "categories": [{"id": 1, "name": "person"}],
     }
@@ -73,6 +81,7 @@ def planted_problem(
         fx = rng.uniform(0, w_img - 40, n_fp[i])
         fy = rng.uniform(0, h_img - 100, n_fp[i])
         fp_boxes = np.c_[fx, fy, fx + 40, fy + 100]
-        dets.append(Detections(np.r_[boxes[m], fp_boxes],
-                               np.r_[scores[m], rng.uniform(0, 1, n_fp[i])]))
+        dets.append(
+            Detections(np.r_[boxes[m], fp_boxes], np.r_[scores[m], rng.uniform(0, 1, n_fp[i])])
+        )
     return from_coco(coco, image_rows, Path("."), "coco"), dets

@@ -69,8 +69,9 @@ def _gt_boxes(ds: AuditDataset, rows: np.ndarray) -> np.ndarray:
     return out
 
 
-def run_detector(model: Any, ds: AuditDataset, category_id: int, progress: Progress | None,
-                 target_class: str) -> list[Detections]:
+def run_detector(
+    model: Any, ds: AuditDataset, category_id: int, progress: Progress | None, target_class: str
+) -> list[Detections]:
     if hasattr(model, "detections_for"):
         return model.detections_for(ds, category_id)
     if not hasattr(model, "detect"):
@@ -87,8 +88,13 @@ def _image_wh(ds: AuditDataset) -> np.ndarray:
     return np.array([[img["width"], img["height"]] for img in ds.coco["images"]], dtype=float)
 
 
-def detection_task(ds: AuditDataset, detections: list[Detections], task: str,
-                   settings: AuditSettings, threshold: float) -> TaskOutput:
+def detection_task(
+    ds: AuditDataset,
+    detections: list[Detections],
+    task: str,
+    settings: AuditSettings,
+    threshold: float,
+) -> TaskOutput:
     """Recall at the threshold per person, false alarms per image, AP and miss rate."""
     rows = _category_rows(ds, settings.target_class)
     height = ds.objects["box_height_px"][rows]
@@ -99,8 +105,9 @@ def detection_task(ds: AuditDataset, detections: list[Detections], task: str,
         if "pose" not in ds.objects:
             raise InputError("lying-person-detection: the dataset has no object column 'pose'")
         ignored |= ds.objects["pose"][rows] != "lying"
-    match = match_detections(_image_wh(ds), ds.object_image[rows], _gt_boxes(ds, rows), ignored,
-                             detections)
+    match = match_detections(
+        _image_wh(ds), ds.object_image[rows], _gt_boxes(ds, rows), ignored, detections
+    )
     counted = rows[~ignored]
     found = (match.gt_score[~ignored] >= threshold).astype(float)
     above = match.det_score >= threshold
@@ -113,7 +120,8 @@ def detection_task(ds: AuditDataset, detections: list[Detections], task: str,
         "ap": match.ap,
         "ap50": match.ap50,
         "log_average_miss_rate": log_average_miss_rate(
-            match.det_score[counted_dets], match.det_tp[counted_dets], n_pos, ds.n_images),
+            match.det_score[counted_dets], match.det_tp[counted_dets], n_pos, ds.n_images
+        ),
         "recall": float(found.mean()) if len(found) else float("nan"),
         "precision": float(tp_img.sum() / max(1, tp_img.sum() + fp_img.sum())),
         "false_positives_per_image": float(fp_img.mean()) if ds.n_images else float("nan"),
@@ -124,14 +132,35 @@ def detection_task(ds: AuditDataset, detections: list[Detections], task: str,
     }
     images = np.arange(ds.n_images)
     metrics = [
-        Metric("recall", f"recall at score >= {threshold:g}", "object", ds.object_image[counted],
-               counted, found, higher_is_better=True),
-        Metric("false_positives_per_image", f"false detections per image (score >= {threshold:g})",
-               "image", images, None, fp_img, higher_is_better=False),
+        Metric(
+            "recall",
+            f"recall at score >= {threshold:g}",
+            "object",
+            ds.object_image[counted],
+            counted,
+            found,
+            higher_is_better=True,
+        ),
+        Metric(
+            "false_positives_per_image",
+            f"false detections per image (score >= {threshold:g})",
+            "image",
+            images,
+            None,
+            fp_img,
+            higher_is_better=False,
+        ),
     ]
-    details = {"match": match, "gt_rows": rows, "gt_ignored": ignored, "threshold": threshold,
-               "object_image": ds.object_image, "detections": detections,
-               "image_wh": _image_wh(ds), "gt_xyxy": _gt_boxes(ds, rows)}
+    details = {
+        "match": match,
+        "gt_rows": rows,
+        "gt_ignored": ignored,
+        "threshold": threshold,
+        "object_image": ds.object_image,
+        "detections": detections,
+        "image_wh": _image_wh(ds),
+        "gt_xyxy": _gt_boxes(ds, rows),
+    }
     return TaskOutput(task, metrics, summary, counted, details)
 
 
@@ -142,8 +171,9 @@ def slice_miss_rate(out: TaskOutput, image_mask: np.ndarray) -> float:
     keep = image_mask[match.det_image] & ~match.det_ignored
     obj_image = np.asarray(out.details["object_image"])[rows]
     n_pos = int((image_mask[obj_image] & ~ignored).sum())
-    return log_average_miss_rate(match.det_score[keep], match.det_tp[keep], n_pos,
-                                 int(image_mask.sum()))
+    return log_average_miss_rate(
+        match.det_score[keep], match.det_tp[keep], n_pos, int(image_mask.sum())
+    )
 
 
 def slice_ap(out: TaskOutput, image_mask: np.ndarray) -> tuple[float, float]:
@@ -154,8 +184,13 @@ def slice_ap(out: TaskOutput, image_mask: np.ndarray) -> tuple[float, float]:
     remap[keep] = np.arange(len(keep))
     gt_image = d["object_image"][d["gt_rows"]]
     sel = image_mask[gt_image]
-    m = match_detections(d["image_wh"][keep], remap[gt_image[sel]], d["gt_xyxy"][sel],
-                         d["gt_ignored"][sel], [d["detections"][i] for i in keep])
+    m = match_detections(
+        d["image_wh"][keep],
+        remap[gt_image[sel]],
+        d["gt_xyxy"][sel],
+        d["gt_ignored"][sel],
+        [d["detections"][i] for i in keep],
+    )
     return m.ap, m.ap50
 
 
@@ -173,36 +208,62 @@ def _true_counts(ds: AuditDataset, category: str) -> np.ndarray:
     return counts
 
 
-def counting_task(ds: AuditDataset, predicted: np.ndarray, settings: AuditSettings
-                  ) -> TaskOutput:
+def counting_task(ds: AuditDataset, predicted: np.ndarray, settings: AuditSettings) -> TaskOutput:
     """Counting errors per image: absolute, squared (for RMSE), relative, signed."""
     truth = _true_counts(ds, settings.target_class)
     missing = np.flatnonzero(~np.isfinite(predicted))
     if len(missing):
-        raise InputError(f"crowd-counting: no predicted count for image "
-                         f"{ds.file_names[missing[0]]} (and {len(missing) - 1} more)")
+        raise InputError(
+            f"crowd-counting: no predicted count for image "
+            f"{ds.file_names[missing[0]]} (and {len(missing) - 1} more)"
+        )
     err = predicted - truth
     images = np.arange(ds.n_images)
     rel = np.abs(err) / np.maximum(truth, 1)
     metrics = [
         Metric("mae", "mean absolute count error", "image", images, None, np.abs(err), False),
-        Metric("rmse", "root mean squared count error", "image", images, None, err**2, False,
-               transform="sqrt"),
-        Metric("relative_error", "relative count error |pred-true|/max(true,1)", "image", images,
-               None, rel, False),
+        Metric(
+            "rmse",
+            "root mean squared count error",
+            "image",
+            images,
+            None,
+            err**2,
+            False,
+            transform="sqrt",
+        ),
+        Metric(
+            "relative_error",
+            "relative count error |pred-true|/max(true,1)",
+            "image",
+            images,
+            None,
+            rel,
+            False,
+        ),
         Metric("bias", "signed count error (pred - true)", "image", images, None, err, False),
     ]
     summary = {
-        "mae": float(np.abs(err).mean()), "rmse": float(np.sqrt((err**2).mean())),
-        "relative_error": float(rel.mean()), "bias": float(err.mean()),
-        "true_count_mean": float(truth.mean()), "images": ds.n_images,
+        "mae": float(np.abs(err).mean()),
+        "rmse": float(np.sqrt((err**2).mean())),
+        "relative_error": float(rel.mean()),
+        "bias": float(err.mean()),
+        "true_count_mean": float(truth.mean()),
+        "images": ds.n_images,
     }
-    return TaskOutput("crowd-counting", metrics, summary, None,
-                      {"truth": truth, "predicted": predicted})
+    return TaskOutput(
+        "crowd-counting", metrics, summary, None, {"truth": truth, "predicted": predicted}
+    )
 
 
-def run_counter(model: Any, ds: AuditDataset, category_id: int, threshold: float,
-                progress: Progress | None, target_class: str) -> np.ndarray:
+def run_counter(
+    model: Any,
+    ds: AuditDataset,
+    category_id: int,
+    threshold: float,
+    progress: Progress | None,
+    target_class: str,
+) -> np.ndarray:
     if hasattr(model, "counts_for"):
         counts = model.counts_for(ds)
         if counts is not None:

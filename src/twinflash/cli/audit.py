@@ -24,20 +24,35 @@ def _crossings(values: list[str] | None) -> list[tuple[str, str]] | None:
 
 def audit(
     dataset: Annotated[Path, typer.Argument(help="twinflash dataset directory or COCO JSON")],
-    model: Annotated[str, typer.Option(help="hog-people | onnx-yolo:M.onnx | onnx-classifier:"
-                                       "M.onnx | predictions:R.json | python:pkg.mod:func")],
-    task: Annotated[str, typer.Option(help="person-detection | lying-person-detection | "
-                                      "crowd-counting | vehicle-classification")],
+    model: Annotated[
+        str,
+        typer.Option(
+            help="hog-people | onnx-yolo:M.onnx | onnx-classifier:"
+            "M.onnx | predictions:R.json | python:pkg.mod:func"
+        ),
+    ],
+    task: Annotated[
+        str,
+        typer.Option(
+            help="person-detection | lying-person-detection | "
+            "crowd-counting | vehicle-classification"
+        ),
+    ],
     out: Annotated[Path, typer.Option("--out", help="report directory (report.html, .json)")],
     class_map: Annotated[Path | None, typer.Option(help="onnx-yolo: class names file")] = None,
     labels: Annotated[Path | None, typer.Option(help="onnx-classifier: label file")] = None,
-    metadata: Annotated[Path | None, typer.Option(
-        help="CSV/Parquet of image columns keyed by file_name (plain COCO datasets)")] = None,
-    images_dir: Annotated[Path | None, typer.Option(help="where image file names resolve")
-                          ] = None,
+    metadata: Annotated[
+        Path | None,
+        typer.Option(help="CSV/Parquet of image columns keyed by file_name (plain COCO datasets)"),
+    ] = None,
+    images_dir: Annotated[Path | None, typer.Option(help="where image file names resolve")] = None,
     split: Annotated[str | None, typer.Option(help="dataset split (default: all)")] = None,
-    score_threshold: Annotated[float | None, typer.Option(
-        help="score for recall/false alarms/counts (default: the adapter's, else 0.5)")] = None,
+    score_threshold: Annotated[
+        float | None,
+        typer.Option(
+            help="score for recall/false alarms/counts (default: the adapter's, else 0.5)"
+        ),
+    ] = None,
     bootstrap: Annotated[int, typer.Option(help="bootstrap replicates")] = 1000,
     seed: Annotated[int, typer.Option(help="bootstrap seed")] = 0,
     alpha: Annotated[float, typer.Option(help="significance level after correction")] = 0.05,
@@ -46,12 +61,18 @@ def audit(
     min_images: Annotated[int, typer.Option(help="fewest images for a slice to be tested")] = 10,
     min_height_px: Annotated[float, typer.Option(help="ignore smaller people (px)")] = 20.0,
     min_visibility: Annotated[float, typer.Option(help="ignore people less visible")] = 0.2,
-    slice_column: Annotated[list[str] | None, typer.Option(
-        "--slice", help="slice by this column only (repeatable; default: every column)")] = None,
-    cross: Annotated[list[str] | None, typer.Option(
-        help="two-way crossing COLUMN_A,COLUMN_B (repeatable)")] = None,
-    label_level: Annotated[str, typer.Option(help="classification labels: model or make")
-                           ] = "model",
+    slice_column: Annotated[
+        list[str] | None,
+        typer.Option(
+            "--slice", help="slice by this column only (repeatable; default: every column)"
+        ),
+    ] = None,
+    cross: Annotated[
+        list[str] | None, typer.Option(help="two-way crossing COLUMN_A,COLUMN_B (repeatable)")
+    ] = None,
+    label_level: Annotated[
+        str, typer.Option(help="classification labels: model or make")
+    ] = "model",
 ) -> None:
     """Measure MODEL on DATASET for TASK, slice by every condition, write a bias report."""
     from rich.console import Console
@@ -67,19 +88,35 @@ def audit(
     if label_level not in ("model", "make"):
         raise InputError(f"--label-level {label_level!r}: expected model or make")
     console = Console(stderr=True)
-    with Progress(BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console,
-                  transient=True) as bar:
+    with Progress(
+        BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+    ) as bar:
         job = bar.add_task("predict", total=None)
         report = run_audit(
-            dataset, model, task, out,
+            dataset,
+            model,
+            task,
+            out,
             adapter=AdapterOptions(class_map=class_map, labels=labels),
-            settings=AuditSettings(score_threshold=score_threshold, min_height_px=min_height_px,
-                                   min_visibility=min_visibility, label_level=label_level),
-            analysis=AnalysisSettings(n_boot=bootstrap, seed=seed, alpha=alpha,
-                                      correction=correction, min_support=min_support,
-                                      min_images=min_images, columns=slice_column,
-                                      crossings=_crossings(cross)),
-            split=split, metadata=metadata, images_dir=images_dir,
+            settings=AuditSettings(
+                score_threshold=score_threshold,
+                min_height_px=min_height_px,
+                min_visibility=min_visibility,
+                label_level=label_level,
+            ),
+            analysis=AnalysisSettings(
+                n_boot=bootstrap,
+                seed=seed,
+                alpha=alpha,
+                correction=correction,
+                min_support=min_support,
+                min_images=min_images,
+                columns=slice_column,
+                crossings=_crossings(cross),
+            ),
+            split=split,
+            metadata=metadata,
+            images_dir=images_dir,
             progress=lambda done, total: bar.update(job, completed=done, total=total),
         )
     for line in report["analysis"]["headline"]:
