@@ -119,6 +119,41 @@ def test_facades_stand_on_the_layout_line(place_only: None, kind: str) -> None:
     assert np.all(depth >= facade - 1.0), "something stands in front of the façade"
 
 
+def _road_brightness(weather: dict) -> float:
+    """Mean brightness of road pixels seen from 8 m up, looking down on the asphalt."""
+    scene = parse_scene(
+        {
+            "place": {"zebra_crossing_x_m": None, "trees": False},
+            "weather": weather,
+            "quality": {"preset": "custom", "samples": 4, "denoise": False},
+            "camera": {
+                "preset": "custom",
+                "resolution_wh": [48, 32],
+                "x_m": 0.0,
+                "y_m": 2.2,
+                "height_m": 8.0,
+                "yaw_deg": 90.0,
+                "pitch_deg": 90.0,
+                "focal_length_mm": 50.0,
+            },
+        }
+    )
+    frame = engine.render_scene(scene)
+    road = np.abs(frame.depth_m - 8.0) < 1e-3
+    assert road.mean() > 0.9
+    return float(frame.rgb[road].mean())
+
+
+def test_wetness_changes_the_road_and_snow_whitens_it(place_only: None) -> None:
+    """Seen from above under an overcast dome, a wet road mirrors the bright sky (darker
+    albedo, far lower roughness): it must look clearly different from the dry one."""
+    dry = _road_brightness({"kind": "overcast"})
+    wet = _road_brightness({"kind": "overcast", "wetness": 1.0})
+    snow = _road_brightness({"kind": "snow", "snow_cover": 1.0})
+    assert abs(wet - dry) > 0.15 * dry
+    assert snow > 1.5 * dry
+
+
 def _build_place(scene: Scene) -> BuildContext:
     engine.reset_blender()
     ctx = BuildContext(scene=scene, sun=sun_state(scene.light))

@@ -20,7 +20,7 @@ from twinflash.render.context import BuildContext
 from twinflash.render.facade import AWNING_COLORS, SHOP_COLORS, WindowUnits, railing
 from twinflash.render.materials import emission, principled
 from twinflash.render.meshkit import MeshKit, lights_on
-from twinflash.render.road import FAR_SIDE_M, Extents
+from twinflash.render.road import Extents
 from twinflash.render.surfaces import snowy, stone
 from twinflash.scene.layout import plaza_half_m
 from twinflash.scene.models import Place
@@ -51,7 +51,7 @@ def facade_rows(place: Place) -> list[Row]:
     """The façade runs of the place, following scene/layout.py exactly."""
     ext = Extents.of(place)
     f, end = place.facade_y_m, ext.row_end_m
-    far = f + FAR_SIDE_M
+    far = ext.far_y_m
     rows = [
         Row((ext.cross_far_m, 0.0), math.pi / 2, -far, far),
         Row((-ext.cross_far_m, 0.0), -math.pi / 2, -far, far),
@@ -101,7 +101,7 @@ class _Mats:
             chimney=snowy(ctx, "chimney", "#b9a58c", 0.85),
             pot=principled(ctx, "chimney_pot", "#9a5236", roughness=0.8),
             shop_glass=principled(ctx, "shop_glass", "#0d1114", roughness=0.03),
-            shop_lit=emission(ctx, "shop_lit", "#ffe2b0", 2.5),
+            shop_lit=emission(ctx, "shop_lit", "#ffbf78", 0.15),
             door=principled(ctx, "door", "#1d3a34", roughness=0.45),
         )
 

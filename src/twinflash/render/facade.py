@@ -124,7 +124,7 @@ class WindowUnits:
 
     def _glass(self, variant: str) -> bpy.types.Material:
         if variant == "lit":
-            return emission(self.ctx, "window_lit", "#ffc98a", 3.0)
+            return emission(self.ctx, "window_lit", "#ffb870", 0.35)
         if variant == "curtain":
             return principled(self.ctx, "glass_curtain", "#4a453d", roughness=0.12)
         return principled(self.ctx, "glass", "#0a0d10", roughness=0.03)

@@ -20,7 +20,7 @@ from twinflash.scene.layout import plaza_half_m
 from twinflash.scene.models import Place, Scene
 
 CLEARANCE_M = 0.8  # minimum gap between furniture and any person or vehicle
-LAMP_LIGHT_W = 350.0
+LAMP_LIGHT_W = 500.0
 LAMP_LIGHT_HEX = "#ffd6a3"  # warm white, ~3000 K
 RADIUS_M = {"lamp": 0.3, "tree": 0.6, "bollard": 0.07, "bench": 0.95}
 PERSON_RADIUS_M = {"standing": 0.3, "walking": 0.45, "sitting": 0.55}
@@ -124,7 +124,7 @@ def build_furniture(ctx: BuildContext) -> dict[str, int]:
         for side in (-1, 1):
             y = side * (hr + min(2.0, sw * 0.5))
             for x in _along(-xmax, xmax, 3 * place.tree_spacing_m, rng.uniform(4.0, 10.0)):
-                placer.put("bench", bench_src, x, y, rot=0.0 if side > 0 else math.pi)
+                placer.put("bench", bench_src, x, y, rot=math.pi if side > 0 else 0.0)
     if place.bollards:
         src = props.bollard(ctx)
         for side in (-1, 1):

@@ -34,13 +34,14 @@ class Extents:
     half_length_m: float  # |x| where open ground ends (scene/layout.py)
     row_end_m: float  # |x| where the street's building rows end
     cross_far_m: float  # |x| of the façade closing the cross street
+    far_y_m: float  # |y| where the cross street and the ground stop
 
     @classmethod
     def of(cls, place: Place) -> Extents:
         row_end = place.length_m / 2 + END_EXTENSION_M
-        return cls(
-            place.length_m / 2, row_end, row_end + place.road_width_m + 2 * place.sidewalk_width_m
-        )
+        far_y = max(place.facade_y_m, plaza_half_m(place)) + FAR_SIDE_M
+        cross_far = row_end + place.road_width_m + 2 * place.sidewalk_width_m
+        return cls(place.length_m / 2, row_end, cross_far, far_y)
 
 
 def ground_height_m(place: Place, x_m: float, y_m: float) -> float:
@@ -70,7 +71,7 @@ def build_ground(ctx: BuildContext) -> None:
     paint = ground(ctx, "paint", "#e9e9e4", "#d8d8d2", 0.55, noise_scale=20.0)
 
     road = MeshKit()
-    far_y = f + FAR_SIDE_M
+    far_y = ext.far_y_m
     road.poly(
         [
             (-ext.cross_far_m, -far_y, 0.0),
@@ -107,7 +108,7 @@ def build_ground(ctx: BuildContext) -> None:
         strip(-x_end, x_end, hr - GUTTER_WIDTH_M, hr, PAINT_Z_M / 2, gutter, top_only=True)
         strip(-x_end, x_end, hr, hr + CURB_WIDTH_M, h, granite)
         strip(-x_end, x_end, hr + CURB_WIDTH_M, f + 0.5, h, walk)
-        if plaza:
+        if plaza > f:
             strip(-plaza, plaza, f + 0.5, plaza + 0.5, h, walk)
         for end in (-1, 1):  # corners onto the cross street, and the far sidewalk
             x0, x1 = sorted((end * ext.row_end_m, end * x_end))
