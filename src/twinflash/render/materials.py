@@ -9,6 +9,7 @@ from twinflash.render.context import BuildContext
 
 def hex_to_linear_rgba(color: str) -> tuple[float, float, float, float]:
     """sRGB hex '#rrggbb' -> linear RGBA, as Blender's shader inputs expect."""
+
     def lin(c: float) -> float:
         return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
 

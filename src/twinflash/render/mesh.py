@@ -5,8 +5,13 @@ from __future__ import annotations
 import bpy
 
 
-def box(name: str, size_xyz: tuple[float, float, float], location: tuple[float, float, float],
-        material: bpy.types.Material | None = None, rotation_z: float = 0.0) -> bpy.types.Object:
+def box(
+    name: str,
+    size_xyz: tuple[float, float, float],
+    location: tuple[float, float, float],
+    material: bpy.types.Material | None = None,
+    rotation_z: float = 0.0,
+) -> bpy.types.Object:
     """An axis-aligned box (centre at location) linked to the scene collection."""
     sx, sy, sz = (s / 2 for s in size_xyz)
     verts = [(x * sx, y * sy, z * sz) for x in (-1, 1) for y in (-1, 1) for z in (-1, 1)]
