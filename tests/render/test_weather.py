@@ -7,12 +7,14 @@ media, not about the street's art. Renders are small (<= 160x120, 4-8 samples).
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
 
 import numpy as np
 import pytest
 
 pytest.importorskip("bpy")
 
+from twinflash.frame import Frame
 from twinflash.render import engine
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import principled
@@ -39,10 +41,12 @@ def _box_person(ctx: BuildContext, person: Person, index: int) -> Built:
     return Built("person", index, [obj])
 
 
-@pytest.fixture
-def plain_world(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine.street, "build_place", _ground_and_pillar)
-    monkeypatch.setattr(engine.people, "build_person", _box_person)
+@pytest.fixture(scope="module")
+def plain_world() -> Iterator[None]:
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.street, "build_place", _ground_and_pillar)
+        mp.setattr(engine.people, "build_person", _box_person)
+        yield
 
 
 def _render(light: dict | None = None, weather: dict | None = None, camera: dict | None = None,
@@ -64,15 +68,22 @@ def _luma(rgb: np.ndarray) -> np.ndarray:
     return rgb.astype(float) @ np.array([0.2126, 0.7152, 0.0722])
 
 
+PEOPLE = [{"x_m": 0.0, "y_m": 2.5}, {"x_m": 6.0, "y_m": -2.5}, {"x_m": -10.0, "y_m": -1.0}]
+
+
+@pytest.fixture(scope="module")
+def clear_with_people(plain_world: None) -> Frame:
+    return _render(people=PEOPLE)[1]
+
+
 @pytest.mark.parametrize(
     "weather",
     [{"kind": "fog", "fog_visibility_m": 25.0}, {"kind": "rain", "rain_intensity": 1.0},
      {"kind": "snow"}],
 )
-def test_media_leave_exact_passes_identical(plain_world: None, weather: dict) -> None:
-    people = [{"x_m": 0.0, "y_m": 2.5}, {"x_m": 6.0, "y_m": -2.5}, {"x_m": -10.0, "y_m": -1.0}]
-    _, clear = _render(people=people)
-    _, wet = _render(weather=weather, people=people)
+def test_media_leave_exact_passes_identical(clear_with_people: Frame, weather: dict) -> None:
+    clear = clear_with_people
+    _, wet = _render(weather=weather, people=PEOPLE)
     assert not np.array_equal(clear.rgb, wet.rgb)  # the medium is really there
     assert set(np.unique(clear.instance_ids)) == {0, 1, 2, 3}
     np.testing.assert_array_equal(clear.instance_ids, wet.instance_ids)
@@ -142,3 +153,19 @@ def test_sky_is_brightest_towards_the_low_sun(plain_world: None) -> None:
                                                 "resolution_wh": [64, 48]})
         skies.append(_luma(frame.rgb)[:16].mean())
     assert skies[0] > 1.08 * max(skies[1:])
+
+
+@pytest.mark.parametrize(
+    ("light", "weather"),
+    [({"local_time": "13:00", "cloud_cover": 0.0}, "clear"),
+     ({"local_time": "20:45", "cloud_cover": 0.0}, "clear"),
+     ({"local_time": "13:00"}, "overcast"),
+     ({"date": "2026-12-21", "local_time": "12:30"}, "clear")],
+)
+def test_daylight_is_neither_blown_out_nor_murky(plain_world: None, light: dict,
+                                                 weather: str) -> None:
+    _, frame = _render(light=light, weather={"kind": weather}, camera={"pitch_deg": 10.0})
+    luma = _luma(frame.rgb)  # mostly a mid-grey floor (sRGB #808080) and some sky
+    assert 70.0 < luma.mean() < 190.0
+    assert (luma >= 250).mean() < 0.02
+    assert (luma <= 5).mean() < 0.02
