@@ -9,8 +9,10 @@ Each worker count renders the same samples into a fresh directory with the local
 `generate` to the last sample (process start-up included; the dataset-level exports are
 timed separately). Shares come from the per-sample journal: render = build + beauty +
 annotation passes + mesh extraction, annotate = `annotate_frame`, write = the atomic sample
-write. Memory: per worker process, peak RSS (ru_maxrss) and the RSS after its first and
-last scene, to see whether it grows. Prints Markdown for docs/benchmarks.md.
+write; CPU s/image is the median CPU time of a worker per image (all its threads), which
+other jobs on the machine inflate less than wall time. Memory: per worker process, peak
+RSS (ru_maxrss) and the RSS after its first and last scene, to see whether it grows.
+Prints Markdown for docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -53,6 +55,7 @@ def _run(plan, out: Path, workers: int, recycle: int) -> dict:
         "wall_s": wall,
         "per_hour": report.rendered / wall * 3600,
         "render_s": sums["render"] / max(1, len(journal)),
+        "cpu_s": statistics.median(r["cpu_s"] for r in journal) if journal else float("nan"),
         "annotate_share": sums["annotate"] / sums["render"],
         "write_share": sums["write"] / sums["render"],
         "exports_s": time.perf_counter() - t1,
@@ -90,14 +93,15 @@ def main() -> None:
     print()
     print(
         "| workers | images | wall s | images/hour | render s/image | annotate % of render "
-        "| write % of render | exports s | worker processes | peak RSS MB (max) |"
+        "| write % of render | CPU s/image | exports s | worker processes | peak RSS MB (max) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
         print(
             f"| {r['workers']} | {r['images']} | {r['wall_s']:.1f} | {r['per_hour']:.0f} | "
             f"{r['render_s']:.2f} | {100 * r['annotate_share']:.2f} | "
-            f"{100 * r['write_share']:.2f} | {r['exports_s']:.1f} | {r['processes']} | "
+            f"{100 * r['write_share']:.2f} | {r['cpu_s']:.1f} | {r['exports_s']:.1f} | "
+            f"{r['processes']} | "
             f"{r['peak_mb']:.0f} |"
         )
     if len(results) >= 2:

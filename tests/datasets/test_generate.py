@@ -238,3 +238,20 @@ def test_sequence_clip_exports_mot_tracks_with_stable_ids(tmp_path) -> None:
     ]
     assert scenes[1]["people"][0]["x_m"] - scenes[0]["people"][0]["x_m"] == pytest.approx(1.5)
     assert check_dataset(out).problems == []
+
+
+def test_check_reports_boxes_masks_and_orphans(tmp_path, dataset) -> None:
+    out = tmp_path / "edited"
+    shutil.copytree(dataset, out)
+    path = out / "samples" / "000000" / "annotations.json"
+    coco = json.loads(path.read_text())
+    ann = coco["annotations"][0]
+    x, y, w, h = ann["bbox"]
+    ann["bbox"] = [x + 1, y, w + 200, h]  # shifted and wider than the image
+    path.write_text(json.dumps(coco))
+    (out / "stray.txt").write_text("?")
+    problems = check_dataset(out).problems
+    where = f"{path}: annotation {ann['id']}"
+    assert any(p.startswith(where) and "outside the 64x48 image" in p for p in problems)
+    assert any(p.startswith(where) and "mask extent" in p for p in problems)
+    assert any(p.endswith("stray.txt: orphan (temporary leftover or stray file)") for p in problems)

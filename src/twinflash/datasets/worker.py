@@ -54,9 +54,9 @@ def _rss_mb() -> tuple[float, float]:
 
 
 def run_task(task: Task) -> dict[str, Any]:
-    """Render one sample; returns {index, ok, error, timings_s, pid, rss_mb, peak_rss_mb}."""
+    """Render one sample; returns {index, ok, error, timings_s, cpu_s, pid, rss_mb, peak_rss_mb}."""
     _silence_stdout()
-    t0 = time.perf_counter()
+    t0, cpu0 = time.perf_counter(), time.process_time()
     result: dict[str, Any] = {"index": task.index, "ok": False, "error": None, "pid": os.getpid()}
     try:
         from twinflash.annotate import annotate_frame, write_scene_outputs
@@ -88,5 +88,6 @@ def run_task(task: Task) -> dict[str, Any]:
         last = traceback.extract_tb(exc.__traceback__)[-1:]
         where = f" (at {last[0].filename}:{last[0].lineno})" if last else ""
         result["error"] = f"{type(exc).__name__}: {exc}{where}"
+    result["cpu_s"] = time.process_time() - cpu0  # all threads of the worker (Cycles too)
     result["rss_mb"], result["peak_rss_mb"] = _rss_mb()
     return result
