@@ -1,6 +1,7 @@
 """Print the cost of the procedural place: build time, size, and render time per view.
 
     .venv/bin/python benchmarks/street.py [--resolution 640x480] [--samples 16] [--night]
+        [--views pedestrian,cctv,birds_eye] [--hide furniture|buildings]
 
 Renders the default street (no people, no vehicles) from the pedestrian, CCTV and
 birds-eye presets. Wall-clock and process CPU seconds are both printed: on a shared
@@ -24,6 +25,11 @@ from twinflash.render.context import BuildContext
 from twinflash.scene.io import parse_scene
 from twinflash.scene.sun import sun_state
 
+HIDE = {
+    "furniture": ("lamp", "tree", "bollard", "bench", "grate"),
+    "buildings": ("building", "win"),
+}
+
 
 def _cpu_s() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
@@ -35,11 +41,16 @@ def main() -> None:
     parser.add_argument("--resolution", default="640x480")
     parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--night", action="store_true", help="22:30 local time: lamps lit")
+    parser.add_argument("--views", default="pedestrian,cctv,birds_eye")
+    parser.add_argument("--hide", choices=sorted(HIDE), help="leave a part out to see its cost")
     args = parser.parse_args()
     w, h = (int(v) for v in args.resolution.split("x"))
-    print(f"cores={os.cpu_count()} load={os.getloadavg()[0]:.1f} {w}x{h} {args.samples} spp")
+    print(
+        f"cores={os.cpu_count()} load={os.getloadavg()[0]:.1f} {w}x{h} {args.samples} spp "
+        f"hidden={args.hide}"
+    )
     print("view        build_s  objects  faces   beauty_wall_s  beauty_cpu_s  passes_wall_s")
-    for view in ("pedestrian", "cctv", "birds_eye"):
+    for view in args.views.split(","):
         scene = parse_scene(
             {
                 "light": {"local_time": "22:30" if args.night else "13:00"},
@@ -52,6 +63,9 @@ def main() -> None:
         ctx = BuildContext(scene=scene, sun=sun_state(scene.light))
         engine.build_world(ctx)
         setup_camera(camera_model(scene.camera))
+        for obj in bpy.data.objects:
+            if args.hide and obj.name.split("_")[0] in HIDE[args.hide]:
+                obj.hide_render = True
         bpy.context.view_layer.update()
         build_s = time.perf_counter() - t0
         shown = [o for o in bpy.data.objects if o.type == "MESH" and not o.hide_render]
