@@ -109,17 +109,18 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
         a = 2 * math.pi * j / 3 + rng.uniform(-0.4, 0.4)
         top = (1.3 * math.cos(a), 1.3 * math.sin(a), 6.4)
         _limb(k, (0, 0, 3.3), top, 0.12, bark)
-    for _ in range(14):  # clumps in an ellipsoid shell: a rounded, uneven crown
-        r = rng.uniform(0.9, 1.5)
-        a, e = rng.uniform(0, 2 * math.pi), rng.uniform(-0.6, 1.0)
-        x, y = 2.0 * math.cos(a) * math.cos(e), 2.0 * math.sin(a) * math.cos(e)
-        z = 7.0 + 1.6 * math.sin(e)
-        m = Matrix.Translation((x, y, z)) @ Matrix.Diagonal((r, r, r * 0.85, 1.0))
-        bmesh.ops.create_icosphere(bm, subdivisions=3, radius=1.0, matrix=m)
-    for v in bm.verts:  # a lumpy outline instead of perfect balls
-        v.co.x += rng.uniform(-0.12, 0.12)
-        v.co.y += rng.uniform(-0.12, 0.12)
-        v.co.z += rng.uniform(-0.12, 0.12)
+    for _ in range(26):  # many small clumps on an ellipsoid shell: an uneven, open crown
+        r = rng.uniform(0.6, 1.15)
+        a, e = rng.uniform(0, 2 * math.pi), rng.uniform(-0.7, 1.2)
+        rho = rng.uniform(1.8, 2.6)
+        x, y = rho * math.cos(a) * math.cos(e), rho * math.sin(a) * math.cos(e)
+        z = 7.0 + 1.8 * math.sin(e)
+        m = Matrix.Translation((x, y, z)) @ Matrix.Diagonal((r, r, r * 0.8, 1.0))
+        bmesh.ops.create_icosphere(bm, subdivisions=2, radius=1.0, matrix=m)
+    for v in bm.verts:  # a ragged outline instead of smooth balls
+        v.co.x += rng.uniform(-0.16, 0.16)
+        v.co.y += rng.uniform(-0.16, 0.16)
+        v.co.z += rng.uniform(-0.16, 0.16)
     obj = k.to_object(f"tree_src_{variant}")
     mesh = obj.data
     slot = len(mesh.materials)
