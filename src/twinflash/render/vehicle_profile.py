@@ -188,8 +188,9 @@ def face_materials(spec: VehicleModel, x: np.ndarray, k: KeyX) -> np.ndarray:
     mid = 0.5 * (x[:-1] + x[1:])
     mats = np.full((len(mid), RING), PAINT)
     mats[:, RING - 1] = TRIM  # underside and arch liners
-    if spec.shape.black_cladding:
-        mats[:, [0, RING - 2]] = TRIM
+    if spec.shape.black_cladding:  # sills only: cladding wrapping the end caps looks jagged
+        sills = (mid < k.front - 0.15) & (mid > k.rear + 0.15)
+        mats[np.ix_(sills, [0, RING - 2])] = TRIM
     in_cabin = (
         (mid < k.windscreen_base) & (mid > k.side_glass_end) & (np.abs(mid - k.b_pillar) > 0.04)
     )
