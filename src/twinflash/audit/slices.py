@@ -153,7 +153,7 @@ def quantile_bins(values: np.ndarray, n_bins: int) -> list[tuple[str, np.ndarray
         lo, hi = edges[k], edges[k + 1]
         last = k == len(edges) - 2
         mask = (values >= lo) & ((values <= hi) if last else (values < hi))
-        label = f"{_fmt(lo)}-{_fmt(hi)}" + ("" if last else " (excl.)")
+        label = f"[{_fmt(lo)}, {_fmt(hi)}" + ("]" if last else ")")
         if mask.any():
             out.append((label, mask, float(np.median(values[mask]))))
     return out
