@@ -63,11 +63,11 @@ def plate_sweep(reader: PlateReader, samples: int) -> list[str]:
     """One factor at a time around a base plate (30 px, level, full contrast, clean)."""
     base = {"height": 30, "angle": 0.0, "contrast": 1.0, "noise": 0.0, "blur": 0.0}
     sweeps = {
-        "height": [10, 14, 20, 30, 45, 70],
-        "angle": [0.0, 10.0, 20.0, 30.0],
-        "contrast": [1.0, 0.5, 0.3, 0.2],
-        "noise": [0.0, 8.0, 16.0, 32.0],
-        "blur": [0.0, 1.0, 2.0],
+        "height": [7, 10, 14, 20, 30, 70],
+        "angle": [0.0, 15.0, 30.0, 45.0],
+        "contrast": [1.0, 0.3, 0.15, 0.08],
+        "noise": [0.0, 16.0, 32.0, 64.0],
+        "blur": [0.0, 1.0, 2.0, 3.0],
     }
     lines = [
         "| setting | covered by blur | read exact (box given) | read exact (found) "

@@ -19,6 +19,8 @@ import numpy as np
 from twinflash.errors import InputError
 from twinflash.privacy import media
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
+from twinflash.privacy.faces import FaceDetector
+from twinflash.privacy.plates import PlateReader
 from twinflash.privacy.regions import Region
 
 log = logging.getLogger(__name__)
@@ -87,19 +89,15 @@ class Detectors:
     """Models loaded once per run (loading costs more than a photo)."""
 
     options: BlurOptions
-    _faces: dict[tuple[float, ...], object] = field(default_factory=dict)
-    _plates: object | None = None
+    _faces: dict[tuple[float, ...], FaceDetector] = field(default_factory=dict)
+    _plates: PlateReader | None = None
 
-    def faces(self, scales: tuple[float, ...]):  # -> FaceDetector
-        from twinflash.privacy.faces import FaceDetector
-
+    def faces(self, scales: tuple[float, ...]) -> FaceDetector:
         if scales not in self._faces:
             self._faces[scales] = FaceDetector(self.options.face_threshold, scales)
         return self._faces[scales]
 
-    def plates(self):  # -> PlateReader
-        from twinflash.privacy.plates import PlateReader
-
+    def plates(self) -> PlateReader:
         if self._plates is None:
             self._plates = PlateReader()
         return self._plates
@@ -115,7 +113,9 @@ class Detectors:
         return found
 
 
-def split_kept(regions: list[Region], options: BlurOptions, width: int) -> tuple[list, list]:
+def split_kept(
+    regions: list[Region], options: BlurOptions, width: int
+) -> tuple[list[Region], list[Region]]:
     """(to blur, kept) under speed-camera mode; everything is blurred otherwise."""
     if not options.speed_camera:
         return regions, []
