@@ -143,3 +143,32 @@ def test_speed_camera_keeps_driver_and_flashed_plate() -> None:
 def test_bad_options_refused(field: str, value: object, message: str) -> None:
     with pytest.raises(InputError, match=message):
         BlurOptions(**{field: value})  # type: ignore[arg-type]
+
+
+def test_speed_camera_photo_end_to_end(
+    tmp_path: Path, astronaut: np.ndarray, detectors: Detectors
+) -> None:
+    """Driver (image right of the plate) and flashed plate kept; the passenger blurred."""
+    from twinflash.privacy.faces import FaceDetector
+    from twinflash.privacy.regions import iou
+    from twinflash.privacy.synthetic import paste_plate
+
+    scene = np.full((480, 800, 3), 90, dtype=np.uint8)
+    face = astronaut[40:200, 165:290]
+    scene[100:260, 470:595] = face  # driver
+    scene[110:270, 200:325] = face  # passenger
+    scene, _ = paste_plate(scene, "EF-905-TZ", 30, (400, 400))
+    src = tmp_path / "flash.png"
+    Image.fromarray(scene).save(src)
+    opts = BlurOptions(speed_camera=True, keep_plate=True)
+    (report,) = blur_paths([src], tmp_path / "out", opts, detectors=Detectors(opts))
+    assert report.ok, report.error
+    side = json.loads((tmp_path / "out" / "flash.png.json").read_text())
+    kept = {r["kind"]: r for r in side["kept"]}
+    assert kept["plate"]["text"] == "EF-905-TZ"
+    assert kept["face"]["xyxy"][0] > 400  # the driver's face, right of the plate
+    assert [r["kind"] for r in side["blurred"]] == ["face"]
+    out = load_image(tmp_path / "out" / "flash.png")
+    found = FaceDetector(scales=(1.0,))(out)
+    assert any(iou(f.xyxy, (470, 100, 595, 260)) > 0.3 for f in found)  # driver visible
+    assert not any(iou(f.xyxy, (200, 110, 325, 270)) > 0.1 for f in found)  # passenger not
