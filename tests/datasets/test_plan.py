@@ -222,3 +222,23 @@ def test_datasets_import_without_blender_or_ray(module: str) -> None:
     code = f"import sys, {module}; print([m for m in ('bpy', 'ray') if m in sys.modules])"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_cli_bad_input_is_one_line_exit_2_and_check_of_nothing_fails(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "twinflash", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+    bad = tmp_path / "plan.yaml"
+    bad.write_text("count: 3\nvary: {weather.kind: {choice: {fog: -1}}}\n")
+    out = run("generate", str(bad), "--out", str(tmp_path / "ds"))
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert out.stderr.startswith(f"error: {bad}: vary.weather.kind")
+    out = run("generate", str(PLANS[0]), "--out", str(tmp_path / "ds"), "--executor", "dask")
+    assert out.returncode == 2 and "known: local, ray" in out.stderr
+    assert not (tmp_path / "ds").exists()
+    out = run("dataset", "check", str(tmp_path / "nothing"))
+    assert out.returncode == 1 and "not a directory" in out.stdout + out.stderr

@@ -45,10 +45,12 @@ def register(app: typer.Typer) -> None:
     ) -> None:
         """Render a dataset from a plan into OUT; rerun the same command to resume."""
         from twinflash.cli.render import _parse_resolution
+        from twinflash.datasets.executors import make_executor
         from twinflash.datasets.generate import generate as run
         from twinflash.datasets.plan import load_plan
 
         plan = load_plan(plan_file).with_overrides(_parse_resolution(resolution), samples, count)
+        runner = make_executor(executor, workers, recycle_every, address)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),
@@ -72,10 +74,7 @@ def register(app: typer.Typer) -> None:
             report = run(
                 plan,
                 out,
-                executor=executor,
-                workers=workers,
-                recycle_every=recycle_every,
-                address=address,
+                executor=runner,
                 source=str(plan_file),
                 on_progress=show,
             )

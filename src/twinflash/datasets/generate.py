@@ -19,7 +19,7 @@ from typing import Any
 
 import yaml
 
-from twinflash.datasets.executors import make_executor
+from twinflash.datasets.executors import Executor, make_executor
 from twinflash.datasets.plan import Plan
 from twinflash.datasets.sampler import sample_mapping
 from twinflash.datasets.store import MANIFEST_SCHEMA_VERSION, DatasetDir, atomic_write_text
@@ -99,7 +99,7 @@ def generate(
     plan: Plan,
     out_dir: str | Path,
     *,
-    executor: str = "local",
+    executor: str | Executor = "local",
     workers: int = 1,
     recycle_every: int = 20,
     address: str | None = None,
@@ -107,13 +107,21 @@ def generate(
     on_progress: Callable[[Progress], None] | None = None,
     build_exports: bool = True,
 ) -> GenerationReport:
-    """Render every missing sample of `plan` into `out_dir`, then rebuild the exports."""
+    """Render every missing sample of `plan` into `out_dir`, then rebuild the exports.
+
+    `executor` is a name of `EXECUTORS` (built with workers/recycle_every/address) or an
+    executor instance.
+    """
     from twinflash.datasets.exports import build_all
 
     store = DatasetDir(out_dir)
     if store.root.exists() and not store.root.is_dir():
         raise InputError(f"{store.root}: exists and is not a directory")
-    runner = make_executor(executor, workers=workers, recycle_every=recycle_every, address=address)
+    runner = (
+        make_executor(executor, workers=workers, recycle_every=recycle_every, address=address)
+        if isinstance(executor, str)
+        else executor
+    )
     t0 = time.perf_counter()
     with store.lock():
         _check_manifest(store, plan, source)
