@@ -32,12 +32,13 @@ def test_boxes_from_instance_ids_use_pixel_edges() -> None:
 
 
 def test_recall_counts_only_tall_visible_people(monkeypatch: pytest.MonkeyPatch) -> None:
-    gt = np.array([[0, 0, 60, 200], [100, 0, 160, 100], [200, 0, 260, 200], [300, 0, 360, 200]])
+    gt = np.array([[0, 0, 60, 200], [100, 0, 160, 100], [200, 0, 260, 200], [300, 0, 360, 200],
+                   [np.nan] * 4])
     det = np.array([[2, 4, 58, 198], [100, 0, 160, 100], [300, 0, 360, 200]], float)
     monkeypatch.setattr(hog, "detect_people", lambda image: (det, np.ones(3)))
     res = hog.hog_people_recall(np.zeros((8, 8, 3), np.uint8), gt,
-                                visible_fraction=np.array([1.0, 1.0, 0.9, 0.5]))
-    # person 1 too short, person 3 too occluded: 1 of the 2 eligible found
+                                visible_fraction=np.array([1.0, 1.0, 0.9, 0.5, 0.0]))
+    # person 1 too short, person 3 too occluded, person 4 hidden: 1 of the 2 eligible found
     assert (res.n_found, res.n_eligible) == (1, 2)
     assert res.recall == 0.5
 

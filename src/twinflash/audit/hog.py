@@ -116,7 +116,7 @@ def hog_people_recall(
     All ground-truth boxes take part in the matching (a detection on an ineligible person
     is not credited to a neighbour); only eligible ones count in the figure.
     """
-    gt = np.asarray(gt_xyxy, dtype=float).reshape(-1, 4)
+    gt = np.nan_to_num(np.asarray(gt_xyxy, dtype=float).reshape(-1, 4), nan=0.0)  # NaN: hidden
     vis = np.ones(len(gt)) if visible_fraction is None else np.asarray(visible_fraction, float)
     if vis.shape != (len(gt),):
         raise ValueError(f"visible_fraction must have shape ({len(gt)},), got {vis.shape}")

@@ -2,8 +2,8 @@
 
 Each material role (skin, top, bottom, shoes, hair) becomes one mesh object whose chains
 get volume from a Skin modifier and a level-1 Subdivision Surface; the head and hair
-caps are low-poly ellipsoids. A person is ~7 objects and a few hundred base vertices,
-so 40+ people per scene stay cheap. Geometry comes from `people_body` (numpy only).
+caps (and eyes) are low-poly ellipsoids. A person is 8 objects, ~3,000 triangles once
+subdivided, so 40+ people per scene stay cheap. Geometry comes from `people_body` (numpy only).
 """
 
 from __future__ import annotations
@@ -120,10 +120,12 @@ def _ellipsoids_object(name: str, shells: list[Ellipsoid], material: bpy.types.M
     return _link(name, mesh, material)
 
 
-def _seat_object(name: str, seat: tuple[float, float, float], ctx: BuildContext
-                 ) -> bpy.types.Object:
+def _seat_object(name: str, seat: tuple[float, float, float], bottom_z: float,
+                 ctx: BuildContext) -> bpy.types.Object:
+    """A plain stone block under a sitting person (not part of the person's annotation)."""
     x, top, half = seat
-    verts = [(x + sx * half, sy * half, z) for sx in (-1, 1) for sy in (-1, 1) for z in (0.0, top)]
+    verts = [(x + sx * half, sy * half, z) for sx in (-1, 1) for sy in (-1, 1)
+             for z in (bottom_z, top)]
     faces = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
     mesh = bpy.data.meshes.new(name)
     mesh.from_pydata(verts, [], faces)
@@ -172,10 +174,10 @@ def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
     rot = body_matrix(person)
     # Ground contact from the evaluated surface, not the radii: subdivision moves the hull.
     lowest = float((_local_vertices(objects) @ rot.T)[:, 2].min())
-    if person.pose == "sitting" and body.seat is not None:
-        lowest = 0.0  # the seat carries the body; feet may dangle for children
-        seat = _seat_object(f"person_{index}_seat", body.seat, ctx)
-        _place(seat, rot, np.array([person.x_m, person.y_m, 0.0]))
+    if body.seat is not None:
+        lowest = min(lowest, 0.0)  # the seat carries the body: a child's feet may dangle
+        seat = _seat_object(f"person_{index}_seat", body.seat, lowest, ctx)
+        _place(seat, rot, np.array([person.x_m, person.y_m, -lowest]))
     offset = np.array([person.x_m, person.y_m, -lowest])
     for obj in objects:
         _place(obj, rot, offset)
