@@ -94,7 +94,8 @@ def _resolve_camera(scene: Scene, source: str) -> Camera:
     if cam.preset == "speed_camera":
         values = _speed_camera(scene, source)
     elif cam.preset == "cctv":
-        values |= {"x_m": -place.length_m * 0.3, "y_m": place.facade_y_m - 0.6}
+        # 1 m off the façade: clear of the 0.8 m balconies and 0.5 m cornices
+        values |= {"x_m": -place.length_m * 0.3, "y_m": place.facade_y_m - 1.0}
     elif cam.preset == "pedestrian":
         values |= {
             "x_m": -place.length_m * 0.3,
