@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -76,8 +77,20 @@ def _check_manifest(store: DatasetDir, plan: Plan, source: str) -> None:
         )
 
 
+def _threads_per_worker(executor: str | Executor, workers: int) -> int | None:
+    """Local workers split this machine's cores; Ray tasks and single workers take them all."""
+    if executor != "local" or workers <= 1:
+        return None
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
 def _tasks(
-    plan: Plan, store: DatasetDir, pending: list[int], source: str, on_fail: Callable[[dict], None]
+    plan: Plan,
+    store: DatasetDir,
+    pending: list[int],
+    source: str,
+    on_fail: Callable[[dict], None],
+    render_threads: int | None = None,
 ) -> Iterator[Task]:
     """Sample lazily in the coordinator (cheap); a sampling error is a sample failure."""
     for i in pending:
@@ -92,6 +105,7 @@ def _tasks(
             out_dir=str(store.sample_dir(i, plan.count)),
             work_dir=str(store.scratch),
             source=source,
+            render_threads=render_threads,
         )
 
 
@@ -147,7 +161,9 @@ def generate(
                 on_progress(progress)
 
         try:
-            for result in runner.run(_tasks(plan, store, pending, source, record)):
+            for result in runner.run(
+                _tasks(plan, store, pending, source, record, _threads_per_worker(executor, workers))
+            ):
                 record(result)
         finally:
             shutil.rmtree(store.scratch, ignore_errors=True)

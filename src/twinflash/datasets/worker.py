@@ -28,6 +28,7 @@ class Task:
     out_dir: str  # the sample directory, written atomically
     work_dir: str  # scratch space for the renderer's temporary files
     source: str = "<plan>"
+    render_threads: int | None = None  # Cycles threads; None = every core
 
 
 def _silence_stdout() -> None:
@@ -69,7 +70,7 @@ def run_task(task: Task) -> dict[str, Any]:
         check_output_dir(out_dir)
         Path(task.work_dir).mkdir(parents=True, exist_ok=True)
         t1 = time.perf_counter()
-        frame = render_scene(scene, work_dir=Path(task.work_dir))
+        frame = render_scene(scene, work_dir=Path(task.work_dir), threads=task.render_threads)
         t2 = time.perf_counter()
         annotations = annotate_frame(frame, scene)
         t3 = time.perf_counter()

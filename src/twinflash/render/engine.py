@@ -30,13 +30,18 @@ log = logging.getLogger(__name__)
 FAR_DEPTH_M = 1e9  # Cycles writes 1e10 where a ray escapes; we store inf
 
 
-def reset_blender() -> None:
-    """Start from an empty file: results never depend on what was rendered before."""
+def reset_blender(threads: int | None = None) -> None:
+    """Start from an empty file: results never depend on what was rendered before.
+
+    `threads` caps Cycles' CPU threads (parallel workers share the cores); None = all.
+    """
     bpy.ops.wm.read_factory_settings(use_empty=True)
     scene = bpy.context.scene
     scene.render.engine = "CYCLES"
     scene.cycles.device = "CPU"
-    scene.render.threads_mode = "AUTO"
+    scene.render.threads_mode = "AUTO" if threads is None else "FIXED"
+    if threads is not None:
+        scene.render.threads = max(1, threads)
     scene.render.use_persistent_data = False
     scene.view_settings.view_transform = "AgX"
     scene.view_settings.look = "AgX - Medium High Contrast"
@@ -135,10 +140,10 @@ def _mesh_geometry(objects: list[bpy.types.Object]) -> tuple[np.ndarray, np.ndar
     return np.concatenate(verts), np.concatenate(tris)
 
 
-def render_scene(scene: Scene, work_dir: Path | None = None) -> Frame:
+def render_scene(scene: Scene, work_dir: Path | None = None, threads: int | None = None) -> Frame:
     """Render a resolved Scene into a Frame (image, instance ids, depth, geometry)."""
     t0 = time.perf_counter()
-    reset_blender()
+    reset_blender(threads)
     ctx = BuildContext(scene=scene, sun=sun_state(scene.light))
     built = build_world(ctx)
     if len(built) >= 2**16:
