@@ -7,6 +7,7 @@ buildings holds a dozen window meshes, not a thousand.
 
 from __future__ import annotations
 
+import math
 import random
 from dataclasses import dataclass, field
 
@@ -58,7 +59,8 @@ def railing_material(ctx: BuildContext) -> bpy.types.Material:
     wave = nt.nodes.new("ShaderNodeTexWave")
     wave.wave_type = "BANDS"
     wave.bands_direction = "X"
-    wave.inputs["Scale"].default_value = 1.0 / 0.11 / 1.0
+    # Blender bands: sin(20 * scale * x), so a 11 cm spacing needs scale = 2 pi / 20 / 0.11
+    wave.inputs["Scale"].default_value = 2 * math.pi / 20 / 0.11
     wave.inputs["Distortion"].default_value = 0.0
     nt.links.new(vec.outputs[0], wave.inputs["Vector"])
     bars = nt.nodes.new("ShaderNodeMath")

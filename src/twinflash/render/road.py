@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import bpy
+
 from twinflash.errors import InputError
 from twinflash.render.context import BuildContext
 from twinflash.render.meshkit import MeshKit
@@ -94,7 +96,7 @@ def build_ground(ctx: BuildContext) -> None:
             y0: float,
             y1: float,
             z: float,
-            mat: object,
+            mat: bpy.types.Material,
             top_only: bool = False,
             sign: int = side,
         ) -> None:
@@ -119,7 +121,7 @@ def build_ground(ctx: BuildContext) -> None:
     _markings(place, ext, paint)
 
 
-def _markings(place: Place, ext: Extents, paint: object) -> None:
+def _markings(place: Place, ext: Extents, paint: bpy.types.Material) -> None:
     kit = MeshKit()
     z = PAINT_Z_M
     zx = place.zebra_crossing_x_m
