@@ -14,6 +14,7 @@ from twinflash.render import engine
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.mesh import box
 from twinflash.scene.io import parse_scene
+from twinflash.scene.layout import ground_height_m
 from twinflash.scene.models import Person
 
 pytestmark = pytest.mark.blender
@@ -98,3 +99,18 @@ def test_same_scene_renders_identically(boxes: None) -> None:
     assert [o.vertices_world.tolist() for o in a.objects] == [
         o.vertices_world.tolist() for o in b.objects
     ]
+
+
+def test_people_on_a_sidewalk_stand_on_the_curb_not_in_it(boxes: None) -> None:
+    x, y = 10.0, 6.0  # on the sidewalk, in view of the camera at (-10, 0)
+    scene = _scene(people=[{"x_m": x, "y_m": y}])
+    frame = engine.render_scene(scene)
+    sx, _, sz = BOX_WXYZ
+    curb = ground_height_m(scene.place, x, y)
+    assert curb > 0.1
+    front = x - sx / 2
+    (bottom, top), _ = frame.camera.project(np.array([[front, y, curb], [front, y, curb + sz]]))
+    ys, _ = np.nonzero(frame.instance_ids == 1)
+    assert ys.max() + 1 == pytest.approx(bottom[1], abs=1.0)
+    assert ys.min() == pytest.approx(top[1], abs=1.5)
+    assert frame.objects[0].head_center_world[2] == pytest.approx(curb + sz - 0.1)

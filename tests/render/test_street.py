@@ -26,10 +26,10 @@ from twinflash.frame import Frame
 from twinflash.render import engine, furniture, street
 from twinflash.render.buildings import REVEAL_M
 from twinflash.render.context import BuildContext
-from twinflash.render.road import CURB_HEIGHT_M, GUTTER_WIDTH_M
+from twinflash.render.road import GUTTER_WIDTH_M
 from twinflash.scene.catalog import get_vehicle_model
 from twinflash.scene.io import parse_scene
-from twinflash.scene.layout import plaza_half_m
+from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
 from twinflash.scene.models import Scene
 from twinflash.scene.sun import sun_state
 

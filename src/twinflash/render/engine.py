@@ -22,6 +22,7 @@ from twinflash.render.camera import camera_model, setup_camera
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.exr import read_passes
 from twinflash.render.sensor import apply_sensor_effects
+from twinflash.scene.layout import ground_height_m
 from twinflash.scene.models import Scene
 from twinflash.scene.sun import sun_state
 
@@ -47,12 +48,37 @@ def reset_blender(threads: int | None = None) -> None:
     scene.view_settings.look = "AgX - Medium High Contrast"
 
 
+def _stand_on_ground(item: Built, ground_z_m: float) -> Built:
+    """Lift an instance built on z = 0 onto the local ground (sidewalks sit on curbs)."""
+    if ground_z_m == 0.0:
+        return item
+    members = set(item.objects)
+    for obj in item.objects:
+        if obj.parent not in members:  # children follow their parent
+            obj.location.z += ground_z_m
+    lift = np.array([0.0, 0.0, ground_z_m])
+    if item.head_center_world is not None:
+        item.head_center_world = np.asarray(item.head_center_world, dtype=float) + lift
+    if item.plate_corners_world is not None:
+        item.plate_corners_world = np.asarray(item.plate_corners_world, dtype=float) + lift
+    return item
+
+
 def build_world(ctx: BuildContext) -> list[Built]:
-    """Every builder runs once, in a fixed order; returns the annotated instances."""
+    """Every builder runs once, in a fixed order; returns the annotated instances.
+
+    Builders model people and vehicles standing on z = 0; the engine then lifts each onto
+    the ground under it, so no builder needs to know the street's relief.
+    """
+    place = ctx.scene.place
     street.build_place(ctx)
-    built: list[Built] = [people.build_person(ctx, p, i) for i, p in enumerate(ctx.scene.people)]
+    built: list[Built] = [
+        _stand_on_ground(people.build_person(ctx, p, i), ground_height_m(place, p.x_m, p.y_m))
+        for i, p in enumerate(ctx.scene.people)
+    ]
     for i, v in enumerate(ctx.scene.vehicles):
-        built.extend(vehicles.build_vehicle(ctx, v, i))
+        ground_z = ground_height_m(place, v.x_m, v.y_m)
+        built.extend(_stand_on_ground(b, ground_z) for b in vehicles.build_vehicle(ctx, v, i))
     lighting.setup_lighting(ctx)
     weather.setup_weather(ctx)
     return built

@@ -14,9 +14,9 @@ from twinflash.render import props
 from twinflash.render.context import BuildContext
 from twinflash.render.materials import hex_to_linear_rgba
 from twinflash.render.meshkit import instance, lights_on
-from twinflash.render.road import CURB_HEIGHT_M, Extents
+from twinflash.render.road import Extents
 from twinflash.scene.catalog import get_vehicle_model
-from twinflash.scene.layout import plaza_half_m
+from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
 from twinflash.scene.models import Place, Scene
 
 CLEARANCE_M = 0.8  # minimum gap between furniture and any person or vehicle

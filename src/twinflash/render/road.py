@@ -16,10 +16,9 @@ from twinflash.errors import InputError
 from twinflash.render.context import BuildContext
 from twinflash.render.meshkit import MeshKit
 from twinflash.render.surfaces import ground
-from twinflash.scene.layout import plaza_half_m
+from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
 from twinflash.scene.models import Place
 
-CURB_HEIGHT_M = 0.15
 CURB_WIDTH_M = 0.2
 GUTTER_WIDTH_M = 0.35
 PAINT_Z_M = 0.002  # markings float 2 mm above the asphalt so they never z-fight
@@ -44,11 +43,6 @@ class Extents:
         far_y = max(place.facade_y_m, plaza_half_m(place)) + FAR_SIDE_M
         cross_far = row_end + place.road_width_m + 2 * place.sidewalk_width_m
         return cls(place.length_m / 2, row_end, cross_far, far_y)
-
-
-def ground_height_m(place: Place, x_m: float, y_m: float) -> float:
-    """Height of the walkable surface at (x, y): 0 on the road, the curb height elsewhere."""
-    return 0.0 if abs(y_m) < place.half_road_m else CURB_HEIGHT_M
 
 
 def _check(place: Place) -> None:

@@ -9,6 +9,9 @@ from __future__ import annotations
 
 from twinflash.scene.models import Place
 
+# Sidewalks and the plaza stand on curbs this high; the road surface is z = 0.
+CURB_HEIGHT_M = 0.15
+
 # Seven storeys (ground floor 4 m, others ~3 m) plus a mansard roof stay below this.
 ROOFTOP_CLEARANCE_M = 30.0
 
@@ -35,3 +38,8 @@ def is_open_ground(place: Place, x_m: float, y_m: float, margin_m: float = 0.0) 
 
 def on_sidewalk_or_plaza(place: Place, x_m: float, y_m: float) -> bool:
     return is_open_ground(place, x_m, y_m) and abs(y_m) >= place.half_road_m
+
+
+def ground_height_m(place: Place, x_m: float, y_m: float) -> float:
+    """Height of the walkable surface at (x, y): 0 on the road, the curb height elsewhere."""
+    return 0.0 if abs(y_m) < place.half_road_m else CURB_HEIGHT_M
