@@ -206,6 +206,8 @@ def load_coco(path: str | Path) -> dict[str, Any]:
         raise InputError(f"{path}: file not found") from None
     except json.JSONDecodeError as exc:
         raise InputError(f"{path}: broken JSON at line {exc.lineno}: {exc.msg}") from None
+    if not isinstance(data, dict):
+        raise InputError(f"{path}: not a COCO file (top level is not an object)")
     missing = [k for k in ("images", "annotations", "categories") if k not in data]
     if missing:
         raise InputError(f"{path}: not a COCO file, missing {', '.join(missing)}")

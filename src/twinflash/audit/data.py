@@ -16,7 +16,6 @@ rows of `metadata.parquet`, which are built from the same annotations.
 from __future__ import annotations
 
 import csv
-import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
@@ -24,6 +23,7 @@ from typing import Any
 
 import numpy as np
 
+from twinflash.annotate.coco import load_coco
 from twinflash.errors import InputError
 
 Columns = dict[str, np.ndarray]
@@ -61,21 +61,6 @@ class AuditDataset:
         if bgr is None:
             raise InputError(f"{path}: image missing or unreadable")
         return np.ascontiguousarray(bgr[..., ::-1])
-
-
-def _read_json(path: Path) -> dict[str, Any]:
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise InputError(f"{path}: file not found") from None
-    except json.JSONDecodeError as exc:
-        raise InputError(f"{path}: broken JSON at line {exc.lineno}: {exc.msg}") from None
-    if not isinstance(data, dict):
-        raise InputError(f"{path}: not a COCO file (top level is not an object)")
-    missing = [k for k in ("images", "annotations", "categories") if k not in data]
-    if missing:
-        raise InputError(f"{path}: not a COCO file, missing {', '.join(missing)}")
-    return data
 
 
 def _merge(parts: list[dict[str, Any]]) -> dict[str, Any]:
@@ -205,10 +190,10 @@ def load_dataset(
             if not files[0].is_file():
                 known = [f.stem.removeprefix("instances_") for f in coco_dir.glob("*.json")]
                 raise InputError(f"{path}: no split {split!r}; known: {', '.join(known)}")
-        coco = _merge([_read_json(f) for f in files])
+        coco = _merge([load_coco(f) for f in files])
         root, source = path, "twinflash"
     elif path.is_file():
-        coco, root, source = _read_json(path), path.parent, "coco"
+        coco, root, source = load_coco(path), path.parent, "coco"
     else:
         raise InputError(f"{path}: no such dataset directory or COCO file")
     if images_dir is not None:
