@@ -255,3 +255,24 @@ def test_check_reports_boxes_masks_and_orphans(tmp_path, dataset) -> None:
     assert any(p.startswith(where) and "outside the 64x48 image" in p for p in problems)
     assert any(p.startswith(where) and "mask extent" in p for p in problems)
     assert any(p.endswith("stray.txt: orphan (temporary leftover or stray file)") for p in problems)
+
+
+def test_workers_render_when_the_parent_already_loaded_blender(tmp_path: Path) -> None:
+    """A session that rendered before (a notebook, this test run) still spawns working
+    workers: they must not inherit Blender's script folders ahead of the bpy module."""
+    mapping = tiny_plan_mapping(1)
+    code = (
+        "import bpy, json, sys\n"
+        "from twinflash.datasets.generate import generate\n"
+        "from twinflash.datasets.plan import parse_plan\n"
+        "plan = parse_plan(json.loads(sys.argv[1]), source='tiny.yaml')\n"
+        "report = generate(plan, sys.argv[2], workers=1)\n"
+        "print('RENDERED', report.rendered, len(report.failures))\n"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code, json.dumps(mapping), str(tmp_path / "ds")],
+        capture_output=True,
+        text=True,
+        timeout=600,
+    )
+    assert "RENDERED 1 0" in proc.stdout, proc.stderr[-2000:]

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import resource
+import sys
 import time
 import traceback
 from dataclasses import dataclass
@@ -54,12 +55,27 @@ def _rss_mb() -> tuple[float, float]:
     return current, peak
 
 
+def _drop_inherited_blender_paths() -> None:
+    """Let `import bpy` find the bpy module again in a spawned worker.
+
+    A parent that already imported bpy has Blender's script folders (inside the bpy wheel)
+    on sys.path, and spawned workers inherit that list: there, `import bpy` finds Blender's
+    inner `bpy` package first and fails with "No module named '_bpy'". bpy puts those
+    folders back itself once imported.
+    """
+    if "bpy" in sys.modules:
+        return
+    marker = f"{os.sep}bpy{os.sep}"
+    sys.path[:] = [p for p in sys.path if marker not in p]
+
+
 def run_task(task: Task) -> dict[str, Any]:
     """Render one sample; returns {index, ok, error, timings_s, cpu_s, pid, rss_mb, peak_rss_mb}."""
     _silence_stdout()
     t0, cpu0 = time.perf_counter(), time.process_time()
     result: dict[str, Any] = {"index": task.index, "ok": False, "error": None, "pid": os.getpid()}
     try:
+        _drop_inherited_blender_paths()
         from twinflash.annotate import annotate_frame, write_scene_outputs
         from twinflash.pipeline import check_output_dir
         from twinflash.render.engine import render_scene
