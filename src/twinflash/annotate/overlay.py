@@ -13,6 +13,7 @@ hidden objects get no label.
 from __future__ import annotations
 
 import colorsys
+import unicodedata
 
 import cv2
 import numpy as np
@@ -37,6 +38,8 @@ def label_for(ann: Annotations, i: int) -> str:
         text = f"person {int(ann.instance_id[i])} skin{skin} {pose}".strip()
     elif name == "vehicle":
         text = " ".join(str(p) for p in (a.get("make"), a.get("model"), a.get("plate_text")) if p)
+        # Pillow's built-in font has no accented glyphs: "Citroën" is drawn "Citroen"
+        text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
     else:
         return ""
     if ann.area[i] == 0:

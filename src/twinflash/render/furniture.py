@@ -42,9 +42,20 @@ def _rect_distance(
     return math.hypot(max(abs(u) - half_l, 0.0), max(abs(v) - half_w, 0.0))
 
 
+# Tree crowns spread ~3 m around the trunk and rise to ~10 m.
+CAMERA_CLEARANCE_M = 3.5
+CAMERA_CLEAR_BELOW_M = 12.0
+
+
 def is_clear(scene: Scene, x: float, y: float, radius_m: float) -> bool:
     """True if a prop of footprint radius `radius_m` at (x, y) stays CLEARANCE_M from
-    every person and vehicle of the scene."""
+    every person and vehicle of the scene, and clear of a low camera's lens (a tree crown
+    or a lamp right in front of a CCTV camera would fill the frame)."""
+    cam = scene.camera
+    if cam.height_m < CAMERA_CLEAR_BELOW_M and (
+        math.hypot(cam.x_m - x, cam.y_m - y) < radius_m + CAMERA_CLEARANCE_M
+    ):
+        return False
     for p in scene.people:
         if math.hypot(p.x_m - x, p.y_m - y) < radius_m + CLEARANCE_M + _person_radius(
             p.pose, p.height_m

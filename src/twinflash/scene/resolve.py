@@ -13,7 +13,7 @@ from twinflash.scene.models import QUALITY_PRESETS, Camera, Scene
 
 # Preset values apply to the camera fields the scene file leaves out.
 CAMERA_PRESETS: dict[str, dict[str, float]] = {
-    "cctv": {"height_m": 6.0, "pitch_deg": 30.0, "focal_length_mm": 20.0, "yaw_deg": -8.0},
+    "cctv": {"height_m": 6.0, "pitch_deg": 30.0, "focal_length_mm": 20.0, "yaw_deg": -20.0},
     "pedestrian": {"height_m": 1.6, "pitch_deg": 2.0, "focal_length_mm": 28.0, "yaw_deg": 0.0},
     "birds_eye": {"height_m": 30.0, "pitch_deg": 70.0, "focal_length_mm": 24.0, "yaw_deg": 0.0},
     "speed_camera": {"height_m": 1.0},
