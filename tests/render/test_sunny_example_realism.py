@@ -7,13 +7,14 @@ annotations), and must not take plain pillars of the same size for people.
 
 from __future__ import annotations
 
+import json
 import math
 from pathlib import Path
 
 import numpy as np
 import pytest
 
-from twinflash.annotate import annotate_frame
+from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.audit.hog import hog_people_recall
 from twinflash.render import engine
 from twinflash.render.context import BuildContext, Built
@@ -44,8 +45,29 @@ def sunny():
     return scene
 
 
-def test_hog_finds_three_quarters_of_the_sunny_street_people(sunny) -> None:
-    frame = engine.render_scene(sunny)
+@pytest.fixture(scope="module")
+def sunny_frame(sunny):
+    return engine.render_scene(sunny)
+
+
+def test_coco_counts_equal_the_scene(sunny, sunny_frame, tmp_path_factory) -> None:
+    out = tmp_path_factory.mktemp("sunny") / "render"
+    write_scene_outputs(out, sunny_frame, sunny, annotate_frame(sunny_frame, sunny))
+    coco = json.loads((out / "annotations.json").read_text())
+    image = coco["images"][0]
+    by_category: dict[int, int] = {}
+    for a in coco["annotations"]:
+        by_category[a["category_id"]] = by_category.get(a["category_id"], 0) + 1
+    for h in image.get("hidden_objects", []):
+        by_category[h["category_id"]] = by_category.get(h["category_id"], 0) + 1
+    names = {c["name"]: c["id"] for c in coco["categories"]}
+    assert by_category.get(names["person"], 0) == len(sunny.people)
+    assert by_category.get(names["vehicle"], 0) == len(sunny.vehicles)
+    assert by_category.get(names["license_plate"], 0) == 2 * len(sunny.vehicles)
+
+
+def test_hog_finds_three_quarters_of_the_sunny_street_people(sunny, sunny_frame) -> None:
+    frame = sunny_frame
     found, eligible = _eligible_people_recall(sunny, frame)
     print(f"\nHOG recall on sunny_street 1280x720: {found}/{eligible} = {found / eligible:.2f}")
     assert eligible >= 8, "the sunny scene must hold enough near, visible people to measure"
