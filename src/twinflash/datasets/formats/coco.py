@@ -11,13 +11,13 @@ image (what `instances.png` holds and what a plate's `vehicle_id` refers to).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 
 from twinflash.annotate.coco import coco_categories
+from twinflash.annotate.coco import load_coco as load_coco  # one reader, one set of errors
 from twinflash.annotate.container import Annotations, encode_rle
 from twinflash.annotate.write import dumps_json
 from twinflash.datasets.store import atomic_write_text
@@ -53,10 +53,6 @@ def save_coco(coco: dict[str, Any], path: str | Path) -> Path:
     path = Path(path)
     atomic_write_text(path, dumps_json(coco))
     return path
-
-
-def load_coco(path: str | Path) -> dict[str, Any]:
-    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def _empty_rle(image_wh: tuple[int, int]) -> dict[str, Any]:
