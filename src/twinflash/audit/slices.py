@@ -26,8 +26,8 @@ NAMED_BINS: dict[str, list[tuple[float, float, str]]] = {
         (30, 80, "medium (30-80 px)"),
         (80, INF, "near (>=80 px)"),
     ],
-    # an unoccluded rendered person measures 0.93-0.98 (anti-aliased silhouette edges
-    # against the exact amodal raster), hence 0.9 rather than 1.0 for "not occluded"
+    # unoccluded rendered people measure 1.0 (exact pass vs exact amodal raster); 0.9
+    # keeps the bin meaningful for datasets annotated by other tools
     "visibility": [
         (0, 0.65, "heavy occlusion (<0.65)"),
         (0.65, 0.9, "partial (0.65-0.9)"),
