@@ -22,6 +22,14 @@ class _Graph:
         self.nt = mat.node_tree
         self.bsdf = self.nt.nodes["Principled BSDF"]
 
+    def set_colour_and_roughness(self, col: bpy.types.NodeSocket, rough: object) -> None:
+        """Wire the base colour; roughness is a constant or a socket (wet/snowy mixes)."""
+        self.link(col, self.bsdf.inputs["Base Color"])
+        if isinstance(rough, float):
+            self.bsdf.inputs["Roughness"].default_value = rough
+        else:
+            self.link(rough, self.bsdf.inputs["Roughness"])
+
     def node(self, kind: str, **values: object) -> bpy.types.ShaderNode:
         n = self.nt.nodes.new(kind)
         for key, val in values.items():
@@ -146,11 +154,7 @@ def ground(
         g.noise(noise_scale, 8.0), hex_to_linear_rgba(color), hex_to_linear_rgba(color2)
     )
     col, rough = _weather(g, ctx, col, roughness, wet=True, snow=True)
-    g.link(col, g.bsdf.inputs["Base Color"])
-    if isinstance(rough, float):
-        g.bsdf.inputs["Roughness"].default_value = rough
-    else:
-        g.link(rough, g.bsdf.inputs["Roughness"])
+    g.set_colour_and_roughness(col, rough)
     mat.diffuse_color = hex_to_linear_rgba(color)
     ctx.materials[key] = mat
     return mat
@@ -202,11 +206,7 @@ def stone(
     g.link(joint, bump.inputs["Height"])
     g.link(bump.outputs["Normal"], g.bsdf.inputs["Normal"])
     col, rough = _weather(g, ctx, col, roughness, wet=wet, snow=True)
-    g.link(col, g.bsdf.inputs["Base Color"])
-    if isinstance(rough, float):
-        g.bsdf.inputs["Roughness"].default_value = rough
-    else:
-        g.link(rough, g.bsdf.inputs["Roughness"])
+    g.set_colour_and_roughness(col, rough)
     mat.diffuse_color = hex_to_linear_rgba(color)
     ctx.materials[key] = mat
     return mat
@@ -236,11 +236,7 @@ def snowy(
             g.ramp(g.noise(noise_scale, 6.0), 0.35, 0.65), col, hex_to_linear_rgba(color2)
         )
     col, rough = _weather(g, ctx, col, roughness, wet=False, snow=True)
-    g.link(col, g.bsdf.inputs["Base Color"])
-    if isinstance(rough, float):
-        g.bsdf.inputs["Roughness"].default_value = rough
-    else:
-        g.link(rough, g.bsdf.inputs["Roughness"])
+    g.set_colour_and_roughness(col, rough)
     g.bsdf.inputs["Metallic"].default_value = metallic
     if bump_scale:  # small-scale relief: leaf clusters, hammered metal
         bump = g.node("ShaderNodeBump", Strength=0.6, Distance=0.05)
