@@ -13,35 +13,20 @@ seconds / core count estimates an idle run.
 from __future__ import annotations
 
 import argparse
-import math
 import resource
 import time
-
-import numpy as np
 
 from twinflash.annotate.annotator import annotate_frame
 from twinflash.audit.hog import hog_people_recall
 from twinflash.render import engine, people
 from twinflash.render.camera import camera_model
-from twinflash.render.context import BuildContext, Built
-from twinflash.render.materials import principled
-from twinflash.render.mesh import box
 from twinflash.render.people_crowd import PLACE, STREET_CAMERA, street_crowd
 from twinflash.scene.io import parse_scene
-from twinflash.scene.models import Person
 
 
 def _cpu_s() -> float:
     r = resource.getrusage(resource.RUSAGE_SELF)
     return r.ru_utime + r.ru_stime
-
-
-def _pillar(ctx: BuildContext, person: Person, index: int) -> Built:
-    obj = box(f"pillar_{index}", (0.3, 0.45, person.height_m),
-              (person.x_m, person.y_m, person.height_m / 2),
-              principled(ctx, "pillar", person.top_color), math.radians(person.heading_deg))
-    head = np.array([person.x_m, person.y_m, person.height_m - 0.1])
-    return Built(kind="person", scene_index=index, objects=[obj], head_center_world=head)
 
 
 def main() -> None:
@@ -51,7 +36,7 @@ def main() -> None:
     ap.add_argument("--pillars", action="store_true")
     args = ap.parse_args()
     if args.pillars:
-        people.build_person = _pillar
+        people.build_person = people.build_pillar
     cam = camera_model(parse_scene({"place": PLACE, "camera": STREET_CAMERA}).camera)
     total_found = total_eligible = 0
     for seed in args.seeds:

@@ -7,7 +7,6 @@ street at 1280x720, while plain pillars of the same sizes at the same places sco
 
 from __future__ import annotations
 
-import math
 import time
 
 import numpy as np
@@ -20,11 +19,11 @@ from twinflash.audit.hog import hog_people_recall
 from twinflash.frame import Frame
 from twinflash.render import engine, people, street
 from twinflash.render.camera import camera_model
-from twinflash.render.context import BuildContext, Built
+from twinflash.render.context import BuildContext
 from twinflash.render.mesh import box
 from twinflash.render.people_crowd import PLACE, STREET_CAMERA, street_crowd
 from twinflash.scene.io import parse_scene
-from twinflash.scene.models import Person, Scene
+from twinflash.scene.models import Scene
 
 pytestmark = pytest.mark.blender
 
@@ -80,17 +79,6 @@ def test_lying_person_is_wide_low_and_head_near_ground(monkeypatch: pytest.Monke
     assert head[2] < 0.25 and head[0] > 0.6  # head along the heading (+x), near the ground
 
 
-def _pillar(ctx: BuildContext, person: Person, index: int) -> Built:
-    """Negative control: a box of the person's height and shoulder width, same colour."""
-    from twinflash.render.materials import principled
-
-    obj = box(f"pillar_{index}", (0.3, 0.45, person.height_m),
-              (person.x_m, person.y_m, person.height_m / 2),
-              principled(ctx, "pillar", person.top_color), math.radians(person.heading_deg))
-    head = np.array([person.x_m, person.y_m, person.height_m - 0.1])
-    return Built(kind="person", scene_index=index, objects=[obj], head_center_world=head)
-
-
 def test_sitting_person_has_feet_on_the_ground_and_head_at_seated_height(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
@@ -123,7 +111,7 @@ def test_hog_finds_people_but_not_pillars(monkeypatch: pytest.MonkeyPatch) -> No
     counts = [street_hog_counts(*_render(c, STREET_CAMERA)) for c in crowds]
     seconds = time.perf_counter() - t0
     found, eligible = (sum(c[i] for c in counts) for i in (0, 1))
-    monkeypatch.setattr(people, "build_person", _pillar)
+    monkeypatch.setattr(people, "build_person", people.build_pillar)
     p_found, p_eligible = street_hog_counts(*_render(crowds[0], STREET_CAMERA))
     print(f"\nHOG recall: people {found}/{eligible} = {found / eligible:.3f}, "
           f"pillars {p_found}/{p_eligible}; {len(counts)} people frames in {seconds:.0f} s")

@@ -8,7 +8,6 @@ annotations), and must not take plain pillars of the same size for people.
 from __future__ import annotations
 
 import json
-import math
 from pathlib import Path
 
 import numpy as np
@@ -17,11 +16,7 @@ import pytest
 from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.audit.hog import hog_people_recall
 from twinflash.render import engine
-from twinflash.render.context import BuildContext, Built
-from twinflash.render.materials import principled
-from twinflash.render.mesh import box
 from twinflash.scene.io import load_scene
-from twinflash.scene.models import Person
 
 pytestmark = pytest.mark.blender
 
@@ -74,23 +69,8 @@ def test_hog_finds_three_quarters_of_the_sunny_street_people(sunny, sunny_frame)
     assert found / eligible >= 0.75
 
 
-def _pillar(ctx: BuildContext, person: Person, index: int) -> Built:
-    mat = principled(ctx, "pillar", person.top_color)
-    h = person.height_m
-    obj = box(
-        f"pillar_{index}",
-        (0.35, 0.45, h),
-        (person.x_m, person.y_m, h / 2),
-        mat,
-        rotation_z=math.radians(person.heading_deg),
-    )
-    return Built(
-        "person", index, [obj], head_center_world=np.array([person.x_m, person.y_m, h - 0.1])
-    )
-
-
 def test_pillars_in_their_place_are_not_people(sunny, monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(engine.people, "build_person", _pillar)
+    monkeypatch.setattr(engine.people, "build_person", engine.people.build_pillar)
     frame = engine.render_scene(sunny)
     found, eligible = _eligible_people_recall(sunny, frame)
     print(f"\nHOG 'recall' on pillars in the sunny street: {found}/{eligible}")

@@ -16,6 +16,7 @@ from mathutils import Matrix
 
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import principled
+from twinflash.render.mesh import box
 from twinflash.render.people_body import MST_HEX, BodyGeometry, Chain, Ellipsoid, build_body
 from twinflash.scene.models import Person
 
@@ -49,8 +50,9 @@ def _link(name: str, mesh: bpy.types.Mesh, material: bpy.types.Material) -> bpy.
     return obj
 
 
-def _chains_object(name: str, chains: list[Chain], material: bpy.types.Material
-                   ) -> bpy.types.Object:
+def _chains_object(
+    name: str, chains: list[Chain], material: bpy.types.Material
+) -> bpy.types.Object:
     """All chains of one material in one mesh: Skin modifier (one root per chain) + subsurf."""
     verts = np.concatenate([c.points for c in chains])
     radii = np.concatenate([c.radii for c in chains])
@@ -84,8 +86,13 @@ def _keep_face(cut: str | None, u: float, w: float) -> bool:
     return True
 
 
-def _ellipsoids_object(name: str, shells: list[Ellipsoid], material: bpy.types.Material,
-                       segments: int = 16, rings: int = 10) -> bpy.types.Object:
+def _ellipsoids_object(
+    name: str,
+    shells: list[Ellipsoid],
+    material: bpy.types.Material,
+    segments: int = 16,
+    rings: int = 10,
+) -> bpy.types.Object:
     """Low-poly UV ellipsoids (smooth shaded), optionally trimmed to a hair cap."""
     verts: list[tuple[float, float, float]] = []
     faces: list[tuple[int, ...]] = []
@@ -94,9 +101,14 @@ def _ellipsoids_object(name: str, shells: list[Ellipsoid], material: bpy.types.M
         unit = [(0.0, 0.0, 1.0)]
         for i in range(1, rings):
             th = math.pi * i / rings
-            unit += [(math.sin(th) * math.cos(2 * math.pi * j / segments),
-                      math.sin(th) * math.sin(2 * math.pi * j / segments), math.cos(th))
-                     for j in range(segments)]
+            unit += [
+                (
+                    math.sin(th) * math.cos(2 * math.pi * j / segments),
+                    math.sin(th) * math.sin(2 * math.pi * j / segments),
+                    math.cos(th),
+                )
+                for j in range(segments)
+            ]
         unit.append((0.0, 0.0, -1.0))
         verts += [tuple(float(v) for v in s.center + s.radii * np.array(u)) for u in unit]
         last = len(unit) - 1
@@ -120,12 +132,14 @@ def _ellipsoids_object(name: str, shells: list[Ellipsoid], material: bpy.types.M
     return _link(name, mesh, material)
 
 
-def _seat_object(name: str, seat: tuple[float, float, float], bottom_z: float,
-                 ctx: BuildContext) -> bpy.types.Object:
+def _seat_object(
+    name: str, seat: tuple[float, float, float], bottom_z: float, ctx: BuildContext
+) -> bpy.types.Object:
     """A plain stone block under a sitting person (not part of the person's annotation)."""
     x, top, half = seat
-    verts = [(x + sx * half, sy * half, z) for sx in (-1, 1) for sy in (-1, 1)
-             for z in (bottom_z, top)]
+    verts = [
+        (x + sx * half, sy * half, z) for sx in (-1, 1) for sy in (-1, 1) for z in (bottom_z, top)
+    ]
     faces = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
     mesh = bpy.data.meshes.new(name)
     mesh.from_pydata(verts, [], faces)
@@ -169,8 +183,11 @@ def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
     for role, (segments, rings) in _SHELL_SEGMENTS.items():
         shells = [s for s in body.shells if s.role == role]
         if shells:
-            objects.append(_ellipsoids_object(f"person_{index}_{role}_shell", shells, mats[role],
-                                              segments, rings))
+            objects.append(
+                _ellipsoids_object(
+                    f"person_{index}_{role}_shell", shells, mats[role], segments, rings
+                )
+            )
     rot = body_matrix(person)
     # Ground contact from the evaluated surface, not the radii: subdivision moves the hull.
     lowest = float((_local_vertices(objects) @ rot.T)[:, 2].min())
@@ -190,3 +207,18 @@ def _place(obj: bpy.types.Object, rot: np.ndarray, offset: np.ndarray) -> None:
     m[:3, :3] = rot
     m[:3, 3] = offset
     obj.matrix_world = Matrix(m.tolist())  # rows in, rows out
+
+
+def build_pillar(ctx: BuildContext, person: Person, index: int) -> Built:
+    """Negative control for realism checks: a box of the person's height and shoulder width,
+    in their top colour, where the person would stand (a detector must not call it a person).
+    """
+    obj = box(
+        f"pillar_{index}",
+        (0.3, 0.45, person.height_m),
+        (person.x_m, person.y_m, person.height_m / 2),
+        principled(ctx, "pillar", person.top_color),
+        math.radians(person.heading_deg),
+    )
+    head = np.array([person.x_m, person.y_m, person.height_m - 0.1])
+    return Built(kind="person", scene_index=index, objects=[obj], head_center_world=head)
