@@ -36,9 +36,22 @@ def test_night_is_flagged_and_the_placebo_is_not() -> None:
         for r in rows
         if r["metric"] == "recall" and r["column"] == "is_night" and r["label"] == "False"
     )
-    # per-slice COCO AP and miss rate (point figures) tell the same story
+    # per-slice COCO AP (with bootstrap intervals) and miss rate tell the same story
     assert night["ap50"] < day["ap50"] - 0.2
+    assert night["ap50_lo"] < night["ap50"] < night["ap50_hi"]
+    assert night["ap50_gap_lo"] < night["ap50_gap"] < night["ap50_gap_hi"] < 0
+    assert night["ap_gap_hi"] < 0 and day["ap50_gap_lo"] > 0
+    assert (
+        res["overall"]["ap50"]["lo"]
+        < res["overall"]["ap50"]["value"]
+        < res["overall"]["ap50"]["hi"]
+    )
+    assert abs(res["overall"]["ap50"]["value"] - out.summary["ap50"]) < 1e-12
     assert night["log_average_miss_rate"] > day["log_average_miss_rate"] + 0.2
+    # no planted effect on the placebo: its AP gap interval covers 0
+    for r in rows:
+        if r["metric"] == "recall" and r["column"] == "placebo" and "ap50_gap_lo" in r:
+            assert r["ap50_gap_lo"] < 0 < r["ap50_gap_hi"], r["label"]
     for column in ("placebo", "weather_kind", "camera_pitch_deg", "skin_tone"):
         assert _status(rows, column) <= {"no significant gap", "insufficient support"}, column
     # crossings are compared within the night: skin tone has no planted effect there either

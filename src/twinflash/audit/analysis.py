@@ -13,10 +13,11 @@ from typing import Any
 
 import numpy as np
 
+from twinflash.audit.ap_bootstrap import ap_with_intervals
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.slices import Curve, Slice, plan_slices
 from twinflash.audit.stats import CORRECTIONS, bootstrap_weights, slice_stats
-from twinflash.audit.tasks import Metric, TaskOutput, slice_ap, slice_miss_rate
+from twinflash.audit.tasks import Metric, TaskOutput, slice_miss_rate
 
 INSUFFICIENT = "insufficient support"
 
@@ -30,7 +31,8 @@ class AnalysisSettings:
     min_support: int = 30
     min_images: int = 10
     n_bins: int = 3
-    slice_ap_max_images: int = 2000  # COCO AP per image-level slice up to this many images
+    slice_ap_max_images: int = 2000  # COCO AP (with intervals) per image-level slice up to this
+    ap_boot_budget: int = 2_000_000  # detections x replicates per AP interval
     columns: list[str] | None = None
     crossings: list[tuple[str, str]] | None = None
 
@@ -187,6 +189,46 @@ def headline(
     return out
 
 
+def _detection_columns(
+    out: TaskOutput,
+    rows: list[dict[str, Any]],
+    slices: list[Slice],
+    weights: np.ndarray,
+    settings: AnalysisSettings,
+) -> dict[str, Any]:
+    """Add the log-average miss rate and COCO AP / AP@0.5 (with bootstrap intervals and
+    gaps) to the rows of image-level slices; return the overall AP entries."""
+    match = out.details["match"]
+    with_ap = match.n_images <= settings.slice_ap_max_images
+    if with_ap:  # AP replicates cost (detections x replicates) each: cap them, keep >= 200
+        n_dets = max(1, len(match.image_eval.det_image))
+        weights = weights[: min(len(weights), max(200, settings.ap_boot_budget // n_dets))]
+    for r, s in zip(rows, slices, strict=True):
+        if s.level == "image" and r["status"] != INSUFFICIENT:
+            r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
+            if with_ap:
+                ref = ~s.mask if s.reference is None else s.reference
+                r |= ap_with_intervals(match.image_eval, s.mask, weights, ref)
+    if not with_ap:
+        return {}
+    every = ap_with_intervals(match.image_eval, np.ones(match.n_images, bool), weights)
+    units, images = int(match.image_eval.positives.sum()), int(match.n_images)
+    return {
+        key: {
+            "value": every[key],
+            "lo": every[f"{key}_lo"],
+            "hi": every[f"{key}_hi"],
+            "units": units,
+            "images": images,
+            "title": title,
+            "higher_is_better": True,
+            "primary": False,
+            "replicates": len(weights),
+        }
+        for key, title in (("ap", "COCO AP@[.5:.95]"), ("ap50", "COCO AP@0.5"))
+    }
+
+
 def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> dict[str, Any]:
     """Every table and figure of the report, JSON-ready (no image data)."""
     slices, curves = plan_slices(
@@ -207,11 +249,7 @@ def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> di
             flag(rows, metric.higher_is_better, settings)
             if "match" in out.details:
                 usable = [s for s in slices if metric.level == "object" or s.level == "image"]
-                for r, s in zip(rows, usable, strict=True):
-                    if s.level == "image" and r["status"] != INSUFFICIENT:
-                        r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
-                        if ds.n_images <= settings.slice_ap_max_images:
-                            r["ap"], r["ap50"] = (_f(v) for v in slice_ap(out, s.mask))
+                overall |= _detection_columns(out, rows, usable, weights, settings)
         else:
             for r in rows:  # untested: an uncorrected p-value would invite over-reading
                 r["p"] = None

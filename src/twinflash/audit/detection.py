@@ -14,10 +14,12 @@ from __future__ import annotations
 
 import contextlib
 import io
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 
 import numpy as np
 
+from twinflash.audit.ap_bootstrap import ImageEval, evaluate_images
 from twinflash.audit.models import Detections
 
 MAX_DETS = 100
@@ -39,6 +41,14 @@ class DetectionMatch:
     det_tp: np.ndarray  # (n_det,) bool, matched a box that counts
     det_ignored: np.ndarray  # (n_det,) bool, fell on an ignore region
     n_images: int
+    image_wh: np.ndarray = field(repr=False)  # (n_images, 2)
+    coco_gts: list[dict] = field(repr=False)  # the COCO records evaluated
+    coco_dts: list[dict] = field(repr=False)
+
+    @cached_property
+    def image_eval(self) -> ImageEval:
+        """COCO's per-image evaluation, for bootstrap intervals on AP (computed once)."""
+        return evaluate_images(self.image_wh, self.coco_gts, self.coco_dts, MAX_DETS)
 
 
 def log_average_miss_rate(
@@ -172,4 +182,7 @@ def match_detections(
         det_tp=det_tp,
         det_ignored=det_ignored,
         n_images=n_images,
+        image_wh=np.asarray(image_wh).reshape(-1, 2),
+        coco_gts=gts,
+        coco_dts=dts,
     )

@@ -62,8 +62,9 @@ def box_iou(a: np.ndarray, b: np.ndarray) -> np.ndarray:
     return np.where(union > 0, inter / np.where(union > 0, union, 1), 0.0)
 
 
-def match_one_to_one(gt_xyxy: np.ndarray, det_xyxy: np.ndarray, iou_threshold: float = 0.4
-                     ) -> np.ndarray:
+def match_one_to_one(
+    gt_xyxy: np.ndarray, det_xyxy: np.ndarray, iou_threshold: float = 0.4
+) -> np.ndarray:
     """Index of the detection matched to each ground-truth box (-1 if none), greedily by IoU.
 
     Each detection matches at most one box, so one large window over a group counts once.
@@ -122,5 +123,6 @@ def hog_people_recall(
         raise ValueError(f"visible_fraction must have shape ({len(gt)},), got {vis.shape}")
     det, _ = detect_people(image_rgb)
     eligible = ((gt[:, 3] - gt[:, 1]) >= min_height_px) & (vis >= min_visible)
-    return RecallResult(eligible=eligible, matched=match_one_to_one(gt, det, iou_threshold),
-                        detections_xyxy=det)
+    return RecallResult(
+        eligible=eligible, matched=match_one_to_one(gt, det, iou_threshold), detections_xyxy=det
+    )

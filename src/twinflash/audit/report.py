@@ -39,6 +39,21 @@ def _fmt(v: Any, digits: int = 3) -> str:
     return escape(str(v))
 
 
+def _with_ci(row: dict[str, Any], key: str) -> str:
+    """`value [lo, hi]`, or the value alone when the row has no interval for it."""
+    if row.get(key) is None:
+        return ""
+    if row.get(f"{key}_lo") is None:
+        return _fmt(row[key])
+    return f"{_fmt(row[key])} [{_fmt(row[f'{key}_lo'])}, {_fmt(row[f'{key}_hi'])}]"
+
+
+def _ap_replicates(analysis: dict[str, Any], n_boot: int) -> str:
+    """Say so when COCO AP's intervals use fewer replicates than the other metrics."""
+    k = analysis["overall"].get("ap", {}).get("replicates", n_boot)
+    return f"; COCO AP: the first {k}, as its cost grows with the detections" if k < n_boot else ""
+
+
 def _slice_table(rows: list[dict[str, Any]]) -> str:
     head = (
         "metric",
@@ -53,7 +68,8 @@ def _slice_table(rows: list[dict[str, Any]]) -> str:
         "p adj.",
         "units",
         "images",
-        "AP@0.5",
+        "AP@0.5 [95% CI]",
+        "AP@0.5 gap [95% CI]",
         "miss rate",
         "status",
     )
@@ -79,7 +95,8 @@ def _slice_table(rows: list[dict[str, Any]]) -> str:
             _fmt(r["p_adjusted"]),
             r["units"],
             r["images"],
-            _fmt(r.get("ap50")),
+            _with_ci(r, "ap50"),
+            _with_ci(r, "ap50_gap"),
             _fmt(r.get("log_average_miss_rate")),
         )
         out.append(
@@ -111,7 +128,8 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
         f"<h1>Audit of <code>{escape(report['model'])}</code> for {escape(report['task'])}</h1>",
         f"<p class='note'>Dataset {escape(report['dataset'])} ({report['images']} images). "
         f"Intervals: 95% bootstrap over images ({report['settings']['n_boot']} replicates, "
-        f"seed {report['settings']['seed']}). Gaps: slice minus the rest; p-values "
+        f"seed {report['settings']['seed']}{_ap_replicates(a, report['settings']['n_boot'])}). "
+        "Gaps: slice minus the rest; p-values "
         f"{escape(report['settings']['correction'])}-adjusted over "
         f"{a['tested']} tested slices; a slice with fewer than "
         f"{report['settings']['min_support']} units or {report['settings']['min_images']} "

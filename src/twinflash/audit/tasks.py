@@ -176,24 +176,6 @@ def slice_miss_rate(out: TaskOutput, image_mask: np.ndarray) -> float:
     )
 
 
-def slice_ap(out: TaskOutput, image_mask: np.ndarray) -> tuple[float, float]:
-    """COCO (AP, AP@0.5) on the images of an image-level slice (COCOeval run again)."""
-    d = out.details
-    keep = np.flatnonzero(image_mask)
-    remap = np.full(len(image_mask), -1)
-    remap[keep] = np.arange(len(keep))
-    gt_image = d["object_image"][d["gt_rows"]]
-    sel = image_mask[gt_image]
-    m = match_detections(
-        d["image_wh"][keep],
-        remap[gt_image[sel]],
-        d["gt_xyxy"][sel],
-        d["gt_ignored"][sel],
-        [d["detections"][i] for i in keep],
-    )
-    return m.ap, m.ap50
-
-
 def _true_counts(ds: AuditDataset, category: str) -> np.ndarray:
     """People per image: visible ones whose head point (when known) is inside the image."""
     anns = ds.coco["annotations"]
