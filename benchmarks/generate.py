@@ -3,9 +3,14 @@ the time shares of rendering, annotation and writing, and each worker's memory.
 
     .venv/bin/python benchmarks/generate.py [--plan examples/plans/pedestrians_by_condition.yaml]
         [--count 24] [--resolution 320x180] [--samples 8] [--workers 1,2] [--recycle-every 10]
+        [--threads-per-worker N]
 
 Each worker count renders the same samples into a fresh directory with the local executor
-(spawned processes, recycled every K scenes). Wall time counts from the start of
+(spawned processes, recycled every K scenes). By default workers split the cores (the
+machine's throughput: one worker gets every core); `--threads-per-worker 1` gives every
+worker count the same threads per worker, which measures how the executor scales with
+workers when each has its own cores (a many-core machine or a cluster). Wall time counts
+from the start of
 `generate` to the last sample (process start-up included; the dataset-level exports are
 timed separately). Shares come from the per-sample journal: render = build + beauty +
 annotation passes + mesh extraction, annotate = `annotate_frame`, write = the atomic sample
@@ -34,9 +39,16 @@ from twinflash.datasets.store import DatasetDir
 REPO = Path(__file__).resolve().parents[1]
 
 
-def _run(plan, out: Path, workers: int, recycle: int) -> dict:
+def _run(plan, out: Path, workers: int, recycle: int, threads: int | None) -> dict:
     t0 = time.perf_counter()
-    report = generate(plan, out, workers=workers, recycle_every=recycle, build_exports=False)
+    report = generate(
+        plan,
+        out,
+        workers=workers,
+        recycle_every=recycle,
+        threads_per_worker=threads,
+        build_exports=False,
+    )
     wall = time.perf_counter() - t0
     journal = [r for r in DatasetDir(out).read_jsonl(out / "journal.jsonl") if r["ok"]]
     sums = defaultdict(float)
@@ -50,6 +62,7 @@ def _run(plan, out: Path, workers: int, recycle: int) -> dict:
     build_all(DatasetDir(out), plan)
     return {
         "workers": workers,
+        "threads": sorted({r["render_threads"] for r in journal}),
         "images": report.rendered,
         "failed": len(report.failures),
         "wall_s": wall,
@@ -62,6 +75,8 @@ def _run(plan, out: Path, workers: int, recycle: int) -> dict:
         "peak_mb": max(r["peak_rss_mb"] for r in journal),
         "processes": len(per_pid),
         "rss_first_last": [(rs[0]["rss_mb"], rs[-1]["rss_mb"], len(rs)) for rs in per_pid.values()],
+        # peak RSS of each worker process, in the order the processes finished their first scene
+        "peaks_in_order": [max(r["peak_rss_mb"] for r in rs) for rs in per_pid.values()],
     }
 
 
@@ -75,6 +90,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=8)
     parser.add_argument("--workers", default="1,2")
     parser.add_argument("--recycle-every", type=int, default=10)
+    parser.add_argument("--threads-per-worker", type=int, default=None)
     parser.add_argument("--out", type=Path, default=None, help="keep the datasets here")
     args = parser.parse_args()
     w, h = (int(v) for v in args.resolution.lower().split("x"))
@@ -89,21 +105,32 @@ def main() -> None:
     with tempfile.TemporaryDirectory(prefix="twinflash-bench-") as tmp:
         root = args.out or Path(tmp)
         for n in (int(v) for v in args.workers.split(",")):
-            results.append(_run(plan, root / f"workers{n}", n, args.recycle_every))
+            results.append(
+                _run(plan, root / f"workers{n}", n, args.recycle_every, args.threads_per_worker)
+            )
     print()
     print(
-        "| workers | images | wall s | images/hour | render s/image | annotate % of render "
-        "| write % of render | CPU s/image | exports s | worker processes | peak RSS MB (max) |"
+        "| workers | threads each | images | wall s | images/hour | render s/image "
+        "| annotate % of render | write % of render | CPU s/image | exports s "
+        "| worker processes | peak RSS MB (max) |"
     )
-    print("|---|---|---|---|---|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|---|---|---|---|---|")
     for r in results:
-        print(
-            f"| {r['workers']} | {r['images']} | {r['wall_s']:.1f} | {r['per_hour']:.0f} | "
-            f"{r['render_s']:.2f} | {100 * r['annotate_share']:.2f} | "
-            f"{100 * r['write_share']:.2f} | {r['cpu_s']:.1f} | {r['exports_s']:.1f} | "
-            f"{r['processes']} | "
-            f"{r['peak_mb']:.0f} |"
-        )
+        cells = [
+            r["workers"],
+            ",".join(map(str, r["threads"])),
+            r["images"],
+            f"{r['wall_s']:.1f}",
+            f"{r['per_hour']:.0f}",
+            f"{r['render_s']:.2f}",
+            f"{100 * r['annotate_share']:.2f}",
+            f"{100 * r['write_share']:.2f}",
+            f"{r['cpu_s']:.1f}",
+            f"{r['exports_s']:.1f}",
+            r["processes"],
+            f"{r['peak_mb']:.0f}",
+        ]
+        print("| " + " | ".join(map(str, cells)) + " |")
     if len(results) >= 2:
         print(
             f"\nscaling: {results[1]['per_hour'] / results[0]['per_hour']:.2f}x "
@@ -115,6 +142,14 @@ def main() -> None:
             print(
                 f"workers={r['workers']}: RSS change from a process's first to last scene: "
                 f"median {statistics.median(growth):+.0f} MB, max {max(growth):+.0f} MB"
+            )
+        peaks = r["peaks_in_order"]
+        if len(peaks) >= 4:  # flat over the run: early processes peak as high as late ones
+            k = max(1, len(peaks) // 4)
+            print(
+                f"workers={r['workers']}: peak RSS per process, first {k} processes "
+                f"max {max(peaks[:k]):.0f} MB, last {k} max {max(peaks[-k:]):.0f} MB, "
+                f"all {len(peaks)} max {max(peaks):.0f} MB"
             )
     print(f"load average at end {os.getloadavg()[0]:.1f}")
 

@@ -239,6 +239,38 @@ def test_cli_bad_input_is_one_line_exit_2_and_check_of_nothing_fails(tmp_path: P
     assert out.stderr.startswith(f"error: {bad}: vary.weather.kind")
     out = run("generate", str(PLANS[0]), "--out", str(tmp_path / "ds"), "--executor", "dask")
     assert out.returncode == 2 and "known: local, ray" in out.stderr
+    for option in ("--workers", "--threads-per-worker", "--recycle-every"):
+        out = run("generate", str(PLANS[0]), "--out", str(tmp_path / "ds"), option, "0")
+        assert out.returncode == 2 and out.stderr == f"error: {option}: must be >= 1 (got 0)\n"
     assert not (tmp_path / "ds").exists()
     out = run("dataset", "check", str(tmp_path / "nothing"))
     assert out.returncode == 1 and "not a directory" in out.stdout + out.stderr
+
+
+def test_workers_split_the_cores_and_ray_tasks_reserve_their_threads(monkeypatch) -> None:
+    """One Cycles render uses every core it is given: local workers share the machine's
+    cores; a Ray task reserves as many CPUs as it renders with (4 on a cluster)."""
+    from twinflash.datasets import executors
+    from twinflash.datasets.executors import make_executor
+
+    monkeypatch.setattr(executors.os, "cpu_count", lambda: 16)
+    assert make_executor("local", workers=1).threads_per_worker == 16
+    assert make_executor("local", workers=4).threads_per_worker == 4
+    assert make_executor("local", workers=32).threads_per_worker == 1
+    assert make_executor("local", workers=2, threads_per_worker=3).threads_per_worker == 3
+    assert make_executor("ray", workers=2).threads_per_worker == 8
+    assert make_executor("ray", workers=2, address="auto").threads_per_worker == 4
+
+
+def test_ray_refuses_more_threads_per_task_than_any_node_has() -> None:
+    """Ray would otherwise queue the tasks forever, waiting for a node big enough."""
+    ray = pytest.importorskip("ray")
+    from twinflash.datasets.executors import RayExecutor
+    from twinflash.errors import InputError
+
+    ray.init(num_cpus=1, include_dashboard=False, log_to_driver=False, configure_logging=False)
+    try:
+        with pytest.raises(InputError, match="2, but the largest Ray node has 1 CPUs"):
+            list(RayExecutor(workers=1, threads_per_worker=2).run(iter([])))
+    finally:
+        ray.shutdown()

@@ -42,6 +42,13 @@ def register(app: typer.Typer) -> None:
         address: Annotated[
             str | None, typer.Option(help="Ray cluster address (ray executor), e.g. auto")
         ] = None,
+        threads_per_worker: Annotated[
+            int | None,
+            typer.Option(
+                help="Cycles threads per worker (default: cores / workers; 4 per Ray task "
+                "on a cluster, each reserving that many CPUs)"
+            ),
+        ] = None,
     ) -> None:
         """Render a dataset from a plan into OUT; rerun the same command to resume."""
         from twinflash.cli.render import _parse_resolution
@@ -50,7 +57,7 @@ def register(app: typer.Typer) -> None:
         from twinflash.datasets.plan import load_plan
 
         plan = load_plan(plan_file).with_overrides(_parse_resolution(resolution), samples, count)
-        runner = make_executor(executor, workers, recycle_every, address)
+        runner = make_executor(executor, workers, recycle_every, address, threads_per_worker)
         with Progress(
             TextColumn("{task.description}"),
             BarColumn(),

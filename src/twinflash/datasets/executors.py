@@ -6,39 +6,71 @@ Both run `worker.run_task` in separate processes, each rendering one scene at a 
 replaced after `recycle_every` scenes (Blender's memory grows across scenes). Tasks are
 consumed lazily with a bounded number in flight, so a million-sample plan never sits in
 memory. `ray` is imported only inside `RayExecutor.run`.
+
+Each worker renders with `threads_per_worker` Cycles threads: one Cycles render already
+uses every core it is given, so workers split the cores instead of all fighting for all
+of them (default: this machine's cores / workers; on a Ray cluster, `CLUSTER_THREADS`, and
+each task reserves that many of Ray's CPUs so a node never runs more renders than it has
+cores for).
 """
 
 from __future__ import annotations
 
 import logging
 import multiprocessing
+import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any, Protocol
 
 from twinflash.datasets.worker import Task, run_task
+from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_PER_WORKER = 2
+CLUSTER_THREADS = 4  # Cycles threads (and Ray CPUs) per task on a Ray cluster, by default
 
 
 class Executor(Protocol):
+    threads_per_worker: int | None  # Cycles threads of each render; None: every core
+
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]: ...
+
+
+def split_cores(workers: int) -> int:
+    """This machine's cores shared between `workers` renders (at least one each)."""
+    return max(1, (os.cpu_count() or 1) // workers)
+
+
+def _check(workers: int, recycle_every: int, threads_per_worker: int | None) -> None:
+    for option, value in (
+        ("--workers", workers),
+        ("--recycle-every", recycle_every),
+        ("--threads-per-worker", threads_per_worker),
+    ):
+        if value is not None and value < 1:
+            raise InputError(f"{option}: must be >= 1 (got {value})")
 
 
 class LocalExecutor:
     """N spawned worker processes on this machine (`ProcessPoolExecutor`, spawn context)."""
 
-    def __init__(self, workers: int = 1, recycle_every: int = 20, address: str | None = None):
-        if workers < 1:
-            raise ValueError(f"workers must be >= 1 (got {workers})")
-        if recycle_every < 1:
-            raise ValueError(f"recycle_every must be >= 1 (got {recycle_every})")
+    def __init__(
+        self,
+        workers: int = 1,
+        recycle_every: int = 20,
+        address: str | None = None,
+        threads_per_worker: int | None = None,
+    ):
+        _check(workers, recycle_every, threads_per_worker)
         if address is not None:
-            raise ValueError("the local executor takes no cluster address (use --executor ray)")
+            raise InputError(
+                "--address: the local executor takes no cluster address (use --executor ray)"
+            )
         self.workers, self.recycle_every = workers, recycle_every
+        self.threads_per_worker = threads_per_worker or split_cores(workers)
 
     def _pool(self) -> ProcessPoolExecutor:
         return ProcessPoolExecutor(
@@ -90,15 +122,23 @@ def _died(task: Task) -> dict[str, Any]:
 class RayExecutor:
     """The same tasks as Ray tasks: a local Ray instance, or a cluster at `address`.
 
-    Each task asks for one CPU; `max_calls=recycle_every` makes Ray replace a worker
-    process after that many scenes. Output paths must be on storage every node mounts at
-    the same path (see docs/datasets.md).
+    Each task reserves `threads_per_worker` CPUs and renders with that many threads;
+    `max_calls=recycle_every` makes Ray replace a worker process after that many scenes.
+    A local instance gets `workers x threads_per_worker` CPUs. Output paths must be on
+    storage every node mounts at the same path (see docs/datasets.md).
     """
 
-    def __init__(self, workers: int = 1, recycle_every: int = 20, address: str | None = None):
-        if workers < 1:
-            raise ValueError(f"workers must be >= 1 (got {workers})")
+    def __init__(
+        self,
+        workers: int = 1,
+        recycle_every: int = 20,
+        address: str | None = None,
+        threads_per_worker: int | None = None,
+    ):
+        _check(workers, recycle_every, threads_per_worker)
         self.workers, self.recycle_every, self.address = workers, recycle_every, address
+        default = CLUSTER_THREADS if address else split_cores(workers)
+        self.threads_per_worker = threads_per_worker or default
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
         import ray
@@ -113,9 +153,20 @@ class RayExecutor:
             if self.address:
                 ray.init(address=self.address, **kwargs)
             else:
-                ray.init(num_cpus=self.workers, **kwargs)
-        remote = ray.remote(num_cpus=1, max_calls=self.recycle_every, max_retries=0)(run_task)
-        window = max(self.workers, int(ray.cluster_resources().get("CPU", 1))) * 2
+                ray.init(num_cpus=self.workers * self.threads_per_worker, **kwargs)
+        largest = max((n["Resources"].get("CPU", 0) for n in ray.nodes() if n["Alive"]), default=0)
+        if largest < self.threads_per_worker:  # Ray would wait forever for such a node
+            if started:
+                ray.shutdown()
+            raise InputError(
+                f"--threads-per-worker: {self.threads_per_worker}, but the largest Ray node "
+                f"has {largest:g} CPUs"
+            )
+        remote = ray.remote(
+            num_cpus=self.threads_per_worker, max_calls=self.recycle_every, max_retries=0
+        )(run_task)
+        slots = int(ray.cluster_resources().get("CPU", 1)) // self.threads_per_worker
+        window = max(self.workers, slots) * 2
         todo = iter(tasks)
         running: dict[Any, Task] = {}
         try:
@@ -144,11 +195,18 @@ EXECUTORS: dict[str, Callable[..., Executor]] = {"local": LocalExecutor, "ray": 
 
 
 def make_executor(
-    name: str, workers: int = 1, recycle_every: int = 20, address: str | None = None
+    name: str,
+    workers: int = 1,
+    recycle_every: int = 20,
+    address: str | None = None,
+    threads_per_worker: int | None = None,
 ) -> Executor:
     """The executor called `name`; the error for an unknown name lists the known ones."""
     if name not in EXECUTORS:
-        from twinflash.errors import InputError
-
         raise InputError(f"--executor: unknown executor {name!r}; known: {', '.join(EXECUTORS)}")
-    return EXECUTORS[name](workers=workers, recycle_every=recycle_every, address=address)
+    return EXECUTORS[name](
+        workers=workers,
+        recycle_every=recycle_every,
+        address=address,
+        threads_per_worker=threads_per_worker,
+    )

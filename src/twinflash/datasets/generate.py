@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-import os
 import shutil
 import time
 from collections.abc import Callable, Iterator
@@ -77,13 +76,6 @@ def _check_manifest(store: DatasetDir, plan: Plan, source: str) -> None:
         )
 
 
-def _threads_per_worker(executor: str | Executor, workers: int) -> int | None:
-    """Local workers split this machine's cores; Ray tasks and single workers take them all."""
-    if executor != "local" or workers <= 1:
-        return None
-    return max(1, (os.cpu_count() or 1) // workers)
-
-
 def _tasks(
     plan: Plan,
     store: DatasetDir,
@@ -117,14 +109,15 @@ def generate(
     workers: int = 1,
     recycle_every: int = 20,
     address: str | None = None,
+    threads_per_worker: int | None = None,
     source: str = "<plan>",
     on_progress: Callable[[Progress], None] | None = None,
     build_exports: bool = True,
 ) -> GenerationReport:
     """Render every missing sample of `plan` into `out_dir`, then rebuild the exports.
 
-    `executor` is a name of `EXECUTORS` (built with workers/recycle_every/address) or an
-    executor instance.
+    `executor` is a name of `EXECUTORS` (built with workers/recycle_every/address/
+    threads_per_worker) or an executor instance.
     """
     from twinflash.datasets.exports import build_all
 
@@ -132,7 +125,7 @@ def generate(
     if store.root.exists() and not store.root.is_dir():
         raise InputError(f"{store.root}: exists and is not a directory")
     runner = (
-        make_executor(executor, workers=workers, recycle_every=recycle_every, address=address)
+        make_executor(executor, workers, recycle_every, address, threads_per_worker)
         if isinstance(executor, str)
         else executor
     )
@@ -162,7 +155,7 @@ def generate(
 
         try:
             for result in runner.run(
-                _tasks(plan, store, pending, source, record, _threads_per_worker(executor, workers))
+                _tasks(plan, store, pending, source, record, runner.threads_per_worker)
             ):
                 record(result)
         finally:

@@ -88,6 +88,9 @@ def run_task(task: Task) -> dict[str, Any]:
         t1 = time.perf_counter()
         frame = render_scene(scene, work_dir=Path(task.work_dir), threads=task.render_threads)
         t2 = time.perf_counter()
+        import bpy  # loaded by render_scene: record the threads Cycles actually had
+
+        result["render_threads"] = bpy.context.scene.render.threads
         annotations = annotate_frame(frame, scene)
         t3 = time.perf_counter()
         write_scene_outputs(out_dir, frame, scene, annotations)
