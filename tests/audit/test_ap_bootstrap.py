@@ -6,9 +6,10 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from twinflash.audit.ap_bootstrap import weighted_ap
+from twinflash.audit.ap_bootstrap import SliceAP, weighted_ap
 from twinflash.audit.detection import match_detections
 from twinflash.audit.models import Detections
+from twinflash.audit.stats import bootstrap_weights
 
 
 def _problem(seed: int, n_images: int = 30, ties: bool = True):
@@ -93,3 +94,21 @@ def test_rows_without_a_counted_box_are_nan_and_rows_are_independent() -> None:
     assert np.isnan(ap[0]).all()
     np.testing.assert_array_equal(ap[1], weighted_ap(ev, rows[1:2])[0])
     np.testing.assert_array_equal(ap[2], weighted_ap(ev, rows[2:3])[0])
+
+
+def test_slice_intervals_cover_the_point_and_both_sides_share_replicates() -> None:
+    problem = _problem(5, n_images=60)
+    ev = match_detections(*problem).image_eval
+    weights = bootstrap_weights(60, 300, seed=0)
+    ap = SliceAP(ev, weights)
+    half = np.arange(60) < 30
+    first, second = ap.summary(half, ~half), ap.summary(~half, half)
+    for key in ("ap", "ap50"):
+        assert first[f"{key}_lo"] < first[key] < first[f"{key}_hi"]
+        assert first[f"{key}_gap_lo"] < first[f"{key}_gap"] < first[f"{key}_gap_hi"]
+        assert second[f"{key}_gap"] == pytest.approx(-first[f"{key}_gap"], abs=1e-12)
+        assert second[f"{key}_gap_lo"] == pytest.approx(-first[f"{key}_gap_hi"], abs=1e-12)
+    assert len(ap._cache) == 2  # each half's rest is the other half: computed once
+    # too few replicates for an interval: the point figure alone
+    few = SliceAP(ev, weights[:50]).summary(half)
+    assert few["ap50"] == first["ap50"] and few["ap50_lo"] is None and few["ap_hi"] is None

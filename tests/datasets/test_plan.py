@@ -253,7 +253,7 @@ def test_workers_split_the_cores_and_ray_tasks_reserve_their_threads(monkeypatch
     from twinflash.datasets import executors
     from twinflash.datasets.executors import make_executor
 
-    monkeypatch.setattr(executors.os, "cpu_count", lambda: 16)
+    monkeypatch.setattr(executors, "usable_cores", lambda: 16)
     assert make_executor("local", workers=1).threads_per_worker == 16
     assert make_executor("local", workers=4).threads_per_worker == 4
     assert make_executor("local", workers=32).threads_per_worker == 1

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from twinflash.audit.ap_bootstrap import ap_with_intervals
+from twinflash.audit.ap_bootstrap import SliceAP
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.slices import Curve, Slice, plan_slices
 from twinflash.audit.stats import CORRECTIONS, bootstrap_weights, slice_stats
@@ -32,7 +32,7 @@ class AnalysisSettings:
     min_images: int = 10
     n_bins: int = 3
     slice_ap_max_images: int = 2000  # COCO AP (with intervals) per image-level slice up to this
-    ap_boot_budget: int = 2_000_000  # detections x replicates per AP interval
+    ap_boot_budget: int = 2_000_000  # detections x replicates of AP (< 100 replicates: none)
     columns: list[str] | None = None
     crossings: list[tuple[str, str]] | None = None
 
@@ -200,18 +200,17 @@ def _detection_columns(
     gaps) to the rows of image-level slices; return the overall AP entries."""
     match = out.details["match"]
     with_ap = match.n_images <= settings.slice_ap_max_images
-    if with_ap:  # AP replicates cost (detections x replicates) each: cap them, keep >= 200
+    if with_ap:  # an AP replicate costs its detections: at most `ap_boot_budget` in all
         n_dets = max(1, len(match.image_eval.det_image))
-        weights = weights[: min(len(weights), max(200, settings.ap_boot_budget // n_dets))]
+        ap = SliceAP(match.image_eval, weights[: settings.ap_boot_budget // n_dets])
     for r, s in zip(rows, slices, strict=True):
         if s.level == "image" and r["status"] != INSUFFICIENT:
             r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
             if with_ap:
-                ref = ~s.mask if s.reference is None else s.reference
-                r |= ap_with_intervals(match.image_eval, s.mask, weights, ref)
+                r |= ap.summary(s.mask, ~s.mask if s.reference is None else s.reference)
     if not with_ap:
         return {}
-    every = ap_with_intervals(match.image_eval, np.ones(match.n_images, bool), weights)
+    every = ap.summary(np.ones(match.n_images, bool))
     units, images = int(match.image_eval.positives.sum()), int(match.n_images)
     return {
         key: {
@@ -223,7 +222,7 @@ def _detection_columns(
             "title": title,
             "higher_is_better": True,
             "primary": False,
-            "replicates": len(weights),
+            "replicates": len(ap.weights),
         }
         for key, title in (("ap", "COCO AP@[.5:.95]"), ("ap50", "COCO AP@0.5"))
     }

@@ -9,7 +9,9 @@ ignored); only the accumulation mixes images: sort every detection by score, cum
 and false positives, interpolate precision at 101 recall points. Drawing an image k times
 multiplies its detections and its boxes by k, so a replicate is the same accumulation with
 weighted cumulative sums. With 0/1 weights it is COCOeval's AP of that subset of images,
-bit for bit (`tests/audit/test_ap_bootstrap.py` checks it against faster-coco-eval).
+bit for bit; a weight of 2 is the image twice, up to the order of detections with tied
+scores, which COCO leaves to the order of the images anyway (`tests/audit/
+test_ap_bootstrap.py` checks both against faster-coco-eval).
 """
 
 from __future__ import annotations
@@ -130,35 +132,58 @@ def weighted_ap(ev: ImageEval, weights: np.ndarray) -> np.ndarray:
     return out
 
 
+MIN_REPLICATES = 100  # fewer than this: AP point figures, no interval
+
+
 def _interval(x: np.ndarray) -> tuple[float | None, float | None]:
-    x = x[np.isfinite(x)]
-    if not len(x):
+    """95% percentile interval; none when over 1% of the replicates had no box to count."""
+    finite = x[np.isfinite(x)]
+    if not len(x) or len(finite) < 0.99 * len(x):
         return None, None
-    lo, hi = np.percentile(x, [2.5, 97.5])
+    lo, hi = np.percentile(finite, [2.5, 97.5])
     return float(lo), float(hi)
 
 
-def ap_with_intervals(
-    ev: ImageEval, mask: np.ndarray, weights: np.ndarray, reference: np.ndarray | None = None
-) -> dict[str, float | None]:
-    """AP and AP@0.5 of the images in `mask` with 95% bootstrap intervals (`weights`: the
-    (B, n_images) replicates every other metric uses) and, given a `reference` image mask,
-    the gap to it with its interval: keys `ap`, `ap_lo`, `ap_hi`, `ap_gap`, `ap_gap_lo`...
+class SliceAP:
+    """COCO AP and AP@0.5 of image subsets, with bootstrap intervals and gaps.
+
+    `weights`: the (B, n_images) replicates every other metric uses (fewer than
+    `MIN_REPLICATES` rows: point figures only). Replicates are cached by subset, so a
+    two-level column's "rest" (the other level) is computed once.
     """
-    sides = [np.asarray(mask, bool)] + (
-        [np.asarray(reference, bool)] if reference is not None else []
-    )
-    point = [weighted_ap(ev, m[None].astype(float))[0] for m in sides]
-    reps = [weighted_ap(ev, weights * m) for m in sides]
-    out: dict[str, float | None] = {}
-    for key, reduce in (("ap", lambda a: a.mean(axis=-1)), ("ap50", lambda a: a[..., 0])):
-        value = float(reduce(point[0]))
-        out[key] = value if np.isfinite(value) else None
-        out[f"{key}_lo"], out[f"{key}_hi"] = _interval(reduce(reps[0]))
+
+    def __init__(self, ev: ImageEval, weights: np.ndarray):
+        self.ev = ev
+        self.weights = weights if len(weights) >= MIN_REPLICATES else weights[:0]
+        self._cache: dict[bytes, tuple[np.ndarray, np.ndarray]] = {}
+
+    def _ap(self, mask: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(T,) AP of the subset, (B, T) of its replicates."""
+        key = np.packbits(mask).tobytes()
+        if key not in self._cache:
+            point = weighted_ap(self.ev, mask[None].astype(float))[0]
+            reps = weighted_ap(self.ev, self.weights * mask) if len(self.weights) else point[:0]
+            self._cache[key] = (point, reps.reshape(-1, len(point)))
+        return self._cache[key]
+
+    def summary(
+        self, mask: np.ndarray, reference: np.ndarray | None = None
+    ) -> dict[str, float | None]:
+        """Keys `ap`, `ap_lo`, `ap_hi` and, given a `reference` subset, `ap_gap`,
+        `ap_gap_lo`, `ap_gap_hi`; the same for `ap50`."""
+        sides = [self._ap(np.asarray(mask, bool))]
         if reference is not None:
-            gap = float(reduce(point[0]) - reduce(point[1]))
-            out[f"{key}_gap"] = gap if np.isfinite(gap) else None
-            out[f"{key}_gap_lo"], out[f"{key}_gap_hi"] = _interval(
-                reduce(reps[0]) - reduce(reps[1])
-            )
-    return out
+            sides.append(self._ap(np.asarray(reference, bool)))
+        out: dict[str, float | None] = {}
+        for key, reduce in (("ap", lambda a: a.mean(axis=-1)), ("ap50", lambda a: a[..., 0])):
+            (point, reps), *ref = sides
+            value = float(reduce(point))
+            out[key] = value if np.isfinite(value) else None
+            out[f"{key}_lo"], out[f"{key}_hi"] = _interval(reduce(reps))
+            if ref:
+                gap = value - float(reduce(ref[0][0]))
+                out[f"{key}_gap"] = gap if np.isfinite(gap) else None
+                out[f"{key}_gap_lo"], out[f"{key}_gap_hi"] = _interval(
+                    reduce(reps) - reduce(ref[0][1])
+                )
+        return out

@@ -51,7 +51,11 @@ def _with_ci(row: dict[str, Any], key: str) -> str:
 def _ap_replicates(analysis: dict[str, Any], n_boot: int) -> str:
     """Say so when COCO AP's intervals use fewer replicates than the other metrics."""
     k = analysis["overall"].get("ap", {}).get("replicates", n_boot)
-    return f"; COCO AP: the first {k}, as its cost grows with the detections" if k < n_boot else ""
+    if k >= n_boot:
+        return ""
+    if k == 0:
+        return "; COCO AP: no interval, too many detections for its bootstrap"
+    return f"; COCO AP: the first {k}, as its cost grows with the detections"
 
 
 def _slice_table(rows: list[dict[str, Any]]) -> str:
@@ -140,6 +144,7 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
         *[
             f"<tr><td>{escape(k)}</td><td>{_fmt(v, 4)}</td></tr>"
             for k, v in report["summary"].items()
+            if k not in a["overall"]  # shown below with its interval
         ],
         *[
             f"<tr><td>{escape(v['title'])}</td><td>{_fmt(v['value'], 4)} "

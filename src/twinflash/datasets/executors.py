@@ -39,9 +39,16 @@ class Executor(Protocol):
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]: ...
 
 
+def usable_cores() -> int:
+    """Cores this process may run on (CPU affinity: taskset, Slurm, containers)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def split_cores(workers: int) -> int:
-    """This machine's cores shared between `workers` renders (at least one each)."""
-    return max(1, (os.cpu_count() or 1) // workers)
+    """The usable cores shared between `workers` renders (at least one each)."""
+    return max(1, usable_cores() // workers)
 
 
 def _check(workers: int, recycle_every: int, threads_per_worker: int | None) -> None:
@@ -160,7 +167,7 @@ class RayExecutor:
                 ray.shutdown()
             raise InputError(
                 f"--threads-per-worker: {self.threads_per_worker}, but the largest Ray node "
-                f"has {largest:g} CPUs"
+                f"has {largest:g} CPUs (lower it, or start nodes with more --num-cpus)"
             )
         remote = ray.remote(
             num_cpus=self.threads_per_worker, max_calls=self.recycle_every, max_retries=0

@@ -154,9 +154,8 @@ def generate(
                 on_progress(progress)
 
         try:
-            for result in runner.run(
-                _tasks(plan, store, pending, source, record, runner.threads_per_worker)
-            ):
+            threads = getattr(runner, "threads_per_worker", None)
+            for result in runner.run(_tasks(plan, store, pending, source, record, threads)):
                 record(result)
         finally:
             shutil.rmtree(store.scratch, ignore_errors=True)
