@@ -7,6 +7,8 @@ import json
 from html import escape as html_escape
 from pathlib import Path
 
+import numpy as np
+
 from twinflash.audit.analysis import AnalysisSettings, analyse
 from twinflash.audit.run import audit
 from twinflash.audit.synthetic import planted_problem
@@ -98,3 +100,40 @@ def test_audit_writes_html_and_json_with_the_same_figures(
     assert html.count("data:image/png;base64,") == len(data["failures"])
     for line in data["analysis"]["headline"]:
         assert html_escape(line) in html
+
+
+def test_headline_gives_each_column_once_worst_gap_first() -> None:
+    from twinflash.audit.analysis import headline
+    from twinflash.audit.tasks import Metric
+
+    def row(column: str, label: str, gap: float) -> dict:
+        status = "significantly worse" if gap < 0 else "significantly better"
+        return {
+            "column": column,
+            "label": label,
+            "gap": gap,
+            "gap_lo": gap - 0.05,
+            "gap_hi": gap + 0.05,
+            "value": 0.5 + gap,
+            "lo": 0.4 + gap,
+            "hi": 0.6 + gap,
+            "rest": 0.5,
+            "compared_with": "the rest",
+            "p_adjusted": 0.0001,
+            "units": 100,
+            "images": 40,
+            "status": status,
+        }
+
+    rows = [
+        row("weather_kind x box_height_px", "rain & medium", -0.42),
+        row("weather_kind x box_height_px", "fog & medium", -0.35),
+        row("box_height_px", "medium", -0.32),
+        row("box_height_px", "near", 0.32),
+        row("is_night", "True", -0.26),
+    ]
+    metric = Metric("recall", "recall", "object", np.zeros(1, int), None, np.zeros(1), True)
+    lines = headline(rows, metric, AnalysisSettings(), 5, "people")
+    assert len(lines) == 3
+    assert "rain & medium" in lines[0] and "box_height_px = medium" in lines[1]
+    assert "is_night = True" in lines[2]

@@ -158,7 +158,11 @@ def headline(
     unit_word: str,
     top: int = 5,
 ) -> list[str]:
-    """The largest significant gaps, worse ones first, in plain words."""
+    """The largest significant gaps, worse ones first, one per column, in plain words.
+
+    One per column: the other side of a two-level column, or the other bins of a
+    parameter, mostly restate its largest gap, and would crowd other parameters out.
+    """
     sig = [r for r in rows if r["status"].startswith("significantly")]
     sig.sort(key=lambda r: (r["status"] != "significantly worse", -abs(r["gap"])))
     name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[settings.correction]
@@ -169,12 +173,11 @@ def headline(
             f"alpha = {settings.alpha:g})."
         ]
     out: list[str] = []
-    seen: set[tuple[str, float]] = set()
+    seen: set[str] = set()
     for r in sig:
-        key = (r["column"], round(abs(r["gap"]), 9))
-        if key in seen or len(out) >= top:
-            continue  # the other side of a two-level column says the same thing
-        seen.add(key)
+        if r["column"] in seen or len(out) >= top:
+            continue
+        seen.add(r["column"])
         word = "lower" if r["gap"] < 0 else "higher"
         judgement = "worse" if r["status"] == "significantly worse" else "better"
         p = r["p_adjusted"]
