@@ -8,21 +8,26 @@ the time shares of rendering, annotation and writing, and each worker's memory.
 Each worker count renders the same samples into a fresh directory with the local executor
 (spawned processes, recycled every K scenes). By default workers split the cores (the
 machine's throughput: one worker gets every core); `--threads-per-worker 1` gives every
-worker count the same threads per worker, which measures how the executor scales with
-workers when each has its own cores (a many-core machine or a cluster). Wall time counts
-from the start of
-`generate` to the last sample (process start-up included; the dataset-level exports are
-timed separately). Shares come from the per-sample journal: render = build + beauty +
-annotation passes + mesh extraction, annotate = `annotate_frame`, write = the atomic sample
-write; CPU s/image is the median CPU time of a worker per image (all its threads), which
-other jobs on the machine inflate less than wall time. Memory: per worker process, peak
-RSS (ru_maxrss) and the RSS after its first and last scene, to see whether it grows.
-Prints Markdown for docs/benchmarks.md.
+worker count the same threads per worker (each pinned to its own core), which measures how
+the executor scales with workers when each has its own cores (a many-core machine or a
+cluster). Wall time counts from the start of `generate` to the last sample (process
+start-up included; the dataset-level exports are timed separately). Shares come from the
+per-sample journal: render = build + beauty + annotation passes + mesh extraction,
+annotate = `annotate_frame`, write = the atomic sample write; CPU s/image is the median
+CPU time of a worker per image (all its threads), which other jobs on the machine inflate
+less than wall time. Memory: per worker process, peak RSS (ru_maxrss) and the RSS after
+its first and last scene, to see whether it grows.
+
+Baseline in the same run: this machine's own ceiling for N processes, a pure-Python CPU
+loop run by 1 and by N processes at once, median of 5 alternating pairs: what N perfectly
+independent jobs gain on these cores (below N on a VM whose vCPUs share a host's cores
+or caches). Prints Markdown for docs/benchmarks.md.
 """
 
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import os
 import platform
 import statistics
@@ -37,6 +42,23 @@ from twinflash.datasets.plan import load_plan
 from twinflash.datasets.store import DatasetDir
 
 REPO = Path(__file__).resolve().parents[1]
+PHASES = ("build", "image", "passes", "geometry")
+
+
+def _spin(iterations: int) -> int:
+    total = 0
+    for i in range(iterations):
+        total += i * i % 7
+    return total
+
+
+def cpu_ceiling(processes: int, iterations: int = 30_000_000) -> float:
+    """Loops per second of `processes` CPU-bound processes running at once."""
+    with multiprocessing.get_context("spawn").Pool(processes) as pool:
+        pool.map(_spin, [1000] * processes)  # processes started before the clock
+        t0 = time.perf_counter()
+        pool.map(_spin, [iterations] * processes)
+        return processes * iterations / (time.perf_counter() - t0)
 
 
 def _run(plan, out: Path, workers: int, recycle: int, threads: int | None) -> dict:
@@ -68,6 +90,7 @@ def _run(plan, out: Path, workers: int, recycle: int, threads: int | None) -> di
         "wall_s": wall,
         "per_hour": report.rendered / wall * 3600,
         "render_s": sums["render"] / max(1, len(journal)),
+        "phases_s": {k: sums[f"render_{k}"] / max(1, len(journal)) for k in PHASES},
         "cpu_s": statistics.median(r["cpu_s"] for r in journal) if journal else float("nan"),
         "annotate_share": sums["annotate"] / sums["render"],
         "write_share": sums["write"] / sums["render"],
@@ -132,10 +155,19 @@ def main() -> None:
         ]
         print("| " + " | ".join(map(str, cells)) + " |")
     if len(results) >= 2:
+        n = results[1]["workers"] // results[0]["workers"]
+        ceiling = statistics.median(  # alternating pairs: the VM's speed drifts
+            cpu_ceiling(results[1]["workers"]) / cpu_ceiling(results[0]["workers"])
+            for _ in range(5)
+        )
         print(
             f"\nscaling: {results[1]['per_hour'] / results[0]['per_hour']:.2f}x "
-            f"with {results[1]['workers']} workers vs {results[0]['workers']}"
+            f"with {results[1]['workers']} workers vs {results[0]['workers']}; "
+            f"this machine's ceiling for {n}x the processes (CPU loop): {ceiling:.2f}x"
         )
+    for r in results:
+        phases = ", ".join(f"{k} {v:.2f}" for k, v in r["phases_s"].items())
+        print(f"workers={r['workers']}: render phases, s/image: {phases}")
     for r in results:
         growth = [last - first for first, last, n in r["rss_first_last"] if n > 1]
         if growth:

@@ -69,7 +69,11 @@ def test_dataset_checks_clean_and_holds_every_export(dataset: Path) -> None:
     journal = DatasetDir(dataset).read_jsonl(dataset / "journal.jsonl")
     assert len({r["pid"] for r in journal}) == COUNT  # recycle_every=1: a fresh worker each
     # two workers share the cores: each Cycles render got half of them
-    assert {r["render_threads"] for r in journal} == {max(1, usable_cores() // 2)}
+    threads = max(1, usable_cores() // 2)
+    assert {r["render_threads"] for r in journal} == {threads}
+    if usable_cores() >= 2:  # and each worker was pinned to its own half of them
+        assert {len(r["cpus"]) for r in journal} == {threads}
+        assert len({c for r in journal for c in r["cpus"]}) == 2 * threads
 
 
 def test_coco_export_loads_and_matches_the_sample_files(dataset: Path) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import collections
 import math
+import os
 from pathlib import Path
 
 import numpy as np
@@ -260,6 +261,31 @@ def test_workers_split_the_cores_and_ray_tasks_reserve_their_threads(monkeypatch
     assert make_executor("local", workers=2, threads_per_worker=3).threads_per_worker == 3
     assert make_executor("ray", workers=2).threads_per_worker == 8
     assert make_executor("ray", workers=2, address="auto").threads_per_worker == 4
+
+
+def test_local_workers_claim_free_core_slots_and_take_over_dead_ones(monkeypatch) -> None:
+    """Each local worker keeps to its own cores; a recycled worker's successor takes its
+    slot; with no free slot a worker stays unpinned rather than share another's cores."""
+    import multiprocessing
+    import subprocess
+
+    from twinflash.datasets import executors
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()  # a reaped child: its pid is free
+    pinned: list[list[int]] = []
+    monkeypatch.setattr(executors.os, "sched_getaffinity", lambda _: {4, 5, 6, 7, 8, 9})
+    monkeypatch.setattr(executors.os, "sched_setaffinity", lambda _, cores: pinned.append(cores))
+    owners = multiprocessing.get_context("spawn").Array("i", [os.getpid(), dead.pid, 0])
+    executors._pin_worker(owners, 2)
+    assert pinned == [[6, 7]] and owners[1] == os.getpid()  # the dead worker's slot
+    executors._pin_worker(owners, 2)
+    assert pinned[-1] == [8, 9] and owners[2] == os.getpid()
+    executors._pin_worker(owners, 2)  # every slot held by a live process
+    assert len(pinned) == 2
+    monkeypatch.setattr(executors, "usable_cores", lambda: 6)
+    assert executors.LocalExecutor(workers=3, threads_per_worker=2).pinned
+    assert not executors.LocalExecutor(workers=4, threads_per_worker=2).pinned  # oversubscribed
 
 
 def test_ray_refuses_more_threads_per_task_than_any_node_has() -> None:

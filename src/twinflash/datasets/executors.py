@@ -11,7 +11,10 @@ Each worker renders with `threads_per_worker` Cycles threads: one Cycles render 
 uses every core it is given, so workers split the cores instead of all fighting for all
 of them (default: this machine's cores / workers; on a Ray cluster, `CLUSTER_THREADS`, and
 each task reserves that many of Ray's CPUs so a node never runs more renders than it has
-cores for).
+cores for). Local workers are also pinned to their own cores when they fit (CPU affinity,
+set before Blender loads): Blender's other thread pools (scene evaluation, denoiser, image
+I/O) size themselves from the cores they see, and unpinned they spill onto the cores of the
+other workers.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import os
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
+from multiprocessing.sharedctypes import SynchronizedArray
 from typing import Any, Protocol
 
 from twinflash.datasets.worker import Task, run_task
@@ -49,6 +53,32 @@ def usable_cores() -> int:
 def split_cores(workers: int) -> int:
     """The usable cores shared between `workers` renders (at least one each)."""
     return max(1, usable_cores() // workers)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
+def _pin_worker(owners: SynchronizedArray, threads: int) -> None:
+    """Pool initializer: claim a free slot and keep this process on that slot's cores.
+
+    `owners[i]` is the pid holding cores `[i*threads, (i+1)*threads)` of the usable set; a
+    recycled or dead worker's slot is taken over. With no free slot (a replacement started
+    before its predecessor was reaped) the process stays unpinned rather than share cores.
+    """
+    cores = sorted(os.sched_getaffinity(0))
+    with owners.get_lock():
+        free = [i for i, pid in enumerate(owners) if pid == 0 or not _alive(pid)]
+        if not free:
+            return
+        owners[free[0]] = os.getpid()
+    os.sched_setaffinity(0, cores[free[0] * threads : (free[0] + 1) * threads])
 
 
 def _check(workers: int, recycle_every: int, threads_per_worker: int | None) -> None:
@@ -79,11 +109,25 @@ class LocalExecutor:
         self.workers, self.recycle_every = workers, recycle_every
         self.threads_per_worker = threads_per_worker or split_cores(workers)
 
+    @property
+    def pinned(self) -> bool:
+        """Whether each worker gets cores of its own (they fit, and the OS can pin)."""
+        return (
+            hasattr(os, "sched_setaffinity")
+            and self.workers * self.threads_per_worker <= usable_cores()
+        )
+
     def _pool(self) -> ProcessPoolExecutor:
+        context = multiprocessing.get_context("spawn")
+        pin: dict[str, Any] = {}
+        if self.pinned:
+            owners = context.Array("i", self.workers)  # pid per core slot, 0 = free
+            pin = {"initializer": _pin_worker, "initargs": (owners, self.threads_per_worker)}
         return ProcessPoolExecutor(
             max_workers=self.workers,
-            mp_context=multiprocessing.get_context("spawn"),
+            mp_context=context,
             max_tasks_per_child=self.recycle_every,
+            **pin,
         )
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:

@@ -109,5 +109,7 @@ def run_task(task: Task) -> dict[str, Any]:
         where = f" (at {last[0].filename}:{last[0].lineno})" if last else ""
         result["error"] = f"{type(exc).__name__}: {exc}{where}"
     result["cpu_s"] = time.process_time() - cpu0  # all threads of the worker (Cycles too)
+    if hasattr(os, "sched_getaffinity"):
+        result["cpus"] = sorted(os.sched_getaffinity(0))  # the cores this worker may use
     result["rss_mb"], result["peak_rss_mb"] = _rss_mb()
     return result
