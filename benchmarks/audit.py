@@ -6,8 +6,9 @@ The planted problem of `twinflash.audit.synthetic` (night halves recall; placebo
 weather, pitch, skin tone, visibility, box height columns) with its fake detections: the
 timed part is what `twinflash audit` does after the model has run: columns from the COCO
 dict, COCO AP and IoU-0.5 matching (faster-coco-eval), per-person recall, false alarms per
-image, every slice and crossing, `--bootstrap` image resamples, corrections, curves
-(the report's HTML is not written). Prints a Markdown table row.
+image, every slice and crossing, `--bootstrap` image resamples (COCO AP's intervals take as many
+of them as `AnalysisSettings.ap_boot_budget` detections x replicates allows, none under
+100), corrections, curves (the report's HTML is not written). Prints a Markdown table row.
 """
 
 from __future__ import annotations
@@ -39,14 +40,14 @@ def main() -> None:
     t2 = time.perf_counter()
     n_slices = sum(r["metric"] == "recall" for r in res["slices"])
     print(
-        "| images | people | detections | slices | bootstrap | columns + evaluate (s) | slice + "
-        "bootstrap (s) | total (s) | CPUs |"
+        "| images | people | detections | slices | bootstrap | AP replicates | columns + "
+        "evaluate (s) | slice + bootstrap (s) | total (s) | CPUs |"
     )
-    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|")
     print(
         f"| {args.images:,} | {len(ds.object_image):,} | {n_dets:,} | {n_slices} | "
-        f"{args.bootstrap} | {t1 - t0:.1f} | {t2 - t1:.1f} | {t2 - t0:.1f} | "
-        f"{os.cpu_count()} |"
+        f"{args.bootstrap} | {res['overall']['ap']['replicates']} | {t1 - t0:.1f} | "
+        f"{t2 - t1:.1f} | {t2 - t0:.1f} | {os.cpu_count()} |"
     )
     print(f"headline: {res['headline'][0]}")
 

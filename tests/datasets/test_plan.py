@@ -268,6 +268,7 @@ def test_local_workers_claim_free_core_slots_and_take_over_dead_ones(monkeypatch
     slot; with no free slot a worker stays unpinned rather than share another's cores."""
     import multiprocessing
     import subprocess
+    import threading
 
     from twinflash.datasets import executors
 
@@ -281,8 +282,14 @@ def test_local_workers_claim_free_core_slots_and_take_over_dead_ones(monkeypatch
     assert pinned == [[6, 7]] and owners[1] == os.getpid()  # the dead worker's slot
     executors._pin_worker(owners, 2)
     assert pinned[-1] == [8, 9] and owners[2] == os.getpid()
-    executors._pin_worker(owners, 2)  # every slot held by a live process
+    monkeypatch.setattr(executors, "SLOT_WAIT_S", 0.2)
+    executors._pin_worker(owners, 2)  # every slot held by a live process, for too long
     assert len(pinned) == 2
+    monkeypatch.setattr(executors, "SLOT_WAIT_S", 5.0)
+    exiting = threading.Timer(0.3, owners.__setitem__, (0, dead.pid))
+    exiting.start()  # a predecessor exits while its successor waits: the successor's cores
+    executors._pin_worker(owners, 2)
+    assert pinned[-1] == [4, 5]
     monkeypatch.setattr(executors, "usable_cores", lambda: 6)
     assert executors.LocalExecutor(workers=3, threads_per_worker=2).pinned
     assert not executors.LocalExecutor(workers=4, threads_per_worker=2).pinned  # oversubscribed

@@ -22,6 +22,7 @@ from __future__ import annotations
 import logging
 import multiprocessing
 import os
+import time
 from collections.abc import Callable, Iterable, Iterator
 from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
@@ -34,6 +35,7 @@ from twinflash.errors import InputError
 log = logging.getLogger(__name__)
 
 IN_FLIGHT_PER_WORKER = 2
+SLOT_WAIT_S = 10.0  # how long a new local worker waits for its predecessor's cores
 CLUSTER_THREADS = 4  # Cycles threads (and Ray CPUs) per task on a Ray cluster, by default
 
 
@@ -69,15 +71,21 @@ def _pin_worker(owners: SynchronizedArray, threads: int) -> None:
     """Pool initializer: claim a free slot and keep this process on that slot's cores.
 
     `owners[i]` is the pid holding cores `[i*threads, (i+1)*threads)` of the usable set; a
-    recycled or dead worker's slot is taken over. With no free slot (a replacement started
-    before its predecessor was reaped) the process stays unpinned rather than share cores.
+    recycled or dead worker's slot is taken over. The pool may start a replacement while
+    its predecessor is still exiting: wait for the slot up to `SLOT_WAIT_S`, then keep
+    every core rather than take over the cores of a worker still running.
     """
     cores = sorted(os.sched_getaffinity(0))
-    with owners.get_lock():
-        free = [i for i, pid in enumerate(owners) if pid == 0 or not _alive(pid)]
-        if not free:
+    deadline = time.monotonic() + SLOT_WAIT_S
+    while True:
+        with owners.get_lock():
+            free = [i for i, pid in enumerate(owners) if pid == 0 or not _alive(pid)]
+            if free:
+                owners[free[0]] = os.getpid()
+                break
+        if time.monotonic() > deadline:
             return
-        owners[free[0]] = os.getpid()
+        time.sleep(0.05)
     os.sched_setaffinity(0, cores[free[0] * threads : (free[0] + 1) * threads])
 
 
