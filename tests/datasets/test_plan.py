@@ -265,7 +265,7 @@ def test_workers_split_the_cores_and_ray_tasks_reserve_their_threads(monkeypatch
 
 def test_local_workers_claim_free_core_slots_and_take_over_dead_ones(monkeypatch) -> None:
     """Each local worker keeps to its own cores; a recycled worker's successor takes its
-    slot; with no free slot a worker stays unpinned rather than share another's cores."""
+    slot, waiting for it to exit; with no slot freed in time a worker keeps every core."""
     import multiprocessing
     import subprocess
     import threading
