@@ -120,6 +120,22 @@ def test_overlay_handles_off_image_and_behind_camera_objects(scene) -> None:
     assert draw_overlay(rgb, ann).shape == rgb.shape
 
 
+def test_overlay_of_a_thumbnail_draws_masks_and_boxes_but_no_labels(scene) -> None:
+    """Labels have a legible minimum size: on a 64x48 frame they would cover the picture."""
+    rgb, ids, depth = blank((64, 48))
+    v, t = facing_quad(5.0, -0.25, 0.25, -0.25, 0.25)
+    ids[20:30, 28:36] = 1
+    head = np.array([5.0, 0.0, 0.2])
+    frame = Frame(
+        rgb, ids, depth, make_camera((64, 48)), [ObjectGeometry(1, "person", 0, v, t, head)]
+    )
+    ann = annotate_frame(frame, make_scene())
+    over = draw_overlay(rgb, ann)
+    assert not np.array_equal(over[22:28, 30:34], rgb[22:28, 30:34])  # the mask is tinted
+    changed = (over != rgb).any(axis=2)
+    assert changed.mean() < 0.2, changed.mean()  # a label alone is ~100x16 px
+
+
 def test_a_file_in_the_way_is_not_replaced(tmp_path, frame, scene) -> None:
     target = tmp_path / "s"
     target.write_text("precious", encoding="utf-8")

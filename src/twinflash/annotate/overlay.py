@@ -123,6 +123,8 @@ def draw_overlay(rgb: np.ndarray, ann: Annotations, alpha: float = 0.45) -> np.n
 def _draw_labels(img: np.ndarray, ann: Annotations, order: np.ndarray) -> np.ndarray:
     h, w = img.shape[:2]
     font = ImageFont.load_default(size=max(12, round(h / 48)))
+    if 8 * font.size > h:  # a thumbnail-sized frame: labels would hide the picture
+        return img
     pil = Image.fromarray(img)
     draw = ImageDraw.Draw(pil)
     placed: list[tuple[int, int, int, int]] = []
