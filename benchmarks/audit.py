@@ -40,7 +40,7 @@ def main() -> None:
     res = analyse(ds, out, AnalysisSettings(n_boot=args.bootstrap, seed=0))
     t2 = time.perf_counter()
     n_slices = sum(r["metric"] == "recall" for r in res["slices"])
-    ap_reps = res["overall"].get("ap", {}).get("replicates", "none")  # none over 2,000 images
+    ap_reps = res["overall"].get("ap", {}).get("replicates", "none")  # > slice_ap_max_images
     print(
         "| images | people | detections | slices | bootstrap | AP replicates | columns + "
         "evaluate (s) | slice + bootstrap (s) | total (s) | CPUs |"

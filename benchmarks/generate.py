@@ -13,12 +13,11 @@ the executor scales with workers when each has its own cores (a many-core machin
 cluster). `--pin both` runs each worker count unpinned too (Blender's other thread pools
 then see every core), the baseline for core pinning. Wall time counts from the start of
 `generate` to the last sample (process start-up included; the dataset-level exports are
-timed separately). Shares come from the
-per-sample journal: render = build + beauty + annotation passes + mesh extraction,
-annotate = `annotate_frame`, write = the atomic sample write; CPU s/image is the median
-CPU time of a worker per image (all its threads), which other jobs on the machine inflate
-less than wall time. Memory: per worker process, peak RSS (ru_maxrss) and the RSS after
-its first and last scene, to see whether it grows.
+timed separately). Shares come from the per-sample journal: render = build + beauty +
+annotation passes + mesh extraction, annotate = `annotate_frame`, write = the atomic
+sample write; CPU s/image is the median CPU time of a worker per image (all its threads),
+which other jobs on the machine inflate less than wall time. Memory: per worker process,
+peak RSS (ru_maxrss) and the RSS after its first and last scene, to see whether it grows.
 
 Baseline in the same run: this machine's own ceiling for N processes, a pure-Python CPU
 loop run by 1 and by N processes at once, median of 5 alternating pairs: what N perfectly
