@@ -1,4 +1,9 @@
-"""Turn known input errors into one line and exit code 2."""
+"""Turn known input errors into one line and exit code 2.
+
+Usage errors (unknown command or option, a missing or malformed value) come from click;
+typer >= 0.20 vendors its own copy of click (`typer._click`), whose exceptions are not
+`click.ClickException`, so both families are recognised here.
+"""
 
 from __future__ import annotations
 
@@ -10,23 +15,48 @@ from pydantic import ValidationError
 from twinflash.errors import InputError
 
 
+def _click_exception_types() -> tuple[type[BaseException], ...]:
+    """The ClickException classes that typer may raise (its vendored click and/or click)."""
+    found: list[type[BaseException]] = []
+    try:
+        from typer._click.exceptions import ClickException as Vendored
+
+        found.append(Vendored)
+    except ImportError:  # an older typer uses click itself
+        pass
+    try:
+        import click
+
+        found.append(click.ClickException)
+    except ImportError:
+        pass
+    return tuple(found)
+
+
+def _usage_line(exc: BaseException) -> str:
+    """`error: twinflash render: Missing option '--out'.` on one line."""
+    message = " ".join(str(getattr(exc, "format_message", lambda: str(exc))()).split())
+    ctx = getattr(exc, "ctx", None)
+    where = f"{ctx.command_path}: " if ctx is not None and ctx.command_path else ""
+    hint = f" (see '{ctx.command_path} --help')" if ctx is not None and ctx.command_path else ""
+    return f"error: {where}{message}{hint}"
+
+
 def run_guarded(app: typer.Typer) -> int:
+    click_errors = _click_exception_types()
     try:
         # without standalone mode, click returns typer.Exit's code instead of raising it
         code = app(standalone_mode=False)
-    except (InputError, FileNotFoundError, ValidationError) as exc:
+    except (InputError, FileNotFoundError, IsADirectoryError, ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
     except typer.Exit as exc:
         return exc.exit_code
-    except typer.Abort:
+    except (typer.Abort, KeyboardInterrupt):
         print("aborted", file=sys.stderr)
         return 130
-    except Exception as exc:  # click usage errors carry their own exit code
-        import click
-
-        if isinstance(exc, click.ClickException):
-            exc.show()
-            return exc.exit_code
-        raise
+    except click_errors as exc:
+        print(_usage_line(exc), file=sys.stderr)
+        code = getattr(exc, "exit_code", 2)
+        return code if code else 2
     return code if isinstance(code, int) else 0
