@@ -13,12 +13,13 @@ from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.annotate.overlay import draw_overlay, label_for
 from twinflash.annotate.write import SCENE_FILES, dumps_json
 from twinflash.errors import InputError
+from twinflash.files import MARKER
 from twinflash.frame import Frame, ObjectGeometry
 
 
 def test_writes_every_file_and_they_read_back(tmp_path, frame, scene) -> None:
     out = write_scene_outputs(tmp_path / "s", frame, scene, annotate_frame(frame, scene))
-    assert sorted(p.name for p in out.iterdir()) == sorted(SCENE_FILES)
+    assert sorted(p.name for p in out.iterdir()) == sorted([*SCENE_FILES, MARKER])
     rgb = cv2.cvtColor(cv2.imread(str(out / "image.png")), cv2.COLOR_BGR2RGB)
     assert np.array_equal(rgb, frame.rgb)
     depth = np.load(out / "depth.npy")
@@ -78,11 +79,31 @@ def test_failure_keeps_the_previous_directory_intact(tmp_path, frame, scene, mon
 
 
 def test_rewrite_replaces_the_old_directory(tmp_path, frame, scene) -> None:
-    (tmp_path / "s").mkdir()
-    (tmp_path / "s" / "stale.txt").write_text("old", encoding="utf-8")
     write_scene_outputs(tmp_path / "s", frame, scene, annotate_frame(frame, scene))
-    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted(SCENE_FILES)
+    (tmp_path / "s" / "stale.txt").write_text("old", encoding="utf-8")  # in a render of ours
+    write_scene_outputs(tmp_path / "s", frame, scene, annotate_frame(frame, scene))
+    assert sorted(p.name for p in (tmp_path / "s").iterdir()) == sorted([*SCENE_FILES, MARKER])
     assert [p.name for p in tmp_path.iterdir()] == ["s"]
+
+
+def test_a_render_of_an_older_version_without_marker_is_replaced(tmp_path, frame, scene) -> None:
+    old = tmp_path / "s"
+    old.mkdir()
+    for name in SCENE_FILES[:3]:
+        (old / name).write_text("old", encoding="utf-8")
+    write_scene_outputs(old, frame, scene, annotate_frame(frame, scene))
+    assert (old / MARKER).is_file() and (old / "annotations.json").read_text() != "old"
+
+
+def test_a_users_folder_is_never_replaced(tmp_path, frame, scene) -> None:
+    mine = tmp_path / "mydocs"
+    mine.mkdir()
+    (mine / "thesis.txt").write_text("four years of work", encoding="utf-8")
+    with pytest.raises(InputError, match=r"mydocs: folder holds files twinflash did not write"):
+        write_scene_outputs(mine, frame, scene, annotate_frame(frame, scene))
+    assert [p.name for p in mine.iterdir()] == ["thesis.txt"]
+    assert (mine / "thesis.txt").read_text(encoding="utf-8") == "four years of work"
+    assert [p.name for p in tmp_path.iterdir()] == ["mydocs"]
 
 
 def test_instance_ids_beyond_uint16_are_refused(tmp_path, scene) -> None:

@@ -3,25 +3,17 @@
 Files: image.png (RGB), annotations.json (COCO, see `coco`), depth.npy (float32 metres,
 inf where nothing was hit), instances.png (uint16 instance ids), overlay.png, scene.yaml.
 
-Atomicity: everything is written into a hidden temporary sibling directory, which is
-then renamed onto the target. Linux cannot rename a directory over a non-empty one, so an
-existing target is first renamed aside and deleted only once the new one is in place; a
-failure at any point leaves either the old directory or the new one, never a mix, and
-no temporary directory behind (a crash of the process itself may leave a `.*.tmp-*`
-sibling, which a later write of the same target removes).
+Atomicity and safety come from `twinflash.files.atomic_directory`: everything is written
+into a hidden temporary sibling renamed onto the target, which also gets the `.twinflash`
+marker; an existing target is replaced only if twinflash wrote it (a user's folder is
+refused), and what a killed run left beside it is swept by the next write.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as dt
-import glob
 import json
 import math
-import os
-import shutil
-import uuid
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -31,7 +23,7 @@ import numpy as np
 from twinflash.annotate.coco import annotations_to_coco
 from twinflash.annotate.container import Annotations
 from twinflash.annotate.overlay import draw_overlay
-from twinflash.errors import InputError
+from twinflash.files import atomic_directory
 from twinflash.frame import Frame
 from twinflash.scene.io import dump_scene
 from twinflash.scene.models import Scene
@@ -86,36 +78,6 @@ def _imwrite(path: Path, image: np.ndarray) -> None:
         raise OSError(f"{path}: OpenCV could not write the image")
 
 
-@contextlib.contextmanager
-def atomic_directory(target: Path) -> Iterator[Path]:
-    """Yield a temporary sibling directory; on success it replaces `target`."""
-    target = Path(target)
-    if target.exists() and not target.is_dir():
-        raise InputError(f"{target}: exists and is not a directory; refusing to replace it")
-    target.parent.mkdir(parents=True, exist_ok=True)
-    for stale in target.parent.glob(f".{glob.escape(target.name)}.tmp-*"):
-        shutil.rmtree(stale, ignore_errors=True)
-    tmp = target.parent / f".{target.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    tmp.mkdir()
-    try:
-        yield tmp
-        old = None
-        if target.exists():
-            old = target.parent / f".{target.name}.tmp-old-{uuid.uuid4().hex[:8]}"
-            target.rename(old)
-        try:
-            tmp.rename(target)
-        except BaseException:
-            if old is not None:
-                old.rename(target)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
-    finally:
-        if tmp.exists():
-            shutil.rmtree(tmp, ignore_errors=True)
-
-
 def write_scene_outputs(
     out_dir: str | Path, frame: Frame, scene: Scene, annotations: Annotations
 ) -> Path:
@@ -139,7 +101,7 @@ def write_scene_outputs(
         derived=frame.scene_values,
         file_name="image.png",
     )
-    with atomic_directory(out_dir) as tmp:
+    with atomic_directory(out_dir, SCENE_FILES, marker="twinflash render\n") as tmp:
         _imwrite(tmp / "image.png", cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR))
         (tmp / "annotations.json").write_text(dumps_json(coco), encoding="utf-8")
         np.save(tmp / "depth.npy", np.asarray(frame.depth_m, dtype=np.float32), allow_pickle=False)

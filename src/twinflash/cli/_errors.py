@@ -50,12 +50,20 @@ def run_guarded(app: typer.Typer) -> int:
     except (InputError, FileNotFoundError, IsADirectoryError, ValidationError) as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
+    except OSError as exc:  # the environment failed us (disk full, permissions): one line
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 1
     except typer.Exit as exc:
         return exc.exit_code
     except (typer.Abort, KeyboardInterrupt):
         print("aborted", file=sys.stderr)
         return 130
     except click_errors as exc:
+        if type(exc).__name__ == "NoArgsIsHelpError":  # a bare group: its help is the answer
+            if exc.format_message().strip():  # type: ignore[attr-defined]
+                exc.show()  # type: ignore[attr-defined]
+            return 2
         print(_usage_line(exc), file=sys.stderr)
         code = getattr(exc, "exit_code", 2)
         return code if code else 2

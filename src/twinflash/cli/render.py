@@ -66,12 +66,13 @@ def register(app: typer.Typer) -> None:
         samples: Samples = None,
     ) -> None:
         """Render every example scene into OUT/<scene name>/ and print where they are."""
+        from twinflash.files import check_writable_dir
         from twinflash.pipeline import load_scene_with_overrides, render_to_dir
 
         files = sorted(scenes.glob("*.yaml")) if scenes.is_dir() else []
         if not files:
             raise InputError(f"{scenes}: no scene files (*.yaml) found")
-        out.mkdir(parents=True, exist_ok=True)
+        check_writable_dir(out, "output")
         failures = []
         with Progress(
             TextColumn("{task.description}"),

@@ -15,7 +15,6 @@ from typing import Any
 import cv2
 import numpy as np
 
-from twinflash.annotate.write import atomic_directory
 from twinflash.datasets.card import write_card
 from twinflash.datasets.formats.coco import coco_to_annotations, merge_coco, save_coco
 from twinflash.datasets.formats.crowd import save_crowd
@@ -27,6 +26,7 @@ from twinflash.datasets.plan import Plan
 from twinflash.datasets.sampler import clip_frame
 from twinflash.datasets.splits import assign_split
 from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
+from twinflash.files import atomic_directory
 
 log = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ class BodyShape(BaseModel):
     rear-window angles are measured from the horizontal (a low angle is a raked screen).
     """
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     front_overhang_m: float = Field(gt=0.3, lt=1.5, description="front end to front axle")
     ground_clearance_m: float = Field(gt=0.08, lt=0.4)
@@ -49,7 +49,7 @@ class BodyShape(BaseModel):
 
 
 class VehicleModel(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
     key: str
     make: str

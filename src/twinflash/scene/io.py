@@ -28,6 +28,8 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
 def read_yaml_mapping(path: Path) -> dict:
     """Load a YAML file that must hold a mapping; InputError otherwise."""
     path = Path(path)
+    if path.is_dir():
+        raise InputError(f"{path}: is a folder, expected a YAML file")
     if not path.is_file():
         raise InputError(f"{path}: file not found")
     try:

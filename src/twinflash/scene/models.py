@@ -21,7 +21,7 @@ Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="sRGB hex
 class _Strict(BaseModel):
     """Unknown fields are errors: a typo in a scene file must not be silently ignored."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 class Place(_Strict):

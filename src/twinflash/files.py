@@ -1,0 +1,185 @@
+"""Files and folders twinflash writes: atomically, marked as its own, swept after a kill.
+
+Every temporary name embeds the writer's pid (`.NAME.tmp-PID-RANDOM`), so a later run can
+tell what a killed run left (its pid is gone) from what a concurrent run is still writing.
+An output directory carries a marker file (`.twinflash`): twinflash replaces a directory
+only when it wrote it, and refuses anything else, so a mistyped `--out` never deletes a
+user's files.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import shutil
+import tempfile
+import uuid
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from twinflash.errors import InputError
+
+MARKER = ".twinflash"
+_TEMP_RE = re.compile(r"\.tmp(?:-old)?-(\d+)-[0-9a-f]{8}")
+
+
+def pid_alive(pid: int) -> bool:
+    """True if a process with this pid exists (ours included)."""
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # exists, owned by someone else
+        return True
+    return True
+
+
+def temp_sibling(target: Path, tag: str = "tmp") -> Path:
+    """A hidden name beside `target` (same file system, so the final rename is atomic)."""
+    return target.with_name(f".{target.name}.{tag}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+
+
+def _remove(path: Path) -> None:
+    if path.is_dir() and not path.is_symlink():
+        shutil.rmtree(path, ignore_errors=True)
+    else:
+        path.unlink(missing_ok=True)
+
+
+def sweep_stale(parent: Path, names: Iterable[str] | None = None) -> list[Path]:
+    """Remove temporaries in `parent` left by killed writers; return what was removed.
+
+    Only hidden entries in twinflash's own temporary form are considered, and only when the
+    process that made them is gone. `names` limits the sweep to temporaries of those targets.
+    """
+    parent = Path(parent)
+    if not parent.is_dir():
+        return []
+    wanted = None if names is None else {f".{n}" for n in names}
+    removed = []
+    for entry in parent.glob(".*"):
+        match = _TEMP_RE.search(entry.name)
+        if match is None or not entry.name.startswith("."):
+            continue
+        if wanted is not None and entry.name[: match.start()] not in wanted:
+            continue
+        if pid_alive(int(match.group(1))):
+            continue
+        _remove(entry)
+        removed.append(entry)
+    return removed
+
+
+def atomic_write_bytes(path: Path, data: bytes) -> None:
+    """Write through a temporary sibling and rename: readers see old or new, never half."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_sibling(path)
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
+def atomic_write_text(path: Path, text: str) -> None:
+    atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def check_writable_dir(directory: Path, what: str = "output") -> None:
+    """Create `directory` (and parents) if needed and prove a file can be written in it.
+
+    Run before any expensive work, so a read-only disk or a file in the way is reported
+    at once instead of after minutes of rendering. Root ignores permission bits, so the
+    check writes a real file rather than trusting `os.access`.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{directory}: {what} folder is an existing file")
+    try:
+        directory.mkdir(parents=True, exist_ok=True)
+        fd, probe = tempfile.mkstemp(prefix=".twinflash-probe-", dir=directory)
+        os.close(fd)
+        os.unlink(probe)
+    except (FileExistsError, NotADirectoryError):
+        raise InputError(f"{directory}: a parent of the {what} folder is a file") from None
+    except OSError as exc:
+        raise InputError(f"{directory}: cannot write the {what} here ({exc.strerror})") from None
+
+
+def is_own_directory(path: Path, known_files: Iterable[str] = ()) -> bool:
+    """True if twinflash wrote `path`: it holds the marker, or only files twinflash writes.
+
+    The second case accepts outputs of versions that wrote no marker yet.
+    """
+    path = Path(path)
+    if (path / MARKER).is_file():
+        return True
+    allowed = set(known_files)
+    entries = [p.name for p in path.iterdir()]
+    return bool(allowed) and all(name in allowed for name in entries)
+
+
+def check_replaceable_dir(target: Path, known_files: Iterable[str] = ()) -> None:
+    """Refuse to replace anything but an empty folder or one twinflash wrote.
+
+    Also refuses the current folder and its ancestors: replacing them would pull the
+    ground from under the user's shell.
+    """
+    target = Path(target)
+    if target.is_symlink() or (target.exists() and not target.is_dir()):
+        raise InputError(f"{target}: exists and is not a directory; refusing to replace it")
+    if not target.exists():
+        return
+    resolved = target.resolve()
+    cwd = Path.cwd().resolve()
+    if resolved == cwd or resolved in cwd.parents:
+        raise InputError(f"{target}: is the current folder or contains it; choose a new folder")
+    if any(target.iterdir()) and not is_own_directory(target, known_files):
+        sample = sorted(p.name for p in target.iterdir())[:3]
+        raise InputError(
+            f"{target}: folder holds files twinflash did not write ({', '.join(sample)}...); "
+            "refusing to replace it: choose a new or empty folder"
+        )
+
+
+@contextlib.contextmanager
+def atomic_directory(
+    target: Path, known_files: Iterable[str] = (), marker: str = "twinflash\n"
+) -> Iterator[Path]:
+    """Yield a temporary sibling directory; on success it replaces `target`.
+
+    The new directory gets the marker file. An existing `target` must be empty or
+    twinflash's own (`check_replaceable_dir`). Linux cannot rename a directory over a
+    non-empty one, so the old one is renamed aside and deleted only once the new one is in
+    place: a failure leaves the old directory or the new one, never a mix.
+    """
+    target = Path(target)
+    known = tuple(known_files)
+    check_replaceable_dir(target, known)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    sweep_stale(target.parent, [target.name])
+    tmp = temp_sibling(target)
+    tmp.mkdir()
+    try:
+        yield tmp
+        (tmp / MARKER).write_text(marker, encoding="utf-8")
+        old = None
+        if target.exists():
+            check_replaceable_dir(target, known)  # it may have changed while we worked
+            old = temp_sibling(target, "tmp-old")
+            target.rename(old)
+        try:
+            tmp.rename(target)
+        except BaseException:
+            if old is not None:
+                old.rename(target)
+            raise
+        if old is not None:
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        if tmp.exists():
+            shutil.rmtree(tmp, ignore_errors=True)
