@@ -65,6 +65,8 @@ def check_target(target: Path, what: str) -> None:
     """Refuse a target that cannot be a file: a directory, or in a folder that is none."""
     if target.is_dir():
         raise InputError(f"{target}: is a directory (the {what} is a file)")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise InputError(f"{target}: {target.parent} is not a folder")
     if not target.parent.is_dir():
         raise InputError(f"{target}: folder {target.parent} does not exist")
 
