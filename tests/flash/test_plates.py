@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import re
+import time
 
 import pytest
 from hypothesis import given
@@ -12,6 +13,7 @@ from hypothesis import strategies as st
 from twinflash.flash.plates import (
     DEPARTEMENTS,
     FNI_LETTERS,
+    MAX_PLATE_CHARS,
     SIV_LETTERS,
     SIV_SEQUENCE_LENGTH,
     Plate,
@@ -323,6 +325,18 @@ def test_candidates_never_raise_on_junk() -> None:
     assert plate_candidates("???") == []
     assert plate_candidates("HELLO WORLD") == []
     assert plate_candidates("AB-123-CD", max_substitutions=0) == [normalise_plate("AB-123-CD")]
+
+
+def test_candidates_of_text_longer_than_any_plate_are_none_at_once() -> None:
+    # the search tried the combinations of every position: 1,000 characters took 10 s
+    start = time.perf_counter()
+    assert plate_candidates("8" * 100_000) == []
+    assert plate_candidates("AB-123-CD" * 1000, max_substitutions=3) == []
+    assert time.perf_counter() - start < 1.0
+    longest = "9999 ABC 971"  # the cap is a plate's length: the longest plate still reads
+    assert len(longest.replace(" ", "")) == MAX_PLATE_CHARS
+    assert plate_candidates(longest)[0].text == longest
+    assert plate_candidates("9999 ABC 9710") == []  # one character more: no plate at all
 
 
 @given(valid_plate)

@@ -3,12 +3,18 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from twinflash.errors import InputError
+
+# Kept equal to twinflash.flash.registry.synth.MAX_COUNT (a test checks), not imported:
+# `twinflash --help` must not load the registry package.
+MAX_SYNTH_COUNT = 10_000_000
 
 registry_app = typer.Typer(
     help="The vehicle registry (SIV): import, look up, statistics, synthetic data.",
@@ -28,10 +34,25 @@ DbOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
 
-def _open(db: str | None):  # -> Registry, imported lazily to keep `twinflash --help` fast
+def _open(db: str | None, *, create: bool = True):  # -> Registry; lazy: `--help` stays fast
+    """The store; read-only commands pass ``create=False`` so that a mistyped --db is an
+    error rather than a new empty database answering "not registered"."""
     from twinflash.flash.registry import Registry
 
-    return Registry.open(db)
+    return Registry.open(db, create=create)
+
+
+@contextmanager
+def _database_errors() -> Iterator[None]:
+    """A database failing mid-command (server gone, SQLite file locked past the wait) is
+    one line, not a driver traceback."""
+    import sqlalchemy as sa
+
+    try:
+        yield
+    except sa.exc.DBAPIError as exc:
+        message = " ".join(str(exc.orig).split())
+        raise InputError(f"registry: database error ({message})") from exc
 
 
 @registry_app.command("init")
@@ -58,11 +79,13 @@ def import_(
     from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
-    from twinflash.flash.registry import import_csv
+    from twinflash.flash.registry.importer import prepare_import
 
     console = Console(stderr=True)
     with (
+        prepare_import(file, rejects_path=rejects) as job,  # input and output checked first
         _open(db) as reg,
+        _database_errors(),
         Progress(
             "[progress.description]{task.description}",
             BarColumn(),
@@ -72,13 +95,9 @@ def import_(
             transient=True,
         ) as bar,
     ):
-        task = bar.add_task(
-            f"importing {file.name}", total=file.stat().st_size if file.is_file() else None
-        )
-        report = import_csv(
+        task = bar.add_task(f"importing {file.name}", total=file.stat().st_size)
+        report = job.run(
             reg,
-            file,
-            rejects_path=rejects,
             chunk_size=chunk_size,
             on_progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
@@ -98,9 +117,14 @@ def lookup(
     as_json: JsonOpt = False,
 ) -> None:
     """Show the record of PLATE; if none, the registered readings of a likely misread."""
-    from twinflash.flash.plates import normalise_plate, plate_candidates
+    from twinflash.flash.plates import MAX_PLATE_TEXT, normalise_plate, plate_candidates
 
-    with _open(db) as reg:
+    if len(plate) > MAX_PLATE_TEXT:
+        raise InputError(
+            f"plate text of {len(plate):,} characters: a plate has at most {MAX_PLATE_TEXT} "
+            "(10 letters and digits with separators)"
+        )
+    with _open(db, create=False) as reg, _database_errors():
         try:
             canonical = normalise_plate(plate).text
         except ValueError as exc:
@@ -142,7 +166,7 @@ def _print_record(record) -> None:  # VehicleRecord
 @registry_app.command("stats")
 def stats(db: DbOpt = None, top: int = 10, as_json: JsonOpt = False) -> None:
     """Counts by plate format and normalisation status, top models, date range."""
-    with _open(db) as reg:
+    with _open(db, create=False) as reg, _database_errors():
         s = reg.stats(top=top)
     lo, hi = s.first_registration_range
     if as_json:
@@ -169,7 +193,9 @@ def stats(db: DbOpt = None, top: int = 10, as_json: JsonOpt = False) -> None:
 @registry_app.command("synth")
 def synth(
     out: Annotated[Path, typer.Argument(help="Registry CSV to write.")],
-    count: Annotated[int, typer.Option(min=0, help="Vehicles.")] = 10_000,
+    count: Annotated[
+        int, typer.Option(min=1, max=MAX_SYNTH_COUNT, help="Vehicles (at most 10 million).")
+    ] = 10_000,
     seed: Annotated[int, typer.Option(help="Random seed.")] = 0,
     clones: Annotated[int, typer.Option(min=0, help="Planted clones.")] = 0,
     truth: Annotated[
@@ -179,18 +205,10 @@ def synth(
     """Write a synthetic registry CSV (SIV order, popularity-weighted fleet, optional clones)."""
     from twinflash.flash.registry import synth as gen
 
-    if clones and truth is None:
-        raise InputError("--clones needs --truth PATH to record the planted clones")
-    try:
-        vehicles = list(gen.generate(count, seed=seed))
-        planted = gen.plant_clones(vehicles, clones, seed=seed) if clones else []
-    except ValueError as exc:
-        raise InputError(str(exc)) from exc
-    gen.write_registry_csv(out, vehicles)
-    print(f"{len(vehicles):,} vehicles -> {out}")
+    written, planted = gen.write_files(out, count=count, seed=seed, clones=clones, truth=truth)
+    print(f"{written:,} vehicles -> {out}")
     if truth is not None:
-        gen.write_ground_truth(truth, planted, seed=seed)
-        print(f"{len(planted):,} planted clones -> {truth}")
+        print(f"{planted:,} planted clones -> {truth}")
 
 
 def register(app: typer.Typer) -> None:

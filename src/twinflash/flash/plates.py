@@ -38,6 +38,11 @@ DEPARTEMENTS: frozenset[str] = frozenset(
     [f"{n:02d}" for n in range(1, 96)] + ["2A", "2B"] + [str(n) for n in range(971, 977)]
 )
 
+# The longest plate: FNI "9999 ABC 971" has 10 letters and digits. As typed, with spaces,
+# dots or dashes between them, 32 characters are generous; anything longer is no plate.
+MAX_PLATE_CHARS = 10
+MAX_PLATE_TEXT = 32
+
 _SIV_RE = re.compile(r"^([A-Z]{2})-?(\d{3})-?([A-Z]{2})$")
 _SEPARATORS_RE = re.compile(r"[\s\-.·_–—]+")
 _SIV_COMPACT = re.compile(r"^([A-Z]{2})(\d{3})([A-Z]{2})$")
@@ -194,9 +199,15 @@ def plate_candidates(text: str, *, max_substitutions: int = 2) -> list[Plate]:
     characters that readers confuse (see :data:`CONFUSABLE`), ordered by the number of
     swaps, then SIV before FNI, then alphabetically. An empty list means no valid reading
     within ``max_substitutions`` swaps. Never raises on junk input.
+
+    Swaps keep the length, so a string of more than :data:`MAX_PLATE_CHARS` letters and
+    digits has no valid reading: it is answered at once, not after trying the
+    combinations of every position (minutes for a few thousand characters).
     """
     compact = _compact(text)
-    if not compact or not compact.isascii() or not compact.isalnum():
+    if not compact or len(compact) > MAX_PLATE_CHARS:
+        return []
+    if not compact.isascii() or not compact.isalnum():
         return []
     options = [CONFUSABLE.get(c, "") for c in compact]
     swappable = [i for i, alts in enumerate(options) if alts]

@@ -7,11 +7,14 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import operator
 import os
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
-from typing import Any
+from pathlib import Path
+from typing import Any, NamedTuple
 
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 
 ENV_URL = "TWINFLASH_REGISTRY_URL"
 DEFAULT_URL = "sqlite:///twinflash-registry.db"
+PG_CONNECT_TIMEOUT_S = 10
+SQLITE_BUSY_TIMEOUT_S = 60
 
 
 def registry_url(url: str | None = None) -> str:
@@ -31,11 +36,25 @@ def registry_url(url: str | None = None) -> str:
     return url or os.environ.get(ENV_URL) or DEFAULT_URL
 
 
+def _shown(url: str) -> str:
+    """The URL as errors print it: never a password."""
+    try:
+        return sa.engine.make_url(url).render_as_string(hide_password=True)
+    except (sa.exc.ArgumentError, ValueError):  # unparsable, yet it may hold a password
+        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+
+
+def _one_line(exc: BaseException) -> str:
+    """A driver's message on one line (libpq's run over several, SQLAlchemy adds a link)."""
+    orig = getattr(exc, "orig", None) or exc
+    return " ".join(str(orig).split())
+
+
 def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
-        engine = sa.create_engine(url, **kwargs)
+        engine = sa.create_engine(url, **_default_connect_args(url, kwargs))
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
-        raise InputError(f"registry URL {url!r}: {exc}") from exc
+        raise InputError(f"registry URL {_shown(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
@@ -47,6 +66,42 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.close()
 
     return engine
+
+
+def _default_connect_args(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
+    """Waits that end: a blackholed PostgreSQL host fails in 10 s, not after TCP's minutes;
+    a SQLite writer waits 60 s for another (concurrent imports take turns per chunk)."""
+    args = dict(kwargs.get("connect_args") or {})
+    if url.startswith("postgresql"):
+        args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
+    elif url.startswith("sqlite"):
+        args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
+    return {**kwargs, "connect_args": args}
+
+
+def _sqlite_file(engine: Engine) -> Path | None:
+    """The file of a SQLite store, or None (in memory, or not SQLite)."""
+    if engine.dialect.name != "sqlite":
+        return None
+    name = engine.url.database
+    if not name or name == ":memory:" or name.startswith("file:"):
+        return None
+    return Path(name)
+
+
+def _check_sqlite_file(path: Path, *, create: bool) -> None:
+    """Refuse what SQLite would answer with a traceback or, worse, an empty new database:
+    a read-only command on a mistyped path would otherwise report "not registered"."""
+    if path.is_dir():
+        raise InputError(f"registry {path}: is a directory, not a SQLite database file")
+    if path.exists():
+        return
+    if not create:
+        raise InputError(
+            f"registry {path}: no such database (import a file first, or check --db / ${ENV_URL})"
+        )
+    if not path.parent.is_dir():
+        raise InputError(f"registry {path}: folder {path.parent} does not exist")
 
 
 def migrate(engine: Engine, revision: str = "head") -> str | None:
@@ -88,6 +143,11 @@ class VehicleRecord:
         return out
 
 
+class UpsertCounts(NamedTuple):
+    inserted: int
+    updated: int
+
+
 @dataclass(frozen=True, slots=True)
 class RegistryStats:
     vehicles: int
@@ -112,26 +172,50 @@ class Registry:
             raise InputError(f"registry: dialect {dialect!r} not supported (sqlite, postgresql)")
         stmt = insert(vehicles)
         changed = sa.or_(*(vehicles.c[c].is_distinct_from(stmt.excluded[c]) for c in DATA_COLUMNS))
-        # Upsert that touches a row only when something differs: re-importing is a no-op.
-        upsert = stmt.on_conflict_do_update(
+        # Two statements per chunk, so that counts are what this import did even when
+        # another one runs at the same time: a new plate is counted by the insert that won
+        # it (ON CONFLICT DO NOTHING), a change by the update that made it (touching a row
+        # only when something differs: re-importing is a no-op).
+        insert_new = stmt.on_conflict_do_nothing(index_elements=[vehicles.c.plate])
+        update_changed = stmt.on_conflict_do_update(
             index_elements=[vehicles.c.plate],
             set_={c: stmt.excluded[c] for c in DATA_COLUMNS},
             where=changed,
         )
         # Compiled once and run with the driver's executemany: no per-row SQLAlchemy work.
-        compiled = upsert.compile(dialect=engine.dialect)
-        self._upsert_sql = str(compiled)
-        self._positional = compiled.positiontup is not None
-        if self._positional and tuple(compiled.positiontup) != COLUMNS:
+        self._insert_sql, self._positional = self._compile(insert_new)
+        self._update_sql, _ = self._compile(update_changed)
+
+    def _compile(self, statement: sa.Insert) -> tuple[str, bool]:
+        compiled = statement.compile(dialect=self.engine.dialect)
+        positional = compiled.positiontup is not None
+        if positional and tuple(compiled.positiontup) != COLUMNS:
             raise RuntimeError(f"upsert parameter order {compiled.positiontup} != {COLUMNS}")
+        return str(compiled), positional
 
     @classmethod
-    def open(cls, url: str | None = None, **engine_kwargs: Any) -> Registry:
+    def open(cls, url: str | None = None, *, create: bool = True, **engine_kwargs: Any) -> Registry:
+        """Open (and migrate) the store at ``url``. With ``create=False`` (read-only
+        commands) a missing SQLite file or a database without the registry's tables is an
+        error instead of an empty registry that would answer "not registered"."""
         engine = make_engine(registry_url(url), **engine_kwargs)
+        where = _sqlite_file(engine)
+        shown = where or engine.url.render_as_string(hide_password=True)
         try:
+            if where is not None:
+                _check_sqlite_file(where, create=create)
+            if not create and not sa.inspect(engine).has_table(vehicles.name):
+                raise InputError(
+                    f"registry {shown}: holds no registry (run 'twinflash registry init' or "
+                    "import a file first)"
+                )
             migrate(engine)
-        except sa.exc.OperationalError as exc:
-            raise InputError(f"registry {engine.url!r}: cannot open ({exc.orig})") from exc
+        except sa.exc.DBAPIError as exc:
+            engine.dispose()
+            raise InputError(f"registry {shown}: cannot open ({_one_line(exc)})") from exc
+        except BaseException:
+            engine.dispose()
+            raise
         return cls(engine)
 
     def close(self) -> None:
@@ -145,19 +229,28 @@ class Registry:
 
     # --- writes ---------------------------------------------------------------------------
 
-    def upsert(self, rows: Iterable[Sequence[Any]], conn: Connection | None = None) -> int:
+    def upsert(self, rows: Iterable[Sequence[Any]], conn: Connection | None = None) -> UpsertCounts:
         """Insert or update rows: tuples in :data:`~schema.COLUMNS` order, dates as ISO
-        text. Returns the rows written (new or changed). Plates must be canonical and unique
-        within one call."""
+        text. Returns the rows this call inserted and updated (a row another writer inserted
+        first counts as an update or as unchanged, never as new). Plates must be canonical
+        and unique within one call."""
+        # Sorted by plate: concurrent imports then lock rows in one order and cannot
+        # deadlock (PostgreSQL would abort one of them).
+        ordered = sorted(rows, key=operator.itemgetter(0))
         batch = (
-            list(rows) if self._positional else [dict(zip(COLUMNS, r, strict=True)) for r in rows]
+            ordered if self._positional else [dict(zip(COLUMNS, r, strict=True)) for r in ordered]
         )
         if not batch:
-            return 0
+            return UpsertCounts(0, 0)
         if conn is not None:
-            return max(conn.exec_driver_sql(self._upsert_sql, batch).rowcount, 0)
+            return self._upsert(conn, batch)
         with self.engine.begin() as c:
-            return max(c.exec_driver_sql(self._upsert_sql, batch).rowcount, 0)
+            return self._upsert(c, batch)
+
+    def _upsert(self, conn: Connection, batch: list[Any]) -> UpsertCounts:
+        inserted = max(conn.exec_driver_sql(self._insert_sql, batch).rowcount, 0)
+        updated = max(conn.exec_driver_sql(self._update_sql, batch).rowcount, 0)
+        return UpsertCounts(inserted, updated)
 
     # --- reads ----------------------------------------------------------------------------
 
