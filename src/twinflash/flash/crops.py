@@ -163,13 +163,16 @@ def plate_matrix(corners_xy: np.ndarray, spec: CropSpec, mode: Mode = "similarit
     return np.array([[rot[0, 0], rot[0, 1], t[0]], [rot[1, 0], rot[1, 1], t[1]], [0, 0, 1.0]])
 
 
-def box_matrix(xyxy: tuple[float, float, float, float], spec: CropSpec) -> np.ndarray:
-    """3x3 matrix fitting the box (plus margin) into the crop, centred, aspect kept."""
+def box_matrix(
+    xyxy: tuple[float, float, float, float], spec: CropSpec, margin: float = BOX_MARGIN
+) -> np.ndarray:
+    """3x3 matrix fitting the box (plus `margin` of its longer side) into the crop, centred,
+    aspect kept (a van's box stays taller than a city car's)."""
     x0, y0, x1, y1 = (float(v) for v in xyxy)
     if not np.isfinite([x0, y0, x1, y1]).all() or x1 - x0 < 2 or y1 - y0 < 2:
         raise InputError(f"vehicle box xyxy {[x0, y0, x1, y1]}: needs x1 > x0 + 2, y1 > y0 + 2")
-    margin = BOX_MARGIN * max(x1 - x0, y1 - y0)
-    bw, bh = x1 - x0 + 2 * margin, y1 - y0 + 2 * margin
+    pad = margin * max(x1 - x0, y1 - y0)
+    bw, bh = x1 - x0 + 2 * pad, y1 - y0 + 2 * pad
     w, h = spec.size_wh
     scale = min(w / bw, h / bh)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
@@ -214,15 +217,19 @@ def crop_vehicle(
     spec: CropSpec | None = None,
     mode: Mode = "similarity",
     pad_value: int = 0,
+    box_margin: float = BOX_MARGIN,
 ) -> VehicleCrop:
     """The vehicle crop: anchored on its box when one is given, else on its plate.
+
+    A photo that is already a vehicle crop is fitted whole with
+    ``box_xyxy=(0, 0, w, h), box_margin=0``.
 
     Shrinking warps are smoothed first (a Gaussian matched to the scale) so a far vehicle
     does not alias into the crop.
     """
     spec = spec or CropSpec()
     if box_xyxy is not None:
-        matrix, anchor = box_matrix(box_xyxy, spec), "box"
+        matrix, anchor = box_matrix(box_xyxy, spec, box_margin), "box"
     elif plate_corners_xy is not None:
         matrix, anchor = plate_matrix(plate_corners_xy, spec, mode), "plate"
     else:
