@@ -90,10 +90,15 @@ def train_cmd(
                     f"{event['skipped']} skipped"
                 )
             elif event.get("end"):
+                fold = f"fold {event['fold']}/{event['folds']} " if "fold" in event else ""
+                val = (
+                    ""
+                    if "fold" in event
+                    else (f" val loss {event['val_loss']:.3f} val acc {event['val_acc']:.2f}")
+                )
                 console.print(
-                    f"epoch {event['epoch'] + 1}: loss {event['loss']:.3f} "
-                    f"acc {event['acc']:.2f} val loss {event['val_loss']:.3f} "
-                    f"val acc {event['val_acc']:.2f}"
+                    f"{fold}epoch {event['epoch'] + 1}: loss {event['loss']:.3f} "
+                    f"acc {event['acc']:.2f}{val}"
                 )
             elif "batch" in event:
                 if not tasks:
