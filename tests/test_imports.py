@@ -18,6 +18,9 @@ HEAVY = ("bpy", "torch", "ray", "onnxruntime")
         "twinflash.scene.io",
         "twinflash.annotate",
         "twinflash.flash.plates",
+        "twinflash.flash.crops",
+        "twinflash.flash.recogniser.data",
+        "twinflash.flash.recogniser.calibrate",
         "twinflash.camera",
         "twinflash.frame",
         "twinflash.cli",
@@ -31,3 +34,11 @@ def test_light_import(module: str) -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "", f"importing {module} imported {out.stdout.strip()}"
+
+
+@pytest.mark.parametrize("module", ["twinflash.flash.recognise", "twinflash.cli.flash"])
+def test_inference_does_not_import_torch(module: str) -> None:
+    """Recognition runs on onnxruntime; torch is for training only."""
+    code = f"import sys, {module}\nprint('torch' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False", f"importing {module} imported torch"

@@ -11,6 +11,7 @@ import typer
 
 from twinflash.cli import audit as _audit
 from twinflash.cli import datasets as _datasets
+from twinflash.cli import flash as _flash
 from twinflash.cli import privacy as _privacy
 from twinflash.cli import registry as _registry
 from twinflash.cli import render as _render
@@ -28,6 +29,7 @@ _privacy.register(app)
 _datasets.register(app)
 _registry.register(app)
 _audit.register(app)
+_flash.register(app)
 
 
 def main() -> None:
