@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -94,3 +98,32 @@ def synthetic_frame() -> tuple[Frame, Scene]:
 def annotated() -> tuple[Frame, Scene, Annotations]:
     frame, scene = synthetic_frame()
     return frame, scene, annotate_frame(frame, scene)
+
+
+def read_only_command(directory: Path) -> list[str]:
+    """A command prefix under which `directory` is read-only for the command it runs.
+
+    Permission bits do not stop root, so as root the directory gets a read-only tmpfs
+    mounted over it in a private mount namespace (`unshare -m`: nothing to undo, nothing
+    visible outside the command); otherwise it is made mode 555. Skips the test with the
+    reason when neither is possible here.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+        return []
+    script = 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"'
+    prefix = ["unshare", "-m", "sh", "-c", script, str(directory)]
+    if shutil.which("unshare") is None:
+        pytest.skip("running as root without unshare: cannot make a read-only directory")
+    probe = subprocess.run(
+        [*prefix, "sh", "-c", 'touch "$0/x"', str(directory)], capture_output=True
+    )
+    if probe.returncode == 0 or b"Read-only" not in probe.stderr:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {probe.stderr.decode()[-200:]}")
+    return prefix
+
+
+def tree(root: Path) -> set[str]:
+    """Every path under `root`, relative: what a refused command must leave unchanged."""
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
