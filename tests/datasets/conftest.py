@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import shutil
 import subprocess
+from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +15,7 @@ import pytest
 from twinflash.annotate import annotate_frame
 from twinflash.annotate.container import Annotations
 from twinflash.camera import CameraModel
+from twinflash.datasets.worker import Task
 from twinflash.frame import Frame, ObjectGeometry
 from twinflash.scene.models import Person, Scene, Vehicle
 
@@ -127,3 +129,29 @@ def read_only_command(directory: Path) -> list[str]:
 def tree(root: Path) -> set[str]:
     """Every path under `root`, relative: what a refused command must leave unchanged."""
     return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+class SyntheticExecutor:
+    """An executor that writes `synthetic_frame()` as every sample, in this process: the
+    coordinator's whole path (manifest, journal, exports) without Blender."""
+
+    threads_per_worker = 1
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+        from twinflash.annotate import write_scene_outputs
+
+        for task in tasks:
+            frame, scene = synthetic_frame()
+            write_scene_outputs(Path(task.out_dir), frame, scene, annotate_frame(frame, scene))
+            yield {"index": task.index, "ok": True, "error": None, "pid": os.getpid()}
+
+
+def synthetic_dataset(root: Path, count: int = 2) -> Path:
+    """A complete dataset directory of `count` synthetic samples (every export)."""
+    from twinflash.datasets.generate import generate
+    from twinflash.datasets.plan import parse_plan
+
+    plan = parse_plan(tiny_plan_mapping(count), source="tiny.yaml")
+    report = generate(plan, root, executor=SyntheticExecutor(), source="tiny.yaml")
+    assert report.rendered == count and not report.failures
+    return root
