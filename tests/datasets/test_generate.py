@@ -287,3 +287,16 @@ def test_workers_render_when_the_parent_already_loaded_blender(tmp_path: Path) -
         timeout=600,
     )
     assert "RENDERED 1 0" in proc.stdout, proc.stderr[-2000:]
+
+
+def test_metadata_columns_known_before_rendering_are_the_rendered_ones(dataset, plan) -> None:
+    """`image_columns` (what `splits.hold_out.key` is checked against before rendering)
+    lists exactly the image-row columns of a rendered sample, derived values included."""
+    from twinflash.datasets.metadata import image_columns, image_row
+    from twinflash.datasets.sampler import sample_scene
+
+    for i in range(COUNT):
+        name = f"{i:06d}"
+        coco = json.loads((dataset / "samples" / name / "annotations.json").read_text())
+        rendered = image_row(i, name, "", coco)
+        assert sorted(image_columns(sample_scene(plan, i))) == sorted(rendered)
