@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import numpy as np
 import pytest
 
@@ -32,12 +35,14 @@ def test_boxes_from_instance_ids_use_pixel_edges() -> None:
 
 
 def test_recall_counts_only_tall_visible_people(monkeypatch: pytest.MonkeyPatch) -> None:
-    gt = np.array([[0, 0, 60, 200], [100, 0, 160, 100], [200, 0, 260, 200], [300, 0, 360, 200],
-                   [np.nan] * 4])
+    gt = np.array(
+        [[0, 0, 60, 200], [100, 0, 160, 100], [200, 0, 260, 200], [300, 0, 360, 200], [np.nan] * 4]
+    )
     det = np.array([[2, 4, 58, 198], [100, 0, 160, 100], [300, 0, 360, 200]], float)
     monkeypatch.setattr(hog, "detect_people", lambda image: (det, np.ones(3)))
-    res = hog.hog_people_recall(np.zeros((8, 8, 3), np.uint8), gt,
-                                visible_fraction=np.array([1.0, 1.0, 0.9, 0.5, 0.0]))
+    res = hog.hog_people_recall(
+        np.zeros((8, 8, 3), np.uint8), gt, visible_fraction=np.array([1.0, 1.0, 0.9, 0.5, 0.0])
+    )
     # person 1 too short, person 3 too occluded, person 4 hidden: 1 of the 2 eligible found
     assert (res.n_found, res.n_eligible) == (1, 2)
     assert res.recall == 0.5
@@ -48,3 +53,38 @@ def test_blank_image_has_no_people_and_bad_input_is_refused() -> None:
     assert boxes.shape == (0, 4) and scores.shape == (0,)
     with pytest.raises(ValueError, match=r"\(H,W,3\) uint8"):
         hog.detect_people(np.zeros((256, 160), np.uint8))
+
+
+TINY_SIZES = [(64, 96), (32, 48), (80, 32), (200, 16), (95, 64), (96, 31)]  # (H, W)
+
+
+def test_images_smaller_than_the_window_have_no_detections() -> None:
+    """OpenCV's detectMultiScale segfaults below the 64x128 window (issue #11): the guard
+    returns no boxes instead. Checked in a child process first, so that a regression fails
+    this test instead of killing pytest."""
+    code = (
+        "import numpy as np\n"
+        "from twinflash.audit.hog import detect_people\n"
+        f"for h, w in {TINY_SIZES!r}:\n"
+        "    boxes, scores = detect_people(np.full((h, w, 3), 128, np.uint8))\n"
+        "    assert boxes.shape == (0, 4) and scores.shape == (0,), (h, w)\n"
+        "print('SURVIVED')\n"
+    )
+    proc = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=60)
+    assert proc.returncode == 0 and "SURVIVED" in proc.stdout, (
+        f"detect_people on tiny images: exit {proc.returncode} "
+        f"(-11 is a segfault): {proc.stderr[-500:]}"
+    )
+    for h, w in TINY_SIZES:  # the same, in this process, now known to be safe
+        boxes, scores = hog.detect_people(np.full((h, w, 3), 128, np.uint8))
+        assert boxes.shape == (0, 4) and scores.shape == (0,)
+
+
+def test_window_fits_from_the_smallest_padded_image() -> None:
+    # default padding 16 px per side: 32 + 32 = 64 wide, 96 + 32 = 128 tall
+    assert hog.window_fits((32, 96))
+    assert not hog.window_fits((31, 96)) and not hog.window_fits((32, 95))
+    assert hog.window_fits((64, 128), padding=(0, 0))
+    assert not hog.window_fits((64, 127), padding=(0, 0))
+    # OpenCV rounds the padding up to a multiple of gcd(win_stride, block stride) = 8
+    assert hog.window_fits((32, 96), padding=(9, 9))

@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+import os
+import shutil
+import subprocess
+from collections.abc import Iterable, Iterator
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -10,6 +15,7 @@ import pytest
 from twinflash.annotate import annotate_frame
 from twinflash.annotate.container import Annotations
 from twinflash.camera import CameraModel
+from twinflash.datasets.worker import Task
 from twinflash.frame import Frame, ObjectGeometry
 from twinflash.scene.models import Person, Scene, Vehicle
 
@@ -94,3 +100,58 @@ def synthetic_frame() -> tuple[Frame, Scene]:
 def annotated() -> tuple[Frame, Scene, Annotations]:
     frame, scene = synthetic_frame()
     return frame, scene, annotate_frame(frame, scene)
+
+
+def read_only_command(directory: Path) -> list[str]:
+    """A command prefix under which `directory` is read-only for the command it runs.
+
+    Permission bits do not stop root, so as root the directory gets a read-only tmpfs
+    mounted over it in a private mount namespace (`unshare -m`: nothing to undo, nothing
+    visible outside the command); otherwise it is made mode 555. Skips the test with the
+    reason when neither is possible here.
+    """
+    directory.mkdir(parents=True, exist_ok=True)
+    if os.geteuid() != 0:
+        directory.chmod(0o555)
+        return []
+    script = 'mount -t tmpfs -o ro tmpfs "$0" && exec "$@"'
+    prefix = ["unshare", "-m", "sh", "-c", script, str(directory)]
+    if shutil.which("unshare") is None:
+        pytest.skip("running as root without unshare: cannot make a read-only directory")
+    probe = subprocess.run(
+        [*prefix, "sh", "-c", 'touch "$0/x"', str(directory)], capture_output=True
+    )
+    if probe.returncode == 0 or b"Read-only" not in probe.stderr:
+        pytest.skip(f"cannot mount a read-only tmpfs here: {probe.stderr.decode()[-200:]}")
+    return prefix
+
+
+def tree(root: Path) -> set[str]:
+    """Every path under `root`, relative: what a refused command must leave unchanged."""
+    return {str(p.relative_to(root)) for p in root.rglob("*")}
+
+
+class SyntheticExecutor:
+    """An executor that writes `synthetic_frame()` as every sample, in this process: the
+    coordinator's whole path (manifest, journal, exports) without Blender."""
+
+    threads_per_worker = 1
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:
+        from twinflash.annotate import write_scene_outputs
+
+        for task in tasks:
+            frame, scene = synthetic_frame()
+            write_scene_outputs(Path(task.out_dir), frame, scene, annotate_frame(frame, scene))
+            yield {"index": task.index, "ok": True, "error": None, "pid": os.getpid()}
+
+
+def synthetic_dataset(root: Path, count: int = 2) -> Path:
+    """A complete dataset directory of `count` synthetic samples (every export)."""
+    from twinflash.datasets.generate import generate
+    from twinflash.datasets.plan import parse_plan
+
+    plan = parse_plan(tiny_plan_mapping(count), source="tiny.yaml")
+    report = generate(plan, root, executor=SyntheticExecutor(), source="tiny.yaml")
+    assert report.rendered == count and not report.failures
+    return root

@@ -287,3 +287,119 @@ def test_workers_render_when_the_parent_already_loaded_blender(tmp_path: Path) -
         timeout=600,
     )
     assert "RENDERED 1 0" in proc.stdout, proc.stderr[-2000:]
+
+
+def test_metadata_columns_known_before_rendering_are_the_rendered_ones(dataset, plan) -> None:
+    """`image_columns` (what `splits.hold_out.key` is checked against before rendering)
+    lists exactly the image-row columns of a rendered sample, derived values included."""
+    from twinflash.datasets.metadata import image_columns, image_row
+    from twinflash.datasets.sampler import sample_scene
+
+    for i in range(COUNT):
+        name = f"{i:06d}"
+        coco = json.loads((dataset / "samples" / name / "annotations.json").read_text())
+        rendered = image_row(i, name, "", coco)
+        assert sorted(image_columns(sample_scene(plan, i))) == sorted(rendered)
+
+
+def _session(sid: int) -> dict[int, str]:
+    """Live (not zombie) processes of session `sid`: pid -> command line (from /proc)."""
+    out = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+            cmdline = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode()
+        except OSError:  # exited meanwhile
+            continue
+        fields = stat[stat.rindex(")") + 2 :].split()  # state, ppid, pgrp, session...
+        if int(fields[3]) == sid and fields[0] != "Z":
+            out[int(entry.name)] = cmdline
+    return out
+
+
+def _wait_for_render(proc: subprocess.Popen, out: Path, log: Path) -> None:
+    """Until a worker is inside render_scene (its temporary directory exists)."""
+    deadline = time.monotonic() + 600
+    while not list((out / ".scratch").glob("twinflash-render-*")):
+        assert proc.poll() is None, log.read_text()
+        assert time.monotonic() < deadline, "no render started in 10 minutes"
+        time.sleep(0.1)
+
+
+def _survivors(sid: int, timeout_s: float) -> dict[int, str]:
+    """The session's processes still alive after up to `timeout_s` (bounded wait)."""
+    deadline = time.monotonic() + timeout_s
+    while (alive := _session(sid)) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return alive
+
+
+def _done(store: DatasetDir) -> list[int]:
+    return [i for i in range(COUNT) if store.is_done(i, COUNT)]
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_killing_the_coordinator_kills_its_workers_and_the_rerun_completes(
+    tmp_path, dataset
+) -> None:
+    """kill -9 of `generate` alone (not its process group): its workers used to be
+    orphaned, render on, write samples no journal recorded, then block on a pipe forever."""
+    plan_file = tmp_path / "tiny.yaml"
+    plan_file.write_text(yaml.safe_dump(tiny_plan_mapping(COUNT)))
+    out, log = tmp_path / "killed", tmp_path / "generate.log"
+    store = DatasetDir(out)
+    args = ["generate", str(plan_file), "--out", str(out), "--workers", "2"]
+    proc = _run_cli([*args, "--threads-per-worker", "1"], log)  # its own session
+    try:
+        _wait_for_render(proc, out, log)
+        workers = {p for p, cmd in _session(proc.pid).items() if "spawn_main" in cmd}
+        assert workers, _session(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)  # the coordinator only
+        proc.wait()
+        done_at_kill = _done(store)
+        left = _survivors(proc.pid, timeout_s=30)
+        assert not left, f"still running 30 s after the coordinator died: {left}"
+    finally:
+        for pid in _session(proc.pid):  # a failed run leaves nothing behind either
+            os.kill(pid, signal.SIGKILL)
+    assert _done(store) == done_at_kill  # no sample written after the coordinator died
+    assert len(done_at_kill) < COUNT
+    report = generate(parse_plan(tiny_plan_mapping(COUNT)), out, workers=1)
+    assert report.rendered == COUNT - len(done_at_kill) and not report.failures
+    ok = [r["index"] for r in store.read_jsonl(store.journal) if r["ok"]]
+    assert sorted(ok) == list(range(COUNT))  # each sample rendered and journaled once
+    assert _annotations(out) == _annotations(dataset)
+    assert check_dataset(out).problems == []
+
+
+@pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc")
+def test_killing_a_ray_driver_stops_its_render_tasks(tmp_path) -> None:
+    """With `--executor ray` and a local Ray instance, the driver owns Ray's processes: kill
+    -9 of the driver ends the raylet, which ends its workers mid-render, and no sample
+    lands afterwards. (Ray's own DashboardAgent/RuntimeEnvAgent may outlive it, a known
+    Ray issue, ray-project/ray#52385; they render nothing and are ended here.)"""
+    pytest.importorskip("ray")
+    plan_file = tmp_path / "tiny.yaml"
+    plan_file.write_text(yaml.safe_dump(tiny_plan_mapping(COUNT)))
+    out, log = tmp_path / "ray", tmp_path / "generate.log"
+    args = ["generate", str(plan_file), "--out", str(out), "--executor", "ray"]
+    proc = _run_cli([*args, "--workers", "2", "--threads-per-worker", "1"], log)
+    try:
+        _wait_for_render(proc, out, log)
+        tasks = {p for p, cmd in _session(proc.pid).items() if cmd.startswith("ray::run_task")}
+        assert tasks, _session(proc.pid)
+        os.kill(proc.pid, signal.SIGKILL)
+        proc.wait()
+        done_at_kill = _done(DatasetDir(out))
+        deadline = time.monotonic() + 60
+        while (left := tasks & set(_session(proc.pid))) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert not left, f"Ray render tasks still running 60 s after the driver died: {left}"
+        workers = [c for c in _session(proc.pid).values() if c.startswith("ray::run_task")]
+        assert workers == []
+    finally:
+        for pid in _session(proc.pid):
+            os.kill(pid, signal.SIGKILL)
+    assert _done(DatasetDir(out)) == done_at_kill

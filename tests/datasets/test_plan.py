@@ -307,3 +307,39 @@ def test_ray_refuses_more_threads_per_task_than_any_node_has() -> None:
             list(RayExecutor(workers=1, threads_per_worker=2).run(iter([])))
     finally:
         ray.shutdown()
+
+
+def test_overrides_are_checked_like_the_plan_naming_file_and_option() -> None:
+    plan = parse_plan(tiny_plan_mapping(2), source="p.yaml")
+    with pytest.raises(InputError, match=r"^p\.yaml with --count 0: count: .*greater than"):
+        plan.with_overrides(count=0, source="p.yaml")
+    with pytest.raises(InputError, match=r"^p\.yaml with --samples 0: sample 0: quality\.samples"):
+        plan.with_overrides(render_samples=0, source="p.yaml")
+    with pytest.raises(InputError, match=r"--resolution 8x8: sample 0: camera\.resolution_wh"):
+        plan.with_overrides(resolution_wh=(8, 8), source="p.yaml")
+    assert plan.with_overrides((96, 64), 2, 3).count == 3
+
+
+def test_hold_out_key_must_name_a_metadata_column() -> None:
+    mapping = tiny_plan_mapping(2)
+    mapping["splits"]["hold_out"] = {"key": "weather.kindd", "values": ["fog"]}
+    with pytest.raises(InputError, match=r"splits\.hold_out\.key: .*did you mean weather_kind"):
+        parse_plan(mapping, source="p.yaml")
+    for key in ("weather.kind", "is_night", "place.layout_seed", "n_people"):
+        mapping["splits"]["hold_out"]["key"] = key
+        parse_plan(mapping, source="p.yaml")
+
+
+def test_generate_checks_a_plan_built_without_parse_plan_before_creating_out(
+    tmp_path: Path,
+) -> None:
+    """A KeyError after rendering every sample, and no exports, before issue #11."""
+    from twinflash.datasets.generate import generate
+    from twinflash.datasets.plan import Plan
+
+    mapping = tiny_plan_mapping(2)
+    mapping["splits"]["hold_out"] = {"key": "moon_phase", "values": [1]}
+    plan = Plan.model_validate(mapping)  # no parse_plan: nothing checked the scene yet
+    with pytest.raises(InputError, match="no metadata column 'moon_phase'"):
+        generate(plan, tmp_path / "ds", workers=1)
+    assert not (tmp_path / "ds").exists()

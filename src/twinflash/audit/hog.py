@@ -4,10 +4,18 @@ Pure OpenCV/numpy. The detector is the pretrained Dalal-Triggs linear SVM that s
 inside OpenCV (no download), run exactly as in OpenCV's `peopledetect.py` sample,
 including its box shrink: HOG windows are larger than the person they contain, so
 without the shrink a correct detection can miss an IoU threshold against a tight box.
+
+An image whose padded size is smaller than the 64x128 detection window (under 96 px tall
+or 32 px wide with the default padding) holds no window position, so it has no
+detections: `detect_people` returns none without calling OpenCV, whose window count goes
+negative there (a segmentation fault, or an exception for narrow images). Small images
+are not upscaled: that would make a detector that cannot see people under ~100 px look
+as if it could.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import cv2
@@ -15,6 +23,28 @@ import numpy as np
 
 SHRINK_W = 0.15  # per side, of the window width (peopledetect.py)
 SHRINK_H = 0.05  # per side, of the window height
+WINDOW_WH = (64, 128)  # the default people detector's window
+BLOCK_STRIDE = (8, 8)
+
+
+def window_fits(
+    image_wh: tuple[int, int],
+    win_stride: tuple[int, int] = (8, 8),
+    padding: tuple[int, int] = (16, 16),
+) -> bool:
+    """Whether the detection window fits at least once in the padded image.
+
+    OpenCV rounds the padding up to a multiple of gcd(win_stride, block stride) and pads
+    each side by it; smaller images have no window position at all.
+    """
+    for size, win, stride, pad, block in zip(
+        image_wh, WINDOW_WH, win_stride, padding, BLOCK_STRIDE, strict=True
+    ):
+        cache = math.gcd(stride, block)
+        pad = -(-max(pad, 0) // cache) * cache
+        if size + 2 * pad < win:
+            return False
+    return True
 
 
 def detect_people(
@@ -27,6 +57,8 @@ def detect_people(
     image = np.asarray(image_rgb)
     if image.ndim != 3 or image.shape[2] != 3 or image.dtype != np.uint8:
         raise ValueError(f"image_rgb must be (H,W,3) uint8, got {image.shape} {image.dtype}")
+    if not window_fits((image.shape[1], image.shape[0]), win_stride, padding):
+        return np.zeros((0, 4)), np.zeros(0)  # OpenCV would crash (see the module docstring)
     hog = cv2.HOGDescriptor()
     hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
     bgr = np.ascontiguousarray(image[..., ::-1])

@@ -26,7 +26,7 @@ from twinflash.audit.tasks import (
     run_counter,
     run_detector,
 )
-from twinflash.datasets.store import atomic_write_text
+from twinflash.datasets.store import atomic_write_text, check_output_location
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -68,6 +68,35 @@ def evaluate(
     return classification_task(ds, rows, run_classifier(model, ds, rows, progress), settings)
 
 
+def check_options(settings: AuditSettings, analysis: AnalysisSettings) -> None:
+    """Refuse impossible settings up front, naming the command-line option of each."""
+    checks: list[tuple[str, Any, bool, str]] = [
+        ("--bootstrap", analysis.n_boot, analysis.n_boot >= 1, "must be >= 1"),
+        ("--seed", analysis.seed, analysis.seed >= 0, "must be >= 0"),
+        ("--alpha", analysis.alpha, 0 < analysis.alpha < 1, "must be between 0 and 1"),
+        ("--min-support", analysis.min_support, analysis.min_support >= 0, "must be >= 0"),
+        ("--min-images", analysis.min_images, analysis.min_images >= 0, "must be >= 0"),
+        (
+            "--min-height-px",
+            settings.min_height_px,
+            math.isfinite(settings.min_height_px) and settings.min_height_px >= 0,
+            "must be >= 0",
+        ),
+        (
+            "--min-visibility",
+            settings.min_visibility,
+            0 <= settings.min_visibility <= 1,
+            "must be between 0 and 1",
+        ),
+    ]
+    if settings.score_threshold is not None:
+        threshold = settings.score_threshold
+        checks.append(("--score-threshold", threshold, math.isfinite(threshold), "must be finite"))
+    for option, value, ok, rule in checks:
+        if not ok:
+            raise InputError(f"{option}: {rule} (got {value:g})")
+
+
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
     return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
@@ -92,6 +121,8 @@ def audit(
     analysis = analysis or AnalysisSettings()
     if task not in TASKS:
         raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
+    check_options(settings, analysis)
+    check_output_location(Path(out_dir), "--out")
     ds = load_dataset(dataset, split=split, metadata=metadata, images_dir=images_dir)
     for column in [*(analysis.columns or []), *(c for p in analysis.crossings or [] for c in p)]:
         column_values(ds, column)  # a typo fails now, not after an hour of inference

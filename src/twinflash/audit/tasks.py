@@ -105,6 +105,13 @@ def detection_task(
         if "pose" not in ds.objects:
             raise InputError("lying-person-detection: the dataset has no object column 'pose'")
         ignored |= ds.objects["pose"][rows] != "lying"
+    if ignored.all():
+        raise InputError(
+            f"no {settings.target_class} left to count: all {len(rows)} are ignored "
+            f"(--min-height-px {settings.min_height_px:g}, --min-visibility "
+            f"{settings.min_visibility:g}"
+            + (", lying people only)" if task == "lying-person-detection" else ")")
+        )
     match = match_detections(
         _image_wh(ds), ds.object_image[rows], _gt_boxes(ds, rows), ignored, detections
     )

@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import (
     BarColumn,
     MofNCompleteColumn,
     Progress,
+    TaskID,
     TextColumn,
     TimeElapsedColumn,
     TimeRemainingColumn,
@@ -56,9 +58,13 @@ def register(app: typer.Typer) -> None:
         from twinflash.datasets.generate import generate as run
         from twinflash.datasets.plan import load_plan
 
-        plan = load_plan(plan_file).with_overrides(_parse_resolution(resolution), samples, count)
+        plan = load_plan(plan_file).with_overrides(
+            _parse_resolution(resolution), samples, count, source=str(plan_file)
+        )
         runner = make_executor(executor, workers, recycle_every, address, threads_per_worker)
-        with Progress(
+        # the bar starts with the first progress report, once the plan, the output
+        # directory and its manifest were accepted: a refusal stays one line on stderr
+        bar = Progress(
             TextColumn("{task.description}"),
             BarColumn(),
             MofNCompleteColumn(),
@@ -68,31 +74,38 @@ def register(app: typer.Typer) -> None:
             TextColumn("ETA"),
             TimeRemainingColumn(),
             console=console,
-        ) as bar:
-            task = bar.add_task(f"generating {plan.name}", total=None, rate="-", failed="")
+        )
+        tasks: list[TaskID] = []
 
-            def show(p: GenerationProgress) -> None:
-                finished = p.done + p.failed
-                minutes = (time.perf_counter() - p.started_s) / 60
-                rate = f"{p.done / minutes:.1f}" if p.done and minutes > 0 else "-"
-                failed = f"{p.failed} failed" if p.failed else ""
-                bar.update(task, total=p.total, completed=finished, rate=rate, failed=failed)
+        def show(p: GenerationProgress) -> None:
+            if not tasks:
+                bar.start()
+                tasks.append(
+                    bar.add_task(f"generating {plan.name}", total=None, rate="-", failed="")
+                )
+            finished = p.done + p.failed
+            minutes = (time.perf_counter() - p.started_s) / 60
+            rate = f"{p.done / minutes:.1f}" if p.done and minutes > 0 else "-"
+            failed = f"{p.failed} failed" if p.failed else ""
+            bar.update(tasks[0], total=p.total, completed=finished, rate=rate, failed=failed)
 
-            report = run(
-                plan,
-                out,
-                executor=runner,
-                source=str(plan_file),
-                on_progress=show,
-            )
+        try:
+            report = run(plan, out, executor=runner, source=str(plan_file), on_progress=show)
+        finally:
+            bar.stop()
         typer.echo(
             f"{report.out_dir}: {report.rendered} rendered, {report.skipped} already done, "
             f"{len(report.failures)} failed, {report.elapsed_s:.0f} s"
         )
         for f in report.failures[:MAX_LISTED]:
-            console.print(f"[red]failed[/red] sample {f['index']}: {f['error']}")
+            console.print(
+                f"[red]failed[/red] sample {f['index']}: {escape(str(f['error']))}", soft_wrap=True
+            )
         if report.failures:
-            console.print(f"failures are listed in {report.out_dir / 'failures.jsonl'}")
+            console.print(
+                f"failures are listed in {escape(str(report.out_dir / 'failures.jsonl'))}",
+                soft_wrap=True,
+            )
             raise typer.Exit(1)
 
     dataset = typer.Typer(help="Inspect generated datasets.", no_args_is_help=True)
@@ -104,7 +117,8 @@ def register(app: typer.Typer) -> None:
 
         report = check_dataset(dataset_dir)
         for line in report.problems[:MAX_LISTED]:
-            console.print(f"[red]problem[/red] {line}")
+            # one problem per line: no wrapping at the terminal width, no markup in paths
+            console.print(f"[red]problem[/red] {escape(line)}", soft_wrap=True)
         if len(report.problems) > MAX_LISTED:
             console.print(f"... and {len(report.problems) - MAX_LISTED} more")
         typer.echo(

@@ -23,6 +23,7 @@ import numpy as np
 from twinflash.annotate.annotator import mask_xyxy
 from twinflash.annotate.container import CATEGORIES, decode_rle
 from twinflash.annotate.write import SCENE_FILES
+from twinflash.datasets.plan import FORMATS
 from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
 
 TOP_LEVEL = {
@@ -144,6 +145,58 @@ def _check_yolo(root: Path, problems: list[str]) -> None:
         problems.append(f"{yolo}: {stem} has an image or a label but not both")
 
 
+def _expected_exports(plan: dict[str, Any]) -> list[str]:
+    """What the end of a generation writes for this plan (`exports.build_all`)."""
+    formats = (plan.get("exports") or {}).get("formats", list(FORMATS))
+    out = ["splits", "README.md"]
+    for name in formats:
+        if name != "mot" or plan.get("sequence") is not None:  # MOT: sequence plans only
+            out.append(name)
+    return out
+
+
+def _exported_samples(root: Path, name: str) -> int | None:
+    """How many samples an export holds (None: not counted per sample)."""
+    if name == "splits":
+        return sum(len(f.read_text(encoding="utf-8").split()) for f in root.glob("splits/*.txt"))
+    if name == "yolo":
+        return len(list(root.glob("yolo/images/*/*")))
+    if name == "crowd":
+        return len(list(root.glob("crowd/*/ground_truth/*.txt")))
+    return None
+
+
+def _check_exports(
+    root: Path, plan: dict[str, Any], present: set[str], problems: list[str]
+) -> None:
+    """Every export the manifest's plan lists exists and holds each present sample."""
+    for name in _expected_exports(plan):
+        path = root / name
+        if not path.exists():
+            problems.append(f"{path}: missing (the plan exports {name}; rerun generate)")
+            continue
+        n = _exported_samples(root, name) if present else None
+        if n is not None and n != len(present):
+            problems.append(f"{path}: {n} samples exported, {len(present)} present")
+        if name == "yolo" and not (path / "data.yaml").is_file():
+            problems.append(f"{path / 'data.yaml'}: missing")
+
+
+def _check_metadata(meta: Path, present: set[str], problems: list[str]) -> None:
+    import pyarrow.compute as pc
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(meta, columns=["row"])
+    except Exception as exc:  # pyarrow raises several types for a broken file
+        reason = " ".join(str(exc).split())[:200]
+        problems.append(f"{meta}: unreadable Parquet ({type(exc).__name__}: {reason})")
+        return
+    n_images = int(pc.sum(pc.equal(table["row"], "image")).as_py() or 0)
+    if n_images != len(present):
+        problems.append(f"{meta}: {n_images} image rows, {len(present)} samples")
+
+
 def check_dataset(root: str | Path) -> CheckReport:
     store = DatasetDir(root)
     report = CheckReport(root=store.root)
@@ -158,24 +211,24 @@ def check_dataset(root: str | Path) -> CheckReport:
     if manifest is None:
         report.problems.append(f"{store.manifest}: missing or unreadable")
         return report
-    count = int(manifest["plan"]["count"])
+    plan = manifest.get("plan") if isinstance(manifest, dict) else None
+    try:
+        count = int(plan["count"])  # type: ignore[index]
+    except (TypeError, KeyError, ValueError):
+        report.problems.append(f"{store.manifest}: no plan with a count")
+        return report
     for p in sorted(store.root.iterdir()):
         if p.name not in TOP_LEVEL:
             report.problems.append(f"{p}: orphan (temporary leftover or stray file)")
     present = _check_samples(store, count, report)
+    _check_exports(store.root, plan, present, report.problems)
     if (store.root / "coco").is_dir():
         _check_coco(store.root, present, report.problems)
     if (store.root / "yolo").is_dir():
         _check_yolo(store.root, report.problems)
     meta = store.root / "metadata.parquet"
     if meta.exists():
-        import pyarrow.compute as pc
-        import pyarrow.parquet as pq
-
-        table = pq.read_table(meta, columns=["row"])
-        n_images = int(pc.sum(pc.equal(table["row"], "image")).as_py() or 0)
-        if n_images != len(present):
-            report.problems.append(f"{meta}: {n_images} image rows, {len(present)} samples")
+        _check_metadata(meta, present, report.problems)
     elif present:
         report.problems.append(f"{meta}: missing")
     return report

@@ -29,7 +29,7 @@ from concurrent.futures.process import BrokenProcessPool
 from multiprocessing.sharedctypes import SynchronizedArray
 from typing import Any, Protocol
 
-from twinflash.datasets.worker import Task, run_task
+from twinflash.datasets.worker import Task, die_with_parent, run_task
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -89,6 +89,13 @@ def _pin_worker(owners: SynchronizedArray, threads: int) -> None:
     os.sched_setaffinity(0, cores[free[0] * threads : (free[0] + 1) * threads])
 
 
+def _init_worker(coordinator_pid: int, owners: SynchronizedArray | None, threads: int) -> None:
+    """Pool initializer: die with the coordinator, then take cores of its own if pinned."""
+    die_with_parent(coordinator_pid)
+    if owners is not None:
+        _pin_worker(owners, threads)
+
+
 def _check(workers: int, recycle_every: int, threads_per_worker: int | None) -> None:
     for option, value in (
         ("--workers", workers),
@@ -127,15 +134,13 @@ class LocalExecutor:
 
     def _pool(self) -> ProcessPoolExecutor:
         context = multiprocessing.get_context("spawn")
-        pin: dict[str, Any] = {}
-        if self.pinned:
-            owners = context.Array("i", self.workers)  # pid per core slot, 0 = free
-            pin = {"initializer": _pin_worker, "initargs": (owners, self.threads_per_worker)}
+        owners = context.Array("i", self.workers) if self.pinned else None  # pid per slot
         return ProcessPoolExecutor(
             max_workers=self.workers,
             mp_context=context,
             max_tasks_per_child=self.recycle_every,
-            **pin,
+            initializer=_init_worker,
+            initargs=(os.getpid(), owners, self.threads_per_worker),
         )
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]:

@@ -20,9 +20,14 @@ from typing import Any
 import yaml
 
 from twinflash.datasets.executors import Executor, make_executor
-from twinflash.datasets.plan import Plan
+from twinflash.datasets.plan import Plan, check_plan
 from twinflash.datasets.sampler import sample_mapping
-from twinflash.datasets.store import MANIFEST_SCHEMA_VERSION, DatasetDir, atomic_write_text
+from twinflash.datasets.store import (
+    MANIFEST_SCHEMA_VERSION,
+    DatasetDir,
+    atomic_write_text,
+    check_output_location,
+)
 from twinflash.datasets.worker import Task
 from twinflash.errors import InputError
 
@@ -122,8 +127,9 @@ def generate(
     from twinflash.datasets.exports import build_all
 
     store = DatasetDir(out_dir)
-    if store.root.exists() and not store.root.is_dir():
-        raise InputError(f"{store.root}: exists and is not a directory")
+    # everything that can be known wrong is refused before the directory is created
+    check_plan(plan, source)
+    check_output_location(store.root, "--out")
     runner = (
         make_executor(executor, workers, recycle_every, address, threads_per_worker)
         if isinstance(executor, str)

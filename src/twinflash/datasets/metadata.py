@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
@@ -21,7 +21,12 @@ import pyarrow.parquet as pq
 from twinflash.annotate.container import CATEGORIES, CATEGORY_NAMES
 from twinflash.datasets.store import atomic_write_bytes
 
+if TYPE_CHECKING:
+    from twinflash.scene.models import Scene
+
 SCENE_SECTIONS = ("place", "light", "weather", "camera", "quality")
+# what the renderer adds to each image (`Frame.scene_values`, annotations.json "derived")
+DERIVED_COLUMNS = ("sun_elevation_deg", "sun_azimuth_deg", "is_night", "is_twilight")
 
 
 def _hour(local_time: str) -> float:
@@ -62,6 +67,20 @@ def image_row(index: int, name: str, split: str, coco: dict[str, Any]) -> dict[s
     row["n_vehicles_visible"] = cats.count("vehicle")
     row["n_plates_visible"] = cats.count("license_plate")
     return row
+
+
+def image_columns(scene: Scene, sequence: bool = False) -> list[str]:
+    """The image-row columns a sample of `scene` will have, known before rendering it
+    (what `splits.hold_out.key` may name); clips add `clip` and `frame`."""
+    w, h = scene.camera.resolution_wh
+    image = {
+        "width": w,
+        "height": h,
+        "scene": scene.model_dump(mode="json"),
+        "derived": dict.fromkeys(DERIVED_COLUMNS),
+    }
+    row = image_row(0, "", "", {"images": [image], "annotations": []})
+    return [*row, *(("clip", "frame") if sequence else ())]
 
 
 def object_rows(image: dict[str, Any], coco: dict[str, Any]) -> list[dict[str, Any]]:

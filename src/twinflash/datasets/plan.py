@@ -10,6 +10,7 @@ See docs/datasets.md for the full field list.
 from __future__ import annotations
 
 import copy
+import difflib
 import hashlib
 import json
 from pathlib import Path
@@ -253,8 +254,21 @@ class Plan(_Strict):
         resolution_wh: tuple[int, int] | None = None,
         render_samples: int | None = None,
         count: int | None = None,
+        source: str = "<plan>",
     ) -> Plan:
-        """The plan with command-line overrides folded in (they then count in its hash)."""
+        """The plan with command-line overrides folded in (they then count in its hash),
+        checked as `parse_plan` checks a plan; InputError names the file, field and option."""
+        given = [
+            f"{option} {value}"
+            for option, value in (
+                ("--resolution", resolution_wh and "x".join(map(str, resolution_wh))),
+                ("--samples", render_samples),
+                ("--count", count),
+            )
+            if value is not None
+        ]
+        if not given:
+            return self
         base = copy.deepcopy(self.base)
         if resolution_wh is not None:
             base.setdefault("camera", {})["resolution_wh"] = list(resolution_wh)
@@ -264,7 +278,13 @@ class Plan(_Strict):
         update: dict[str, Any] = {"base": base}
         if count is not None:
             update["count"] = count
-        return Plan.model_validate(self.model_dump(mode="python") | update)
+        where = f"{source} with {', '.join(given)}"
+        try:
+            plan = Plan.model_validate(self.model_dump(mode="python") | update)
+        except ValidationError as exc:
+            raise InputError(format_validation_error(where, exc)) from None
+        check_plan(plan, where)
+        return plan
 
     def digest(self) -> str:
         """SHA-256 of the plan's canonical JSON: a dataset directory belongs to one plan.
@@ -291,15 +311,38 @@ def check_scene_path(path: str) -> None:
         raise ValueError(f"{path!r}: unknown field {parts[1]!r} of {parts[0]}; known: {known}")
 
 
-def parse_plan(data: dict[str, Any], source: str = "<plan>") -> Plan:
-    """Validate a plan mapping, then draw sample 0 to catch bad scene values now."""
+def check_plan(plan: Plan, source: str = "<plan>") -> None:
+    """What only a sampled scene shows, checked before anything renders: sample 0 is drawn
+    and goes through the scene validator (so `base`, the constant values and the overrides
+    are valid scene values), and `splits.hold_out.key` must name a column of the metadata
+    that scene will have. Later samples' draws fail one by one, as sample failures."""
+    from twinflash.datasets.metadata import image_columns
     from twinflash.datasets.sampler import sample_scene
 
+    scene = sample_scene(plan, 0, source=source)
+    hold = plan.splits.hold_out
+    if hold is not None:
+        columns = image_columns(scene, plan.sequence is not None)
+        key = hold.key.replace(".", "_")
+        if key not in columns:
+            close = difflib.get_close_matches(key, columns, n=3)
+            hint = (
+                f"did you mean {' or '.join(close)}?"
+                if close
+                else f"known: {', '.join(sorted(columns))}"
+            )
+            raise InputError(
+                f"{source}: splits.hold_out.key: no metadata column {hold.key!r}; {hint}"
+            )
+
+
+def parse_plan(data: dict[str, Any], source: str = "<plan>") -> Plan:
+    """Validate a plan mapping, then `check_plan` it (sample 0, hold-out key)."""
     try:
         plan = Plan.model_validate(data)
     except ValidationError as exc:
         raise InputError(format_validation_error(source, exc)) from None
-    sample_scene(plan, 0, source=source)
+    check_plan(plan, source)
     return plan
 
 

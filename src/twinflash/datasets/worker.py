@@ -4,12 +4,21 @@ Runs inside a worker process (local pool or Ray task), never in the coordinator:
 keeps global state, so a process renders one scene at a time and is recycled after K
 scenes. A failure becomes a result with its error, never an exception, so the rest of
 the dataset carries on.
+
+A local worker dies with its coordinator (`die_with_parent`, the pool initializer): on
+Linux the kernel sends it SIGKILL when the coordinator exits, even by `kill -9`, and as a
+second guard the worker checks that its parent is still the coordinator before rendering
+and again before writing a sample, and exits at once otherwise. Without both, a killed
+coordinator's workers rendered on, wrote samples no journal recorded, then blocked forever
+on the result pipe nobody read.
 """
 
 from __future__ import annotations
 
+import ctypes
 import os
 import resource
+import signal
 import sys
 import time
 import traceback
@@ -18,6 +27,31 @@ from pathlib import Path
 from typing import Any
 
 _stdout_silenced = False
+_coordinator_pid: int | None = None  # set in local pool workers: the parent to outlive not
+PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def die_with_parent(coordinator_pid: int) -> None:
+    """Pool initializer: this process gets SIGKILL when `coordinator_pid` (its parent) dies.
+
+    Linux only (`prctl(PR_SET_PDEATHSIG)`); elsewhere the `os.getppid()` checks of
+    `run_task` remain. A parent that died before the call is caught by the same check.
+    """
+    global _coordinator_pid
+    _coordinator_pid = coordinator_pid
+    if sys.platform.startswith("linux"):
+        try:
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0)
+        except (OSError, AttributeError):  # no libc prctl: the getppid checks remain
+            pass
+    exit_if_orphaned()
+
+
+def exit_if_orphaned() -> None:
+    """Leave now, writing nothing, if the coordinator that started this worker is gone."""
+    if _coordinator_pid is not None and os.getppid() != _coordinator_pid:
+        os._exit(1)  # no cleanup: nothing of ours must run or be written any more
 
 
 @dataclass(frozen=True)
@@ -81,6 +115,7 @@ def run_task(task: Task) -> dict[str, Any]:
         from twinflash.render.engine import render_scene
         from twinflash.scene.io import parse_scene
 
+        exit_if_orphaned()
         scene = parse_scene(task.mapping, source=f"{task.source}: sample {task.index}")
         out_dir = Path(task.out_dir)
         check_output_dir(out_dir)
@@ -93,6 +128,7 @@ def run_task(task: Task) -> dict[str, Any]:
         result["render_threads"] = bpy.context.scene.render.threads
         annotations = annotate_frame(frame, scene)
         t3 = time.perf_counter()
+        exit_if_orphaned()  # a sample only ever lands while a coordinator journals it
         write_scene_outputs(out_dir, frame, scene, annotations)
         t4 = time.perf_counter()
         result["timings_s"] = {
