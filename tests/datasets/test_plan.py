@@ -343,3 +343,49 @@ def test_generate_checks_a_plan_built_without_parse_plan_before_creating_out(
     with pytest.raises(InputError, match="no metadata column 'moon_phase'"):
         generate(plan, tmp_path / "ds", workers=1)
     assert not (tmp_path / "ds").exists()
+
+
+def _with(path: str, value: object) -> dict:
+    plan = tiny_plan_mapping(2)
+    node = plan
+    *parents, last = path.split(".")
+    for key in parents:
+        node = node.setdefault(key, {})
+    node[last] = value
+    return plan
+
+
+# Found by tests/test_fuzz.py: each used to reach the sampler and die with a traceback
+# (or, for a huge count, place vehicles for ever). Now one line naming the field.
+PLAN_VALUE_CASES = [
+    ("people.count", float("nan"), "people.count"),
+    ("people.count", 2.5, "expected whole numbers (got 2.5)"),
+    ("people.count", {"uniform": [1, 3]}, "expected a whole number"),
+    ("people.count", 2**70, "people.count"),
+    ("vehicles.count", {"uniform_int": [0, 10_000]}, "10000 outside 0..200"),
+    ("people.lying", "", "expected whole numbers"),
+    ("people.mix", {"pose": {"choice": {"flying": 1}}}, "pose: Input should be"),
+    ("people.mix", {"age_group": {"choice": {"adult": float("inf")}}}, "people.mix"),
+    ("vehicles.mix", {"model": "batmobile"}, "unknown vehicle model 'batmobile'"),
+    ("people.x_range_m", [9, -3], "low < high"),
+    ("base.camera", True, "camera: expected a mapping"),
+    ("vary.light.local_time", float("nan"), "not finite"),
+    ("sequence", {"frames": 2, "walk_speed_mps": "fast"}, "expected numbers"),
+    (
+        "sweep",
+        {"path": "weather.fog_visibility_m", "start": 0, "stop": 50, "num": 3, "scale": "log"},
+        "same sign",
+    ),
+]
+
+
+@pytest.mark.parametrize(("path", "value", "expected"), PLAN_VALUE_CASES)
+def test_impossible_plan_values_are_one_line(path: str, value: object, expected: str) -> None:
+    plan = _with(path, value) if not path.startswith("vary.") else tiny_plan_mapping(2)
+    if path.startswith("vary."):
+        plan["vary"][path.removeprefix("vary.")] = value
+    with pytest.raises(InputError) as info:
+        parse_plan(plan, source="p.yaml")
+    message = str(info.value)
+    assert message.startswith("p.yaml") and "\n" not in message
+    assert expected in message, message

@@ -47,8 +47,13 @@ def run_guarded(app: typer.Typer) -> int:
     try:
         # without standalone mode, click returns typer.Exit's code instead of raising it
         code = app(standalone_mode=False)
-    except (InputError, FileNotFoundError, IsADirectoryError, ValidationError) as exc:
-        print(f"error: {exc}", file=sys.stderr)
+    except (InputError, FileNotFoundError, IsADirectoryError) as exc:
+        print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
+        return 2
+    except ValidationError as exc:  # a model validated outside a loader: still one line
+        from twinflash.scene.io import format_validation_error
+
+        print(f"error: {format_validation_error(exc.title, exc)}", file=sys.stderr)
         return 2
     except OSError as exc:  # the environment failed us (disk full, permissions): one line
         where = f": {exc.filename}" if exc.filename else ""

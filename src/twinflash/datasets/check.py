@@ -25,6 +25,7 @@ from twinflash.annotate.container import CATEGORIES, decode_rle
 from twinflash.annotate.write import SCENE_FILES
 from twinflash.datasets.plan import FORMATS
 from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
+from twinflash.files import MARKER
 
 TOP_LEVEL = {
     "manifest.json", "plan.yaml", "samples", "journal.jsonl", "failures.jsonl", ".lock",
@@ -92,7 +93,7 @@ def _check_samples(store: DatasetDir, count: int, report: CheckReport) -> set[st
                 report.problems.append(f"{d}: orphan (not a sample of this plan)")
                 continue
             missing = [f for f in SCENE_FILES if not (d / f).is_file()]
-            extra = sorted(p.name for p in d.iterdir() if p.name not in SCENE_FILES)
+            extra = sorted(p.name for p in d.iterdir() if p.name not in (*SCENE_FILES, MARKER))
             if missing:
                 report.problems.append(f"{d}: incomplete sample, missing {', '.join(missing)}")
                 continue

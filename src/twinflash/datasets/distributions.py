@@ -23,8 +23,36 @@ from pydantic import BaseModel, ConfigDict, Field, model_validator
 Scalar = str | int | float | bool
 
 
+MAX_MAGNITUDE = 1e15  # any plan number beyond this is a typo (and numpy draws overflow)
+
+
+def check_finite(value: Any) -> None:
+    """NaN, infinity or an absurd magnitude anywhere in a value (lists and mappings too)."""
+    if isinstance(value, bool):
+        return
+    if isinstance(value, int | float):
+        if not math.isfinite(value) or abs(value) > MAX_MAGNITUDE:
+            raise ValueError(f"number {value!r} not finite or beyond ±{MAX_MAGNITUDE:g}")
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            check_finite(k)
+            check_finite(v)
+    elif isinstance(value, list | tuple):
+        for v in value:
+            check_finite(v)
+
+
 class _Dist(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+    @model_validator(mode="after")
+    def _finite(self) -> _Dist:
+        check_finite(self.model_dump(exclude={"kind"}))
+        return self
+
+    def support(self) -> list[Any]:
+        """Values that bound what a draw can give: every value, or a range's ends."""
+        raise NotImplementedError
 
 
 class Choice(_Dist):
@@ -36,6 +64,9 @@ class Choice(_Dist):
         if not self.choice or sum(self.choice.values()) <= 0:
             raise ValueError("choice needs at least one positive weight")
         return self
+
+    def support(self) -> list[Any]:
+        return list(self.choice)
 
     def probabilities(self) -> dict[Scalar, float]:
         total = sum(self.choice.values())
@@ -57,6 +88,9 @@ class Uniform(_Dist):
             raise ValueError(f"uniform low {self.uniform[0]} > high {self.uniform[1]}")
         return self
 
+    def support(self) -> list[Any]:
+        return list(self.uniform)
+
     def draw(self, rng: np.random.Generator) -> float:
         return float(rng.uniform(*self.uniform))
 
@@ -70,6 +104,9 @@ class LogUniform(_Dist):
         if self.log_uniform[0] > self.log_uniform[1]:
             raise ValueError(f"log_uniform low {self.log_uniform[0]} > high {self.log_uniform[1]}")
         return self
+
+    def support(self) -> list[Any]:
+        return list(self.log_uniform)
 
     def draw(self, rng: np.random.Generator) -> float:
         lo, hi = (math.log(v) for v in self.log_uniform)
@@ -86,6 +123,9 @@ class UniformInt(_Dist):
             raise ValueError(f"uniform_int low {self.uniform_int[0]} > high {self.uniform_int[1]}")
         return self
 
+    def support(self) -> list[Any]:
+        return list(self.uniform_int)
+
     def draw(self, rng: np.random.Generator) -> int:
         return int(rng.integers(self.uniform_int[0], self.uniform_int[1] + 1))
 
@@ -101,6 +141,14 @@ class Normal(_Dist):
     kind: Literal["normal"] = "normal"
     normal: NormalSpec
 
+    def support(self) -> list[Any]:
+        n = self.normal
+        spread = 6 * n.std  # beyond six sigma a draw is as good as impossible
+        return [
+            n.mean - spread if n.low is None else max(n.low, n.mean - spread),
+            n.mean + spread if n.high is None else min(n.high, n.mean + spread),
+        ]
+
     def draw(self, rng: np.random.Generator) -> float:
         n = self.normal
         value = float(rng.normal(n.mean, n.std))
@@ -112,6 +160,9 @@ class Normal(_Dist):
 class Const(_Dist):
     kind: Literal["const"] = "const"
     const: Any
+
+    def support(self) -> list[Any]:
+        return [self.const]
 
     def draw(self, rng: np.random.Generator) -> Any:
         return self.const
@@ -131,3 +182,25 @@ def as_distribution_input(value: Any) -> Any:
 
 
 DistributionField = Annotated[Distribution, Field(discriminator="kind")]
+
+
+def check_whole_numbers(dist: _Dist, low: int, high: int) -> _Dist:
+    """A count: every value a draw can give is a whole number in [low, high]."""
+    if not isinstance(dist, Const | Choice | UniformInt):
+        raise ValueError("expected a whole number, a uniform_int or a choice of whole numbers")
+    for value in dist.support():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValueError(f"expected whole numbers (got {value!r})")
+        if not low <= value <= high:
+            raise ValueError(f"{value} outside {low}..{high}")
+    return dist
+
+
+def check_numbers(dist: _Dist, low: float, high: float) -> _Dist:
+    """A quantity: every value a draw can give is a number in [low, high]."""
+    for value in dist.support():
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            raise ValueError(f"expected numbers (got {value!r})")
+        if not low <= value <= high:
+            raise ValueError(f"{value} outside {low:g}..{high:g}")
+    return dist

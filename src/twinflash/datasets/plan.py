@@ -13,6 +13,7 @@ import copy
 import difflib
 import hashlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any, Literal
 
@@ -25,6 +26,9 @@ from twinflash.datasets.distributions import (
     Normal,
     Uniform,
     as_distribution_input,
+    check_finite,
+    check_numbers,
+    check_whole_numbers,
 )
 from twinflash.errors import InputError
 from twinflash.scene.io import format_validation_error, read_yaml_mapping
@@ -34,8 +38,29 @@ PLAN_SCHEMA_VERSION = 1
 FORMATS = ("coco", "yolo", "crowd", "vehicles", "mot")
 
 
+MAX_PEOPLE = 1000  # per scene: beyond this a street has no room and placement gives up
+MAX_VEHICLES = 200
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _ordered_range(value: tuple[float, float] | None) -> tuple[float, float] | None:
+    if value is not None and value[0] >= value[1]:
+        raise ValueError(f"expected [low, high] with low < high (got {list(value)})")
+    return value
+
+
+def _check_mix(mix: dict[str, Any], validate: Callable[[str, Any], None]) -> None:
+    """Every value a mix distribution can draw must be valid for its scene field."""
+    for name, dist in mix.items():
+        for value in dist.support():
+            try:
+                validate(name, value)
+            except ValidationError as exc:
+                msg = exc.errors()[0]["msg"].removeprefix("Value error, ")
+                raise ValueError(f"{name}: {msg} (got {value!r})") from None
 
 
 def _dist_map(value: Any) -> Any:
@@ -77,7 +102,15 @@ class PeopleSpec(_Strict):
         bad = sorted(set(mix) - allowed)
         if bad:
             raise ValueError(f"unknown person field(s) {bad}; known: {sorted(allowed)}")
+        _check_mix(mix, lambda k, v: Person.model_validate({"x_m": 0, "y_m": 0, k: v}))
         return mix
+
+    @field_validator("count", "lying")
+    @classmethod
+    def _counts(cls, dist: Any) -> Any:
+        return check_whole_numbers(dist, 0, MAX_PEOPLE)
+
+    _range = field_validator("x_range_m")(_ordered_range)
 
 
 class VehiclesSpec(_Strict):
@@ -109,7 +142,26 @@ class VehiclesSpec(_Strict):
         bad = sorted(set(mix) - allowed)
         if bad:
             raise ValueError(f"unknown vehicle field(s) {bad}; known: {sorted(allowed)}")
+        _check_mix(mix, _validate_vehicle_value)
         return mix
+
+    @field_validator("count")
+    @classmethod
+    def _count(cls, dist: Any) -> Any:
+        return check_whole_numbers(dist, 0, MAX_VEHICLES)
+
+    _ranges = field_validator("x_range_m", "first_x_range_m")(_ordered_range)
+
+
+def _validate_vehicle_value(name: str, value: Any) -> None:
+    from twinflash.scene.catalog import vehicle_models
+
+    if name == "model":
+        if value not in vehicle_models():
+            known = ", ".join(sorted(vehicle_models()))
+            raise ValueError(f"model: unknown vehicle model {value!r}; known: {known}")
+        return
+    Vehicle.model_validate({"model": "x", "x_m": 0, "y_m": 0, name: value})
 
 
 class Sweep(_Strict):
@@ -120,7 +172,7 @@ class Sweep(_Strict):
     values: list[Any] | None = None
     start: float | None = None
     stop: float | None = None
-    num: int | None = Field(None, ge=2)
+    num: int | None = Field(None, ge=2, le=100_000)
     scale: Literal["linear", "log"] = "linear"
 
     @model_validator(mode="after")
@@ -132,6 +184,12 @@ class Sweep(_Strict):
             raise ValueError("start, stop and num go together")
         if self.values is not None and not self.values:
             raise ValueError("values is empty")
+        if (
+            self.scale == "log"
+            and self.values is None
+            and (self.start or 0) * (self.stop or 0) <= 0
+        ):
+            raise ValueError("a log sweep needs start and stop of the same sign, neither zero")
         return self
 
     def grid(self) -> list[Any]:
@@ -164,6 +222,16 @@ class SequenceSpec(_Strict):
     @classmethod
     def _tag(cls, value: Any) -> Any:
         return as_distribution_input(value)
+
+    @field_validator("walk_speed_mps")
+    @classmethod
+    def _walk(cls, dist: Any) -> Any:
+        return check_numbers(dist, 0.0, 10.0)
+
+    @field_validator("drive_speed_kmh")
+    @classmethod
+    def _drive(cls, dist: Any) -> Any:
+        return check_numbers(dist, 0.0, 250.0)
 
     @property
     def duration_s(self) -> float:
@@ -226,6 +294,12 @@ class Plan(_Strict):
             raise ValueError(f"unknown scene field(s) {bad}; known: {sorted(Scene.model_fields)}")
         if "people" in base or "vehicles" in base:
             raise ValueError("people and vehicles come from the plan's people/vehicles sections")
+        for name, value in base.items():
+            section = Scene.model_fields[name].annotation
+            is_model = isinstance(section, type) and issubclass(section, BaseModel)
+            if is_model and not isinstance(value, dict):
+                raise ValueError(f"{name}: expected a mapping of {name} fields")
+        check_finite(base)
         return base
 
     @field_validator("vary")

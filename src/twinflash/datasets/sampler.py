@@ -16,6 +16,7 @@ import zlib
 from typing import Any
 
 import numpy as np
+from pydantic import ValidationError
 
 from twinflash.datasets.distributions import Choice, Normal, Uniform, UniformInt
 from twinflash.datasets.placement import (
@@ -31,7 +32,7 @@ from twinflash.datasets.placement import (
 from twinflash.datasets.plan import Plan
 from twinflash.errors import InputError
 from twinflash.scene.catalog import get_vehicle_model, vehicle_models
-from twinflash.scene.io import parse_scene
+from twinflash.scene.io import format_validation_error, parse_scene
 from twinflash.scene.models import Place, Scene
 
 MAX_TRIES = 300
@@ -358,8 +359,8 @@ def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, 
         _set_path(mapping, plan.sweep.path, grid[index % len(grid)])
     try:
         place = Place.model_validate(mapping.get("place", {}))
-    except ValueError as exc:
-        raise InputError(f"{source}: sample {index}: place: {exc}") from None
+    except ValidationError as exc:
+        raise InputError(format_validation_error(f"{source}: sample {index}: place", exc)) from None
     where = f"{source}: sample {index}"
     rects, vehicles_v = _draw_vehicles(plan, draw_index, place, mapping, where)
     people_v = _draw_people(plan, draw_index, place, mapping, rects, where)

@@ -15,12 +15,14 @@ def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line: `source: field.path: message (got value)` for each problem, joined by '; '."""
     parts = []
     for err in exc.errors():
-        loc = ".".join(f"[{p}]" if isinstance(p, int) else str(p) for p in err["loc"]).replace(
-            ".[", "["
-        )
+        loc = ".".join(
+            f"[{p}]" if isinstance(p, int) else str(p) if str(p).isprintable() else repr(p)
+            for p in err["loc"]
+        ).replace(".[", "[")
         got = err.get("input")
-        got_txt = "" if isinstance(got, dict | list) or got is None else f" (got {got!r})"
         msg = err["msg"].removeprefix("Value error, ")
+        plain = isinstance(got, dict | list) or got is None or f"{got!r}" in msg
+        got_txt = "" if plain else f" (got {got!r})"
         parts.append(f"{loc or '<root>'}: {msg}{got_txt}")
     return f"{source}: " + "; ".join(parts)
 
