@@ -39,7 +39,7 @@ def error(
     request: Request, status: int, message: str, headers: Mapping[str, str] | None = None
 ) -> Response:
     if wants_html(request):
-        resp: Response = render(request, "error.html", status, status=status, message=message)
+        resp: Response = render(request, "error.html", status, code=status, message=message)
     else:
         resp = JSONResponse({"error": message}, status_code=status)
     for k, v in (headers or {}).items():
