@@ -84,7 +84,7 @@ async def upload_batch(
             await run_in_threadpool(decode_image, data, name, limits.upload_pixels)
             row = rows.get(name) if rows is not None else None
             if rows is not None and row is None:
-                raise UploadError(f"{name}: not listed in the manifest's photo column")
+                raise UploadError(f"{name}: not in the manifest (photo column)")
             ext = next(e for m, (_, e) in SIGNATURES.items() if data.startswith(m))
             stored = f"{new_token(12)}{ext}"
             atomic_write_bytes(st.settings.uploads_dir / stored, data)
