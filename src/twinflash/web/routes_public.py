@@ -68,6 +68,12 @@ def submit_render(request: Request, req: Annotated[DemoRequest, Form()]) -> Resp
     st = request.app.state
     if jobstore.count_waiting(st.store.engine, "render") >= st.settings.limits.render_queue_max:
         raise UploadError("the render queue is full: try again in a few minutes", 503)
+    for what, count, most in (
+        ("people", req.people, st.settings.demo_max_people),
+        ("vehicles", req.vehicles, st.settings.demo_max_vehicles),
+    ):
+        if count > most:
+            raise UploadError(f"{what}: at most {most} in the demo (got {count})", 422)
     try:
         sample(req, st.settings)  # refuse impossible scenes now, not after the wait
     except (InputError, ValueError) as exc:
