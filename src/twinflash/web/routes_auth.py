@@ -32,6 +32,9 @@ def _safe_next(target: str | None) -> str:
 
 
 def _login_page(request: Request, status: int = 200, message: str = "", nxt: str = "") -> Response:
+    """The form (with a fresh double-submit token); API clients get the JSON error alone."""
+    if status != 200 and not pages.wants_html(request):
+        return pages.error(request, status, message)
     token = new_token(24)
     resp = pages.render(
         request, "login.html", status, login_token=token, message=message, next=_safe_next(nxt)

@@ -40,8 +40,14 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
         args.setdefault("timeout", 30)
         args.setdefault("check_same_thread", False)
     try:
+        backend = sa.engine.make_url(url).get_backend_name()
+    except (sa.exc.ArgumentError, ValueError) as exc:
+        raise InputError(f"--db {shown_url(url)!r}: {exc}") from exc
+    if backend not in ("sqlite", "postgresql"):
+        raise InputError(f"--db: {backend!r} databases are not supported (sqlite, postgresql)")
+    try:
         engine = sa.create_engine(url, connect_args=args, **kwargs)
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
+    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
         raise InputError(f"--db {shown_url(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
 
