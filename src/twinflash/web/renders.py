@@ -24,6 +24,12 @@ from twinflash.web.store import Store
 
 log = logging.getLogger(__name__)
 RENDER_TIMEOUT_S = 600
+PEOPLE_X_RANGE_M = {
+    "pedestrian": [-19.0, -6.0],
+    "cctv": [-19.0, -6.0],
+    "birds_eye": [-6.0, 6.0],
+    "speed_camera": [-15.0, 10.0],
+}
 PUBLIC_FILES = {
     "image.png": "image/png",
     "overlay.png": "image/png",
@@ -74,8 +80,8 @@ def plan_mapping(req: DemoRequest, settings: Settings) -> dict[str, Any]:
     people: dict[str, Any] = {"count": req.people, "lying": req.lying}
     if req.place == "square":
         people["zone"] = "plaza"
-    else:
-        people["x_range_m"] = [-15.0, 10.0]  # in front of the street presets' cameras
+    else:  # where each preset's camera looks (they stand near x = -24 m, birds_eye above 0)
+        people["x_range_m"] = PEOPLE_X_RANGE_M[req.camera]
     return {
         "name": "demo",
         "seed": req.seed,
