@@ -12,8 +12,6 @@ from typing import Annotated
 
 import typer
 
-from twinflash.errors import InputError
-
 serve_app = typer.Typer(
     help="The web service: agents review suspected clones, the public tries the twin city.",
     invoke_without_command=True,
@@ -210,6 +208,4 @@ def users_remove(
 
 
 def register(app: typer.Typer) -> None:
-    if not isinstance(app, typer.Typer):
-        raise InputError("register expects the twinflash Typer app")
     app.add_typer(serve_app, name="serve")

@@ -5,6 +5,7 @@ The one line to change when `twinflash.flash.verdict` lands is in `make_checker`
 
 from __future__ import annotations
 
+import functools
 import logging
 from collections.abc import Mapping
 
@@ -13,8 +14,13 @@ from twinflash.web.standin import Checker, Expected, StandinChecker
 log = logging.getLogger(__name__)
 
 
+@functools.lru_cache(maxsize=4)
 def registry_lookup(db_url: str):  # -> Callable[[str], dict | None] | None
-    """A lookup in the vehicle registry sharing the service's database, if it holds one."""
+    """A lookup in the vehicle registry sharing the service's database, if it holds one.
+
+    Opened once per process and URL (an engine per batch would leak connections); a
+    registry imported while the service runs is seen after its restart.
+    """
     try:
         from twinflash.flash.registry import Registry
 
