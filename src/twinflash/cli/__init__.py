@@ -15,6 +15,7 @@ from twinflash.cli import flash as _flash
 from twinflash.cli import privacy as _privacy
 from twinflash.cli import registry as _registry
 from twinflash.cli import render as _render
+from twinflash.cli import serve as _serve
 from twinflash.cli._errors import run_guarded
 
 app = typer.Typer(
@@ -30,6 +31,7 @@ _datasets.register(app)
 _registry.register(app)
 _audit.register(app)
 _flash.register(app)
+_serve.register(app)
 
 
 def main() -> None:

@@ -1,0 +1,188 @@
+"""The public side: the twin-city render form, its gallery and queue position, and the
+photo blurring demo. No login, rate limits per client, nothing of the agents' data: these
+routes read only render jobs and never touch cases, photos or the audit log."""
+
+from __future__ import annotations
+
+import functools
+import hashlib
+import io
+import threading
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
+
+from twinflash.errors import InputError
+from twinflash.web import jobstore, pages
+from twinflash.web.auth import client_of
+from twinflash.web.renders import PUBLIC_FILES, DemoRequest, render_file, sample
+from twinflash.web.uploads import UploadError, decode_image, sniff
+
+JOB_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,48}$")]
+_blur_lock = threading.Semaphore(1)  # one blur at a time: the CPU is shared with renders
+
+
+def _limited(bucket: str, attr: str):  # -> a FastAPI dependency
+    def check(request: Request) -> None:
+        limit = getattr(request.app.state.settings.limits, attr)
+        wait = request.app.state.limiter.allow(bucket, client_of(request), limit)
+        if wait:
+            raise UploadError(f"too many requests: try again in {int(wait) + 1} s", 429)
+
+    return check
+
+
+router = APIRouter(
+    tags=["public"], dependencies=[Depends(_limited("any", "public_requests_per_min"))]
+)
+
+
+def client_tag(request: Request) -> str:
+    """Who made a render, without storing an address: a salted hash of the client."""
+    salt = str(request.app.state.settings.data_dir.resolve())
+    return "public:" + hashlib.sha256(f"{salt}:{client_of(request)}".encode()).hexdigest()[:16]
+
+
+@router.get("/", include_in_schema=False)
+def demo_page(request: Request) -> Response:
+    st = request.app.state
+    gallery = jobstore.recent(st.store.engine, "render", st.settings.gallery_size)
+    return pages.render(
+        request, "demo.html", gallery=gallery, form=DemoRequest(), settings=st.settings
+    )
+
+
+@router.get("/healthz", summary="Liveness")
+def healthz() -> dict:
+    return {"ok": True}
+
+
+@router.post(
+    "/demo/renders",
+    summary="Ask for a render of a street with these conditions",
+    dependencies=[Depends(_limited("render", "public_renders_per_min"))],
+)
+def submit_render(request: Request, req: Annotated[DemoRequest, Form()]) -> Response:
+    st = request.app.state
+    if jobstore.count_waiting(st.store.engine, "render") >= st.settings.limits.render_queue_max:
+        raise UploadError("the render queue is full: try again in a few minutes", 503)
+    for what, count, most in (
+        ("people", req.people, st.settings.demo_max_people),
+        ("vehicles", req.vehicles, st.settings.demo_max_vehicles),
+    ):
+        if count > most:
+            raise UploadError(f"{what}: at most {most} in the demo (got {count})", 422)
+    try:
+        sample(req, st.settings)  # refuse impossible scenes now, not after the wait
+    except (InputError, ValueError) as exc:
+        raise InputError(f"this street cannot be built: {exc}") from None
+    job_id = jobstore.create_job(
+        st.store.engine, "render", req.model_dump(mode="json"), client_tag(request)
+    )
+    st.queue.send(job_id)
+    if pages.wants_html(request):
+        return RedirectResponse(f"/demo/renders/{job_id}", status_code=303)
+    return JSONResponse(
+        {"job_id": job_id, "status_url": f"/demo/renders/{job_id}/status"}, status_code=202
+    )
+
+
+def _render_job(request: Request, job_id: str) -> jobstore.Job:
+    job = jobstore.get_job(request.app.state.store.engine, job_id)
+    if job is None or job.kind != "render":
+        raise UploadError(f"no render {job_id}", 404)
+    return job
+
+
+@router.get("/demo/renders/{job_id}/status", summary="State and queue position of a render")
+def render_status(request: Request, job_id: JOB_ID) -> dict:
+    job = _render_job(request, job_id)
+    out = job.to_json()
+    out["position"] = jobstore.queue_position(request.app.state.store.engine, job)
+    out["files"] = (
+        {n: f"/demo/renders/{job_id}/{n}" for n in PUBLIC_FILES} if job.status == "done" else {}
+    )
+    return out
+
+
+@router.get("/demo/renders/{job_id}", include_in_schema=False)
+def render_page(request: Request, job_id: JOB_ID) -> Response:
+    job = _render_job(request, job_id)
+    position = jobstore.queue_position(request.app.state.store.engine, job)
+    return pages.render(request, "render.html", job=job, position=position)
+
+
+@router.get("/demo/renders/{job_id}/{name}", summary="image.png, overlay.png or annotations.json")
+def render_output(
+    request: Request, job_id: JOB_ID, name: Annotated[str, Path(max_length=40)]
+) -> Response:
+    job = _render_job(request, job_id)
+    path = render_file(request.app.state.settings, job.id, name) if job.status == "done" else None
+    if path is None:
+        raise UploadError(f"render {job_id}: no file {name!r} (yet)", 404)
+    headers = (
+        {"Content-Disposition": f'attachment; filename="{job_id}-{name}"'}
+        if name.endswith(".json")
+        else {}
+    )
+    return FileResponse(path, media_type=PUBLIC_FILES[name], headers=headers)
+
+
+@router.get("/demo/blur", include_in_schema=False)
+def blur_page(request: Request) -> Response:
+    return pages.render(request, "blur.html", limits=request.app.state.settings.limits)
+
+
+@functools.cache
+def _detectors():  # -> twinflash.privacy.pipeline.Detectors (faces and plates)
+    from twinflash.privacy.pipeline import BlurOptions, Detectors
+
+    return Detectors(BlurOptions())
+
+
+def blur_bytes(data: bytes, name: str, max_pixels: int) -> tuple[bytes, str, int, int]:
+    """Blur faces and plates of an uploaded photo in memory; (bytes, media type, faces, plates)."""
+    from PIL import Image
+
+    from twinflash.privacy.blur import blur_regions
+
+    kind = sniff(data, name)
+    rgb = decode_image(data, name, max_pixels)
+    with _blur_lock:
+        found = _detectors().detect(rgb, (1.0, 2.0))
+    out = blur_regions(rgb, found)
+    buf = io.BytesIO()
+    Image.fromarray(out).save(buf, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
+    faces = sum(r.kind == "face" for r in found)
+    return buf.getvalue(), f"image/{kind.lower()}", faces, len(found) - faces
+
+
+@router.post(
+    "/demo/blur",
+    summary="Blur faces and plates of a photo; the copy comes back, nothing is kept",
+    dependencies=[Depends(_limited("blur", "public_blurs_per_min"))],
+    response_class=Response,
+    responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}},
+)
+async def blur_photo(
+    request: Request, photo: Annotated[UploadFile, File(description="JPEG or PNG photo")]
+) -> Response:
+    limits = request.app.state.settings.limits
+    data = await photo.read(limits.upload_bytes + 1)
+    await photo.close()
+    if len(data) > limits.upload_bytes:
+        raise UploadError(f"photo: larger than {limits.upload_bytes} bytes", 413)
+    out, media, faces, plates = await run_in_threadpool(
+        blur_bytes, data, photo.filename or "photo", limits.upload_pixels
+    )
+    return Response(
+        out,
+        media_type=media,
+        headers={
+            "X-Faces-Blurred": str(faces),
+            "X-Plates-Blurred": str(plates),
+            "Cache-Control": "no-store",
+        },
+    )
