@@ -41,6 +41,14 @@ def blur(
     speed_camera: Annotated[bool, typer.Option(help="Keep the driver's face.")] = False,
     driver_side: Annotated[str, typer.Option(help="Image side of the driver.")] = "right",
     keep_plate: Annotated[bool, typer.Option(help="Speed camera: keep flashed plate.")] = False,
+    sidecar_plate_text: Annotated[
+        bool,
+        typer.Option(
+            "--sidecar-plate-text",
+            help="Internal use only: write the plate text read by OCR into the JSON sidecar. "
+            "This undoes the blur wherever the sidecar travels.",
+        ),
+    ] = False,
 ) -> None:
     """Write blurred copies of photos and videos (faces, plates), with a JSON sidecar each."""
     from rich.console import Console
@@ -62,6 +70,7 @@ def blur(
         speed_camera=speed_camera,
         driver_side=driver_side,  # type: ignore[arg-type]
         keep_plate=keep_plate,
+        sidecar_plate_text=sidecar_plate_text,
     )
     console = Console(stderr=True)
     with Progress(

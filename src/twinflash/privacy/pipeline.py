@@ -50,6 +50,7 @@ class BlurOptions:
     speed_camera: bool = False
     driver_side: Side = "right"
     keep_plate: bool = False
+    sidecar_plate_text: bool = False  # internal use only: the text undoes the blur
     max_pixels: int = media.DEFAULT_MAX_PIXELS
 
     def __post_init__(self) -> None:
@@ -158,8 +159,9 @@ def _sidecar(
         "media": kind,
         "style": options.style,
         "speed_camera": options.speed_camera,
-        "blurred": [r.to_json() for r in blurred],
-        "kept": [r.to_json() for r in kept],
+        "plate_text": options.sidecar_plate_text,
+        "blurred": [r.to_json(options.sidecar_plate_text) for r in blurred],
+        "kept": [r.to_json(options.sidecar_plate_text) for r in kept],
         **extra,
     }
 

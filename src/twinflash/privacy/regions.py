@@ -40,11 +40,17 @@ class Region:
     def with_frame(self, frame: int, carried: bool = False) -> Region:
         return replace(self, frame=frame, carried=carried)
 
-    def to_json(self) -> dict[str, object]:
-        """Plain dict for the sidecar, box rounded to whole pixels."""
+    def to_json(self, with_text: bool = False) -> dict[str, object]:
+        """Plain dict for the sidecar, box rounded to whole pixels.
+
+        The plate text is left out unless `with_text`: a sidecar travels with the blurred
+        image, and the text it carries is exactly what the blur hides.
+        """
         out = asdict(self)
         out["xyxy"] = [round(v) for v in self.xyxy]
         out["score"] = round(self.score, 4)
+        if not with_text:
+            del out["text"]
         return out
 
 
