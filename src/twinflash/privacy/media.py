@@ -8,6 +8,7 @@ import re
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -33,19 +34,53 @@ def media_kind(path: Path) -> MediaKind:
     raise InputError(f"{path}: unsupported format {ext or '(no extension)'!r} (known: {known})")
 
 
-def collect(inputs: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, output path relative to the output dir) for files and folders (recursive).
+@dataclass(frozen=True)
+class Item:
+    """One input file and where its copy goes, relative to the output folder.
 
-    A folder contributes its supported files under its own name; a file named explicitly is
-    yielded even when unsupported, so that it is reported rather than silently skipped.
+    `error` (one line naming the path) is set for what cannot be processed at all, e.g. a
+    folder without any image or video; such an item is reported, not processed.
     """
-    for item in inputs:
-        if item.is_dir():
-            for path in sorted(p for p in item.rglob("*") if p.is_file()):
-                if path.suffix.lower() in IMAGE_EXTS | VIDEO_EXTS:
-                    yield path, Path(item.resolve().name) / path.relative_to(item)
-        else:
-            yield item, Path(item.name)
+
+    source: Path
+    relative: Path
+    error: str = ""
+
+
+def collect(inputs: Iterable[Path], out_dir: Path | None = None) -> Iterator[Item]:
+    """Files under `inputs` (folders walked recursively) with their output paths.
+
+    Output paths keep the inputs' tree: they are relative to the deepest folder holding all
+    inputs, so `x/Images` gives `Images/...`, a file `x/a.jpg` gives `a.jpg`, and `a/Images`
+    with `b/Images` give `a/Images/...` and `b/Images/...`. Missing inputs do not move that
+    folder (a typo must not change where the others go). A file named explicitly is yielded
+    even when unsupported, so that it is reported rather than silently skipped; files inside
+    `out_dir` are skipped when walking a folder (`blur . --out out` run twice must not blur
+    its own outputs).
+    """
+    items = list(inputs)
+    absolute = [Path(os.path.abspath(item)) for item in items]
+    anchors = [str(a.parent) for a, item in zip(absolute, items, strict=True) if item.exists()]
+    root = Path(os.path.commonpath(anchors)) if anchors else None
+    out = Path(os.path.abspath(out_dir)) if out_dir is not None else None
+    for item, path in zip(items, absolute, strict=True):
+        skip = out if out is not None and not path.is_relative_to(out) else None
+        base = path.relative_to(root) if root is not None and item.exists() else Path(path.name)
+        if not item.is_dir():
+            yield Item(item, base)
+            continue
+        found = sorted(
+            p
+            for p in item.rglob("*")
+            if p.suffix.lower() in IMAGE_EXTS | VIDEO_EXTS
+            and p.is_file()
+            and (skip is None or not Path(os.path.abspath(p)).is_relative_to(skip))
+        )
+        if not found:
+            known = ", ".join(sorted(IMAGE_EXTS | VIDEO_EXTS))
+            yield Item(item, base, f"{item}: folder holds no image or video ({known})")
+        for file in found:
+            yield Item(file, base / file.relative_to(item))
 
 
 def output_path(source: Path, relative: Path, out_dir: Path) -> Path:

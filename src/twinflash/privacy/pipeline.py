@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -219,6 +220,42 @@ def _blur_one(
     return report
 
 
+def plan(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """(source, target, error) for every file; InputError when two inputs share an output.
+
+    A file that cannot be processed on its own (missing, unsupported, its output would be
+    itself, a folder without media) gets an error and no target. Two inputs landing on the
+    same output (`a.mov` and `a.mp4` both -> `a.mp4`, a file named twice) refuse the whole
+    run before any work: one would silently replace the other.
+    """
+    jobs: list[tuple[Path, Path | None, str]] = []
+    taken: dict[Path, Path] = {}
+    for item in media.collect(inputs, out_dir):
+        if item.error:
+            jobs.append((item.source, None, item.error))
+            continue
+        try:
+            if not item.source.exists():
+                raise InputError(f"{item.source}: no such file or folder")
+            target = media.output_path(item.source, item.relative, out_dir)
+        except InputError as exc:
+            jobs.append((item.source, None, str(exc)))
+            continue
+        key = Path(os.path.abspath(target))
+        if key in taken:
+            first = taken[key]
+            same = os.path.abspath(first) == os.path.abspath(item.source)
+            raise InputError(
+                f"{item.source}: named twice, both copies would be written to {target}"
+                if same
+                else f"{first} and {item.source}: both would be written to {target} (one "
+                "would replace the other); rename one or blur them in separate runs"
+            )
+        taken[key] = item.source
+        jobs.append((item.source, target, ""))
+    return jobs
+
+
 def blur_paths(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -227,15 +264,19 @@ def blur_paths(
     on_frame: Callable[[int], None] | None = None,
     detectors: Detectors | None = None,
 ) -> list[FileReport]:
-    """Blur every supported file under `inputs` into `out_dir`; never raises for one file."""
+    """Blur every supported file under `inputs` into `out_dir`; never raises for one file.
+
+    Raises InputError, before any model is loaded or file decoded, when two inputs would
+    share an output.
+    """
+    jobs = plan(inputs, out_dir)
     det = detectors or Detectors(options)
     reports: list[FileReport] = []
-    for source, relative in _collect(inputs):
+    for source, target, error in jobs:
         start = time.perf_counter()
         try:
-            if not source.exists():
-                raise InputError(f"{source}: no such file or folder")
-            target = media.output_path(source, relative, out_dir)
+            if target is None:
+                raise InputError(error)
             report = _blur_one(source, target, det, on_frame)
         except InputError as exc:
             report = FileReport(source, error=str(exc))
@@ -247,7 +288,3 @@ def blur_paths(
         if on_file is not None:
             on_file(report)
     return reports
-
-
-def _collect(inputs: Iterable[Path]) -> list[tuple[Path, Path]]:
-    return list(media.collect(inputs))
