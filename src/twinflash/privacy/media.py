@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
@@ -122,6 +123,30 @@ def load_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
         except (OSError, SyntaxError, ValueError) as exc:
             raise InputError(f"{path}: corrupt image data ({exc})") from exc
     return np.asarray(rgb)
+
+
+def check_out_dir(out_dir: Path) -> None:
+    """InputError unless `out_dir` is a writable folder or can be created as one.
+
+    Checked before any model is loaded or file read: a bad --out fails at once, in one line.
+    Nothing is created: the deepest existing folder on the way is probed with a hidden file
+    that is removed at once.
+    """
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            raise InputError(f"{out_dir}: --out: {existing} is a broken symbolic link")
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "exists and is not a folder" if existing == out_dir else f"{existing} is a file"
+        raise InputError(f"{out_dir}: --out {what}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".twinflash-probe-", dir=existing)
+    except OSError as exc:
+        where = "" if existing == out_dir else f" ({existing} cannot be written to)"
+        raise InputError(f"{out_dir}: --out is not writable{where}: {exc.strerror}") from exc
+    os.close(fd)
+    os.unlink(probe)
 
 
 def _atomic(target: Path, suffix: str) -> Path:

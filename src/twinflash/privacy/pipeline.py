@@ -256,6 +256,15 @@ def plan(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None,
     return jobs
 
 
+def prepare(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """Everything checked before any model is loaded or file decoded; the jobs to run.
+
+    InputError when `out_dir` cannot be written or two inputs would share an output.
+    """
+    media.check_out_dir(out_dir)
+    return plan(inputs, out_dir)
+
+
 def blur_paths(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -266,10 +275,19 @@ def blur_paths(
 ) -> list[FileReport]:
     """Blur every supported file under `inputs` into `out_dir`; never raises for one file.
 
-    Raises InputError, before any model is loaded or file decoded, when two inputs would
-    share an output.
+    Raises InputError (see `prepare`) before any work when the run as a whole cannot be done.
     """
-    jobs = plan(inputs, out_dir)
+    return blur_jobs(prepare(inputs, out_dir), options, on_file, on_frame, detectors)
+
+
+def blur_jobs(
+    jobs: list[tuple[Path, Path | None, str]],
+    options: BlurOptions,
+    on_file: Callable[[FileReport], None] | None = None,
+    on_frame: Callable[[int], None] | None = None,
+    detectors: Detectors | None = None,
+) -> list[FileReport]:
+    """Run the jobs of `prepare`, one report per file; a failing file never stops the batch."""
     det = detectors or Detectors(options)
     reports: list[FileReport] = []
     for source, target, error in jobs:
