@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import io
 import os
+import signal
+import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -23,6 +26,7 @@ from PIL import Image
 from twinflash.cli import privacy
 from twinflash.cli._errors import run_guarded
 from twinflash.privacy import pipeline
+from twinflash.privacy.video import probe
 
 FRAMES = 200  # the killed video: long enough to be caught mid-way
 SRC = Path(__file__).resolve().parents[2] / "src"
@@ -238,3 +242,46 @@ def test_blur_bad_input(
             rel / "good.png.json",
         }, created
         assert not [p for p in created if p.name.startswith(".")]  # no temporary left
+
+
+def test_rerun_after_kill_sweeps_partial_video(tmp_path: Path) -> None:
+    """SIGKILL mid-video leaves a hidden partial .mp4; the next run removes it and finishes."""
+    clip = _video(tmp_path / "in" / "long.mp4", FRAMES, (160, 120))
+    out = tmp_path / "out"
+    # a hidden image temporary of the same pattern from another dead run, and files of
+    # the user's that look alike but are not twinflash's: those must stay
+    out.mkdir()
+    cmd = [sys.executable, "-m", "twinflash", "blur", str(clip), "--out", str(out), "--no-plates"]
+    env = {**os.environ, "PYTHONPATH": str(SRC)}
+    proc = subprocess.Popen(cmd, env=env, start_new_session=True,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)  # fmt: skip
+    try:
+        deadline = time.monotonic() + 300  # generous: the machine may be busy
+        partial: list[Path] = []
+        while time.monotonic() < deadline and proc.poll() is None:
+            partial = [p for p in out.glob(".long.mp4.*.mp4") if p.stat().st_size > 0]
+            if partial:
+                break
+            time.sleep(0.05)
+        assert partial and proc.poll() is None, "the run ended before it could be killed"
+        os.killpg(proc.pid, signal.SIGKILL)  # the python process and its ffmpeg children
+    finally:
+        proc.wait()
+    assert proc.returncode == -signal.SIGKILL
+    assert not (out / "long.mp4").exists()
+    left = sorted(p.name for p in out.iterdir())
+    assert left and all(name.startswith(".long.mp4.") for name in left)  # the hidden partial
+    dead = str(proc.pid)
+    (out / f".photo.jpg.{dead}.0123abcd.jpg").write_bytes(b"partial jpeg")
+    keep = [out / ".photo.jpg.notes", out / f".photo.jpg.{dead}.0123abcd.png", out / ".keep"]
+    for path in keep:
+        path.write_bytes(b"the user's")
+
+    rerun = subprocess.run(cmd, env=env, capture_output=True, text=True, timeout=900)
+    assert rerun.returncode == 0, rerun.stderr
+    assert probe(out / "long.mp4").size_wh == (160, 120)
+    frames = sum(1 for _ in imageio_ffmpeg.read_frames(str(out / "long.mp4"))) - 1
+    assert frames == FRAMES
+    assert sorted(p.name for p in out.iterdir()) == sorted(
+        ["long.mp4", "long.mp4.json", *(p.name for p in keep)]
+    )

@@ -149,8 +149,53 @@ def check_out_dir(out_dir: Path) -> None:
     os.unlink(probe)
 
 
+# `.{name}.{pid}.{8 hex}{suffix of name}`: the hidden temporary files written by `_atomic`
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}(?P<suffix>\.[^./]+)$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours from before a pid reuse: this run has written nothing yet
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def sweep_temps(out_dir: Path) -> list[Path]:
+    """Remove the hidden temporary files an earlier killed run left under `out_dir`.
+
+    Only names of twinflash's own pattern (`.a.mp4.1234.0123abcd.mp4`, the suffix being
+    the name's own) whose writing process is gone are removed; a run still writing to the
+    same folder keeps its files. Returns what was removed.
+    """
+    removed: list[Path] = []
+    if not out_dir.is_dir():
+        return removed
+    for path in out_dir.rglob(".*"):
+        match = _TEMP.match(path.name)
+        if (
+            match is None
+            or Path(match["name"]).suffix != match["suffix"]
+            or not path.is_file()
+            or path.is_symlink()
+            or _alive(int(match["pid"]))
+        ):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
 def _atomic(target: Path, suffix: str) -> Path:
-    """Hidden temporary name beside `target`, created with the user's usual permissions."""
+    """Hidden temporary name beside `target`, created with the user's usual permissions.
+
+    The name carries the writer's pid so that `sweep_temps` can tell a dead run's leftovers
+    from a live run's files.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{suffix}")
 

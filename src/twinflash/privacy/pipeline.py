@@ -259,10 +259,14 @@ def plan(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None,
 def prepare(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None, str]]:
     """Everything checked before any model is loaded or file decoded; the jobs to run.
 
-    InputError when `out_dir` cannot be written or two inputs would share an output.
+    InputError when `out_dir` cannot be written or two inputs would share an output. Hidden
+    temporary files that a killed earlier run left in `out_dir` are removed.
     """
     media.check_out_dir(out_dir)
-    return plan(inputs, out_dir)
+    jobs = plan(inputs, out_dir)
+    for path in media.sweep_temps(out_dir):
+        log.info("removed %s, left by an interrupted run", path)
+    return jobs
 
 
 def blur_paths(
