@@ -193,6 +193,8 @@ class _StubModel:
     def find(self, rgb: np.ndarray) -> list:
         return []
 
+    find_eager = find
+
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     app = typer.Typer()

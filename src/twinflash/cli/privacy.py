@@ -46,6 +46,13 @@ def blur(
     speed_camera: Annotated[bool, typer.Option(help="Keep the driver's face.")] = False,
     driver_side: Annotated[str, typer.Option(help="Image side of the driver.")] = "right",
     keep_plate: Annotated[bool, typer.Option(help="Speed camera: keep flashed plate.")] = False,
+    eager_plates: Annotated[
+        bool,
+        typer.Option(
+            help="Eager plate search and post-blur check (off: the single pass of earlier "
+            "versions, faster but leaves more plates readable; for comparison)."
+        ),
+    ] = True,
     sidecar_plate_text: Annotated[
         bool,
         typer.Option(
@@ -76,6 +83,7 @@ def blur(
         driver_side=driver_side,  # type: ignore[arg-type]
         keep_plate=keep_plate,
         sidecar_plate_text=sidecar_plate_text,
+        eager_plates=eager_plates,
     )
     jobs = prepare(inputs, out)  # bad --out, colliding outputs: refused before any model loads
     # file names are data: no markup ("[red]" or "[/x]" in a path), no wrapping, one line each

@@ -11,7 +11,7 @@ import logging
 import os
 import time
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -22,10 +22,11 @@ from twinflash.privacy import media
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
 from twinflash.privacy.faces import FaceDetector
 from twinflash.privacy.plates import PlateReader
-from twinflash.privacy.regions import Region
+from twinflash.privacy.regions import Region, iou
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
+MAX_RECHECKS = 3  # post-blur plate searches on a photo (most photos need one)
 Side = Literal["right", "left"]
 
 
@@ -52,6 +53,7 @@ class BlurOptions:
     driver_side: Side = "right"
     keep_plate: bool = False
     sidecar_plate_text: bool = False  # internal use only: the text undoes the blur
+    eager_plates: bool = True  # off: the single plate pass of earlier versions (benchmarks)
     max_pixels: int = media.DEFAULT_MAX_PIXELS
 
     def __post_init__(self) -> None:
@@ -111,8 +113,42 @@ class Detectors:
         if self.options.faces:
             found += self.faces(scales)(rgb)
         if self.options.plates and plates:
-            found += self.plates().find(rgb)
+            reader = self.plates()
+            found += reader.find_eager(rgb) if self.options.eager_plates else reader.find(rgb)
         return found
+
+    def blur_image(
+        self, rgb: np.ndarray, scales: tuple[float, ...] | None = None
+    ) -> tuple[np.ndarray, list[Region], list[Region]]:
+        """(blurred copy, regions blurred, regions kept) of one photo.
+
+        With eager plates, the blurred image is searched again for plates (eagerly) and
+        what is still found is blurred in turn, a few rounds at most: a plate the first pass
+        missed (or a blur too weak for a large plate) does not go out readable.
+        """
+        opts = self.options
+        found = self.detect(rgb, scales or opts.face_scales or (1.0, 2.0))
+        blurred, kept = split_kept(found, opts, rgb.shape[1])
+        out = self._blur(rgb, blurred, opts.plate_margin)
+        if not (opts.plates and opts.eager_plates):
+            return out, blurred, kept
+        kept_plates = [k for k in kept if k.kind == "plate"]
+        for round_no in range(1, MAX_RECHECKS + 1):
+            again = [
+                r
+                for r in self.plates().find_eager(out)
+                if not any(iou(r.xyxy, k.xyxy) > 0.3 for k in kept_plates)
+            ]
+            if not again:
+                break
+            log.debug("post-blur check, round %d: %d more plate(s)", round_no, len(again))
+            out = self._blur(out, again, opts.plate_margin + 0.1 * round_no)
+            blurred += [replace(r, rechecked=round_no) for r in again]
+        return out, blurred, kept
+
+    def _blur(self, rgb: np.ndarray, regions: list[Region], plate_margin: float) -> np.ndarray:
+        opts = self.options
+        return blur_regions(rgb, regions, opts.style, opts.margin, opts.ellipse_faces, plate_margin)
 
 
 def split_kept(
@@ -175,14 +211,8 @@ def _blur_one(
     kind = media.media_kind(source)
     if kind == "image":
         rgb = media.load_image(source, opts.max_pixels)
-        found = det.detect(rgb, opts.face_scales or (1.0, 2.0))
-        blurred, kept = split_kept(found, opts, rgb.shape[1])
-        media.save_image(
-            blur_regions(
-                rgb, blurred, opts.style, opts.margin, opts.ellipse_faces, opts.plate_margin
-            ),
-            target,
-        )
+        out, blurred, kept = det.blur_image(rgb)
+        media.save_image(out, target)
         extra: dict[str, object] = {"size_wh": [rgb.shape[1], rgb.shape[0]]}
     else:
         from twinflash.privacy.video import blur_video

@@ -15,7 +15,8 @@ class Region:
     """A face or a plate, box in pixels `xyxy` (x1, y1, x2, y2) of the full image.
 
     `text` is the best plate reading (empty for faces); `carried` marks a video region blurred
-    from an earlier frame's detection because the detector missed it in this frame.
+    from an earlier frame's detection because the detector missed it in this frame;
+    `rechecked` a plate found only when the blurred photo was searched again.
     """
 
     kind: Kind
@@ -24,6 +25,7 @@ class Region:
     text: str = ""
     frame: int | None = None
     carried: bool = False
+    rechecked: int = 0  # photo: found by the n-th search of the blurred image (0: first pass)
 
     @property
     def width(self) -> float:
