@@ -581,6 +581,7 @@ def main(argv: list[str] | None = None) -> None:
         sets = {
             f"composite {c}": [composite(c, i) for i in range(args.recall_samples)]
             for c in COMPOSITE_CONDITIONS
+            if args.recall_samples > 0
         }
         if args.renders is not None:
             sets["twinflash renders"] = render_samples(args.renders, args.render_limit)
