@@ -1,18 +1,29 @@
 """Privacy benchmark: what share of faces and plates gets blurred, plate reading accuracy, and
-720p video speed side by side with the `deface` command line on the same video.
+720p video speed side by side with the `deface` command line on the same video; plate recall
+after blurring, the eager path against main's single pass on the same images.
 
     .venv/bin/python benchmarks/privacy.py [--samples 6] [--frames 50] [--out /tmp/privacy-bench]
+    .venv/bin/python benchmarks/privacy.py --only recall [--recall-samples 6]
+        [--renders /tmp/tf-plate-renders [--render-limit N]] [--photos DIR --labels CSV]
 
 Truth is known because the test images are made here: plates drawn with Pillow
 (`twinflash.privacy.synthetic`) and faces cut from scikit-image's bundled photos (astronaut,
 LFW subset) pasted on scikit-image's sample photos. A face or plate counts as covered when
 the union of the blurred boxes (margin included) covers >= 90% of its true box; for videos,
 when the detail left in its true box (variance of the Laplacian) drops below 35%.
+
+Plate recall after blurring (`--only recall`): a plate is hidden when the reader, given its
+true box, no longer reads its text (within one character) AND its pixels substantially
+changed; on 2-D composites (tilt, side view, rain streaks, motion blur, night), on twinflash
+renders with exact plate corners (rendered once with Blender into the `--renders` cache,
+outside the repository), and on a user's labelled photos.
 """
 
 from __future__ import annotations
 
 import argparse
+import csv
+import json
 import os
 import random
 import resource
@@ -25,14 +36,16 @@ from pathlib import Path
 import cv2
 import imageio_ffmpeg
 import numpy as np
+from rapidfuzz.distance import Levenshtein
 from skimage import data
 
 from twinflash.flash.plates import random_siv
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, blur_regions, expand
 from twinflash.privacy.faces import FaceDetector
+from twinflash.privacy.pipeline import BlurOptions, Detectors
 from twinflash.privacy.plates import PlateReader
-from twinflash.privacy.regions import Region
-from twinflash.privacy.synthetic import add_noise, paste_plate
+from twinflash.privacy.regions import Region, coverage
+from twinflash.privacy.synthetic import add_noise, motion_blur, paste_plate, rain_streaks
 
 VENV_BIN = Path(sys.executable).parent
 BACKGROUNDS = ("coffee", "chelsea", "rocket", "astronaut", "immunohistochemistry")
@@ -252,15 +265,332 @@ def video_bench(workdir: Path, frames: int) -> list[str]:
     return lines
 
 
+# --- plate recall after blurring: composites, renders, labelled photos -----------------------
+
+COMPOSITE_CONDITIONS = ("clean", "large", "tilted", "yawed", "rain", "motion", "night")
+
+
+def composite(condition: str, i: int) -> tuple[np.ndarray, list[tuple[str, np.ndarray]]]:
+    """A 1280x720 scikit-image photo with 1-2 French plates under `condition`.
+
+    Returns the image and each plate's (text, 4 corners). Conditions: clean (14-40 px, level),
+    large (90-170 px), tilted (in-plane 12-40 degrees), yawed (seen 40-65 degrees from the
+    side, also tilted a little), rain (streaks over the lens), motion (4-9 px blur), night
+    (dark, low contrast, sensor noise).
+    """
+    rng = random.Random(f"{condition}{i}")
+    bg = cv2.resize(_background(BACKGROUNDS[i % len(BACKGROUNDS)]), (1280, 720))
+    plates: list[tuple[str, np.ndarray]] = []
+    for k in range(1 + (i % 2)):
+        text = random_siv(rng)
+        height = rng.randint(90, 170) if condition == "large" else rng.randint(14, 40)
+        angle = rng.uniform(12, 40) * rng.choice([-1, 1]) if condition == "tilted" else 0.0
+        yaw = rng.uniform(40, 65) * rng.choice([-1, 1]) if condition == "yawed" else 0.0
+        if condition == "yawed":
+            angle = rng.uniform(-8, 8)
+        contrast = rng.uniform(0.25, 0.45) if condition == "night" else 1.0
+        width = height * 4.7
+        x = rng.randint(int(width / 2) + 10, 1270 - int(width / 2)) if k == 0 else 0
+        if k == 1:  # the second plate on the other half
+            x = int(np.clip(1280 - plates[0][1][:, 0].mean(), width / 2 + 10, 1270 - width / 2))
+        y = rng.randint(int(height) + 20, 700 - int(height))
+        bg, pasted = paste_plate(bg, text, height, (x, y), angle, contrast, 0.0, yaw)
+        plates.append((text, np.array(pasted.corners)))
+    if condition == "rain":
+        bg = rain_streaks(bg, density=rng.uniform(0.004, 0.01), seed=i)
+    if condition == "motion":
+        bg = motion_blur(bg, rng.randint(4, 9), rng.uniform(-10, 10))
+    if condition == "night":
+        bg = add_noise((bg.astype(np.float32) * rng.uniform(0.3, 0.5)).astype(np.uint8), 6, i)
+    return bg, plates
+
+
+def plate_hidden(
+    reader: PlateReader, before: np.ndarray, after: np.ndarray, text: str, corners: np.ndarray
+) -> tuple[bool, bool]:
+    """(readable before, hidden after) for one plate of known text and corners.
+
+    Readable: the reader, given the plate's box, returns its text within one edit (a plate
+    read but for one character is not hidden). Hidden: no longer readable after blurring AND
+    its pixels substantially changed (detail, variance of the Laplacian inside the plate's
+    box, below 35% of what it was, or mean change over 25 grey levels: a solid box).
+    """
+    x1, y1 = np.floor(corners.min(axis=0)).astype(int)
+    x2, y2 = np.ceil(corners.max(axis=0)).astype(int)
+    h, w = before.shape[:2]
+    x1, y1, x2, y2 = max(0, x1), max(0, y1), min(w, x2), min(h, y2)
+    box = (x1, y1, x2 - x1, y2 - y1)
+    target = text.replace("-", "").replace(" ", "")
+
+    def readable(img: np.ndarray) -> bool:
+        for r in reader.read(img, box):
+            if Levenshtein.distance(r.text.replace("-", "").replace(" ", ""), target) <= 1:
+                return True
+        return False
+
+    changed = (
+        _detail(after, (x1, y1, x2, y2)) < 0.35 * max(_detail(before, (x1, y1, x2, y2)), 1e-6)
+        or float(np.abs(after[y1:y2, x1:x2].astype(float) - before[y1:y2, x1:x2]).mean()) > 25
+    )
+    return readable(before), (not readable(after)) and changed
+
+
+Sample = tuple[np.ndarray, list[tuple[str, np.ndarray]]]  # image, plates (text, corners)
+
+
+def render_samples(cache: Path, limit: int = 99, min_height: float = 10.0) -> list[Sample]:
+    """Renders of `render_scenes` (rendered once into `cache`), plates >= `min_height` px
+    high and >= 80% visible, with their exact corners from the annotation."""
+    from PIL import Image
+
+    out = []
+    for _, folder in render_set(cache, limit):
+        coco = json.loads((folder / "annotations.json").read_text())
+        plates = [
+            (a["attributes"]["text"], np.array(a["corners"], dtype=float))
+            for a in coco["annotations"]
+            if a["category_id"] == 3 and a.get("visibility", 1.0) >= 0.8
+        ]
+        plates = [(t, c) for t, c in plates if np.ptp(c[:, 1]) >= min_height]
+        out.append((np.asarray(Image.open(folder / "image.png").convert("RGB")), plates))
+    return out
+
+
+def photo_samples(photos: Path, labels: Path) -> list[Sample]:
+    """A user's labelled photos: CSV with `file,text` and either the corners
+    `x1,y1,x2,y2,x3,y3,x4,y4` (clockwise from top-left) or the box `x,y,w,h`, one plate a row."""
+    from twinflash.privacy.media import load_image
+
+    by_file: dict[str, list[tuple[str, np.ndarray]]] = {}
+    with labels.open(newline="", encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            if row.get("x1"):
+                pts = [float(row[f"{a}{i}"]) for i in range(1, 5) for a in "xy"]
+                corners = np.array(pts).reshape(4, 2)
+            else:
+                x, y, w, h = (float(row[k]) for k in "xywh")
+                corners = np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+            by_file.setdefault(row["file"], []).append((row["text"], corners))
+    return [(load_image(photos / name), plates) for name, plates in sorted(by_file.items())]
+
+
+def plate_recall(sets: dict[str, list[Sample]]) -> list[str]:
+    """Plates hidden after `twinflash blur` (plates only), eager path vs main's single pass,
+    side by side on the same images in the same run; seconds per image for each, and the
+    face detector's (photo defaults) to give the cost of a whole `blur` of the image."""
+    reader = PlateReader()
+    modes = {"main": False, "eager": True}
+    dets = {name: Detectors(BlurOptions(faces=False, eager_plates=e)) for name, e in modes.items()}
+    for d in dets.values():
+        d._plates = reader  # one set of models for both
+    faces = FaceDetector(scales=(1.0, 2.0))
+    warm, _ = composite("clean", 99)  # sessions are built on first use: not timed
+    faces(warm)
+    for det in dets.values():
+        det.blur_image(warm)
+    lines = [
+        "| images | plates | readable before | hidden, main | hidden, eager "
+        "| of readable: main | of readable: eager | s/image plates main | eager "
+        "| s/image whole blur main | eager | other boxes/image main | eager |",
+        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    totals: dict[str, list] = {"n": [], "before": [], "main": [], "eager": []}
+    seconds = {"main": 0.0, "eager": 0.0, "faces": 0.0}
+    extra_all = {"main": 0, "eager": 0}
+    images = 0
+    for label, samples in sets.items():
+        hid: dict[str, list[bool]] = {"main": [], "eager": []}
+        before_all: list[bool] = []
+        sec = {"main": 0.0, "eager": 0.0, "faces": 0.0}
+        extra = {"main": 0, "eager": 0}
+        for img, plates in samples:
+            t0 = time.process_time()
+            faces(img)
+            sec["faces"] += time.process_time() - t0
+            for name, det in dets.items():
+                t0 = time.process_time()
+                out, blurred, _ = det.blur_image(img)
+                sec[name] += time.process_time() - t0
+                extra[name] += sum(  # boxes on no plate: signs, texture (over-blurring)
+                    not any(coverage(_corner_box(c), r.xyxy) > 0.3 for _, c in plates)
+                    and not any(coverage(r.xyxy, _corner_box(c)) > 0.3 for _, c in plates)
+                    for r in blurred
+                )
+                for text, corners in plates:
+                    before, hidden = plate_hidden(reader, img, out, text, corners)
+                    hid[name].append(hidden)
+                    if name == "main":
+                        before_all.append(before)
+        n = len(samples)
+        images += n
+        for k in seconds:
+            seconds[k] += sec[k]
+        for k in extra:
+            extra_all[k] += extra[k]
+        totals["n"] += [1] * len(before_all)
+        totals["before"] += before_all
+        totals["main"] += hid["main"]
+        totals["eager"] += hid["eager"]
+        lines.append(_recall_row(label, n, before_all, hid, sec, extra))
+        print(lines[-1], file=sys.stderr, flush=True)  # progress: a set takes minutes
+    lines.append(
+        _recall_row(
+            "**all**",
+            images,
+            totals["before"],
+            {k: totals[k] for k in modes},
+            seconds,
+            extra_all,
+        )
+    )
+    lines.append(
+        "\nSeconds are process CPU time (both cores count) per image. Whole blur = plates + "
+        "CenterFace at scales 1,2 (the photo default), measured once per image."
+    )
+    return lines
+
+
+def _corner_box(corners: np.ndarray) -> tuple[float, float, float, float]:
+    (x1, y1), (x2, y2) = corners.min(axis=0), corners.max(axis=0)
+    return float(x1), float(y1), float(x2), float(y2)
+
+
+def _recall_row(
+    label: str,
+    n: int,
+    before: list[bool],
+    hid: dict[str, list[bool]],
+    sec: dict[str, float],
+    extra: dict[str, int],
+) -> str:
+    def share(values: list[bool]) -> str:
+        return f"{100 * np.mean(values):.1f}% ({sum(values)}/{len(values)})" if values else "n/a"
+
+    readable = {k: [h for h, b in zip(v, before, strict=True) if b] for k, v in hid.items()}
+    per = {k: v / max(n, 1) for k, v in sec.items()}
+    return (
+        f"| {label} ({n}) | {len(before)} | {share(before)} | {share(hid['main'])} "
+        f"| {share(hid['eager'])} | {share(readable['main'])} | {share(readable['eager'])} "
+        f"| {per['main']:.2f} | {per['eager']:.2f} | {per['main'] + per['faces']:.2f} "
+        f"| {per['eager'] + per['faces']:.2f} | {extra['main'] / max(n, 1):.2f} "
+        f"| {extra['eager'] / max(n, 1):.2f} |"
+    )
+
+
+# --- plate recall after blurring on twinflash renders (exact plate corners) ------------------
+
+_CARS = ("peugeot_208_2", "renault_clio_5", "citroen_c3_3", "dacia_sandero_3", "tesla_model_3",
+         "renault_captur_2", "volkswagen_golf_8", "peugeot_308_3")  # fmt: skip
+
+
+def render_scenes() -> dict[str, dict]:
+    """Scene mappings with plates at varied distance, angle, light, weather and motion blur.
+
+    Speed-camera views (one flashed car close up, 10-25 degrees off axis) and street views
+    from the pavement with a long lens (cars 8-40 m away, front and rear plates, some seen
+    at an angle), by day, at night, in rain, with motion blur, sensor noise and JPEG.
+    """
+    day = {"date": "2026-09-12", "local_time": "11:00:00", "cloud_cover": 0.2}
+    night = {"date": "2026-11-23", "local_time": "23:00:00", "cloud_cover": 1.0}
+    rain = {"kind": "rain", "rain_intensity": 0.8}
+
+    def street(seed: int, cars: list[tuple[float, float, float]], **cam: object) -> dict:
+        vehicles = [
+            {"model": _CARS[(seed + i) % len(_CARS)], "x_m": x, "y_m": y, "heading_deg": h}
+            for i, (x, y, h) in enumerate(cars)
+        ]
+        camera = {"preset": "pedestrian", "focal_length_mm": 70.0, "resolution_wh": [960, 540]}
+        return {"name": f"street{seed}", "seed": seed, "place": {"kind": "street",
+                "layout_seed": seed}, "people": [], "vehicles": vehicles, "light": day,
+                "weather": {"kind": "clear"}, "camera": camera | cam,
+                "quality": {"preset": "custom", "samples": 4}}  # fmt: skip
+
+    def speed(seed: int, heading: float = 180.0, **cam: object) -> dict:
+        vehicles = [
+            {"model": _CARS[seed % len(_CARS)], "x_m": 0.0, "y_m": 2.25, "heading_deg": heading},
+            {"model": _CARS[(seed + 3) % len(_CARS)], "x_m": 14.0, "y_m": 2.25,
+             "heading_deg": 180.0},
+        ]  # fmt: skip
+        camera = {"preset": "speed_camera", "target_vehicle": 0, "resolution_wh": [960, 540]}
+        return {"name": f"speed{seed}", "seed": seed, "place": {"kind": "street",
+                "layout_seed": seed}, "people": [], "vehicles": vehicles, "light": day,
+                "weather": {"kind": "clear"}, "camera": camera | cam,
+                "quality": {"preset": "custom", "samples": 4}}  # fmt: skip
+
+    near = [(-14.0, 2.25, 180.0), (-8.0, -2.25, 0.0), (0.0, 2.25, 180.0), (8.0, -2.25, 0.0)]
+    far = [(-4.0, -2.25, 180.0), (4.0, 2.25, 180.0), (12.0, -2.25, 0.0)]
+    scenes = {
+        "speed_day": speed(1),
+        "speed_night": speed(2) | {"light": night},
+        "speed_rain": speed(3) | {"weather": rain},
+        "speed_motion": speed(4, effects={"motion_blur_px": 6.0, "motion_blur_angle_deg": 0.0}),
+        "speed_angled": speed(5, heading=160.0),
+        "speed_noisy_jpeg": speed(6, effects={"noise_sigma": 8.0, "jpeg_quality": 35}),
+        "street_near": street(7, near),
+        "street_far": street(8, far),
+        "street_night_rain": street(9, near) | {"light": night, "weather": rain},
+        "street_angled": street(10, near, yaw_deg=8.0),
+        "street_motion": street(11, far, effects={"motion_blur_px": 4.0}),
+        "cctv_rain": street(12, near, preset="cctv", height_m=6.0, pitch_deg=20.0,
+                            focal_length_mm=50.0) | {"weather": rain},
+    }  # fmt: skip
+    return scenes
+
+
+def render_set(cache: Path, limit: int = 99) -> list[tuple[str, Path]]:
+    """Render the scenes of `render_scenes` into `cache` (kept between runs; Blender)."""
+    from twinflash.pipeline import render_to_dir
+    from twinflash.scene.io import parse_scene
+
+    done = []
+    for name, mapping in list(render_scenes().items())[:limit]:
+        out = cache / name
+        if not (out / "annotations.json").is_file():
+            render_to_dir(parse_scene(mapping, source=name), out)
+        done.append((name, out))
+    return done
+
+
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--samples", type=int, default=6, help="images per plate setting")
     parser.add_argument("--frames", type=int, default=50, help="frames of the 720p video")
     parser.add_argument("--out", type=Path, default=Path("/tmp/privacy-bench"))
-    parser.add_argument("--only", choices=["plates", "faces", "video"], default=None)
+    parser.add_argument("--only", choices=["plates", "faces", "video", "recall"], default=None)
+    parser.add_argument(
+        "--recall-samples", type=int, default=6, help="composites per condition (recall)"
+    )
+    parser.add_argument(
+        "--renders",
+        type=Path,
+        default=None,
+        help="recall on twinflash renders cached in this folder (rendered with Blender when "
+        "missing, ~1 min each); e.g. /tmp/tf-plate-renders",
+    )
+    parser.add_argument(
+        "--render-limit", type=int, default=99, help="use the first N render scenes only"
+    )
+    parser.add_argument("--photos", type=Path, default=None, help="folder of labelled photos")
+    parser.add_argument("--labels", type=Path, default=None, help="CSV of plates (see docs)")
     args = parser.parse_args(argv)
     args.out.mkdir(parents=True, exist_ok=True)
+    if (args.photos is None) != (args.labels is None):
+        parser.error("--photos and --labels go together")
+
+    def recall() -> list[str]:
+        sets = {
+            f"composite {c}": [composite(c, i) for i in range(args.recall_samples)]
+            for c in COMPOSITE_CONDITIONS
+            if args.recall_samples > 0
+        }
+        if args.renders is not None:
+            sets["twinflash renders"] = render_samples(args.renders, args.render_limit)
+        if args.photos is not None:
+            sets[f"photos {args.photos.name}"] = photo_samples(args.photos, args.labels)
+        return plate_recall(sets)
+
     parts: dict[str, Callable[[], list[str]]] = {
+        "recall": recall,
         "plates": lambda: plate_sweep(PlateReader(), args.samples),
         "faces": lambda: face_sweep(args.samples),
         "video": lambda: video_bench(args.out, args.frames),

@@ -77,7 +77,7 @@ def test_folder_with_good_and_bad_files(
     assert side["schema_version"] == 1 and side["media"] == "image"
     assert sorted(r["kind"] for r in side["blurred"]) == ["face", "plate"]
     plate = next(r for r in side["blurred"] if r["kind"] == "plate")
-    assert plate["text"] == "AB-123-CD" and len(plate["xyxy"]) == 4
+    assert "text" not in plate and len(plate["xyxy"]) == 4  # the text is what the blur hides
     assert not list((tmp_path / "out").rglob(".*"))  # no temporary left behind
 
 
@@ -160,7 +160,7 @@ def test_speed_camera_photo_end_to_end(
     scene, _ = paste_plate(scene, "EF-905-TZ", 30, (400, 400))
     src = tmp_path / "flash.png"
     Image.fromarray(scene).save(src)
-    opts = BlurOptions(speed_camera=True, keep_plate=True)
+    opts = BlurOptions(speed_camera=True, keep_plate=True, sidecar_plate_text=True)
     (report,) = blur_paths([src], tmp_path / "out", opts, detectors=Detectors(opts))
     assert report.ok, report.error
     side = json.loads((tmp_path / "out" / "flash.png.json").read_text())
@@ -172,3 +172,73 @@ def test_speed_camera_photo_end_to_end(
     found = FaceDetector(scales=(1.0,))(out)
     assert any(iou(f.xyxy, (470, 100, 595, 260)) > 0.3 for f in found)  # driver visible
     assert not any(iou(f.xyxy, (200, 110, 325, 270)) > 0.1 for f in found)  # passenger not
+
+
+def _tiny(path: Path, value: int) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    Image.fromarray(np.full((16, 16, 3), value, np.uint8)).save(path)
+    return path
+
+
+NOTHING = BlurOptions(faces=False, plates=False)
+
+
+def test_same_names_in_two_folders_keep_their_trees(tmp_path: Path) -> None:
+    """`blur a/Images b/Images`: each copy under its own folder, none replaced."""
+    first = _tiny(tmp_path / "a" / "Images" / "x.png", 10)
+    second = _tiny(tmp_path / "b" / "Images" / "x.png", 200)
+    out = tmp_path / "out"
+    reports = blur_paths([first.parent, second.parent], out, NOTHING)
+    assert all(r.ok for r in reports), [r.error for r in reports]
+    assert load_image(out / "a" / "Images" / "x.png").mean() == 10
+    assert load_image(out / "b" / "Images" / "x.png").mean() == 200
+    # files from two folders likewise; a single folder or file keeps its short path
+    reports = blur_paths([first, second], tmp_path / "files", NOTHING)
+    assert sorted(str(r.output.relative_to(tmp_path / "files")) for r in reports) == [
+        "a/Images/x.png",
+        "b/Images/x.png",
+    ]
+    (one,) = blur_paths([first.parent], tmp_path / "one", NOTHING)
+    assert one.output == tmp_path / "one" / "Images" / "x.png"
+    (single,) = blur_paths([second], tmp_path / "single", NOTHING)
+    assert single.output == tmp_path / "single" / "x.png"
+
+
+@pytest.mark.parametrize("case", ["mov_and_mp4", "named_twice", "folder_and_its_file"])
+def test_remaining_collisions_refused_before_any_work(tmp_path: Path, case: str) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    if case == "mov_and_mp4":
+        first, second = folder / "a.mov", folder / "a.mp4"  # both would become a.mp4
+        first.write_bytes(b"not decoded")
+        second.write_bytes(b"not decoded")
+        inputs = [first, second]
+    elif case == "named_twice":
+        first = second = _tiny(folder / "x.png", 10)
+        inputs = [first, first]
+    else:
+        first = folder
+        second = _tiny(folder / "x.png", 10)
+        inputs = [folder, second]
+
+    class Untouchable(Detectors):
+        def detect(self, *args: object, **kwargs: object) -> list[Region]:
+            raise AssertionError("no work may start")
+
+    out = tmp_path / "out"
+    with pytest.raises(InputError) as exc:
+        blur_paths(inputs, out, BlurOptions(), detectors=Untouchable(BlurOptions()))
+    message = str(exc.value)
+    assert "\n" not in message and str(second) in message
+    assert str(first) in message or "named twice" in message
+    assert not out.exists()  # nothing written, not even the folder
+
+
+def test_output_folder_inside_input_folder_is_not_reprocessed(tmp_path: Path) -> None:
+    """`blur in --out in/blurred` twice: the second run does not blur the first's outputs."""
+    _tiny(tmp_path / "in" / "x.png", 10)
+    out = tmp_path / "in" / "blurred"
+    assert [r.ok for r in blur_paths([tmp_path / "in"], out, NOTHING)] == [True]
+    again = blur_paths([tmp_path / "in"], out, NOTHING)
+    assert [r.source.name for r in again] == ["x.png"]
+    assert sorted(p.name for p in out.rglob("*.png")) == ["x.png"]

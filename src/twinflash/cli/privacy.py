@@ -23,6 +23,11 @@ def _floats(text: str, name: str, count: int | None = None) -> tuple[float, ...]
     return values
 
 
+def _one_line(text: str) -> str:
+    """A report line stays one line even for a file name holding a newline."""
+    return text.replace("\r", "\\r").replace("\n", "\\n")
+
+
 def blur(
     inputs: Annotated[list[Path], typer.Argument(help="Images, videos or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the blurred copies.")],
@@ -41,12 +46,27 @@ def blur(
     speed_camera: Annotated[bool, typer.Option(help="Keep the driver's face.")] = False,
     driver_side: Annotated[str, typer.Option(help="Image side of the driver.")] = "right",
     keep_plate: Annotated[bool, typer.Option(help="Speed camera: keep flashed plate.")] = False,
+    eager_plates: Annotated[
+        bool,
+        typer.Option(
+            help="Eager plate search and post-blur check (off: the single pass of earlier "
+            "versions, faster but leaves more plates readable; for comparison)."
+        ),
+    ] = True,
+    sidecar_plate_text: Annotated[
+        bool,
+        typer.Option(
+            "--sidecar-plate-text",
+            help="Internal use only: write the plate text read by OCR into the JSON sidecar. "
+            "This undoes the blur wherever the sidecar travels.",
+        ),
+    ] = False,
 ) -> None:
     """Write blurred copies of photos and videos (faces, plates), with a JSON sidecar each."""
     from rich.console import Console
     from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
-    from twinflash.privacy.pipeline import BlurOptions, FileReport, blur_paths
+    from twinflash.privacy.pipeline import BlurOptions, FileReport, blur_jobs, prepare
 
     options = BlurOptions(
         faces=faces,
@@ -62,8 +82,12 @@ def blur(
         speed_camera=speed_camera,
         driver_side=driver_side,  # type: ignore[arg-type]
         keep_plate=keep_plate,
+        sidecar_plate_text=sidecar_plate_text,
+        eager_plates=eager_plates,
     )
-    console = Console(stderr=True)
+    jobs = prepare(inputs, out)  # bad --out, colliding outputs: refused before any model loads
+    # file names are data: no markup ("[red]" or "[/x]" in a path), no wrapping, one line each
+    console = Console(stderr=True, markup=False, highlight=False, soft_wrap=True, emoji=False)
     with Progress(
         TextColumn("{task.description}"),
         TextColumn("{task.fields[rate]}"),
@@ -81,13 +105,15 @@ def blur(
             progress.reset(task, description="blurring", rate="")
             if rep.ok:
                 console.print(
-                    f"ok   {rep.source} -> {rep.output} ({rep.faces} faces, "
-                    f"{rep.plates} plates, {rep.seconds:.1f} s)"
+                    _one_line(
+                        f"ok   {rep.source} -> {rep.output} ({rep.faces} faces, "
+                        f"{rep.plates} plates, {rep.seconds:.1f} s)"
+                    )
                 )
             else:
-                console.print(f"FAIL {rep.error}")
+                console.print(_one_line(f"FAIL {rep.error}"))
 
-        reports = blur_paths(inputs, out, options, on_file=on_file, on_frame=on_frame)
+        reports = blur_jobs(jobs, options, on_file=on_file, on_frame=on_frame)
     failed = sum(not r.ok for r in reports)
     typer.echo(f"{len(reports) - failed} written, {failed} failed")
     if failed or not reports:

@@ -5,9 +5,11 @@ from __future__ import annotations
 import json
 import os
 import re
+import tempfile
 import uuid
 import warnings
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -33,19 +35,53 @@ def media_kind(path: Path) -> MediaKind:
     raise InputError(f"{path}: unsupported format {ext or '(no extension)'!r} (known: {known})")
 
 
-def collect(inputs: Iterable[Path]) -> Iterator[tuple[Path, Path]]:
-    """(file, output path relative to the output dir) for files and folders (recursive).
+@dataclass(frozen=True)
+class Item:
+    """One input file and where its copy goes, relative to the output folder.
 
-    A folder contributes its supported files under its own name; a file named explicitly is
-    yielded even when unsupported, so that it is reported rather than silently skipped.
+    `error` (one line naming the path) is set for what cannot be processed at all, e.g. a
+    folder without any image or video; such an item is reported, not processed.
     """
-    for item in inputs:
-        if item.is_dir():
-            for path in sorted(p for p in item.rglob("*") if p.is_file()):
-                if path.suffix.lower() in IMAGE_EXTS | VIDEO_EXTS:
-                    yield path, Path(item.resolve().name) / path.relative_to(item)
-        else:
-            yield item, Path(item.name)
+
+    source: Path
+    relative: Path
+    error: str = ""
+
+
+def collect(inputs: Iterable[Path], out_dir: Path | None = None) -> Iterator[Item]:
+    """Files under `inputs` (folders walked recursively) with their output paths.
+
+    Output paths keep the inputs' tree: they are relative to the deepest folder holding all
+    inputs, so `x/Images` gives `Images/...`, a file `x/a.jpg` gives `a.jpg`, and `a/Images`
+    with `b/Images` give `a/Images/...` and `b/Images/...`. Missing inputs do not move that
+    folder (a typo must not change where the others go). A file named explicitly is yielded
+    even when unsupported, so that it is reported rather than silently skipped; files inside
+    `out_dir` are skipped when walking a folder (`blur . --out out` run twice must not blur
+    its own outputs).
+    """
+    items = list(inputs)
+    absolute = [Path(os.path.abspath(item)) for item in items]
+    anchors = [str(a.parent) for a, item in zip(absolute, items, strict=True) if item.exists()]
+    root = Path(os.path.commonpath(anchors)) if anchors else None
+    out = Path(os.path.abspath(out_dir)) if out_dir is not None else None
+    for item, path in zip(items, absolute, strict=True):
+        skip = out if out is not None and not path.is_relative_to(out) else None
+        base = path.relative_to(root) if root is not None and item.exists() else Path(path.name)
+        if not item.is_dir():
+            yield Item(item, base)
+            continue
+        found = sorted(
+            p
+            for p in item.rglob("*")
+            if p.suffix.lower() in IMAGE_EXTS | VIDEO_EXTS
+            and p.is_file()
+            and (skip is None or not Path(os.path.abspath(p)).is_relative_to(skip))
+        )
+        if not found:
+            known = ", ".join(sorted(IMAGE_EXTS | VIDEO_EXTS))
+            yield Item(item, base, f"{item}: folder holds no image or video ({known})")
+        for file in found:
+            yield Item(file, base / file.relative_to(item))
 
 
 def output_path(source: Path, relative: Path, out_dir: Path) -> Path:
@@ -89,8 +125,77 @@ def load_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
     return np.asarray(rgb)
 
 
+def check_out_dir(out_dir: Path) -> None:
+    """InputError unless `out_dir` is a writable folder or can be created as one.
+
+    Checked before any model is loaded or file read: a bad --out fails at once, in one line.
+    Nothing is created: the deepest existing folder on the way is probed with a hidden file
+    that is removed at once.
+    """
+    existing = out_dir
+    while not existing.exists() and existing != existing.parent:
+        if existing.is_symlink():  # a dangling link: mkdir would fail on it
+            raise InputError(f"{out_dir}: --out: {existing} is a broken symbolic link")
+        existing = existing.parent
+    if not existing.is_dir():
+        what = "exists and is not a folder" if existing == out_dir else f"{existing} is a file"
+        raise InputError(f"{out_dir}: --out {what}")
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".twinflash-probe-", dir=existing)
+    except OSError as exc:
+        where = "" if existing == out_dir else f" ({existing} cannot be written to)"
+        raise InputError(f"{out_dir}: --out is not writable{where}: {exc.strerror}") from exc
+    os.close(fd)
+    os.unlink(probe)
+
+
+# `.{name}.{pid}.{8 hex}{suffix of name}`: the hidden temporary files written by `_atomic`
+_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}(?P<suffix>\.[^./]+)$")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return False  # ours from before a pid reuse: this run has written nothing yet
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's live process
+        return True
+    return True
+
+
+def sweep_temps(out_dir: Path) -> list[Path]:
+    """Remove the hidden temporary files an earlier killed run left under `out_dir`.
+
+    Only names of twinflash's own pattern (`.a.mp4.1234.0123abcd.mp4`, the suffix being
+    the name's own) whose writing process is gone are removed; a run still writing to the
+    same folder keeps its files. Returns what was removed.
+    """
+    removed: list[Path] = []
+    if not out_dir.is_dir():
+        return removed
+    for path in out_dir.rglob(".*"):
+        match = _TEMP.match(path.name)
+        if (
+            match is None
+            or Path(match["name"]).suffix != match["suffix"]
+            or not path.is_file()
+            or path.is_symlink()
+            or _alive(int(match["pid"]))
+        ):
+            continue
+        path.unlink(missing_ok=True)
+        removed.append(path)
+    return removed
+
+
 def _atomic(target: Path, suffix: str) -> Path:
-    """Hidden temporary name beside `target`, created with the user's usual permissions."""
+    """Hidden temporary name beside `target`, created with the user's usual permissions.
+
+    The name carries the writer's pid so that `sweep_temps` can tell a dead run's leftovers
+    from a live run's files.
+    """
     target.parent.mkdir(parents=True, exist_ok=True)
     return target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{suffix}")
 

@@ -8,9 +8,10 @@ from __future__ import annotations
 
 import itertools
 import logging
+import os
 import time
-from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass, field
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Literal
 
@@ -21,10 +22,11 @@ from twinflash.privacy import media
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
 from twinflash.privacy.faces import FaceDetector
 from twinflash.privacy.plates import PlateReader
-from twinflash.privacy.regions import Region
+from twinflash.privacy.regions import Region, iou
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
+MAX_RECHECKS = 3  # post-blur plate searches on a photo (most photos need one)
 Side = Literal["right", "left"]
 
 
@@ -50,6 +52,8 @@ class BlurOptions:
     speed_camera: bool = False
     driver_side: Side = "right"
     keep_plate: bool = False
+    sidecar_plate_text: bool = False  # internal use only: the text undoes the blur
+    eager_plates: bool = True  # off: the single plate pass of earlier versions (benchmarks)
     max_pixels: int = media.DEFAULT_MAX_PIXELS
 
     def __post_init__(self) -> None:
@@ -109,8 +113,42 @@ class Detectors:
         if self.options.faces:
             found += self.faces(scales)(rgb)
         if self.options.plates and plates:
-            found += self.plates().find(rgb)
+            reader = self.plates()
+            found += reader.find_eager(rgb) if self.options.eager_plates else reader.find(rgb)
         return found
+
+    def blur_image(
+        self, rgb: np.ndarray, scales: tuple[float, ...] | None = None
+    ) -> tuple[np.ndarray, list[Region], list[Region]]:
+        """(blurred copy, regions blurred, regions kept) of one photo.
+
+        With eager plates, the blurred image is searched again for plates (eagerly) and
+        what is still found is blurred in turn, a few rounds at most: a plate the first pass
+        missed (or a blur too weak for a large plate) does not go out readable.
+        """
+        opts = self.options
+        found = self.detect(rgb, scales or opts.face_scales or (1.0, 2.0))
+        blurred, kept = split_kept(found, opts, rgb.shape[1])
+        out = self._blur(rgb, blurred, opts.plate_margin)
+        if not (opts.plates and opts.eager_plates):
+            return out, blurred, kept
+        kept_plates = [k for k in kept if k.kind == "plate"]
+        for round_no in range(1, MAX_RECHECKS + 1):
+            again = [
+                r
+                for r in self.plates().find_eager(out)
+                if not any(iou(r.xyxy, k.xyxy) > 0.3 for k in kept_plates)
+            ]
+            if not again:
+                break
+            log.debug("post-blur check, round %d: %d more plate(s)", round_no, len(again))
+            out = self._blur(out, again, opts.plate_margin + 0.1 * round_no)
+            blurred += [replace(r, rechecked=round_no) for r in again]
+        return out, blurred, kept
+
+    def _blur(self, rgb: np.ndarray, regions: list[Region], plate_margin: float) -> np.ndarray:
+        opts = self.options
+        return blur_regions(rgb, regions, opts.style, opts.margin, opts.ellipse_faces, plate_margin)
 
 
 def split_kept(
@@ -158,8 +196,9 @@ def _sidecar(
         "media": kind,
         "style": options.style,
         "speed_camera": options.speed_camera,
-        "blurred": [r.to_json() for r in blurred],
-        "kept": [r.to_json() for r in kept],
+        "plate_text": options.sidecar_plate_text,
+        "blurred": [r.to_json(options.sidecar_plate_text) for r in blurred],
+        "kept": [r.to_json(options.sidecar_plate_text) for r in kept],
         **extra,
     }
 
@@ -172,14 +211,8 @@ def _blur_one(
     kind = media.media_kind(source)
     if kind == "image":
         rgb = media.load_image(source, opts.max_pixels)
-        found = det.detect(rgb, opts.face_scales or (1.0, 2.0))
-        blurred, kept = split_kept(found, opts, rgb.shape[1])
-        media.save_image(
-            blur_regions(
-                rgb, blurred, opts.style, opts.margin, opts.ellipse_faces, opts.plate_margin
-            ),
-            target,
-        )
+        out, blurred, kept = det.blur_image(rgb)
+        media.save_image(out, target)
         extra: dict[str, object] = {"size_wh": [rgb.shape[1], rgb.shape[0]]}
     else:
         from twinflash.privacy.video import blur_video
@@ -217,6 +250,55 @@ def _blur_one(
     return report
 
 
+def plan(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """(source, target, error) for every file; InputError when two inputs share an output.
+
+    A file that cannot be processed on its own (missing, unsupported, its output would be
+    itself, a folder without media) gets an error and no target. Two inputs landing on the
+    same output (`a.mov` and `a.mp4` both -> `a.mp4`, a file named twice) refuse the whole
+    run before any work: one would silently replace the other.
+    """
+    jobs: list[tuple[Path, Path | None, str]] = []
+    taken: dict[Path, Path] = {}
+    for item in media.collect(inputs, out_dir):
+        if item.error:
+            jobs.append((item.source, None, item.error))
+            continue
+        try:
+            if not item.source.exists():
+                raise InputError(f"{item.source}: no such file or folder")
+            target = media.output_path(item.source, item.relative, out_dir)
+        except InputError as exc:
+            jobs.append((item.source, None, str(exc)))
+            continue
+        key = Path(os.path.abspath(target))
+        if key in taken:
+            first = taken[key]
+            same = os.path.abspath(first) == os.path.abspath(item.source)
+            raise InputError(
+                f"{item.source}: named twice, both copies would be written to {target}"
+                if same
+                else f"{first} and {item.source}: both would be written to {target} (one "
+                "would replace the other); rename one or blur them in separate runs"
+            )
+        taken[key] = item.source
+        jobs.append((item.source, target, ""))
+    return jobs
+
+
+def prepare(inputs: Sequence[Path], out_dir: Path) -> list[tuple[Path, Path | None, str]]:
+    """Everything checked before any model is loaded or file decoded; the jobs to run.
+
+    InputError when `out_dir` cannot be written or two inputs would share an output. Hidden
+    temporary files that a killed earlier run left in `out_dir` are removed.
+    """
+    media.check_out_dir(out_dir)
+    jobs = plan(inputs, out_dir)
+    for path in media.sweep_temps(out_dir):
+        log.info("removed %s, left by an interrupted run", path)
+    return jobs
+
+
 def blur_paths(
     inputs: Sequence[Path],
     out_dir: Path,
@@ -225,15 +307,28 @@ def blur_paths(
     on_frame: Callable[[int], None] | None = None,
     detectors: Detectors | None = None,
 ) -> list[FileReport]:
-    """Blur every supported file under `inputs` into `out_dir`; never raises for one file."""
+    """Blur every supported file under `inputs` into `out_dir`; never raises for one file.
+
+    Raises InputError (see `prepare`) before any work when the run as a whole cannot be done.
+    """
+    return blur_jobs(prepare(inputs, out_dir), options, on_file, on_frame, detectors)
+
+
+def blur_jobs(
+    jobs: list[tuple[Path, Path | None, str]],
+    options: BlurOptions,
+    on_file: Callable[[FileReport], None] | None = None,
+    on_frame: Callable[[int], None] | None = None,
+    detectors: Detectors | None = None,
+) -> list[FileReport]:
+    """Run the jobs of `prepare`, one report per file; a failing file never stops the batch."""
     det = detectors or Detectors(options)
     reports: list[FileReport] = []
-    for source, relative in _collect(inputs):
+    for source, target, error in jobs:
         start = time.perf_counter()
         try:
-            if not source.exists():
-                raise InputError(f"{source}: no such file or folder")
-            target = media.output_path(source, relative, out_dir)
+            if target is None:
+                raise InputError(error)
             report = _blur_one(source, target, det, on_frame)
         except InputError as exc:
             report = FileReport(source, error=str(exc))
@@ -245,7 +340,3 @@ def blur_paths(
         if on_file is not None:
             on_file(report)
     return reports
-
-
-def _collect(inputs: Iterable[Path]) -> list[tuple[Path, Path]]:
-    return list(media.collect(inputs))

@@ -98,11 +98,28 @@ def looks_like_plate(text: str) -> bool:
     return 4 <= len(raw) <= 10 and digits >= 2 and len(raw) - digits >= 1
 
 
-@lru_cache(maxsize=4)
-def _engine(threads: int, crops: bool):  # -> rapidocr.RapidOCR
+def plate_ish(text: str) -> bool:
+    """Looser than `looks_like_plate`, for blurring only: a partial or damaged reading of a
+    plate (3-12 characters with 2 digits, or 5-12 with a digit and 2 letters)."""
+    raw = compact(text)
+    digits = sum(c.isdigit() for c in raw)
+    letters = len(raw) - digits
+    return (3 <= len(raw) <= 12 and digits >= 2) or (
+        5 <= len(raw) <= 12 and digits >= 1 and letters >= 2
+    )
+
+
+# Eager finding (for blurring): the detector's thresholds lowered from rapidocr's 0.3 / 0.5,
+# a looser shape test, and plate-ish readings accepted.
+EAGER_DET = {"Det.thresh": 0.2, "Det.box_thresh": 0.3}
+EAGER_MIN_ASPECT, EAGER_MAX_ASPECT, EAGER_MIN_HEIGHT = 0.9, 24.0, 5.0
+
+
+@lru_cache(maxsize=6)
+def _engine(threads: int, crops: bool, eager: bool = False):  # -> rapidocr.RapidOCR
     """rapidocr engine; for whole images the detector's input is scaled to >= 736 px on its
     short side (finds small plates), for plate crops it is never upscaled (a 100 x 400 crop
-    would otherwise be run at 736 x 2944)."""
+    would otherwise be run at 736 x 2944). `eager` lowers the detector's thresholds."""
     from rapidocr import RapidOCR
 
     params: dict[str, object] = {
@@ -110,6 +127,8 @@ def _engine(threads: int, crops: bool):  # -> rapidocr.RapidOCR
         "Global.use_cls": False,
         "Global.text_score": 0.0,  # keep weak readings: we filter by plate rules ourselves
     }
+    if eager:
+        params |= EAGER_DET
     if crops:
         params |= {"Det.limit_type": "max", "Det.limit_side_len": 960}
     if threads > 0:
@@ -122,6 +141,7 @@ class PlateReader:
 
     def __init__(self, min_height_px: float = 6.0, threads: int = 0) -> None:
         self.min_height_px = min_height_px
+        self.threads = threads
         self.ocr = _engine(threads, crops=False)
         self.crop_ocr = _engine(threads, crops=True)
 
@@ -162,6 +182,49 @@ class PlateReader:
             best = readings[0][0].text if readings else compact(text)
             out.append(Region("plate", _clip(box, rgb.shape), score, text=best))
         return out
+
+    def find_eager(self, rgb: np.ndarray) -> list[Region]:
+        """Plates for blurring, found more eagerly than `find` (which reading relies on).
+
+        Candidates: the text lines of the detector run with lower thresholds, both joined
+        along their own direction (tilted plates) and as single pieces (a large plate
+        joined with its neighbours makes a strip too thin for the shape test), and groups
+        of character-like blobs (MSER) in a row, which the detector misses on tilted,
+        rainy or blurred plates. A candidate is blurred when its reading is a French plate,
+        looks like one, or is only plate-ish (`plate_ish`: a damaged reading). Boxes are
+        the candidate's rotated rectangle grown to the plate's rim, as an upright box.
+        """
+        eager = _engine(self.threads, crops=False, eager=True)
+        res = eager(
+            cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), use_det=True, use_cls=False, use_rec=False
+        )
+        pieces = (
+            [] if res.boxes is None else [_ordered(np.asarray(b, np.float32)) for b in res.boxes]
+        )
+        candidates = _dedupe(_join_rotated(pieces) + pieces + _char_groups(rgb))
+        shaped = []
+        for quad in candidates:
+            w, h = _quad_wh(quad)
+            if h >= EAGER_MIN_HEIGHT and EAGER_MIN_ASPECT <= w / h <= EAGER_MAX_ASPECT:
+                shaped.append(quad)
+        texts = self._recognise_many([_warp(rgb, q) for q in shaped])
+        out: list[Region] = []
+        for quad, (text, score) in zip(shaped, texts, strict=True):
+            readings = readings_of(text, score)
+            if not (
+                readings or looks_like_plate(text) or plate_ish(text) or _has_eu_band(rgb, quad)
+            ):
+                continue
+            best = readings[0][0].text if readings else compact(text)
+            out.append(Region("plate", _clip(_grow(quad), rgb.shape), max(score, 0.01), best))
+        return _merge(out)
+
+    def _recognise_many(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """Texts of line crops, recognised in batches (one call of the recogniser)."""
+        if not crops:
+            return []
+        res = self.ocr.recognize_txt([cv2.cvtColor(c, cv2.COLOR_RGB2BGR) for c in crops])
+        return [(str(t), float(s)) for t, s in zip(res.txts, res.scores, strict=True)]
 
     def _recognise(self, crop: np.ndarray) -> tuple[str, float]:
         """Text of one line crop (recogniser only)."""
@@ -207,6 +270,177 @@ class PlateReader:
                         plate.text, plate.format, round(conf, 4), line.text, xyxy
                     )
         return sorted(by_text.values(), key=lambda r: -r.confidence)
+
+
+def _ordered(quad: np.ndarray) -> np.ndarray:
+    """Minimum-area rectangle of the points, corners as top-left, top-right, bottom-right,
+    bottom-left (for lines tilted less than ~60 degrees)."""
+    rect = cv2.minAreaRect(quad.astype(np.float32))
+    pts = cv2.boxPoints(rect)
+    pts = pts[np.argsort(pts[:, 0])]
+    left, right = pts[:2][np.argsort(pts[:2, 1])], pts[2:][np.argsort(pts[2:, 1])]
+    out = np.array([left[0], right[0], right[1], left[1]], dtype=np.float32)
+    return out
+
+
+def _has_eu_band(rgb: np.ndarray, quad: np.ndarray) -> bool:
+    """A line of plate shape with the blue EU band at its left end (or right: some plates
+    carry a regional one there): a plate even when too blurred to read."""
+    w, h = _quad_wh(quad)
+    if not 1.8 <= w / h <= 9.0:
+        return False
+    u = (quad[1] - quad[0]) / max(float(np.linalg.norm(quad[1] - quad[0])), 1e-6)
+    ext = 0.9 * h  # the band may sit outside the detected text line
+    grown = np.array([quad[0] - ext * u, quad[1] + ext * u, quad[2] + ext * u, quad[3] - ext * u])
+    hsv = cv2.cvtColor(_warp(rgb, grown.astype(np.float32)), cv2.COLOR_RGB2HSV)
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    blue = ((hue >= 95) & (hue <= 130) & (sat >= 70) & (val >= 35)).mean(axis=0)
+    sw = round(hsv.shape[1] * (ext + 0.8 * h) / (w + 2 * ext))  # the outer ends only
+    band_px = max(1, round(0.06 * h * hsv.shape[1] / (w + 2 * ext)))
+    # columns mostly blue at either end: a band across the plate
+    return any((end >= 0.5).sum() >= band_px for end in (blue[:sw], blue[-sw:]))
+
+
+def _quad_wh(quad: np.ndarray) -> tuple[float, float]:
+    w = (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
+    h = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
+    return float(w), float(max(h, 1.0))
+
+
+def _join_rotated(quads: list[np.ndarray]) -> list[np.ndarray]:
+    """Pieces that continue one another along their own direction, joined (tilted lines)."""
+    if len(quads) < 2:
+        return []
+    n = len(quads)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    geo = []
+    for q in quads:
+        w, h = _quad_wh(q)
+        u = (q[1] - q[0]) + (q[2] - q[3])
+        u = u / max(np.linalg.norm(u), 1e-6)
+        geo.append((q.mean(axis=0), u, w, h))
+    for i in range(n):
+        ci, ui, wi, hi = geo[i]
+        for j in range(i + 1, n):
+            cj, uj, wj, hj = geo[j]
+            if max(hi, hj) > 1.6 * min(hi, hj) or abs(float(ui @ uj)) < 0.97:
+                continue
+            d = cj - ci
+            across = abs(float(d @ np.array([-ui[1], ui[0]])))
+            gap = abs(float(d @ ui)) - (wi + wj) / 2
+            if across < 0.5 * min(hi, hj) and -0.3 * min(hi, hj) < gap < 1.2 * max(hi, hj):
+                parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    return [
+        _ordered(np.concatenate([quads[i] for i in members]))
+        for members in groups.values()
+        if len(members) > 1
+    ]
+
+
+def _char_groups(rgb: np.ndarray) -> list[np.ndarray]:
+    """Rows of >= 4 character-like blobs (MSER, dark and light) of one height, as quads."""
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    scale = min(1.0, 1600 / max(grey.shape))
+    if scale < 1.0:
+        grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
+    mser = cv2.MSER_create(5, 12, max(200, grey.size // 200))
+    _, boxes = mser.detectRegions(grey)
+    chars = []
+    for x, y, w, h in boxes:
+        if 6 <= h <= 240 and 0.12 <= w / h <= 1.1:
+            chars.append((x + w / 2, y + h / 2, w, h))
+    chars = _unique_boxes(chars)
+    chars.sort()
+    n = len(chars)
+    parent = list(range(n))
+
+    def root(i: int) -> int:
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for i in range(n):
+        xi, yi, wi, hi = chars[i]
+        for j in range(i + 1, n):
+            xj, yj, wj, hj = chars[j]
+            if xj - wj / 2 - (xi + wi / 2) > 1.0 * max(hi, hj):
+                break  # sorted by x: the rest are further
+            if max(hi, hj) > 1.3 * min(hi, hj) or abs(yj - yi) > 0.6 * min(hi, hj):
+                continue
+            if xj - xi < 0.3 * min(wi, wj):  # the same blob found twice
+                continue
+            parent[root(i)] = root(j)
+    groups: dict[int, list[int]] = {}
+    for i in range(n):
+        groups.setdefault(root(i), []).append(i)
+    quads = []
+    for members in groups.values():
+        if len(members) < 4:
+            continue
+        pts = []
+        for k in members:
+            x, y, w, h = chars[k]
+            pts += [(x - w / 2, y - h / 2), (x + w / 2, y - h / 2), (x + w / 2, y + h / 2),
+                    (x - w / 2, y + h / 2)]  # fmt: skip
+        quad = _ordered(np.asarray(pts, np.float32) / scale)
+        c = quad.mean(axis=0)  # grow a little: the recogniser wants a margin
+        quads.append((c + (quad - c) * np.array([1.08, 1.35], np.float32)).astype(np.float32))
+    return quads
+
+
+def _unique_boxes(chars: list[tuple[float, float, float, float]]) -> list:
+    """MSER finds a blob at several thresholds: keep one per place and size."""
+    seen: dict[tuple[int, int, int], tuple[float, float, float, float]] = {}
+    for c in chars:
+        key = (round(c[0] / 3), round(c[1] / 3), round(c[3] / 3))
+        seen.setdefault(key, c)
+    return list(seen.values())
+
+
+def _dedupe(quads: list[np.ndarray]) -> list[np.ndarray]:
+    out: list[np.ndarray] = []
+    for q in quads:
+        if not any(np.abs(q - o).max() < 2.0 for o in out):
+            out.append(q)
+    return out
+
+
+def _grow(quad: np.ndarray) -> tuple[float, float, float, float]:
+    """Upright box of the text quad grown to the plate's rim (band on the left, border)."""
+    w, h = _quad_wh(quad)
+    c = quad.mean(axis=0)
+    u = (quad[1] - quad[0]) + (quad[2] - quad[3])
+    u = u / max(np.linalg.norm(u), 1e-6)
+    v = np.array([-u[1], u[0]])
+    half_w, half_h = w / 2 + 0.6 * h, h / 2 + 0.35 * h
+    corners = [c + sx * half_w * u + sy * half_h * v for sx in (-1, 1) for sy in (-1, 1)]
+    pts = np.asarray(corners)
+    x1, y1 = pts.min(axis=0)
+    x2, y2 = pts.max(axis=0)
+    return float(x1), float(y1), float(x2), float(y2)
+
+
+def _merge(regions: list[Region]) -> list[Region]:
+    """One region per plate: boxes mostly inside another are dropped, the larger kept."""
+    from twinflash.privacy.regions import coverage
+
+    regions = sorted(regions, key=lambda r: -r.width * r.height)
+    kept: list[Region] = []
+    for r in regions:
+        if not any(coverage(r.xyxy, k.xyxy) > 0.85 for k in kept):
+            kept.append(r)
+    return kept
 
 
 def _join_lines(lines: list[_Line]) -> list[_Line]:

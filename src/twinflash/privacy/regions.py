@@ -15,7 +15,8 @@ class Region:
     """A face or a plate, box in pixels `xyxy` (x1, y1, x2, y2) of the full image.
 
     `text` is the best plate reading (empty for faces); `carried` marks a video region blurred
-    from an earlier frame's detection because the detector missed it in this frame.
+    from an earlier frame's detection because the detector missed it in this frame;
+    `rechecked` a plate found only when the blurred photo was searched again.
     """
 
     kind: Kind
@@ -24,6 +25,7 @@ class Region:
     text: str = ""
     frame: int | None = None
     carried: bool = False
+    rechecked: int = 0  # photo: found by the n-th search of the blurred image (0: first pass)
 
     @property
     def width(self) -> float:
@@ -40,11 +42,17 @@ class Region:
     def with_frame(self, frame: int, carried: bool = False) -> Region:
         return replace(self, frame=frame, carried=carried)
 
-    def to_json(self) -> dict[str, object]:
-        """Plain dict for the sidecar, box rounded to whole pixels."""
+    def to_json(self, with_text: bool = False) -> dict[str, object]:
+        """Plain dict for the sidecar, box rounded to whole pixels.
+
+        The plate text is left out unless `with_text`: a sidecar travels with the blurred
+        image, and the text it carries is exactly what the blur hides.
+        """
         out = asdict(self)
         out["xyxy"] = [round(v) for v in self.xyxy]
         out["score"] = round(self.score, 4)
+        if not with_text:
+            del out["text"]
         return out
 
 

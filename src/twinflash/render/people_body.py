@@ -21,8 +21,16 @@ from twinflash.scene.models import Person
 
 # Monk Skin Tone scale swatches, 1 (lightest) to 10 (darkest), as published by Google.
 MST_HEX = (
-    "#f6ede4", "#f3e7db", "#f7ead0", "#eadaba", "#d7bd96",
-    "#a07e56", "#825c43", "#604134", "#3a312a", "#292420",
+    "#f6ede4",
+    "#f3e7db",
+    "#f7ead0",
+    "#eadaba",
+    "#d7bd96",
+    "#a07e56",
+    "#825c43",
+    "#604134",
+    "#3a312a",
+    "#292420",
 )
 
 # Girth factor per build: radii of torso and limbs scale with it; heavy adds a belly.
@@ -133,31 +141,44 @@ def pose_angles(person: Person, jitter: np.ndarray) -> PoseAngles:
         knee = (5 + 42 * swing_l**1.5, 5 + 42 * swing_r**1.5)
         arm = 0.8 * amp
         return PoseAngles(
-            hip_flex=(hip + 4, -hip + 4), hip_abd=(2, 2),
+            hip_flex=(hip + 4, -hip + 4),
+            hip_abd=(2, 2),
             knee_flex=knee,
             shoulder_flex=(-arm * math.sin(phi), arm * math.sin(phi)),
             shoulder_abd=(6 + j[0], 6 + j[1]),
             elbow_flex=(18 + 10 * max(0, -math.sin(phi)), 18 + 10 * max(0, math.sin(phi))),
             foot_pitch=(-0.6 * hip + 0.3 * knee[0], 0.6 * hip + 0.3 * knee[1]),
-            stoop=stoop + 3.0, neck_flex=-2.0,
+            stoop=stoop + 3.0,
+            neck_flex=-2.0,
         )
     if person.pose == "sitting":
         return PoseAngles(
-            hip_flex=(88, 88), hip_abd=(5 + 2 * j[0], 5 + 2 * j[1]), knee_flex=(88, 88),
-            shoulder_flex=(12 + 4 * j[2], 12 + 4 * j[3]), shoulder_abd=(8, 8),
-            elbow_flex=(55 + 8 * j[4], 55 + 8 * j[5]), foot_pitch=(0, 0), stoop=stoop + 4.0,
+            hip_flex=(88, 88),
+            hip_abd=(5 + 2 * j[0], 5 + 2 * j[1]),
+            knee_flex=(88, 88),
+            shoulder_flex=(12 + 4 * j[2], 12 + 4 * j[3]),
+            shoulder_abd=(8, 8),
+            elbow_flex=(55 + 8 * j[4], 55 + 8 * j[5]),
+            foot_pitch=(0, 0),
+            stoop=stoop + 4.0,
         )
     if person.pose == "lying":
         # A person who fell: limbs a little splayed, one knee bent.
         return PoseAngles(
-            hip_flex=(2 + 3 * j[0], 8 + 3 * j[1]), hip_abd=(12 + 4 * j[2], 9 + 4 * j[3]),
-            knee_flex=(5, 18 + 6 * j[4]), shoulder_flex=(-6, -4 + 3 * j[5]),
-            shoulder_abd=(42 + 10 * j[6], 28 + 10 * j[7]), elbow_flex=(8, 14),
-            foot_pitch=(-35, -28), stoop=0.0,
+            hip_flex=(2 + 3 * j[0], 8 + 3 * j[1]),
+            hip_abd=(12 + 4 * j[2], 9 + 4 * j[3]),
+            knee_flex=(5, 18 + 6 * j[4]),
+            shoulder_flex=(-6, -4 + 3 * j[5]),
+            shoulder_abd=(42 + 10 * j[6], 28 + 10 * j[7]),
+            elbow_flex=(8, 14),
+            foot_pitch=(-35, -28),
+            stoop=0.0,
         )
     return PoseAngles(
-        hip_abd=(3 + j[0], 3 + j[1]), shoulder_flex=(2 + 3 * j[2], 2 + 3 * j[3]),
-        shoulder_abd=(7 + 2 * j[4], 7 + 2 * j[5]), elbow_flex=(12 + 5 * j[6], 12 + 5 * j[7]),
+        hip_abd=(3 + j[0], 3 + j[1]),
+        shoulder_flex=(2 + 3 * j[2], 2 + 3 * j[3]),
+        shoulder_abd=(7 + 2 * j[4], 7 + 2 * j[5]),
+        elbow_flex=(12 + 5 * j[6], 12 + 5 * j[7]),
         stoop=stoop,
     )
 
@@ -186,10 +207,10 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         d2 = _dir(ang.hip_flex[k] - ang.knee_flex[k], ang.hip_abd[k], side)
         ankle = knee + shin * d2
         top = hip + np.array([0, -side * 0.006 * h, 0.035 * h])
-        pts = np.array([top, hip + 0.45 * thigh * d1, knee, knee + 0.35 * shin * d2,
-                        ankle + 0.02 * h * d2])
-        rad = _r([(0.052, 0.05), (0.046, 0.044), (0.034, 0.034), (0.035, 0.035),
-                  (0.026, 0.026)], h)
+        pts = np.array(
+            [top, hip + 0.45 * thigh * d1, knee, knee + 0.35 * shin * d2, ankle + 0.02 * h * d2]
+        )
+        rad = _r([(0.052, 0.05), (0.046, 0.044), (0.034, 0.034), (0.035, 0.035), (0.026, 0.026)], h)
         rad[:2] *= g
         rad[2:] *= 0.5 + 0.5 * g
         body.chains.append(Chain("bottom", pts, rad))
@@ -198,24 +219,51 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         up = np.array([-math.sin(pitch), 0.0, math.cos(pitch)])
         lf = p.foot * h
         sole = ankle - 0.03 * h * up
-        foot = np.array([ankle + 0.01 * h * up, sole - 0.2 * lf * fwd, sole + 0.35 * lf * fwd,
-                         sole + 0.7 * lf * fwd + 0.004 * h * up])
-        body.chains.append(Chain("shoe", foot, _r([(0.024, 0.024), (0.024, 0.019),
-                                                   (0.029, 0.019), (0.025, 0.014)], h)))
+        foot = np.array(
+            [
+                ankle + 0.01 * h * up,
+                sole - 0.2 * lf * fwd,
+                sole + 0.35 * lf * fwd,
+                sole + 0.7 * lf * fwd + 0.004 * h * up,
+            ]
+        )
+        body.chains.append(
+            Chain(
+                "shoe",
+                foot,
+                _r([(0.024, 0.024), (0.024, 0.019), (0.029, 0.019), (0.025, 0.014)], h),
+            )
+        )
 
     # Pelvis and torso (upright, then leaned about the waist).
-    pelvis = np.array([[0, 0, hip_z - 0.035 * h], [0, 0, hip_z + 0.04 * h],
-                       [0, 0, hip_z + 0.075 * h]])
-    body.chains.append(Chain("bottom", pelvis, _r([(0.05, 0.07), (0.06, 0.092),
-                                                   (0.058, 0.088)], h * g)))
+    pelvis = np.array(
+        [[0, 0, hip_z - 0.035 * h], [0, 0, hip_z + 0.04 * h], [0, 0, hip_z + 0.075 * h]]
+    )
+    body.chains.append(
+        Chain("bottom", pelvis, _r([(0.05, 0.07), (0.06, 0.092), (0.058, 0.088)], h * g))
+    )
     base = hip_z - p.hip_z * h  # torso landmarks follow the pelvis when seated
     sz = p.shoulder_z * h + base
     waist = np.array([0.0, 0.0, hip_z + 0.08 * h])
     belly = 1.35 if person.build == "heavy" else 1.0
-    torso = np.array([[0, 0, hip_z + 0.05 * h], [0.004 * h * (belly - 1) * 4, 0, hip_z + 0.10 * h],
-                      [0, 0, sz - 0.09 * h], [0, 0, sz - 0.015 * h], [0, 0, sz + 0.012 * h]])
-    trad = np.array([(0.064 * g, 0.085 * g), (0.062 * g * belly, 0.08 * g * (1 + (belly - 1) / 3)),
-                     (0.072 * g, 0.092 * g), (0.06 * g, 0.1 * min(g, 1.15)), (0.042, 0.072)])
+    torso = np.array(
+        [
+            [0, 0, hip_z + 0.05 * h],
+            [0.004 * h * (belly - 1) * 4, 0, hip_z + 0.10 * h],
+            [0, 0, sz - 0.09 * h],
+            [0, 0, sz - 0.015 * h],
+            [0, 0, sz + 0.012 * h],
+        ]
+    )
+    trad = np.array(
+        [
+            (0.064 * g, 0.085 * g),
+            (0.062 * g * belly, 0.08 * g * (1 + (belly - 1) / 3)),
+            (0.072 * g, 0.092 * g),
+            (0.06 * g, 0.1 * min(g, 1.15)),
+            (0.042, 0.072),
+        ]
+    )
     trad = trad * h * SUBSURF_SHRINK
     lean = ang.stoop
     torso = np.vstack([torso[:2], _rot_fwd(torso[2:], waist, lean)])
@@ -227,8 +275,13 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     head_c = np.array([0.012 * h, 0.0, h - hair_t - head_rz])
     if seat:
         head_c[2] += base
-    neck = np.array([[0, 0, sz - 0.01 * h], [0.004 * h, 0, sz + 0.03 * h],
-                     [0.008 * h, 0, head_c[2] - 0.2 * head_rz]])
+    neck = np.array(
+        [
+            [0, 0, sz - 0.01 * h],
+            [0.004 * h, 0, sz + 0.03 * h],
+            [0.008 * h, 0, head_c[2] - 0.2 * head_rz],
+        ]
+    )
     neck_lean = lean + ang.neck_flex + (6.0 if person.age_group == "elderly" else 0.0)
     neck = _rot_fwd(neck, waist, lean)
     head_c = _rot_fwd(head_c, waist, lean)
@@ -236,8 +289,9 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         pivot = neck[0]
         neck = _rot_fwd(neck, pivot, neck_lean - lean)
         head_c = _rot_fwd(head_c, pivot, neck_lean - lean)
-    body.chains.append(Chain("skin", neck, _r([(0.03, 0.032), (0.026, 0.027),
-                                               (0.025, 0.025)], h * min(g, 1.15))))
+    body.chains.append(
+        Chain("skin", neck, _r([(0.03, 0.032), (0.026, 0.027), (0.025, 0.025)], h * min(g, 1.15)))
+    )
     head_r = np.array([0.057 * h * p.head_h / 0.13, 0.046 * h * p.head_h / 0.13, head_rz])
     body.head_center = head_c
     body.shells.append(Ellipsoid("skin", head_c, head_r))
@@ -264,12 +318,15 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
             sleeve = _r([(0.03, 0.033), (0.031, 0.031), (0.029, 0.029)], h * arm_g)
             body.chains.append(Chain("top", np.array([inner, joint, mid]), sleeve))
             arm = np.array([joint + 0.4 * p.upper_arm * h * d1, elbow, wrist])
-            body.chains.append(Chain("skin", arm, _r([(0.026, 0.026), (0.021, 0.021),
-                                                      (0.016, 0.016)], h * arm_g)))
-        hand = np.array([wrist - 0.01 * h * d2, wrist + 0.45 * p.hand * h * d2,
-                         wrist + 0.9 * p.hand * h * d2])
-        body.chains.append(Chain("skin", hand, _r([(0.017, 0.013), (0.022, 0.011),
-                                                   (0.016, 0.008)], h)))
+            body.chains.append(
+                Chain("skin", arm, _r([(0.026, 0.026), (0.021, 0.021), (0.016, 0.016)], h * arm_g))
+            )
+        hand = np.array(
+            [wrist - 0.01 * h * d2, wrist + 0.45 * p.hand * h * d2, wrist + 0.9 * p.hand * h * d2]
+        )
+        body.chains.append(
+            Chain("skin", hand, _r([(0.017, 0.013), (0.022, 0.011), (0.016, 0.008)], h))
+        )
     if seat:
         body.seat = (-0.02 * h, hip_z - 0.055 * h * g, 0.2)
     return body
@@ -277,13 +334,15 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
 
 def _face(body: BodyGeometry, c: np.ndarray, r: np.ndarray, h: float) -> None:
     """A nose and two dark eyes: without them a head reads as a mannequin's up close."""
+
     def surface_x(y: float, z: float) -> float:
         return r[0] * math.sqrt(max(0.0, 1 - (y / r[1]) ** 2 - (z / r[2]) ** 2))
 
     bridge = c + np.array([surface_x(0, 0.08 * r[2]) - 0.004 * h, 0, 0.08 * r[2]])
     tip = c + np.array([surface_x(0, -0.25 * r[2]) + 0.009 * h, 0, -0.25 * r[2]])
-    body.chains.append(Chain("skin", np.array([bridge, tip]),
-                             _r([(0.005, 0.005), (0.008, 0.009)], h)))
+    body.chains.append(
+        Chain("skin", np.array([bridge, tip]), _r([(0.005, 0.005), (0.008, 0.009)], h))
+    )
     eye_r = 0.0065 * h
     for side in (1.0, -1.0):
         y, z = side * 0.38 * r[1], 0.1 * r[2]
@@ -291,8 +350,9 @@ def _face(body: BodyGeometry, c: np.ndarray, r: np.ndarray, h: float) -> None:
         body.shells.append(Ellipsoid("eye", centre, np.array([0.6, 1.0, 0.8]) * eye_r))
 
 
-def _hair(body: BodyGeometry, person: Person, c: np.ndarray, r: np.ndarray, t: float,
-          h: float) -> None:
+def _hair(
+    body: BodyGeometry, person: Person, c: np.ndarray, r: np.ndarray, t: float, h: float
+) -> None:
     """Hair cap per style: short (hairline cap), long (cap + curtain), bun (cap + ball)."""
     if person.hair_style == "bald":
         return
@@ -304,7 +364,13 @@ def _hair(body: BodyGeometry, person: Person, c: np.ndarray, r: np.ndarray, t: f
         bun_c = c + np.array([-0.85 * r[0], 0.0, 0.55 * r[2]])
         body.shells.append(Ellipsoid("hair", bun_c, np.full(3, 0.032 * h)))
     elif person.hair_style == "long":
-        back = c + np.array([[-0.55 * r[0], 0, 0.2 * r[2]], [-0.8 * r[0], 0, -0.6 * r[2]],
-                             [-0.85 * r[0], 0, -1.45 * r[2]], [-0.8 * r[0], 0, -2.0 * r[2]]])
+        back = c + np.array(
+            [
+                [-0.55 * r[0], 0, 0.2 * r[2]],
+                [-0.8 * r[0], 0, -0.6 * r[2]],
+                [-0.85 * r[0], 0, -1.45 * r[2]],
+                [-0.8 * r[0], 0, -2.0 * r[2]],
+            ]
+        )
         rad = np.array([(0.6, 0.95), (0.55, 1.05), (0.45, 1.1), (0.3, 1.0)]) * r[0] * SUBSURF_SHRINK
         body.chains.append(Chain("hair", back, rad))

@@ -33,8 +33,10 @@ def _positions_in_view(
     """(count,3) world points seen by the camera, density falling as 1/distance."""
     w, h = cam.resolution_wh
     margin = 0.05
-    xy = np.c_[rng.uniform(-margin * w, (1 + margin) * w, count),
-               rng.uniform(-margin * h, (1 + margin) * h, count)]
+    xy = np.c_[
+        rng.uniform(-margin * w, (1 + margin) * w, count),
+        rng.uniform(-margin * h, (1 + margin) * h, count),
+    ]
     rays = cam.pixel_ray(xy)
     u = rng.uniform(0.0, 1.0, count)
     dist = np.sqrt(u * (far_m**2 - near_m**2) + near_m**2)  # pdf proportional to distance
@@ -54,7 +56,10 @@ def _unit(v: np.ndarray) -> np.ndarray:
 
 
 def _mesh_object(
-    name: str, verts: np.ndarray, faces: list[tuple[int, ...]], opacity: np.ndarray,
+    name: str,
+    verts: np.ndarray,
+    faces: list[tuple[int, ...]],
+    opacity: np.ndarray,
     material: bpy.types.Material,
 ) -> bpy.types.Object:
     mesh = bpy.data.meshes.new(name)
@@ -64,17 +69,22 @@ def _mesh_object(
     mesh.materials.append(material)
     mesh.update()
     obj = bpy.data.objects.new(name, mesh)
-    for flag in ("visible_diffuse", "visible_glossy", "visible_transmission",
-                 "visible_volume_scatter", "visible_shadow"):
+    for flag in (
+        "visible_diffuse",
+        "visible_glossy",
+        "visible_transmission",
+        "visible_volume_scatter",
+        "visible_shadow",
+    ):
         setattr(obj, flag, False)
     obj.visible_camera = True
     bpy.context.scene.collection.objects.link(obj)
     return obj
 
 
-def _see_through_material(name: str, front: bpy.types.NodeSocket | None = None) -> tuple[
-    bpy.types.Material, bpy.types.NodeTree, bpy.types.Node
-]:
+def _see_through_material(
+    name: str, front: bpy.types.NodeSocket | None = None
+) -> tuple[bpy.types.Material, bpy.types.NodeTree, bpy.types.Node]:
     """Material = mix(transparent, <shader>, fac = face attribute 'opacity'); returns the mix."""
     mat = bpy.data.materials.new(name)
     nt = mat.node_tree
@@ -107,8 +117,15 @@ def add_rain(
     width = np.maximum(drop_m, MIN_WIDTH_PX * dist / f_px)
     side = _unit(np.cross(dirs, centres - cam.position_m))
     half_l, half_w = dirs * (length / 2)[:, None], side * (width / 2)[:, None]
-    verts = np.stack([centres - half_l - half_w, centres - half_l + half_w,
-                      centres + half_l + half_w, centres + half_l - half_w], axis=1).reshape(-1, 3)
+    verts = np.stack(
+        [
+            centres - half_l - half_w,
+            centres - half_l + half_w,
+            centres + half_l + half_w,
+            centres + half_l - half_w,
+        ],
+        axis=1,
+    ).reshape(-1, 3)
     faces = [(4 * i, 4 * i + 1, 4 * i + 2, 4 * i + 3) for i in range(n)]
     # A streak wider than its drop (far, thin) is spread over more pixels: dimmer per pixel.
     # Near drops are out of focus (fainter); far, sub-pixel ones are spread over more pixels.
@@ -138,8 +155,10 @@ def add_snow(ctx: BuildContext, airlight: tuple[float, float, float]) -> bpy.typ
     radius = np.maximum(rng.uniform(0.003, 0.009, n), MIN_WIDTH_PX * dist / f_px)
     stretch = rng.uniform(1.0, 1.8, n)
     angles = np.arange(6) * math.pi / 3
-    offs = (np.cos(angles)[None, :, None] * right[:, None, :]
-            + (np.sin(angles)[None, :, None] * stretch[:, None, None]) * along[:, None, :])
+    offs = (
+        np.cos(angles)[None, :, None] * right[:, None, :]
+        + (np.sin(angles)[None, :, None] * stretch[:, None, None]) * along[:, None, :]
+    )
     verts = (centres[:, None, :] + offs * radius[:, None, None]).reshape(-1, 3)
     faces = [tuple(range(6 * i, 6 * i + 6)) for i in range(n)]
     opacity = np.clip(rng.uniform(0.7, 1.0, n) * (0.006 / radius) ** 0.5, 0.2, 1.0)
