@@ -187,3 +187,34 @@ def test_verdict_json_and_thresholds_file(world, tiny_model: Path) -> None:
     assert t.levels["body"].threshold is None  # no other make shares a body type
     with pytest.raises(InputError, match="no thresholds; run 'twinflash flash calibrate"):
         load_thresholds(tiny_model.parent)
+
+
+def test_given_plate_that_the_photo_reads_otherwise_is_never_a_clone(world) -> None:
+    checker, _, clones = world
+    clone = clones[0]
+    checker._reader = FakeReader([(plate(63), 0.95)], clone.corners)  # the photo's plate
+    v = checker.check(clone.image, clone.plate)  # corners from the reader's text box
+    assert v.status == "inconclusive" and v.plate == clone.plate
+    assert any(f"the photo's plate reads {plate(63)} (0.95), not {clone.plate}" in r
+               for r in v.reasons)  # fmt: skip
+    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)
+    assert checker.check(clone.image, clone.plate).status == "suspected_clone"
+
+
+def test_public_shape_the_web_service_builds_on() -> None:
+    import dataclasses
+    import typing
+
+    from twinflash.flash import verdict
+
+    fields = [(f.name, str(f.type)) for f in dataclasses.fields(Verdict)]
+    assert fields == [
+        ("status", "Status"), ("score", "float"), ("plate", "str | None"),
+        ("plate_readings", "list[tuple[str, float]]"), ("registry", "dict[str, str] | None"),
+        ("recognised", "list[tuple[str, float]]"), ("reasons", "list[str]"),
+        ("plate_xyxy", "XYXY | None"),
+    ]  # fmt: skip
+    assert typing.get_args(verdict.Status) == ("consistent", "suspected_clone", "inconclusive")
+    hints = typing.get_type_hints(Verdict, vars(verdict))
+    assert hints["plate_xyxy"] == tuple[float, float, float, float] | None
+    assert dataclasses.is_dataclass(Verdict) and Verdict.__dataclass_params__.frozen  # type: ignore[attr-defined]
