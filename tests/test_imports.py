@@ -19,6 +19,8 @@ HEAVY = ("bpy", "torch", "ray", "onnxruntime")
         "twinflash.annotate",
         "twinflash.flash.plates",
         "twinflash.flash.crops",
+        "twinflash.flash.verdict",
+        "twinflash.flash.thresholds",
         "twinflash.flash.recogniser.data",
         "twinflash.flash.recogniser.calibrate",
         "twinflash.camera",
@@ -36,7 +38,15 @@ def test_light_import(module: str) -> None:
     assert out.stdout.strip() == "", f"importing {module} imported {out.stdout.strip()}"
 
 
-@pytest.mark.parametrize("module", ["twinflash.flash.recognise", "twinflash.cli.flash"])
+@pytest.mark.parametrize(
+    "module",
+    [
+        "twinflash.flash.recognise",
+        "twinflash.cli.flash",
+        "twinflash.flash.verdict",
+        "twinflash.flash.thresholds",
+    ],
+)
 def test_inference_does_not_import_torch(module: str) -> None:
     """Recognition runs on onnxruntime; torch is for training only."""
     code = f"import sys, {module}\nprint('torch' in sys.modules)"

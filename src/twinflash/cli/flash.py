@@ -1,7 +1,8 @@
-"""`twinflash flash ...`: train and run the make/model recogniser. Parse, call, print.
+"""`twinflash flash ...`: train and run the make/model recogniser, calibrate the verdict,
+check photos against the registry. Parse, call, print.
 
 torch is imported only inside `train` (through twinflash.flash.recogniser.train);
-`recognise` runs on onnxruntime.
+`recognise`, `calibrate`, `check` and `check-batch` run on onnxruntime.
 """
 
 from __future__ import annotations
@@ -15,7 +16,8 @@ import typer
 from twinflash.errors import InputError
 
 flash_app = typer.Typer(
-    help="Plate/vehicle consistency: the make/model recogniser.", no_args_is_help=True
+    help="Plate/vehicle consistency: the make/model recogniser and the clone verdict.",
+    no_args_is_help=True,
 )
 
 
@@ -130,7 +132,7 @@ def train_cmd(
         print(f"{card.training_data['skipped']} item(s) skipped: see {out / 'skipped.csv'}")
 
 
-def _corners(text: str) -> Any:
+def _corners(text: str, option: str = "--plate") -> Any:
     import numpy as np
 
     try:
@@ -138,7 +140,7 @@ def _corners(text: str) -> Any:
     except ValueError:
         values = []
     if len(values) != 8:
-        raise InputError(f"--plate {text!r}: expected 8 numbers x1,y1,...,x4,y4 (TL, TR, BR, BL)")
+        raise InputError(f"{option} {text!r}: expected 8 numbers x1,y1,...,x4,y4 (TL, TR, BR, BL)")
     return np.array(values).reshape(4, 2)
 
 
@@ -170,6 +172,142 @@ def recognise_cmd(
             f"{path}: {best} | make {ans.makes[0].label} {ans.makes[0].p:.2f} "
             f"| body {ans.bodies[0].label} {ans.bodies[0].p:.2f}"
         )
+
+
+MODEL_ENV = "TWINFLASH_MODEL"
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option("--model", help=f"Model directory (flash train + calibrate); else ${MODEL_ENV}."),
+]
+DbOpt = Annotated[
+    str | None,
+    typer.Option(
+        "--db", help="Registry URL; else $TWINFLASH_REGISTRY_URL or ./twinflash-registry.db"
+    ),
+]
+
+
+def _model_dir(model: Path | None) -> Path:
+    import os
+
+    chosen = model or (Path(os.environ[MODEL_ENV]) if os.environ.get(MODEL_ENV) else None)
+    if chosen is None:
+        raise InputError(f"no model: give --model DIR or set ${MODEL_ENV}")
+    if not chosen.is_dir():
+        raise InputError(f"model {chosen}: no such directory")
+    return chosen
+
+
+@flash_app.command("calibrate")
+def calibrate_cmd(
+    model_dir: Annotated[Path, typer.Argument(help="A directory written by `flash train`.")],
+    data: Annotated[Path, typer.Argument(help="Labelled honest photos, any `train` layout.")],
+    split: Annotated[str, typer.Option(help="Photos of this split only, or 'all'.")] = "val",
+    target: Annotated[
+        float, typer.Option(min=1e-6, max=0.5, help="False alarms allowed (honest photos flagged).")
+    ] = 0.001,
+    confidence: Annotated[float, typer.Option(min=0.5, max=0.9999)] = 0.95,
+    min_score: Annotated[
+        float, typer.Option(min=0.5, max=1.0, help="Never flag below this clone score.")
+    ] = 0.9,
+    strict: Annotated[
+        bool, typer.Option("--strict", help="Never flag at a level that misses the target.")
+    ] = False,
+) -> None:
+    """Choose the verdict's thresholds on labelled photos; writes MODEL_DIR/thresholds.json."""
+    from twinflash.flash.thresholds import calibrate_model, photos_needed
+
+    t = calibrate_model(
+        model_dir, data, split=None if split == "all" else split, target=target,
+        confidence=confidence, min_score=min_score, require_certified=strict,
+    )  # fmt: skip
+    print(f"{model_dir / 'thresholds.json'}: {t.source['photos']} honest photos")
+    for lv in t.levels.values():
+        if lv.threshold is None:
+            print(f"  {lv.level}: no photo to calibrate on; never flags at this level")
+            continue
+        ok = "meets" if lv.certified else "does NOT certify"
+        recall = "" if lv.recall is None else f", simulated clones flagged {lv.recall:.1%}"
+        print(
+            f"  {lv.level}: threshold {lv.threshold:.4f}; {lv.false_alarms}/{lv.n_honest} honest "
+            f"flagged, false alarms <= {lv.false_alarm_upper:.2%} at {confidence:.0%} "
+            f"({ok} the {target:.2%} target){recall}"
+        )
+    if not all(lv.certified for lv in t.levels.values() if lv.threshold is not None):
+        print(f"  certifying {target:.2%} needs >= {photos_needed(target, confidence)} honest "
+              "photos per level with no false alarm")  # fmt: skip
+
+
+@flash_app.command("check")
+def check_cmd(
+    photo: Annotated[Path, typer.Argument(help="A speed-camera photo.")],
+    plate: Annotated[
+        str | None, typer.Option(help="Plate text, e.g. AB-123-CD (else read on the photo).")
+    ] = None,
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    as_json: Annotated[bool, typer.Option("--json", help="The verdict as JSON.")] = False,
+    corners: Annotated[
+        str | None,
+        typer.Option(help="Plate corners x1,y1,...,x4,y4 (TL, TR, BR, BL) if known exactly."),
+    ] = None,
+) -> None:
+    """Does the vehicle match the registry record of its plate? The verdict and its reasons."""
+    from twinflash.flash.recogniser.preprocess import read_image
+    from twinflash.flash.registry import Registry
+    from twinflash.flash.verdict import CloneChecker
+
+    image = read_image(photo)
+    with Registry.open(db, create=False) as registry:
+        checker = CloneChecker(_model_dir(model), registry)
+        quad = _corners(corners, "--corners") if corners else None
+        verdict = checker.check(image, plate, plate_corners_xy=quad)
+    if as_json:
+        print(json.dumps({"photo": str(photo), **verdict.to_json()}, ensure_ascii=False))
+        return
+    print(f"{photo}: {verdict.status.replace('_', ' ').upper()} (clone score {verdict.score:.3f})")
+    for reason in verdict.reasons:
+        print(f"  {reason}")
+
+
+@flash_app.command("check-batch")
+def check_batch_cmd(
+    manifest: Annotated[Path, typer.Argument(help="CSV: path[,plate][,tl_x,...,bl_y].")],
+    out: Annotated[Path, typer.Option("--out", help="Results (Parquet).")],
+    model: ModelOpt = None,
+    db: DbOpt = None,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="Local processes.")] = 1,
+    threads: Annotated[int, typer.Option(min=0, help="Threads per process (0: default).")] = 0,
+) -> None:
+    """Verdicts for every photo of MANIFEST; resumable (rerun the same command after a kill)."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from twinflash.flash.batch import CheckerSpec, check_inputs, run_batch
+
+    if out.suffix.lower() != ".parquet":
+        raise InputError(f"--out {out}: expected a .parquet file")
+    spec = CheckerSpec(str(_model_dir(model)), db, threads)
+    check_inputs(manifest, out)  # bad inputs: one line, before the progress bar
+    console = Console(stderr=True)
+    columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[counts]}"))  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as bar:
+        task = bar.add_task("", total=None, counts="")
+
+        def progress(done: int, total: int, counts: Any) -> None:
+            shown = ", ".join(f"{k} {v}" for k, v in sorted(counts.items()))
+            bar.update(task, completed=done, total=total, counts=shown)
+
+        report = run_batch(
+            manifest, out, spec, fingerprint=spec.fingerprint(), workers=workers,
+            progress=progress,
+        )  # fmt: skip
+    resumed = f" ({report.resumed} from a previous run)" if report.resumed else ""
+    counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
+    print(f"{out}: {report.rows} photos{resumed}: {counts}")
+    if report.errors:
+        print("  " + ", ".join(f"{k} {v}" for k, v in sorted(report.errors.items())))
 
 
 def register(app: typer.Typer) -> None:

@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from twinflash.frame import Frame, ObjectGeometry
-from twinflash.render import lighting, people, street, vehicles, weather
+from twinflash.render import infrared, lighting, people, street, vehicles, weather
 from twinflash.render.camera import camera_model, setup_camera
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.exr import read_passes
@@ -81,6 +81,8 @@ def build_world(ctx: BuildContext) -> list[Built]:
         built.extend(_stand_on_ground(b, ground_z) for b in vehicles.build_vehicle(ctx, v, i))
     lighting.setup_lighting(ctx)
     weather.setup_weather(ctx)
+    if infrared.is_infrared(ctx.scene):
+        infrared.setup_flash(ctx)
     return built
 
 
@@ -203,6 +205,8 @@ def render_scene(scene: Scene, work_dir: Path | None = None, threads: int | None
                 plate_text=item.plate_text,
             )
         )
+    if infrared.is_infrared(scene):
+        rgb = infrared.to_infrared(rgb)  # before noise and JPEG, as in the camera
     rgb = apply_sensor_effects(rgb, scene.camera.effects, ctx.np_rng("sensor"))
     derived = {
         "sun_elevation_deg": round(ctx.sun.elevation_deg, 4),

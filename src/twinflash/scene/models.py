@@ -129,7 +129,11 @@ class Weather(_Strict):
     wetness: float = Field(0.0, ge=0.0, le=1.0, description="road wetness; rain sets it")
 
 
-CameraPreset = Literal["cctv", "pedestrian", "speed_camera", "birds_eye", "custom"]
+# speed_camera_ir: the speed camera's place and aim, a monochrome infra-red sensor and an
+# infra-red flash beside the lens (the night look of French speed cameras).
+CameraPreset = Literal[
+    "cctv", "pedestrian", "speed_camera", "speed_camera_ir", "birds_eye", "custom"
+]
 
 
 class SensorEffects(_Strict):

@@ -18,6 +18,7 @@ CAMERA_PRESETS: dict[str, dict[str, float]] = {
     "birds_eye": {"height_m": 30.0, "pitch_deg": 70.0, "focal_length_mm": 24.0, "yaw_deg": 0.0},
     "speed_camera": {"height_m": 1.0},
 }
+SPEED_CAMERAS = ("speed_camera", "speed_camera_ir")  # same place and aim; _ir adds the IR look
 CAMERA_LIMITS = {"cctv": (4.0, 10.0, 15.0, 50.0)}  # height min/max, pitch min/max
 
 SPEED_CAMERA_DISTANCE_M = 9.0  # from the flashed vehicle's front, along its axis
@@ -91,7 +92,7 @@ def _resolve_camera(scene: Scene, source: str) -> Camera:
     given = cam.model_fields_set
     values = dict(CAMERA_PRESETS.get(cam.preset, {}))
     place = scene.place
-    if cam.preset == "speed_camera":
+    if cam.preset in SPEED_CAMERAS:
         values = _speed_camera(scene, source)
     elif cam.preset == "cctv":
         # 1 m off the façade: clear of the 0.8 m balconies and 0.5 m cornices
@@ -107,7 +108,7 @@ def _resolve_camera(scene: Scene, source: str) -> Camera:
             "y_m": 0.0,
         }
     # A speed camera's place and aim always follow its target vehicle.
-    always = {"x_m", "y_m", "yaw_deg", "target_vehicle"} if cam.preset == "speed_camera" else set()
+    always = {"x_m", "y_m", "yaw_deg", "target_vehicle"} if cam.preset in SPEED_CAMERAS else set()
     values = {k: v for k, v in values.items() if k not in given or k in always}
     resolved = cam.model_copy(update=values)
     low = resolved.height_m < ROOFTOP_CLEARANCE_M

@@ -1,0 +1,328 @@
+"""The verdict: does the vehicle on a speed-camera photo match the registry record of its plate?
+
+Flow of :class:`CloneChecker`: plate (given by the caller, else read on the photo with
+:class:`~twinflash.privacy.plates.PlateReader`) -> registry record (its make/model/body,
+normalised at import) -> the recogniser on the plate-anchored crop -> calibrated
+probability of the registered vehicle at the finest level the recogniser can judge
+(model, make or body type) -> clone score ``1 - p`` against the level's threshold
+(:mod:`twinflash.flash.thresholds`, chosen on validation photos to bound false alarms).
+
+A misread plate is the commonest way to accuse an innocent owner, so the verdict is never
+``suspected_clone`` when the plate is in doubt: read with low confidence, several readings
+about as likely, a look-alike reading also registered, or a given plate that the photo's
+plate reads otherwise. Those cases, unregistered plates, registry models the recogniser
+cannot judge at any level, and photos that neither match nor clearly contradict the
+record are ``inconclusive``, with reasons a person can check.
+
+Imports stay light: onnxruntime is loaded by the recogniser, rapidocr by the plate reader,
+each only when a checker is built; torch never.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Literal, Protocol
+
+import numpy as np
+
+from twinflash.errors import InputError
+from twinflash.flash.crops import PLATE_ASPECT, check_corners
+from twinflash.flash.plates import normalise_plate, plate_candidates
+from twinflash.flash.thresholds import LevelThreshold, Thresholds, load_thresholds
+
+if TYPE_CHECKING:
+    from twinflash.flash.recognise import Recogniser, Recognition
+    from twinflash.flash.registry.store import VehicleRecord
+
+Status = Literal["consistent", "suspected_clone", "inconclusive"]
+XYXY = tuple[float, float, float, float]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """What a person reviewing the photo needs: the decision, its score and its reasons."""
+
+    status: Status
+    score: float  # clone score in [0, 1]; orders the review queue
+    plate: str | None  # canonical plate looked up (None if none read)
+    plate_readings: list[tuple[str, float]]  # alternatives with confidence
+    registry: dict[str, str] | None  # {"make","model","body"} of the SIV record
+    recognised: list[tuple[str, float]]  # top answers "MAKE MODEL", calibrated
+    reasons: list[str]
+    plate_xyxy: XYXY | None
+
+    def to_json(self) -> dict[str, Any]:
+        doc = asdict(self)
+        doc["plate_readings"] = [[t, round(c, 4)] for t, c in self.plate_readings]
+        doc["recognised"] = [[t, round(p, 4)] for t, p in self.recognised]
+        doc["score"] = round(self.score, 4)
+        doc["plate_xyxy"] = (
+            None if self.plate_xyxy is None else [round(v, 1) for v in self.plate_xyxy]
+        )
+        return doc
+
+
+class Checker(Protocol):
+    def check(self, rgb: np.ndarray, plate: str | None = None) -> Verdict: ...
+
+
+class Reading(Protocol):
+    text: str
+    confidence: float
+    xyxy: XYXY
+
+
+class Reader(Protocol):
+    def read(self, rgb: np.ndarray) -> Sequence[Reading]: ...
+
+
+class RegistryLike(Protocol):
+    def lookup_many(self, plates: Iterable[str]) -> dict[str, VehicleRecord]: ...
+
+
+def plate_corners_from_text_box(xyxy: XYXY) -> np.ndarray:
+    """Plate corners estimated from the box of its text line (what the reader returns).
+
+    The characters span about 80 % of a plate's width (the blue bands and margins are not
+    text), so the plate is taken 1.25 text-widths wide, level, centred on the text.
+    """
+    x0, y0, x1, y1 = (float(v) for v in xyxy)
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+    w = 1.25 * (x1 - x0)
+    h = w / PLATE_ASPECT
+    return np.array(
+        [[cx - w / 2, cy - h / 2], [cx + w / 2, cy - h / 2], [cx + w / 2, cy + h / 2],
+         [cx - w / 2, cy + h / 2]]
+    )  # fmt: skip
+
+
+def _name(make: str, model: str | None = None) -> str:
+    return f"{make} {model}".upper() if model else make.upper()
+
+
+def _check_image(rgb: np.ndarray) -> np.ndarray:
+    arr = np.asarray(rgb)
+    ok = arr.ndim == 2 or (arr.ndim == 3 and arr.shape[2] in (1, 3))
+    if not ok or arr.shape[0] < 8 or arr.shape[1] < 8 or arr.dtype != np.uint8:
+        raise InputError(
+            f"photo: expected an (h, w) or (h, w, 3) uint8 array of at least 8x8, "
+            f"got {arr.dtype} {arr.shape}"
+        )
+    return arr[:, :, 0] if arr.ndim == 3 and arr.shape[2] == 1 else arr
+
+
+@dataclass
+class _Plate:
+    """The plate as far as the checker could tell: text, readings, doubts, location."""
+
+    text: str | None
+    readings: list[tuple[str, float]]
+    corners: np.ndarray | None
+    doubts: list[str]
+    lookalikes: list[str]
+    notes: list[str]
+
+
+class CloneChecker:
+    """Plate -> registry -> recogniser -> :class:`Verdict` (see the module docstring)."""
+
+    def __init__(
+        self,
+        model_dir: Path | str,
+        registry: RegistryLike,
+        reader: Reader | None = None,
+        thresholds: Thresholds | None = None,
+        *,
+        recogniser: Recogniser | None = None,
+        threads: int = 0,
+    ) -> None:
+        from twinflash.flash.recognise import Recogniser
+
+        self.model_dir = Path(model_dir)
+        self.thresholds = thresholds or load_thresholds(self.model_dir)
+        self.recogniser = recogniser or Recogniser(self.model_dir, threads=threads)
+        self.registry = registry
+        self._reader = reader
+        self._threads = threads
+
+    @property
+    def reader(self) -> Reader:
+        """The plate reader, built on first need (rapidocr loads in ~1 s)."""
+        if self._reader is None:
+            from twinflash.privacy.plates import PlateReader
+
+            self._reader = PlateReader(threads=self._threads)
+        return self._reader
+
+    # --- the plate ------------------------------------------------------------------------
+
+    def _locate(self, image: np.ndarray, plate: str | None, corners_xy: Any) -> _Plate:
+        t = self.thresholds
+        corners = check_corners(corners_xy) if corners_xy is not None else None
+        rgb = np.repeat(image[:, :, None], 3, axis=2) if image.ndim == 2 else image
+        if plate is not None:
+            try:
+                given = normalise_plate(plate).text
+            except ValueError as exc:
+                raise InputError(f"malformed plate: {exc}") from None
+            notes, doubts = [f"plate {given} given by the caller"], []
+            if corners is None:
+                found = list(self.reader.read(rgb))
+                match = [r for r in found if r.text == given]
+                if match or found:
+                    corners = plate_corners_from_text_box((match or found)[0].xyxy)
+                if found and not match and found[0].confidence >= t.min_plate_confidence:
+                    doubts.append(
+                        f"the photo's plate reads {found[0].text} "
+                        f"({found[0].confidence:.2f}), not {given}"
+                    )
+            alike = [p.text for p in plate_candidates(given, max_substitutions=1)[1:]]
+            return _Plate(given, [(given, 1.0)], corners, doubts, alike, notes)
+        found = sorted(self.reader.read(rgb), key=lambda r: -r.confidence)
+        readings = [(r.text, float(r.confidence)) for r in found]
+        if not found:
+            return _Plate(None, [], corners, [], [], ["no plate found on the photo"])
+        best = found[0]
+        if corners is None:
+            corners = plate_corners_from_text_box(best.xyxy)
+        doubts = []
+        if best.confidence < t.min_plate_confidence:
+            doubts.append(
+                f"plate read {best.text} with confidence {best.confidence:.2f} "
+                f"< {t.min_plate_confidence:.2f}"
+            )
+        rivals = [r for r in found[1:] if r.confidence >= t.ambiguity_ratio * best.confidence]
+        if rivals:
+            doubts.append(
+                "several readings: " + ", ".join(f"{r.text} {r.confidence:.2f}" for r in found[:3])
+            )
+        alike = [r.text for r in found[1:] if r.confidence >= t.lookalike_ratio * best.confidence]
+        alike += [p.text for p in plate_candidates(best.text, max_substitutions=1)[1:]]
+        notes = [f"plate read {best.text} ({best.confidence:.2f})"]
+        return _Plate(best.text, readings, corners, doubts, list(dict.fromkeys(alike)), notes)
+
+    # --- the verdict ----------------------------------------------------------------------
+
+    def check(
+        self, rgb: np.ndarray, plate: str | None = None, *, plate_corners_xy: Any = None
+    ) -> Verdict:
+        """The verdict on one photo. `plate`: the plate text when the caller has it (else
+        read on the photo); `plate_corners_xy`: TL, TR, BR, BL when known exactly (else
+        estimated from the reader's text box). A malformed plate or image: InputError."""
+        image = _check_image(rgb)
+        pl = self._locate(image, plate, plate_corners_xy)
+        xyxy = None
+        if pl.corners is not None:
+            lo, hi = pl.corners.min(axis=0), pl.corners.max(axis=0)
+            xyxy = (float(lo[0]), float(lo[1]), float(hi[0]), float(hi[1]))
+
+        def verdict(status: Status, reasons: list[str], **kw: Any) -> Verdict:
+            fields: dict[str, Any] = {
+                "score": 0.0, "registry": None, "recognised": [],
+            } | kw  # fmt: skip
+            return Verdict(
+                status, plate=pl.text, plate_readings=pl.readings, reasons=pl.notes + reasons,
+                plate_xyxy=xyxy, **fields,
+            )  # fmt: skip
+
+        if pl.text is None:
+            return verdict("inconclusive", [])
+        records = self.registry.lookup_many([pl.text, *pl.lookalikes])
+        others = [
+            f"{p} ({_name(r.make or r.make_raw, r.model or r.model_raw)})"
+            for p, r in records.items()
+            if p != pl.text
+        ]
+        record = records.get(pl.text)
+        if record is None:
+            why = [f"plate {pl.text} is not registered"]
+            if others:
+                why.append("look-alike readings registered: " + ", ".join(others))
+            return verdict("inconclusive", why + pl.doubts)
+        reg = self._registry_view(record)
+        if pl.corners is None:
+            why = [f"plate {pl.text} not found on the photo: the vehicle cannot be framed"]
+            return verdict("inconclusive", why, registry=reg)
+        rec = self.recogniser
+        answer = rec.recognise([image], plate_corners=[pl.corners], top_k=3)[0]
+        recognised = [(_name(*r.label.split(" | ")), r.p) for r in answer.models]
+        judged = rec.judge(answer, record.make_raw, record.model_raw)
+        summary = self._summary(reg, answer)
+        kw = {"registry": reg, "recognised": recognised}
+        if judged.level is None or judged.p is None:
+            why = [summary, f"the recogniser knows neither the model, the make nor the body "
+                   f"type {reg['body']} of {_name(reg['make'], reg['model'])}"]  # fmt: skip
+            return verdict("inconclusive", why, **kw)
+        lt = self.thresholds.for_level(judged.level)
+        score = float(np.clip(1.0 - judged.p, 0.0, 1.0))
+        kw["score"] = score
+        shown = judged.label.replace(" | ", " ").upper() if judged.label else "?"
+        measure = f"{judged.level} level: p({shown}) = {judged.p:.3f}, clone score {score:.3f}"
+        if lt is None or lt.threshold is None:
+            why = [summary, measure, f"no calibrated threshold at the {judged.level} level"]
+            return verdict("inconclusive", why, **kw)
+        rule = _rule(lt, self.thresholds)
+        if score >= lt.threshold:
+            blockers = list(pl.doubts)
+            if others:
+                blockers.append("look-alike readings also registered: " + ", ".join(others))
+            if self.thresholds.require_certified and not lt.certified:
+                blockers.append(f"the {judged.level}-level threshold misses the target")
+            if blockers:
+                return verdict(
+                    "inconclusive",
+                    [summary, f"{measure} >= {lt.threshold:.3f}", *blockers, "never a clone "
+                     "while the plate or the threshold is in doubt"], **kw,
+                )  # fmt: skip
+            return verdict("suspected_clone", [summary, f"{measure} >= {rule}"], **kw)
+        if score < self.thresholds.consistent_below and not pl.doubts:
+            return verdict("consistent", [summary, f"{measure} < {lt.threshold:.3f}"], **kw)
+        why = pl.doubts or [
+            f"the photo neither matches (score < {self.thresholds.consistent_below:.2f}) nor "
+            "clearly contradicts the record"
+        ]
+        return verdict("inconclusive", [summary, measure, *why], **kw)
+
+    def _registry_view(self, record: VehicleRecord) -> dict[str, str]:
+        from twinflash.flash.recogniser.labels import body_of
+
+        if record.make and record.model:
+            try:
+                body = body_of(record.make, record.model)
+            except KeyError:
+                body = "unknown"
+            return {"make": record.make, "model": record.model, "body": body}
+        return {
+            "make": record.make or record.make_raw,
+            "model": record.model_raw,
+            "body": "unknown",
+        }
+
+    def _summary(self, reg: dict[str, str], answer: Recognition) -> str:
+        """'registry: RENAULT CLIO (hatchback); photo: PEUGEOT 3008 0.97, suv 0.99; body
+        differs' — what a reviewer compares first."""
+        top, body = answer.models[0], answer.bodies[0]
+        make, model = top.label.split(" | ")
+        if body.label != reg["body"] and reg["body"] != "unknown":
+            diff = "body differs"
+        elif make != reg["make"]:
+            diff = "same body, make differs"
+        elif model != reg["model"]:
+            diff = "same make, model differs"
+        else:
+            diff = "same model"
+        return (
+            f"registry: {_name(reg['make'], reg['model'])} ({reg['body']}); photo: "
+            f"{_name(make, model)} {top.p:.2f}, {body.label} {body.p:.2f}; {diff}"
+        )
+
+
+def _rule(lt: LevelThreshold, t: Thresholds) -> str:
+    """The threshold with what it promises, e.g. '0.971 (false alarms <= 0.1% at 95%, n=4000)'."""
+    status = "" if lt.certified else f"; target {t.target_false_alarm:.1%} not certified"
+    return (
+        f"{lt.threshold:.3f} (false alarms <= {lt.false_alarm_upper:.2%} at "
+        f"{t.confidence:.0%} confidence, n={lt.n_honest}{status})"
+    )

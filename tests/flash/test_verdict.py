@@ -1,0 +1,220 @@
+"""The verdict on a tiny trained recogniser: planted clones flagged, honest photos not, and
+never a clone while the plate is in doubt or the registry model is beyond the recogniser."""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pytest
+from tests.flash.verdict_fixtures import open_registry, photos, plate, registry_rows
+
+from twinflash.errors import InputError
+from twinflash.flash.thresholds import load_thresholds
+from twinflash.flash.verdict import CloneChecker, Verdict
+
+
+@dataclass(frozen=True)
+class FakeReading:
+    text: str
+    confidence: float
+    xyxy: tuple[float, float, float, float]
+
+
+class FakeReader:
+    """Answers what a plate reader would, at the plate's true place."""
+
+    def __init__(self, readings: list[tuple[str, float]], corners: np.ndarray | None) -> None:
+        box = None if corners is None else (*corners.min(0), *corners.max(0))
+        # the text line is ~80% of the plate's width: shrink the box as a reader's would be
+        if box is not None:
+            cx, w = (box[0] + box[2]) / 2, (box[2] - box[0]) / 1.25
+            box = (cx - w / 2, box[1], cx + w / 2, box[3])
+        self.readings = [FakeReading(t, c, box) for t, c in readings]  # type: ignore[arg-type]
+
+    def read(self, rgb: np.ndarray) -> list[FakeReading]:
+        return self.readings
+
+
+HONEST = [(k, k) for k in ("twingo", "3008", "master") for _ in range(8)]
+CLONES = [("master", "twingo"), ("3008", "twingo"), ("twingo", "master"), ("3008", "master"),
+          ("twingo", "3008"), ("master", "3008")] * 2  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def world(tiny_model: Path, tmp_path_factory: pytest.TempPathFactory):
+    honest = photos(HONEST, seed=20)
+    clones = photos(CLONES, seed=21, start=len(honest))
+    extra = [
+        (plate(60), "RENAULT|CLIO"),  # a model never trained, make trained: make level
+        (plate(61), "CITROEN|C5 AIRCROSS"),  # make never trained, body suv: body level
+        (plate(62), "TESLA|CYBERTRUCK"),  # not in the taxonomy at all
+        (plate(63), "twingo"),
+        ("AB-153-CE", "master"),  # its look-alike AB-753-CE is not registered
+        ("AB-152-CE", "master"),  # its look-alike AB-752-CE (1 read for 7) is registered
+        ("AB-752-CE", "twingo"),
+    ]
+    rows = registry_rows([(p.plate, p.registered) for p in honest + clones] + extra)
+    reg = open_registry(tmp_path_factory.mktemp("reg") / "reg.db", rows)
+    yield CloneChecker(tiny_model, reg, reader=FakeReader([], None)), honest, clones
+    reg.close()
+
+
+def check(checker: CloneChecker, photo, **kw) -> Verdict:
+    kw.setdefault("plate", photo.plate)
+    kw.setdefault("plate_corners_xy", photo.corners)
+    return checker.check(photo.image, **kw)
+
+
+def test_planted_clones_flagged_and_honest_photos_not(world) -> None:
+    checker, honest, clones = world
+    honest_v = [check(checker, p) for p in honest]
+    clone_v = [check(checker, p) for p in clones]
+    assert not [v for v in honest_v if v.status == "suspected_clone"]
+    assert sum(v.status == "consistent" for v in honest_v) >= 0.8 * len(honest)
+    flagged = [v.status == "suspected_clone" for v in clone_v]
+    assert np.mean(flagged) >= 0.75, [v.reasons for v in clone_v]
+    assert min(v.score for v, f in zip(clone_v, flagged, strict=True) if f) > max(
+        v.score for v in honest_v
+    )  # the review queue puts clones first
+    v = next(
+        v
+        for v, p in zip(clone_v, clones, strict=True)
+        if (p.drawn, p.registered, v.status) == ("master", "twingo", "suspected_clone")
+    )
+    assert v.registry == {"make": "Renault", "model": "Twingo", "body": "city_car"}
+    assert v.recognised[0][0] == "RENAULT MASTER" and v.recognised[0][1] > 0.5
+    summary = next(r for r in v.reasons if r.startswith("registry:"))
+    pattern = r"registry: RENAULT TWINGO \(city_car\); photo: RENAULT MASTER [01]\.\d\d, "
+    assert re.fullmatch(pattern + r"large_van [01]\.\d\d; body differs", summary), summary
+    assert any("model level" in r and "n=60" in r and "not certified" in r for r in v.reasons)
+
+
+def test_uncertain_plate_reading_is_never_a_clone(world) -> None:
+    checker, _, clones = world
+    clone = clones[0]  # a Master on a Twingo's plate
+    assert check(checker, clone).status == "suspected_clone"
+    cases = {
+        "low confidence": [(clone.plate, 0.4)],
+        "several readings": [(clone.plate, 0.9), (plate(0), 0.88)],
+    }
+    for why, readings in cases.items():
+        checker._reader = FakeReader(readings, clone.corners)
+        v = checker.check(clone.image)
+        assert v.status == "inconclusive", why
+        assert v.plate == clone.plate and v.plate_readings[0] == readings[0]
+        assert any("never a clone" in r for r in v.reasons), v.reasons
+    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)  # read surely
+    v = checker.check(clone.image)
+    assert v.status == "suspected_clone" and v.plate_xyxy is not None
+
+
+def test_registered_lookalike_reading_blocks_a_clone(world) -> None:
+    checker, _, clones = world
+    clone = clones[2]  # a Twingo on a Master's plate
+    assert check(checker, clone).status == "suspected_clone"
+    assert check(checker, clone, plate="AB-153-CE").status == "suspected_clone"
+    v = check(checker, clone, plate="AB-152-CE")  # or was it AB-752-CE, a Twingo?
+    assert v.status == "inconclusive"
+    assert any("AB-752-CE (RENAULT TWINGO)" in r for r in v.reasons), v.reasons
+    checker._reader = FakeReader([("AB-153-CE", 0.95), (plate(63), 0.7)], clone.corners)
+    v = checker.check(clone.image)
+    assert v.status == "inconclusive"
+    assert any("look-alike readings also registered" in r and plate(63) in r for r in v.reasons)
+
+
+def test_registry_model_beyond_the_recogniser(world) -> None:
+    checker, honest, _ = world
+    twingo = honest[0]
+    clio = check(checker, twingo, plate=plate(60))
+    assert clio.registry == {"make": "Renault", "model": "Clio", "body": "hatchback"}
+    assert any(r.startswith("make level: p(RENAULT)") for r in clio.reasons), clio.reasons
+    assert not any(r.startswith("model level") for r in clio.reasons)
+    assert clio.status != "suspected_clone"  # make-level threshold ~1: no evidence either way
+    c5 = check(checker, twingo, plate=plate(61))
+    assert c5.status == "inconclusive" and c5.registry["body"] == "suv"  # type: ignore[index]
+    assert "no calibrated threshold at the body level" in c5.reasons[-1]
+    tesla = check(checker, twingo, plate=plate(62))
+    assert tesla.status == "inconclusive" and tesla.recognised
+    assert "knows neither the model, the make nor the body type" in tesla.reasons[-1]
+
+
+def test_unregistered_plate_and_no_plate_are_inconclusive(world) -> None:
+    checker, honest, _ = world
+    v = check(checker, honest[0], plate="ZZ-999-ZZ")
+    assert v.status == "inconclusive" and v.registry is None and v.score == 0.0
+    assert v.plate == "ZZ-999-ZZ" and "plate ZZ-999-ZZ is not registered" in v.reasons
+    checker._reader = FakeReader([], None)
+    v = checker.check(honest[0].image)
+    assert v.status == "inconclusive" and v.plate is None and v.plate_readings == []
+    assert v.reasons == ["no plate found on the photo"]
+    v = checker.check(honest[0].image, plate=honest[0].plate)  # given, but not on the photo
+    assert v.status == "inconclusive" and v.registry is not None
+    assert "cannot be framed" in v.reasons[-1]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"plate": "AI-123-CD"}, "malformed plate: .*never use the letters I"),
+        ({"plate": "hello"}, "malformed plate"),
+        ({"plate_corners_xy": [[0, 0], [1, 1]]}, "plate corners: expected 4"),
+        ({"rgb": np.zeros((4, 4, 3), np.uint8)}, "at least 8x8"),
+        ({"rgb": np.zeros((32, 32, 3), np.float32)}, "uint8"),
+    ],
+)
+def test_bad_input_is_one_clear_error(world, kwargs, message) -> None:
+    checker, honest, _ = world
+    args = {"rgb": honest[0].image, "plate": honest[0].plate} | kwargs
+    with pytest.raises(InputError, match=message):
+        checker.check(**args)
+
+
+def test_verdict_json_and_thresholds_file(world, tiny_model: Path) -> None:
+    checker, _, clones = world
+    doc = json.loads(json.dumps(check(checker, clones[0]).to_json()))
+    assert set(doc) == {"status", "score", "plate", "plate_readings", "registry", "recognised",
+                        "reasons", "plate_xyxy"}  # fmt: skip
+    assert doc["status"] == "suspected_clone" and len(doc["plate_xyxy"]) == 4
+    assert doc["recognised"][0][0] == "RENAULT MASTER"
+    t = load_thresholds(tiny_model)
+    model = t.levels["model"]
+    assert model.n_honest == 60 and model.false_alarms == 0 and not model.certified
+    assert model.false_alarm_upper == pytest.approx(1 - 0.05 ** (1 / 60))
+    assert t.levels["body"].threshold is None  # no other make shares a body type
+    with pytest.raises(InputError, match="no thresholds; run 'twinflash flash calibrate"):
+        load_thresholds(tiny_model.parent)
+
+
+def test_given_plate_that_the_photo_reads_otherwise_is_never_a_clone(world) -> None:
+    checker, _, clones = world
+    clone = clones[0]
+    checker._reader = FakeReader([(plate(63), 0.95)], clone.corners)  # the photo's plate
+    v = checker.check(clone.image, clone.plate)  # corners from the reader's text box
+    assert v.status == "inconclusive" and v.plate == clone.plate
+    assert any(f"the photo's plate reads {plate(63)} (0.95), not {clone.plate}" in r
+               for r in v.reasons)  # fmt: skip
+    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)
+    assert checker.check(clone.image, clone.plate).status == "suspected_clone"
+
+
+def test_public_shape_the_web_service_builds_on() -> None:
+    import dataclasses
+    import typing
+
+    from twinflash.flash import verdict
+
+    fields = [(f.name, str(f.type)) for f in dataclasses.fields(Verdict)]
+    assert fields == [
+        ("status", "Status"), ("score", "float"), ("plate", "str | None"),
+        ("plate_readings", "list[tuple[str, float]]"), ("registry", "dict[str, str] | None"),
+        ("recognised", "list[tuple[str, float]]"), ("reasons", "list[str]"),
+        ("plate_xyxy", "XYXY | None"),
+    ]  # fmt: skip
+    assert typing.get_args(verdict.Status) == ("consistent", "suspected_clone", "inconclusive")
+    hints = typing.get_type_hints(Verdict, vars(verdict))
+    assert hints["plate_xyxy"] == tuple[float, float, float, float] | None
+    assert dataclasses.is_dataclass(Verdict) and Verdict.__dataclass_params__.frozen  # type: ignore[attr-defined]
