@@ -61,26 +61,3 @@ def sqlite_registry(tmp_path: Path) -> Iterator[Registry]:
 def registry(request: pytest.FixtureRequest) -> Registry:
     name = "sqlite_registry" if request.param == "sqlite" else "pg_registry"
     return request.getfixturevalue(name)
-
-
-@pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """A recogniser trained in seconds on synthetic 2-D vehicles (Twingo, 3008, Master),
-    its thresholds calibrated on 60 other honest photos: what verdict tests judge with."""
-    torch = pytest.importorskip("torch")
-    pytest.importorskip("efficientnet_lite_pytorch")
-    from tests.flash.synthetic_vehicles import write_manifest
-
-    from twinflash.flash.recogniser.fit import FitConfig
-    from twinflash.flash.recogniser.train import train
-    from twinflash.flash.thresholds import calibrate_model
-
-    torch.set_num_threads(1)
-    root = tmp_path_factory.mktemp("tiny_model")
-    write_manifest(root, {"twingo": 16, "3008": 16, "master": 16}, seed=10)
-    write_manifest(root, {"twingo": 20, "3008": 20, "master": 20}, seed=11, manifest="cal.csv")
-    cfg = FitConfig(input_size=64, epochs=6, batch_size=12, lr=3e-3, patience=3,
-                    train_backbone=False)  # fmt: skip
-    train(root / "manifest.csv", root / "model", cfg)
-    calibrate_model(root / "model", root / "cal.csv", split=None)
-    return root / "model"

@@ -47,6 +47,16 @@ QueueOpt = Annotated[
     ),
 ]
 
+ModelOpt = Annotated[
+    Path | None,
+    typer.Option(
+        "--model",
+        help="Recogniser model folder (twinflash flash train): cases get the real clone verdict "
+        "[env TWINFLASH_MODEL_DIR; default: a stand-in verdict for demos]",
+        show_default=False,
+    ),
+]
+
 
 def _settings(db: str | None, data: Path | None, queue: str | None = None, **more: object):
     from twinflash.web.settings import from_env
@@ -82,6 +92,7 @@ def serve(
         bool,
         typer.Option(help="Queue demo cases if there are none; create user 'admin' if no user."),
     ] = False,
+    model: ModelOpt = None,
 ) -> None:
     """Start the service (uvicorn). Behind TLS in production; localhost works as is."""
     if ctx.invoked_subcommand is not None:
@@ -97,6 +108,7 @@ def serve(
         retention_days=retention_days,
         inline_worker=worker,
         secure_cookies=not insecure_cookies,
+        model_dir=model,
     )
     if demo:
         _demo(settings)
@@ -130,11 +142,12 @@ def run_worker(
     data: DataOpt = None,
     queue: QueueOpt = None,
     threads: Annotated[int, typer.Option(min=1, max=16, help="Worker threads.")] = 1,
+    model: ModelOpt = None,
 ) -> None:
     """Run the job worker alone (with `twinflash serve --no-worker`, or on other machines)."""
     from twinflash.web.queue import build_queue
 
-    settings = _settings(db, data, queue)
+    settings = _settings(db, data, queue, model_dir=model)
     store = _store(settings)
     q = build_queue(settings, store)
     q.resend_orphans()

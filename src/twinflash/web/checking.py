@@ -1,6 +1,9 @@
 """Which clone checker the service uses, and the registry lookup it is given.
 
-The one line to change when `twinflash.flash.verdict` lands is in `make_checker`.
+With a recogniser model directory configured (`serve --model DIR`, $TWINFLASH_MODEL_DIR),
+cases are judged by the real verdict, `twinflash.flash.verdict.CloneChecker`, against the
+registry in the service's database. Without one (the demo), a stand-in driven by the
+manifest's expected values is used, and every one of its reasons says so.
 """
 
 from __future__ import annotations
@@ -8,6 +11,7 @@ from __future__ import annotations
 import functools
 import logging
 from collections.abc import Mapping
+from pathlib import Path
 
 from twinflash.web.standin import Checker, Expected, StandinChecker
 
@@ -41,6 +45,19 @@ def registry_lookup(db_url: str):  # -> Callable[[str], dict | None] | None
     return lookup
 
 
-def make_checker(expected: Mapping[str, Expected], db_url: str) -> Checker:
-    """The checker for one batch. Swap for the real verdict here (one line)."""
+@functools.lru_cache(maxsize=2)
+def clone_checker(model_dir: Path, db_url: str) -> Checker:
+    """The real verdict, loaded once per process (the model and the reader are costly)."""
+    from twinflash.flash.registry import Registry
+    from twinflash.flash.verdict import CloneChecker
+
+    return CloneChecker(model_dir, Registry.open(db_url, create=False))
+
+
+def make_checker(
+    expected: Mapping[str, Expected], db_url: str, model_dir: Path | None = None
+) -> Checker:
+    """The checker for one batch: the real verdict when a model is configured."""
+    if model_dir is not None:
+        return clone_checker(Path(model_dir), db_url)
     return StandinChecker(expected, registry_lookup(db_url))

@@ -73,7 +73,7 @@ def run_check(settings: Settings, store: Store, job_id: str) -> None:
         for it in items
         if it.get("plate")
     }
-    checker = make_checker(expected, settings.database_url)
+    checker = make_checker(expected, settings.database_url, settings.model_dir)
     failures = 0
     for n, item in enumerate(items):
         case_id = casestore.add_case(store.engine, job_id, n, item["filename"], item.get("plate"))

@@ -15,6 +15,7 @@ from pathlib import Path
 from twinflash.errors import InputError
 
 ENV_DB = "TWINFLASH_DB_URL"
+ENV_MODEL = "TWINFLASH_MODEL_DIR"
 ENV_REGISTRY = "TWINFLASH_REGISTRY_URL"  # the registry's own variable: one database for both
 ENV_QUEUE = "TWINFLASH_QUEUE_URL"
 ENV_DATA = "TWINFLASH_DATA_DIR"
@@ -56,6 +57,7 @@ class Settings:
     inline_worker: bool = True  # run the Huey consumer inside the web process
     worker_threads: int = 1
     limits: Limits = field(default_factory=Limits)
+    model_dir: Path | None = None  # a recogniser model: the real clone verdict; None: stand-in
 
     @property
     def database_url(self) -> str:
@@ -85,6 +87,10 @@ class Settings:
             folder.mkdir(parents=True, exist_ok=True)
         if self.retention_days <= 0:
             raise InputError(f"--retention-days: must be > 0 (got {self.retention_days})")
+        if self.model_dir is not None:  # refuse a wrong --model now, not at the first check
+            from twinflash.flash.recogniser.card import read_card
+
+            read_card(self.model_dir)
         return self
 
 
@@ -98,6 +104,8 @@ def from_env(**overrides: object) -> Settings:
     data_dir = Path(str(given.pop("data_dir", os.environ.get(ENV_DATA) or DEFAULT_DATA_DIR)))
     db = str(given.pop("db_url", "") or os.environ.get(ENV_DB) or os.environ.get(ENV_REGISTRY, ""))
     queue = str(given.pop("queue_url", "") or os.environ.get(ENV_QUEUE, ""))
+    model = given.pop("model_dir", None) or os.environ.get(ENV_MODEL) or None
+    given["model_dir"] = Path(str(model)) if model else None
     return Settings(data_dir=data_dir, db_url=db, queue_url=queue, **given)  # type: ignore[arg-type]
 
 
