@@ -389,3 +389,23 @@ def test_impossible_plan_values_are_one_line(path: str, value: object, expected:
     message = str(info.value)
     assert message.startswith("p.yaml") and "\n" not in message
     assert expected in message, message
+
+
+@pytest.mark.parametrize("preset", ["speed_camera", "speed_camera_ir"])
+def test_nothing_stands_between_a_speed_camera_and_its_target(preset: str) -> None:
+    """Day and infra-red night speed cameras both keep their sight line clear."""
+    from twinflash.datasets.placement import point_segment_distance
+    from twinflash.datasets.sampler import SIGHT_LINE_KEEP_OUT_M, _sight_lines
+
+    mapping = yaml.safe_load(
+        (Path(__file__).parents[2] / "examples/plans/speed_camera_vehicles.yaml").read_text()
+    )
+    mapping["base"]["camera"]["preset"] = preset
+    mapping["people"] = {"count": {"uniform_int": [20, 30]}, "zone": "open"}
+    plan = parse_plan(mapping, source="p.yaml")
+    for index in range(6):
+        scene = sample_mapping(plan, index, "p.yaml")
+        (ax, ay, bx, by), *_ = _sight_lines(scene, scene["vehicles"], "p.yaml")
+        for person in scene["people"]:
+            d = point_segment_distance(person["x_m"], person["y_m"], ax, ay, bx, by)
+            assert d >= SIGHT_LINE_KEEP_OUT_M - 1e-6, (index, person)

@@ -34,6 +34,7 @@ from twinflash.errors import InputError
 from twinflash.scene.catalog import get_vehicle_model, vehicle_models
 from twinflash.scene.io import format_validation_error, parse_scene
 from twinflash.scene.models import Place, Scene
+from twinflash.scene.resolve import SPEED_CAMERAS
 
 MAX_TRIES = 300
 CAMERA_KEEP_OUT_M = 2.0  # nothing stands on the camera
@@ -228,7 +229,7 @@ def _sight_lines(
 ) -> list[tuple[float, float, float, float]]:
     """Segments from the camera to the flashed vehicle: kept clear of other objects."""
     cam = _resolved_camera_xy(mapping, vehicles, source).camera
-    if cam.preset != "speed_camera" or cam.target_vehicle is None:
+    if cam.preset not in SPEED_CAMERAS or cam.target_vehicle is None:
         return []
     target = vehicles[cam.target_vehicle]
     return [(cam.x_m, cam.y_m, target["x_m"], target["y_m"])]
