@@ -25,11 +25,11 @@ from twinflash.datasets.sampler import sample_mapping
 from twinflash.datasets.store import (
     MANIFEST_SCHEMA_VERSION,
     DatasetDir,
-    atomic_write_text,
     check_output_location,
 )
 from twinflash.datasets.worker import Task
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text
 
 log = logging.getLogger(__name__)
 
