@@ -136,6 +136,13 @@ class DatasetDir:
             shutil.rmtree(self.scratch, ignore_errors=True)
         return removed
 
+    def current_failures(self, count: int) -> list[dict[str, Any]]:
+        """The last recorded error of every sample (of `count`) that is still not done."""
+        last: dict[int, dict[str, Any]] = {}
+        for rec in self.read_jsonl(self.failures):
+            last[int(rec["index"])] = rec
+        return [last[i] for i in sorted(last) if i < count and not self.is_done(i, count)]
+
     def append_jsonl(self, path: Path, record: dict[str, Any]) -> None:
         """Append one line and flush it to disk: a kill loses at most the line being written."""
         line = json.dumps(record, sort_keys=True, default=str) + "\n"
