@@ -176,4 +176,3 @@ def generate(
         elapsed_s=time.perf_counter() - t0,
         exports=exports,
     )
-
