@@ -107,3 +107,65 @@ def test_no_module_imports_itself_round_about() -> None:
     """No circle of imports between modules, counting lazy and type-checking imports:
     a circle means two modules are one, or one reaches back up."""
     assert _cycles(_graph()) == []
+
+
+# The floors of docs/architecture.md: which part of twinflash may import which. A part is
+# a top-level module or package; flash.plates (pure standard library, the plate formats
+# the scene models validate with) sits at the bottom apart from the rest of flash.
+BOTTOM = {"errors", "files", "camera", "frame", "flash.plates"}
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "files": {"errors"},
+    "camera": set(),
+    "frame": {"camera"},
+    "flash.plates": set(),
+    "scene": {"errors", "flash.plates"},
+    "annotate": BOTTOM | {"scene"},
+    "render": BOTTOM | {"scene"},
+    "pipeline": BOTTOM | {"scene", "annotate", "render"},
+    "flash": BOTTOM | {"scene"},
+    "privacy": BOTTOM | {"scene", "flash"},
+    "datasets": BOTTOM | {"scene", "annotate", "pipeline"},
+    "audit": BOTTOM | {"scene", "annotate", "datasets"},
+    "web": BOTTOM | {"scene", "annotate", "datasets", "audit", "privacy", "flash", "pipeline"},
+    "cli": set(),  # filled below: the top may import every part
+    "__main__": {"cli"},
+}
+ALLOWED["cli"] = set(ALLOWED) - {"cli", "__main__"}
+
+
+def _part(module: str) -> str:
+    rest = module.split(".")[1:]
+    if rest[:2] == ["flash", "plates"]:
+        return "flash.plates"
+    return rest[0] if rest else "__init__"
+
+
+def test_every_import_goes_down_the_floors() -> None:
+    wrong = sorted(
+        f"{a} -> {b}"
+        for a, targets in _graph().items()
+        for b in targets
+        if _part(a) not in ("__init__", _part(b)) and _part(b) not in ALLOWED.get(_part(a), ())
+    )
+    assert wrong == [], "imports not allowed by docs/architecture.md:\n" + "\n".join(wrong)
+
+
+def test_render_is_imported_only_by_the_pipeline_and_only_when_rendering() -> None:
+    wrong = []
+    for name, path in MODULES.items():
+        if _part(name) == "render":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(n) for n in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "twinflash.render"
+            ):
+                if _part(name) != "pipeline" or id(node) in top:
+                    wrong.append(f"{path.relative_to(SRC)}:{node.lineno}")
+            elif isinstance(node, ast.Import) and any(
+                a.name.startswith("twinflash.render") for a in node.names
+            ):
+                wrong.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert wrong == [], f"render imported outside a pipeline function: {wrong}"
