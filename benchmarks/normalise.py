@@ -13,7 +13,8 @@ import argparse
 import time
 from pathlib import Path
 
-from twinflash.flash.normalise import Normaliser, evaluate, load_labelled
+from twinflash.flash.evaluation import evaluate, load_labelled
+from twinflash.flash.normalise import Normaliser
 from twinflash.flash.taxonomy import load_taxonomy
 
 DEFAULT = Path(__file__).resolve().parents[1] / "tests/flash/data/normalise_labelled.csv"

@@ -41,8 +41,14 @@ def main() -> None:
     total_found = total_eligible = 0
     for seed in args.seeds:
         crowd = street_crowd(seed, cam)
-        scene = parse_scene({"place": PLACE, "people": crowd, "camera": STREET_CAMERA,
-                             "quality": {"preset": "custom", "samples": args.samples}})
+        scene = parse_scene(
+            {
+                "place": PLACE,
+                "people": crowd,
+                "camera": STREET_CAMERA,
+                "quality": {"preset": "custom", "samples": args.samples},
+            }
+        )
         wall, cpu = time.perf_counter(), _cpu_s()
         frame = engine.render_scene(scene)
         wall, cpu = time.perf_counter() - wall, _cpu_s() - cpu
@@ -50,11 +56,15 @@ def main() -> None:
         res = hog_people_recall(frame.rgb, ann.xyxy, ann.visibility)
         total_found += res.n_found
         total_eligible += res.n_eligible
-        print(f"seed {seed}: {len(crowd)} people, found {res.n_found}/{res.n_eligible} "
-              f"eligible; render {wall:.1f} s wall, {cpu:.1f} s CPU")
+        print(
+            f"seed {seed}: {len(crowd)} people, found {res.n_found}/{res.n_eligible} "
+            f"eligible; render {wall:.1f} s wall, {cpu:.1f} s CPU"
+        )
     kind = "pillars" if args.pillars else "people"
-    print(f"{kind}: recall {total_found}/{total_eligible} = {total_found / total_eligible:.3f} "
-          f"({args.samples} samples)")
+    print(
+        f"{kind}: recall {total_found}/{total_eligible} = {total_found / total_eligible:.3f} "
+        f"({args.samples} samples)"
+    )
 
 
 if __name__ == "__main__":

@@ -21,14 +21,19 @@ from twinflash.scene.io import parse_scene
 CASES: dict[str, dict[str, dict[str, object]]] = {
     "clear noon": {"light": {"local_time": "13:30"}, "weather": {"kind": "clear"}},
     "overcast": {"light": {"local_time": "13:30"}, "weather": {"kind": "overcast"}},
-    "fog 200 m": {"light": {"local_time": "10:00"},
-                  "weather": {"kind": "fog", "fog_visibility_m": 200}},
-    "fog 30 m": {"light": {"local_time": "10:00"},
-                 "weather": {"kind": "fog", "fog_visibility_m": 30}},
-    "rain 0.7": {"light": {"local_time": "13:30"},
-                 "weather": {"kind": "rain", "rain_intensity": 0.7, "wetness": 0.8}},
-    "snow": {"light": {"date": "2026-01-15", "local_time": "12:30"},
-             "weather": {"kind": "snow"}},
+    "fog 200 m": {
+        "light": {"local_time": "10:00"},
+        "weather": {"kind": "fog", "fog_visibility_m": 200},
+    },
+    "fog 30 m": {
+        "light": {"local_time": "10:00"},
+        "weather": {"kind": "fog", "fog_visibility_m": 30},
+    },
+    "rain 0.7": {
+        "light": {"local_time": "13:30"},
+        "weather": {"kind": "rain", "rain_intensity": 0.7, "wetness": 0.8},
+    },
+    "snow": {"light": {"date": "2026-01-15", "local_time": "12:30"}, "weather": {"kind": "snow"}},
     "night": {"light": {"local_time": "23:55"}, "weather": {"kind": "clear"}},
 }
 
@@ -44,18 +49,29 @@ def main() -> None:
     for name, case in CASES.items():
         if args.only and name not in args.only:
             continue
-        scene = parse_scene({
-            "seed": 7, **case,
-            "camera": {"x_m": -20, "y_m": -1.5, "height_m": 1.7, "pitch_deg": 3,
-                       "focal_length_mm": 28, "resolution_wh": [w, h]},
-            "quality": {"preset": "custom", "samples": args.samples},
-        })
+        scene = parse_scene(
+            {
+                "seed": 7,
+                **case,
+                "camera": {
+                    "x_m": -20,
+                    "y_m": -1.5,
+                    "height_m": 1.7,
+                    "pitch_deg": 3,
+                    "focal_length_mm": 28,
+                    "resolution_wh": [w, h],
+                },
+                "quality": {"preset": "custom", "samples": args.samples},
+            }
+        )
         start = time.perf_counter()
         frame = render_scene(scene)
         seconds = time.perf_counter() - start
         luma = float((frame.rgb.astype(float) @ np.array([0.2126, 0.7152, 0.0722])).mean())
-        print(f"{name:12s} {seconds:6.1f} s  mean luma {luma:5.1f}  "
-              f"load {os.getloadavg()[0]:.1f}", flush=True)
+        print(
+            f"{name:12s} {seconds:6.1f} s  mean luma {luma:5.1f}  load {os.getloadavg()[0]:.1f}",
+            flush=True,
+        )
 
 
 if __name__ == "__main__":

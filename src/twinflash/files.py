@@ -1,7 +1,9 @@
 """Files and folders twinflash writes: atomically, marked as its own, swept after a kill.
 
-Every temporary name embeds the writer's pid (`.NAME.tmp-PID-RANDOM`), so a later run can
-tell what a killed run left (its pid is gone) from what a concurrent run is still writing.
+Every temporary name embeds the writer's pid (`.NAME.tmp-PID-RANDOM`, or
+`.NAME.tmp-PID-RANDOM.EXT` when a writer needs the extension, as ffmpeg does), so a later
+run can tell what a killed run left (its pid is gone) from what a concurrent run is still
+writing.
 An output directory carries a marker file (`.twinflash`): twinflash replaces a directory
 only when it wrote it, and refuses anything else, so a mistyped `--out` never deletes a
 user's files.
@@ -10,6 +12,9 @@ user's files.
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
+import json
+import math
 import os
 import re
 import shutil
@@ -17,11 +22,17 @@ import tempfile
 import uuid
 from collections.abc import Iterable, Iterator
 from pathlib import Path
+from typing import Any, TextIO
+
+import numpy as np
 
 from twinflash.errors import InputError
 
 MARKER = ".twinflash"
-_TEMP_RE = re.compile(r"\.tmp(?:-old)?-(\d+)-[0-9a-f]{8}")
+FLOAT_DECIMALS = 6
+_TEMP_RE = re.compile(
+    r"^\.(?P<name>.+)\.tmp(?:-old)?-(?P<pid>\d+)-[0-9a-f]{8}(?P<suffix>\.[^./]+)?$"
+)
 
 
 def pid_alive(pid: int) -> bool:
@@ -37,9 +48,27 @@ def pid_alive(pid: int) -> bool:
     return True
 
 
-def temp_sibling(target: Path, tag: str = "tmp") -> Path:
-    """A hidden name beside `target` (same file system, so the final rename is atomic)."""
-    return target.with_name(f".{target.name}.{tag}-{os.getpid()}-{uuid.uuid4().hex[:8]}")
+def temp_sibling(
+    target: Path, tag: str = "tmp", *, keep_suffix: bool = False, pid: int | None = None
+) -> Path:
+    """A hidden name beside `target` (same file system, so the final rename is atomic).
+
+    `keep_suffix` repeats the target's extension at the end, for writers that choose the
+    format from it; `pid` defaults to this process (another is for tests of the sweep).
+    """
+    pid = os.getpid() if pid is None else pid
+    suffix = target.suffix if keep_suffix else ""
+    return target.with_name(f".{target.name}.{tag}-{pid}-{uuid.uuid4().hex[:8]}{suffix}")
+
+
+def _temp_of(name: str) -> tuple[str, int] | None:
+    """(target name, writer pid) if `name` is one of twinflash's temporaries, else None."""
+    match = _TEMP_RE.match(name)
+    if match is None:
+        return None
+    if match["suffix"] is not None and Path(match["name"]).suffix != match["suffix"]:
+        return None
+    return match["name"], int(match["pid"])
 
 
 def _remove(path: Path) -> None:
@@ -58,18 +87,26 @@ def sweep_stale(parent: Path, names: Iterable[str] | None = None) -> list[Path]:
     parent = Path(parent)
     if not parent.is_dir():
         return []
-    wanted = None if names is None else {f".{n}" for n in names}
+    wanted = None if names is None else set(names)
     removed = []
     for entry in parent.glob(".*"):
-        match = _TEMP_RE.search(entry.name)
-        if match is None or not entry.name.startswith("."):
+        temp = _temp_of(entry.name)
+        if temp is None or (wanted is not None and temp[0] not in wanted):
             continue
-        if wanted is not None and entry.name[: match.start()] not in wanted:
-            continue
-        if pid_alive(int(match.group(1))):
+        if pid_alive(temp[1]):
             continue
         _remove(entry)
         removed.append(entry)
+    return removed
+
+
+def sweep_stale_tree(root: Path) -> list[Path]:
+    """`sweep_stale` in `root` and every folder below it."""
+    removed: list[Path] = []
+    if not Path(root).is_dir():
+        return removed
+    for folder, _, _ in os.walk(root):
+        removed += sweep_stale(Path(folder))
     return removed
 
 
@@ -87,6 +124,97 @@ def atomic_write_bytes(path: Path, data: bytes) -> None:
 
 def atomic_write_text(path: Path, text: str) -> None:
     atomic_write_bytes(path, text.encode("utf-8"))
+
+
+def check_file_target(target: Path, what: str) -> None:
+    """Refuse a target that cannot be a file: a directory, or in a folder that is none."""
+    if target.is_dir():
+        raise InputError(f"{target}: is a directory (the {what} is a file)")
+    if target.parent.exists() and not target.parent.is_dir():
+        raise InputError(f"{target}: {target.parent} is not a folder")
+    if not target.parent.is_dir():
+        raise InputError(f"{target}: folder {target.parent} does not exist")
+
+
+def reserve_text(target: Path, what: str, *, make_parents: bool = False) -> tuple[Path, TextIO]:
+    """Create the temporary of `target` now, before any work, and open it for writing.
+
+    An unwritable place is found before a long job, not after it. Leftovers of dead
+    writers in that folder are swept first. The caller renames the temporary onto
+    `target` (`os.replace`) when done, or removes it.
+    """
+    if make_parents and not target.parent.exists():
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise InputError(f"{target}: cannot create its folder ({exc.strerror})") from None
+    check_file_target(target, what)
+    sweep_stale(target.parent)
+    tmp = temp_sibling(target)
+    try:
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+    except OSError as exc:
+        raise InputError(f"{target}: cannot write the {what} there ({exc.strerror})") from None
+    return tmp, os.fdopen(fd, "w", encoding="utf-8", newline="")
+
+
+@contextlib.contextmanager
+def atomic_text(
+    target: Path, what: str = "output", *, make_parents: bool = False
+) -> Iterator[TextIO]:
+    """A text file, streamed, that appears at `target` only once fully written."""
+    tmp, fh = reserve_text(target, what, make_parents=make_parents)
+    try:
+        with fh:
+            yield fh
+        os.replace(tmp, target)
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def to_jsonable(value: Any, decimals: int = FLOAT_DECIMALS) -> Any:
+    """Plain JSON values with floats rounded (non-finite floats become null)."""
+    if isinstance(value, dict):
+        return {str(k): to_jsonable(v, decimals) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [to_jsonable(v, decimals) for v in value]
+    if isinstance(value, np.ndarray):
+        return to_jsonable(value.tolist(), decimals)
+    if isinstance(value, bool | np.bool_):
+        return bool(value)
+    if isinstance(value, int | np.integer):
+        return int(value)
+    if isinstance(value, float | np.floating):
+        f = float(value)
+        return round(f, decimals) + 0.0 if math.isfinite(f) else None  # + 0.0 turns -0.0 into 0.0
+    if isinstance(value, dt.date | dt.time):
+        return value.isoformat()
+    if isinstance(value, Path):
+        return str(value)
+    if value is None or isinstance(value, str):
+        return value
+    raise TypeError(f"cannot write {type(value).__name__} to JSON: {value!r}")
+
+
+def dumps_json(value: Any) -> str:
+    """Deterministic JSON: sorted keys, rounded floats, UTF-8 text, trailing newline."""
+    return (
+        json.dumps(
+            to_jsonable(value), sort_keys=True, ensure_ascii=False, allow_nan=False, indent=1
+        )
+        + "\n"
+    )
+
+
+def link_or_copy(src: Path, dst: Path) -> None:
+    """`dst` as a hard link to `src`, or a copy where links are impossible."""
+    dst.parent.mkdir(parents=True, exist_ok=True)
+    dst.unlink(missing_ok=True)
+    try:
+        os.link(src, dst)
+    except OSError:
+        shutil.copy2(src, dst)
 
 
 def check_writable_dir(directory: Path, what: str = "output") -> None:

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 import logging
 import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -54,24 +57,55 @@ def check_output_dir(out_dir: Path) -> None:
     check_writable_dir(out_dir.resolve().parent, "output")
 
 
-def render_to_dir(scene: Scene, out_dir: Path) -> Path:
-    """Render, annotate and atomically write one scene; returns the output directory.
+@dataclass(frozen=True)
+class Rendered:
+    """What `render_to_dir` wrote and how long each stage took."""
 
-    The renderer's scratch lives in a hidden pid-stamped folder beside the output, swept by
-    the next run if this one is killed.
+    out_dir: Path
+    timings_s: dict[str, float]  # render_<stage> (the renderer's), render, annotate, write
+    render_threads: int  # the CPU threads Cycles had
+
+
+def render_to_dir(
+    scene: Scene,
+    out_dir: Path,
+    *,
+    work_dir: Path | None = None,
+    threads: int | None = None,
+    before_write: Callable[[], None] | None = None,
+) -> Rendered:
+    """Render, annotate and atomically write one scene into `out_dir`.
+
+    The renderer's scratch goes to `work_dir` (created if needed, left for the caller to
+    remove) or, by default, to a hidden pid-stamped folder beside the output, removed
+    after the render and swept by the next run if this one is killed. `threads` caps
+    Cycles' CPU threads (None = every core). `before_write` runs just before the output
+    is written (a dataset worker checks there that its coordinator still lives).
     """
     check_output_dir(out_dir)
     from twinflash.annotate import annotate_frame, write_scene_outputs
-    from twinflash.render.engine import render_scene
+    from twinflash.render.entry import render_frame
 
-    parent = out_dir.resolve().parent
-    sweep_stale(parent, [SCRATCH])
-    scratch = temp_sibling(parent / SCRATCH)
-    scratch.mkdir()
-    try:
-        frame = render_scene(scene, work_dir=scratch)
-    finally:
-        shutil.rmtree(scratch, ignore_errors=True)
+    t0 = time.perf_counter()
+    if work_dir is not None:
+        work_dir.mkdir(parents=True, exist_ok=True)
+        frame, used_threads = render_frame(scene, work_dir, threads)
+    else:
+        parent = out_dir.resolve().parent
+        sweep_stale(parent, [SCRATCH])
+        scratch = temp_sibling(parent / SCRATCH)
+        scratch.mkdir()
+        try:
+            frame, used_threads = render_frame(scene, scratch, threads)
+        finally:
+            shutil.rmtree(scratch, ignore_errors=True)
+    t1 = time.perf_counter()
     annotations = annotate_frame(frame, scene)
+    t2 = time.perf_counter()
+    if before_write is not None:
+        before_write()
     write_scene_outputs(out_dir, frame, scene, annotations)
-    return out_dir
+    t3 = time.perf_counter()
+    timings = {f"render_{k}": v for k, v in frame.timings_s.items()}
+    timings |= {"render": t1 - t0, "annotate": t2 - t1, "write": t3 - t2}
+    return Rendered(out_dir, timings, used_threads)

@@ -11,9 +11,9 @@ from annotate_synth import blank, facing_quad, make_camera, make_scene
 import twinflash.annotate.write as write_mod
 from twinflash.annotate import annotate_frame, write_scene_outputs
 from twinflash.annotate.overlay import draw_overlay, label_for
-from twinflash.annotate.write import SCENE_FILES, dumps_json
+from twinflash.annotate.write import SCENE_FILES
 from twinflash.errors import InputError
-from twinflash.files import MARKER
+from twinflash.files import MARKER, dumps_json
 from twinflash.frame import Frame, ObjectGeometry
 
 

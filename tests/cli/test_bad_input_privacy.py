@@ -274,8 +274,8 @@ def test_rerun_after_kill_sweeps_partial_video(tmp_path: Path) -> None:
     left = sorted(p.name for p in out.iterdir())
     assert left and all(name.startswith(".long.mp4.") for name in left)  # the hidden partial
     dead = str(proc.pid)
-    (out / f".photo.jpg.{dead}.0123abcd.jpg").write_bytes(b"partial jpeg")
-    keep = [out / ".photo.jpg.notes", out / f".photo.jpg.{dead}.0123abcd.png", out / ".keep"]
+    (out / f".photo.jpg.tmp-{dead}-0123abcd.jpg").write_bytes(b"partial jpeg")
+    keep = [out / ".photo.jpg.notes", out / f".photo.jpg.tmp-{dead}-0123abcd.png", out / ".keep"]
     for path in keep:
         path.write_bytes(b"the user's")
 

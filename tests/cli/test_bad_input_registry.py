@@ -327,7 +327,7 @@ def test_a_killed_import_leaves_nothing_a_rerun_does_not_clean(tmp_path: Path) -
         proc.kill()
         proc.wait()
     left = _leftovers(tmp_path)
-    temp = re.compile(r"\.big\.rejects\.csv\.twinflash-\d+-[0-9a-f]{8}\.tmp")
+    temp = re.compile(r"\.big\.rejects\.csv\.tmp-\d+-[0-9a-f]{8}")
     assert any(temp.fullmatch(f) for f in left), left  # what kill -9 leaves
     (tmp_path / ".notes.tmp").write_text("a user's own hidden file", encoding="utf-8")
 

@@ -19,7 +19,8 @@ from twinflash.datasets.placement import (
     person_spot_ok,
     rects_overlap,
 )
-from twinflash.datasets.plan import SplitSpec, load_plan, parse_plan
+from twinflash.datasets.plan import load_plan, parse_plan
+from twinflash.datasets.planspec import SplitSpec
 from twinflash.datasets.sampler import sample_mapping, sample_scene
 from twinflash.datasets.splits import assign_split
 from twinflash.errors import InputError

@@ -7,11 +7,10 @@ from pathlib import Path
 
 import pytest
 
+from twinflash.flash.evaluation import evaluate, load_labelled
 from twinflash.flash.normalise import (
     ACCEPT,
     Normaliser,
-    evaluate,
-    load_labelled,
     normalise_vehicle,
 )
 from twinflash.flash.taxonomy import load_taxonomy

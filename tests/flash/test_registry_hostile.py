@@ -17,10 +17,10 @@ import pytest
 import sqlalchemy as sa
 
 from twinflash.errors import InputError
+from twinflash.files import sweep_stale, temp_sibling
 from twinflash.flash.registry import Registry, import_csv
 from twinflash.flash.registry import synth as gen
 from twinflash.flash.registry.importer import check_utf8
-from twinflash.flash.registry.tempfiles import sweep, temp_name
 
 HEADER = ["plate", "make", "model", "type", "cnit", "genre", "body", "first_registration"]
 TODAY = dt.date(2026, 1, 1)
@@ -164,11 +164,11 @@ def test_an_import_sweeps_temporaries_of_dead_writers_only(
 ) -> None:
     path = _write(tmp_path / "in.csv", [_row(1)])
     target = tmp_path / "in.rejects.csv"
-    dead = tmp_path / temp_name(target, pid=_dead_pid())
-    other_dead = tmp_path / temp_name(tmp_path / "old.rejects.csv", pid=_dead_pid())
-    live = tmp_path / temp_name(target)  # this process: alive
-    users = [tmp_path / ".rejects-notes", tmp_path / ".in.rejects.csv.twinflash-x.tmp",
-             tmp_path / "in.rejects.csv.twinflash-1-0000aaaa.tmp"]  # fmt: skip
+    dead = temp_sibling(target, pid=_dead_pid())
+    other_dead = temp_sibling(tmp_path / "old.rejects.csv", pid=_dead_pid())
+    live = temp_sibling(target)  # this process: alive
+    users = [tmp_path / ".rejects-notes", tmp_path / ".in.rejects.csv.tmp-x-0000aaaa",
+             tmp_path / "in.rejects.csv.tmp-1-0000aaaa"]  # fmt: skip
     for p in [dead, other_dead, live, *users]:
         p.write_text("x", encoding="utf-8")
     import_csv(sqlite_registry, path, today=TODAY)
@@ -177,7 +177,7 @@ def test_an_import_sweeps_temporaries_of_dead_writers_only(
 
 
 def test_sweep_ignores_a_missing_folder(tmp_path: Path) -> None:
-    assert sweep(tmp_path / "nope") == []
+    assert sweep_stale(tmp_path / "nope") == []
 
 
 # --- honest counts under concurrency ---------------------------------------------------

@@ -27,8 +27,15 @@ from twinflash.scene.models import Scene
 
 pytestmark = pytest.mark.blender
 
-SIDE_CAM = {"x_m": 0.0, "y_m": -10.0, "height_m": 1.6, "yaw_deg": 90.0, "pitch_deg": 0.0,
-            "focal_length_mm": 35.0, "resolution_wh": [640, 480]}
+SIDE_CAM = {
+    "x_m": 0.0,
+    "y_m": -10.0,
+    "height_m": 1.6,
+    "yaw_deg": 90.0,
+    "pitch_deg": 0.0,
+    "focal_length_mm": 35.0,
+    "resolution_wh": [640, 480],
+}
 
 
 def _ground_only(ctx: BuildContext) -> None:
@@ -37,8 +44,14 @@ def _ground_only(ctx: BuildContext) -> None:
 
 
 def _render(people_: list[dict], camera: dict, samples: int = 8) -> tuple[Scene, Frame]:
-    scene = parse_scene({"place": PLACE, "people": people_, "camera": camera,
-                         "quality": {"preset": "custom", "samples": samples}})
+    scene = parse_scene(
+        {
+            "place": PLACE,
+            "people": people_,
+            "camera": camera,
+            "quality": {"preset": "custom", "samples": samples},
+        }
+    )
     return scene, engine.render_scene(scene)
 
 
@@ -48,8 +61,19 @@ def test_person_spans_ground_to_height_and_head_is_inside(
 ) -> None:
     monkeypatch.setattr(street, "build_place", _ground_only)
     h_m, x, y = 1.74, 0.3, 0.0
-    scene, frame = _render([{"x_m": x, "y_m": y, "heading_deg": 0.0, "height_m": h_m,
-                             "pose": pose, "stride_phase": 0.25}], SIDE_CAM)
+    scene, frame = _render(
+        [
+            {
+                "x_m": x,
+                "y_m": y,
+                "heading_deg": 0.0,
+                "height_m": h_m,
+                "pose": pose,
+                "stride_phase": 0.25,
+            }
+        ],
+        SIDE_CAM,
+    )
     cam = camera_model(scene.camera)
     ys, _ = np.nonzero(frame.instance_ids == 1)
     (top_uv, bottom_uv), _ = cam.project(np.array([[x, y, h_m], [x, y, 0.0]]))
@@ -68,8 +92,9 @@ def test_person_spans_ground_to_height_and_head_is_inside(
 
 def test_lying_person_is_wide_low_and_head_near_ground(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(street, "build_place", _ground_only)
-    scene, frame = _render([{"x_m": 0.0, "y_m": 0.0, "heading_deg": 0.0, "pose": "lying",
-                             "height_m": 1.75}], SIDE_CAM)
+    scene, frame = _render(
+        [{"x_m": 0.0, "y_m": 0.0, "heading_deg": 0.0, "pose": "lying", "height_m": 1.75}], SIDE_CAM
+    )
     cam = camera_model(scene.camera)
     ys, xs = np.nonzero(frame.instance_ids == 1)
     assert xs.max() - xs.min() > 3 * (ys.max() - ys.min())
@@ -84,8 +109,9 @@ def test_sitting_person_has_feet_on_the_ground_and_head_at_seated_height(
 ) -> None:
     monkeypatch.setattr(street, "build_place", _ground_only)
     h_m = 1.75
-    scene, frame = _render([{"x_m": 0.0, "y_m": 0.0, "heading_deg": 0.0, "pose": "sitting",
-                             "height_m": h_m}], SIDE_CAM)
+    scene, frame = _render(
+        [{"x_m": 0.0, "y_m": 0.0, "heading_deg": 0.0, "pose": "sitting", "height_m": h_m}], SIDE_CAM
+    )
     cam = camera_model(scene.camera)
     ys, _ = np.nonzero(frame.instance_ids == 1)
     (ground_uv, standing_uv), _ = cam.project(np.array([[0.3, 0.0, 0.0], [0.0, 0.0, 0.8 * h_m]]))
@@ -113,8 +139,10 @@ def test_hog_finds_people_but_not_pillars(monkeypatch: pytest.MonkeyPatch) -> No
     found, eligible = (sum(c[i] for c in counts) for i in (0, 1))
     monkeypatch.setattr(people, "build_person", people.build_pillar)
     p_found, p_eligible = street_hog_counts(*_render(crowds[0], STREET_CAMERA))
-    print(f"\nHOG recall: people {found}/{eligible} = {found / eligible:.3f}, "
-          f"pillars {p_found}/{p_eligible}; {len(counts)} people frames in {seconds:.0f} s")
+    print(
+        f"\nHOG recall: people {found}/{eligible} = {found / eligible:.3f}, "
+        f"pillars {p_found}/{p_eligible}; {len(counts)} people frames in {seconds:.0f} s"
+    )
     assert eligible >= 14
     assert found / eligible >= 0.75
     assert p_found / p_eligible < 0.2

@@ -20,8 +20,18 @@ def _torso_radii(**fields: object) -> np.ndarray:
 
 
 def test_monk_skin_tone_swatches_are_the_published_ones() -> None:
-    assert MST_HEX == ("#f6ede4", "#f3e7db", "#f7ead0", "#eadaba", "#d7bd96",
-                       "#a07e56", "#825c43", "#604134", "#3a312a", "#292420")
+    assert MST_HEX == (
+        "#f6ede4",
+        "#f3e7db",
+        "#f7ead0",
+        "#eadaba",
+        "#d7bd96",
+        "#a07e56",
+        "#825c43",
+        "#604134",
+        "#3a312a",
+        "#292420",
+    )
 
 
 @pytest.mark.parametrize("hair", ["bald", "short", "long", "bun"])
@@ -35,8 +45,11 @@ def test_standing_adult_proportions(hair: str) -> None:
     legs = [c for c in body.chains if c.role == "bottom" and abs(c.points[0, 1]) > 0.01]
     assert len(legs) == 2
     assert all(c.points[:, 2].min() < 0.1 * h for c in legs)  # trousers reach the ankles
-    arms = [c for c in body.chains if c.role == "skin" and len(c.points) == 3
-            and c.points[:, 2].max() < 0.6 * h]
+    arms = [
+        c
+        for c in body.chains
+        if c.role == "skin" and len(c.points) == 3 and c.points[:, 2].max() < 0.6 * h
+    ]
     assert len(arms) == 2  # two hands, hanging near the hips
     assert np.all(np.concatenate([c.points for c in body.chains])[:, 2] > 0.0)
 
@@ -45,8 +58,10 @@ def test_children_have_a_larger_head_and_shorter_legs() -> None:
     child, adult = _body(age_group="child", height_m=1.2), _body(height_m=1.2)
     ratio = [next(s for s in b.shells if s.role == "skin").radii[2] for b in (child, adult)]
     assert ratio[0] > 1.2 * ratio[1]
-    knee = [min(c.points[2, 2] for c in b.chains if c.role == "bottom" and len(c.points) == 5)
-            for b in (child, adult)]
+    knee = [
+        min(c.points[2, 2] for c in b.chains if c.role == "bottom" and len(c.points) == 5)
+        for b in (child, adult)
+    ]
     assert knee[0] < knee[1]
 
 

@@ -31,13 +31,21 @@ PILLAR_HEIGHT_M = 6.0
 
 def _ground_and_pillar(ctx: BuildContext) -> None:
     box("ground", (400.0, 400.0, 0.1), (0.0, 0.0, -0.05), principled(ctx, "g", "#808080", 1.0))
-    box("pillar", (0.8, 0.8, PILLAR_HEIGHT_M), (*PILLAR_XY, PILLAR_HEIGHT_M / 2),
-        principled(ctx, "dark", "#151515", 1.0))
+    box(
+        "pillar",
+        (0.8, 0.8, PILLAR_HEIGHT_M),
+        (*PILLAR_XY, PILLAR_HEIGHT_M / 2),
+        principled(ctx, "dark", "#151515", 1.0),
+    )
 
 
 def _box_person(ctx: BuildContext, person: Person, index: int) -> Built:
-    obj = box(f"p{index}", (0.5, 0.5, 1.8), (person.x_m, person.y_m, 0.9),
-              principled(ctx, "coat", "#303848", 0.8))
+    obj = box(
+        f"p{index}",
+        (0.5, 0.5, 1.8),
+        (person.x_m, person.y_m, 0.9),
+        principled(ctx, "coat", "#303848", 0.8),
+    )
     return Built("person", index, [obj])
 
 
@@ -49,18 +57,25 @@ def plain_world() -> Iterator[None]:
         yield
 
 
-def _render(light: dict | None = None, weather: dict | None = None, camera: dict | None = None,
-            people: list[dict] | None = None, samples: int = 4):
+def _render(
+    light: dict | None = None,
+    weather: dict | None = None,
+    camera: dict | None = None,
+    people: list[dict] | None = None,
+    samples: int = 4,
+):
     cam = {"x_m": -15.0, "y_m": 0.0, "height_m": 1.6, "resolution_wh": [160, 120]}
     cam.update(camera or {})
-    scene = parse_scene({
-        "seed": 3,
-        "light": light or {"local_time": "13:00"},
-        "weather": weather or {"kind": "clear"},
-        "camera": cam,
-        "people": people or [],
-        "quality": {"preset": "custom", "samples": samples, "denoise": False},
-    })
+    scene = parse_scene(
+        {
+            "seed": 3,
+            "light": light or {"local_time": "13:00"},
+            "weather": weather or {"kind": "clear"},
+            "camera": cam,
+            "people": people or [],
+            "quality": {"preset": "custom", "samples": samples, "denoise": False},
+        }
+    )
     return scene, engine.render_scene(scene)
 
 
@@ -78,8 +93,11 @@ def clear_with_people(plain_world: None) -> Frame:
 
 @pytest.mark.parametrize(
     "weather",
-    [{"kind": "fog", "fog_visibility_m": 25.0}, {"kind": "rain", "rain_intensity": 1.0},
-     {"kind": "snow"}],
+    [
+        {"kind": "fog", "fog_visibility_m": 25.0},
+        {"kind": "rain", "rain_intensity": 1.0},
+        {"kind": "snow"},
+    ],
 )
 def test_media_leave_exact_passes_identical(clear_with_people: Frame, weather: dict) -> None:
     clear = clear_with_people
@@ -91,8 +109,11 @@ def test_media_leave_exact_passes_identical(clear_with_people: Frame, weather: d
 
 
 def _pillar_contrast(visibility_m: float | None) -> float:
-    weather = {"kind": "clear"} if visibility_m is None else {
-        "kind": "fog", "fog_visibility_m": visibility_m}
+    weather = (
+        {"kind": "clear"}
+        if visibility_m is None
+        else {"kind": "fog", "fog_visibility_m": visibility_m}
+    )
     # Camera 20 m from the dark pillar, looking slightly up so the pillar's top is on the sky.
     _, frame = _render(weather=weather, camera={"x_m": -20.0, "pitch_deg": -8.0})
     luma = _luma(frame.rgb)
@@ -122,8 +143,15 @@ def test_night_is_much_darker_than_noon(plain_world: None) -> None:
 def test_shadow_falls_opposite_the_sun(plain_world: None) -> None:
     light = {"local_time": "18:00", "street_azimuth_deg": 30.0, "cloud_cover": 0.0}
     scene, frame = _render(
-        light=light, camera={"x_m": 0.0, "y_m": 0.0, "height_m": 40.0, "pitch_deg": 90.0,
-                             "focal_length_mm": 24.0})
+        light=light,
+        camera={
+            "x_m": 0.0,
+            "y_m": 0.0,
+            "height_m": 40.0,
+            "pitch_deg": 90.0,
+            "focal_length_mm": 24.0,
+        },
+    )
     sun = sun_state(scene.light)
     assert 15.0 < sun.elevation_deg < 45.0
     dx, dy, _ = sun.direction_world
@@ -133,7 +161,7 @@ def test_shadow_falls_opposite_the_sun(plain_world: None) -> None:
 
     def ground(sign: float) -> float:
         x, y = np.array(PILLAR_XY) + sign * 3.0 * horiz
-        (u, v), = frame.camera.project(np.array([[x, y, 0.0]]))[0]
+        ((u, v),) = frame.camera.project(np.array([[x, y, 0.0]]))[0]
         return luma[int(v) - 1 : int(v) + 2, int(u) - 1 : int(u) + 2].mean()
 
     towards_sun, away = ground(+1.0), ground(-1.0)
@@ -148,22 +176,33 @@ def test_sky_is_brightest_towards_the_low_sun(plain_world: None) -> None:
     yaw = math.degrees(math.atan2(dy, dx))
     skies = []
     for turn in (0.0, 90.0, 180.0, 270.0):
-        _, frame = _render(light=light, camera={"x_m": -30.0, "y_m": 0.0, "height_m": 1.6,
-                                                "yaw_deg": yaw + turn, "pitch_deg": -15.0,
-                                                "resolution_wh": [64, 48]})
+        _, frame = _render(
+            light=light,
+            camera={
+                "x_m": -30.0,
+                "y_m": 0.0,
+                "height_m": 1.6,
+                "yaw_deg": yaw + turn,
+                "pitch_deg": -15.0,
+                "resolution_wh": [64, 48],
+            },
+        )
         skies.append(_luma(frame.rgb)[:16].mean())
     assert skies[0] > 1.08 * max(skies[1:])
 
 
 @pytest.mark.parametrize(
     ("light", "weather"),
-    [({"local_time": "13:00", "cloud_cover": 0.0}, "clear"),
-     ({"local_time": "20:45", "cloud_cover": 0.0}, "clear"),
-     ({"local_time": "13:00"}, "overcast"),
-     ({"date": "2026-12-21", "local_time": "12:30"}, "clear")],
+    [
+        ({"local_time": "13:00", "cloud_cover": 0.0}, "clear"),
+        ({"local_time": "20:45", "cloud_cover": 0.0}, "clear"),
+        ({"local_time": "13:00"}, "overcast"),
+        ({"date": "2026-12-21", "local_time": "12:30"}, "clear"),
+    ],
 )
-def test_daylight_is_neither_blown_out_nor_murky(plain_world: None, light: dict,
-                                                 weather: str) -> None:
+def test_daylight_is_neither_blown_out_nor_murky(
+    plain_world: None, light: dict, weather: str
+) -> None:
     _, frame = _render(light=light, weather={"kind": weather}, camera={"pitch_deg": 10.0})
     luma = _luma(frame.rgb)  # mostly a mid-grey floor (sRGB #808080) and some sky
     assert 70.0 < luma.mean() < 190.0

@@ -11,11 +11,7 @@ refused), and what a killed run left beside it is swept by the next write.
 
 from __future__ import annotations
 
-import datetime as dt
-import json
-import math
 from pathlib import Path
-from typing import Any
 
 import cv2
 import numpy as np
@@ -23,12 +19,11 @@ import numpy as np
 from twinflash.annotate.coco import annotations_to_coco
 from twinflash.annotate.container import Annotations
 from twinflash.annotate.overlay import draw_overlay
-from twinflash.files import atomic_directory
+from twinflash.files import atomic_directory, dumps_json
 from twinflash.frame import Frame
 from twinflash.scene.io import dump_scene
 from twinflash.scene.models import Scene
 
-FLOAT_DECIMALS = 6
 SCENE_FILES = (
     "image.png",
     "annotations.json",
@@ -37,40 +32,6 @@ SCENE_FILES = (
     "overlay.png",
     "scene.yaml",
 )
-
-
-def to_jsonable(value: Any, decimals: int = FLOAT_DECIMALS) -> Any:
-    """Plain JSON values with floats rounded (non-finite floats become null)."""
-    if isinstance(value, dict):
-        return {str(k): to_jsonable(v, decimals) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v, decimals) for v in value]
-    if isinstance(value, np.ndarray):
-        return to_jsonable(value.tolist(), decimals)
-    if isinstance(value, bool | np.bool_):
-        return bool(value)
-    if isinstance(value, int | np.integer):
-        return int(value)
-    if isinstance(value, float | np.floating):
-        f = float(value)
-        return round(f, decimals) + 0.0 if math.isfinite(f) else None  # + 0.0 turns -0.0 into 0.0
-    if isinstance(value, dt.date | dt.time):
-        return value.isoformat()
-    if isinstance(value, Path):
-        return str(value)
-    if value is None or isinstance(value, str):
-        return value
-    raise TypeError(f"cannot write {type(value).__name__} to JSON: {value!r}")
-
-
-def dumps_json(value: Any) -> str:
-    """Deterministic JSON: sorted keys, rounded floats, UTF-8 text, trailing newline."""
-    return (
-        json.dumps(
-            to_jsonable(value), sort_keys=True, ensure_ascii=False, allow_nan=False, indent=1
-        )
-        + "\n"
-    )
 
 
 def _imwrite(path: Path, image: np.ndarray) -> None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from twinflash.audit.charts import COLOURS, curve_chart, dot_chart
-from twinflash.datasets.store import atomic_write_text
+from twinflash.files import atomic_write_text
 
 REPORT_SCHEMA_VERSION = 1
 CSS = """

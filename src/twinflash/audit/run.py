@@ -26,8 +26,9 @@ from twinflash.audit.tasks import (
     run_counter,
     run_detector,
 )
-from twinflash.datasets.store import atomic_write_text, check_output_location
+from twinflash.datasets.store import check_output_location
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text
 
 log = logging.getLogger(__name__)
 DEFAULT_THRESHOLD = 0.5

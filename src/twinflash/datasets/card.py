@@ -15,7 +15,7 @@ import numpy as np
 import yaml
 from PIL import Image, ImageDraw
 
-from twinflash.datasets.store import atomic_write_bytes, atomic_write_text
+from twinflash.files import atomic_write_bytes, atomic_write_text
 
 # (column, rows it is read from, title); the plan's varied paths are added to these.
 HISTOGRAMS = [

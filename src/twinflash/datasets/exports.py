@@ -55,8 +55,6 @@ def collect(store: DatasetDir, plan: Plan) -> tuple[list[dict[str, Any]], list[d
 
 def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
     """Write coco/, yolo/, crowd/, vehicles/, splits/, metadata.parquet and the card."""
-    from twinflash.datasets.generate import current_failures
-
     samples, corrupt = collect(store, plan)
     last = {}
     for rec in store.read_jsonl(store.failures):
@@ -120,7 +118,7 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
         plan.model_dump(mode="json"),
         rows,
         [s["dir"] for s in samples],
-        current_failures(store, plan),
+        store.current_failures(plan.count),
         plan.exports.contact_sheet,
     )
     written["objects"] = int(np.sum([r["row"] == "object" for r in rows])) if rows else 0

@@ -25,11 +25,11 @@ from twinflash.datasets.sampler import sample_mapping
 from twinflash.datasets.store import (
     MANIFEST_SCHEMA_VERSION,
     DatasetDir,
-    atomic_write_text,
     check_output_location,
 )
 from twinflash.datasets.worker import Task
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text
 
 log = logging.getLogger(__name__)
 
@@ -166,7 +166,7 @@ def generate(
         finally:
             shutil.rmtree(store.scratch, ignore_errors=True)
         exports = build_all(store, plan) if build_exports else {}
-        failures = current_failures(store, plan)
+        failures = store.current_failures(plan.count)
     return GenerationReport(
         out_dir=store.root,
         count=plan.count,
@@ -176,11 +176,3 @@ def generate(
         elapsed_s=time.perf_counter() - t0,
         exports=exports,
     )
-
-
-def current_failures(store: DatasetDir, plan: Plan) -> list[dict[str, Any]]:
-    """The last recorded error of every sample that is still not done."""
-    last: dict[int, dict[str, Any]] = {}
-    for rec in store.read_jsonl(store.failures):
-        last[int(rec["index"])] = rec
-    return [last[i] for i in sorted(last) if i < plan.count and not store.is_done(i, plan.count)]

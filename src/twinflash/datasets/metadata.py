@@ -19,7 +19,7 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from twinflash.annotate.container import CATEGORIES, CATEGORY_NAMES
-from twinflash.datasets.store import atomic_write_bytes
+from twinflash.files import atomic_write_bytes
 
 if TYPE_CHECKING:
     from twinflash.scene.models import Scene

@@ -1,4 +1,4 @@
-"""Plan + sample index -> a plain scene mapping, then a resolved Scene.
+"""PlanSpec + sample index -> a plain scene mapping, then a resolved Scene.
 
 Every draw for sample i comes from `rng_for(plan.seed, i, stream)`: one numpy generator
 per named stream (a `vary` path, "people", "vehicles"...), so adding a distribution to a
@@ -29,7 +29,7 @@ from twinflash.datasets.placement import (
     point_segment_distance,
     rects_overlap,
 )
-from twinflash.datasets.plan import Plan
+from twinflash.datasets.planspec import PlanSpec
 from twinflash.errors import InputError
 from twinflash.scene.catalog import get_vehicle_model, vehicle_models
 from twinflash.scene.io import format_validation_error, parse_scene
@@ -167,7 +167,7 @@ def _near_segment(
     )
 
 
-def _speed_mps(plan: Plan, index: int, stream: str) -> float:
+def _speed_mps(plan: PlanSpec, index: int, stream: str) -> float:
     """Speed of one moving object of a clip (0 without a sequence), from its own stream."""
     seq = plan.sequence
     if seq is None:
@@ -178,12 +178,12 @@ def _speed_mps(plan: Plan, index: int, stream: str) -> float:
     return float(seq.drive_speed_kmh.draw(rng)) / 3.6
 
 
-def _duration_s(plan: Plan) -> float:
+def _duration_s(plan: PlanSpec) -> float:
     return plan.sequence.duration_s if plan.sequence is not None else 0.0
 
 
 def _draw_vehicles(
-    plan: Plan, index: int, place: Place, mapping: dict[str, Any], source: str
+    plan: PlanSpec, index: int, place: Place, mapping: dict[str, Any], source: str
 ) -> tuple[list[Rect], list[tuple[float, float]]]:
     spec = plan.vehicles
     rng = rng_for(plan.seed, index, "vehicles")
@@ -244,7 +244,12 @@ def _person_heading(rng: np.random.Generator, pose: str, x: float, y: float, pla
 
 
 def _draw_people(
-    plan: Plan, index: int, place: Place, mapping: dict[str, Any], rects: list[Rect], source: str
+    plan: PlanSpec,
+    index: int,
+    place: Place,
+    mapping: dict[str, Any],
+    rects: list[Rect],
+    source: str,
 ) -> list[tuple[float, float]]:
     spec = plan.people
     rng = rng_for(plan.seed, index, "people")
@@ -332,14 +337,14 @@ def _advance(
         vehicle["y_m"] = round(vehicle["y_m"] + vy * t, 3)
 
 
-def clip_frame(plan: Plan, index: int) -> tuple[int, int] | None:
+def clip_frame(plan: PlanSpec, index: int) -> tuple[int, int] | None:
     """(clip, frame) of sample `index` in a sequence plan, None otherwise."""
     if plan.sequence is None:
         return None
     return divmod(index, plan.sequence.frames)
 
 
-def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, Any]:
+def sample_mapping(plan: PlanSpec, index: int, source: str = "<plan>") -> dict[str, Any]:
     """The scene mapping of sample `index` (plain YAML-ready values)."""
     if not 0 <= index < plan.count:
         raise IndexError(f"sample {index} outside 0..{plan.count - 1}")
@@ -370,6 +375,6 @@ def sample_mapping(plan: Plan, index: int, source: str = "<plan>") -> dict[str, 
     return mapping
 
 
-def sample_scene(plan: Plan, index: int, source: str = "<plan>") -> Scene:
+def sample_scene(plan: PlanSpec, index: int, source: str = "<plan>") -> Scene:
     """Sample `index` as a resolved Scene (the one the worker renders)."""
     return parse_scene(sample_mapping(plan, index, source), source=f"{source}: sample {index}")

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from twinflash.datasets.plan import SplitSpec
+from twinflash.datasets.planspec import SplitSpec
 from twinflash.datasets.sampler import rng_for
 
 

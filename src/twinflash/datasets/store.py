@@ -21,13 +21,13 @@ import json
 import os
 import shutil
 import tempfile
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from twinflash.annotate.write import SCENE_FILES, dumps_json
+from twinflash.annotate.write import SCENE_FILES
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text, dumps_json
 
 MANIFEST_SCHEMA_VERSION = 1
 SAMPLES = "samples"
@@ -58,27 +58,6 @@ def check_output_location(path: str | Path, option: str = "--out") -> None:
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
         raise InputError(f"{option} {path}: cannot write in {target} ({reason})") from None
-
-
-def atomic_write_text(path: Path, text: str) -> None:
-    """Write through a temporary sibling and rename: readers see old or new, never half."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    try:
-        tmp.write_text(text, encoding="utf-8")
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def atomic_write_bytes(path: Path, data: bytes) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}-{uuid.uuid4().hex[:8]}")
-    try:
-        tmp.write_bytes(data)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
 
 
 def read_sample_coco(sample_dir: Path) -> dict[str, Any]:
@@ -156,6 +135,13 @@ class DatasetDir:
         if self.scratch.exists():
             shutil.rmtree(self.scratch, ignore_errors=True)
         return removed
+
+    def current_failures(self, count: int) -> list[dict[str, Any]]:
+        """The last recorded error of every sample (of `count`) that is still not done."""
+        last: dict[int, dict[str, Any]] = {}
+        for rec in self.read_jsonl(self.failures):
+            last[int(rec["index"])] = rec
+        return [last[i] for i in sorted(last) if i < count and not self.is_done(i, count)]
 
     def append_jsonl(self, path: Path, record: dict[str, Any]) -> None:
         """Append one line and flush it to disk: a kill loses at most the line being written."""

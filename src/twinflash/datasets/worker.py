@@ -89,55 +89,30 @@ def _rss_mb() -> tuple[float, float]:
     return current, peak
 
 
-def _drop_inherited_blender_paths() -> None:
-    """Let `import bpy` find the bpy module again in a spawned worker.
-
-    A parent that already imported bpy has Blender's script folders (inside the bpy wheel)
-    on sys.path, and spawned workers inherit that list: there, `import bpy` finds Blender's
-    inner `bpy` package first and fails with "No module named '_bpy'". bpy puts those
-    folders back itself once imported.
-    """
-    if "bpy" in sys.modules:
-        return
-    marker = f"{os.sep}bpy{os.sep}"
-    sys.path[:] = [p for p in sys.path if marker not in p]
-
-
 def run_task(task: Task) -> dict[str, Any]:
     """Render one sample; returns {index, ok, error, timings_s, cpu_s, pid, rss_mb, peak_rss_mb}."""
     _silence_stdout()
     t0, cpu0 = time.perf_counter(), time.process_time()
     result: dict[str, Any] = {"index": task.index, "ok": False, "error": None, "pid": os.getpid()}
     try:
-        _drop_inherited_blender_paths()
-        from twinflash.annotate import annotate_frame, write_scene_outputs
-        from twinflash.pipeline import check_output_dir
-        from twinflash.render.engine import render_scene
+        from twinflash.pipeline import render_to_dir
         from twinflash.scene.io import parse_scene
 
         exit_if_orphaned()
         scene = parse_scene(task.mapping, source=f"{task.source}: sample {task.index}")
-        out_dir = Path(task.out_dir)
-        check_output_dir(out_dir)
-        Path(task.work_dir).mkdir(parents=True, exist_ok=True)
         t1 = time.perf_counter()
-        frame = render_scene(scene, work_dir=Path(task.work_dir), threads=task.render_threads)
-        t2 = time.perf_counter()
-        import bpy  # loaded by render_scene: record the threads Cycles actually had
-
-        result["render_threads"] = bpy.context.scene.render.threads
-        annotations = annotate_frame(frame, scene)
-        t3 = time.perf_counter()
-        exit_if_orphaned()  # a sample only ever lands while a coordinator journals it
-        write_scene_outputs(out_dir, frame, scene, annotations)
-        t4 = time.perf_counter()
+        rendered = render_to_dir(
+            scene,
+            Path(task.out_dir),
+            work_dir=Path(task.work_dir),
+            threads=task.render_threads,
+            before_write=exit_if_orphaned,  # a sample only lands while a coordinator journals it
+        )
+        result["render_threads"] = rendered.render_threads
         result["timings_s"] = {
             "parse": t1 - t0,
-            **{f"render_{k}": v for k, v in frame.timings_s.items()},
-            "render": t2 - t1,
-            "annotate": t3 - t2,
-            "write": t4 - t3,
-            "total": t4 - t0,
+            **rendered.timings_s,
+            "total": time.perf_counter() - t0,
         }
         result["ok"] = True
     except Exception as exc:  # one sample's failure must not stop the dataset

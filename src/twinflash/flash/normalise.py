@@ -30,7 +30,6 @@ from typing import Literal
 
 from rapidfuzz import fuzz, process
 
-from twinflash.flash.evaluation import Evaluation, LabelledRow, evaluate, load_labelled
 from twinflash.flash.makes import Hit as _Hit
 from twinflash.flash.makes import MakeMatcher
 from twinflash.flash.model_fuzzy import FUZZY_MARGIN, fuzzy_model, glued_model
@@ -46,13 +45,9 @@ from twinflash.flash.vocab import (
 
 __all__ = [
     "ACCEPT",
-    "Evaluation",
-    "LabelledRow",
     "Normalised",
     "Normaliser",
     "default_normaliser",
-    "evaluate",
-    "load_labelled",
     "normalise_vehicle",
 ]
 

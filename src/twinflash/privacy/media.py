@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+import io
 import json
 import os
 import re
 import tempfile
-import uuid
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
@@ -17,6 +17,7 @@ import numpy as np
 from PIL import Image, ImageOps, UnidentifiedImageError
 
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_bytes, atomic_write_text, sweep_stale_tree
 
 MediaKind = Literal["image", "video"]
 IMAGE_EXTS = frozenset({".jpg", ".jpeg", ".png"})
@@ -149,78 +150,25 @@ def check_out_dir(out_dir: Path) -> None:
     os.unlink(probe)
 
 
-# `.{name}.{pid}.{8 hex}{suffix of name}`: the hidden temporary files written by `_atomic`
-_TEMP = re.compile(r"^\.(?P<name>.+)\.(?P<pid>\d+)\.[0-9a-f]{8}(?P<suffix>\.[^./]+)$")
-
-
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return False  # ours from before a pid reuse: this run has written nothing yet
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except PermissionError:  # someone else's live process
-        return True
-    return True
-
-
 def sweep_temps(out_dir: Path) -> list[Path]:
     """Remove the hidden temporary files an earlier killed run left under `out_dir`.
 
-    Only names of twinflash's own pattern (`.a.mp4.1234.0123abcd.mp4`, the suffix being
-    the name's own) whose writing process is gone are removed; a run still writing to the
-    same folder keeps its files. Returns what was removed.
+    Only names of twinflash's own pattern (`files.temp_sibling`, e.g.
+    `.a.mp4.tmp-1234-0123abcd.mp4`) whose writing process is gone are removed, in `out_dir`
+    and every folder below it; a run still writing to the same folder keeps its files.
+    Returns what was removed.
     """
-    removed: list[Path] = []
-    if not out_dir.is_dir():
-        return removed
-    for path in out_dir.rglob(".*"):
-        match = _TEMP.match(path.name)
-        if (
-            match is None
-            or Path(match["name"]).suffix != match["suffix"]
-            or not path.is_file()
-            or path.is_symlink()
-            or _alive(int(match["pid"]))
-        ):
-            continue
-        path.unlink(missing_ok=True)
-        removed.append(path)
-    return removed
-
-
-def _atomic(target: Path, suffix: str) -> Path:
-    """Hidden temporary name beside `target`, created with the user's usual permissions.
-
-    The name carries the writer's pid so that `sweep_temps` can tell a dead run's leftovers
-    from a live run's files.
-    """
-    target.parent.mkdir(parents=True, exist_ok=True)
-    return target.with_name(f".{target.name}.{os.getpid()}.{uuid.uuid4().hex[:8]}{suffix}")
+    return sweep_stale_tree(out_dir)
 
 
 def save_image(rgb: np.ndarray, target: Path) -> None:
     """Write pixels only (no EXIF, GPS, ICC or text chunks), atomically."""
-    tmp = _atomic(target, target.suffix)
-    try:
-        fmt = "PNG" if target.suffix.lower() == ".png" else "JPEG"
-        extra = {"quality": 92} if fmt == "JPEG" else {}
-        Image.fromarray(rgb).save(tmp, format=fmt, **extra)
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
+    fmt = "PNG" if target.suffix.lower() == ".png" else "JPEG"
+    extra = {"quality": 92} if fmt == "JPEG" else {}
+    buffer = io.BytesIO()
+    Image.fromarray(rgb).save(buffer, format=fmt, **extra)
+    atomic_write_bytes(target, buffer.getvalue())
 
 
 def save_json(doc: object, target: Path) -> None:
-    tmp = _atomic(target, ".json")
-    try:
-        tmp.write_text(json.dumps(doc, indent=1, ensure_ascii=False) + "\n", encoding="utf-8")
-        os.replace(tmp, target)
-    finally:
-        tmp.unlink(missing_ok=True)
-
-
-def new_temp(target: Path) -> Path:
-    """A temporary path beside `target` (same file system, so the final rename is atomic)."""
-    return _atomic(target, target.suffix)
+    atomic_write_text(target, json.dumps(doc, indent=1, ensure_ascii=False) + "\n")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from twinflash.errors import InputError
-from twinflash.privacy.media import new_temp
+from twinflash.files import temp_sibling
 from twinflash.privacy.regions import Region
 from twinflash.privacy.tracking import IouTracker
 
@@ -73,7 +73,8 @@ def blur_video(
 
     info = probe(source)
     tracker = IouTracker(persistence=persistence)
-    tmp = new_temp(target)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = temp_sibling(target, keep_suffix=True)  # ffmpeg picks the container from it
     blurred: list[Region] = []
     frames = 0
     writer = imageio_ffmpeg.write_frames(

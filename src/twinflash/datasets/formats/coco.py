@@ -19,8 +19,7 @@ import numpy as np
 from twinflash.annotate.coco import coco_categories
 from twinflash.annotate.coco import load_coco as load_coco  # one reader, one set of errors
 from twinflash.annotate.container import Annotations, encode_rle
-from twinflash.annotate.write import dumps_json
-from twinflash.datasets.store import atomic_write_text
+from twinflash.files import atomic_write_text, dumps_json
 
 
 def merge_coco(items: list[tuple[int, str, dict[str, Any]]], description: str) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from pathlib import Path
 import numpy as np
 
 from twinflash.annotate.container import CATEGORIES, Annotations
-from twinflash.datasets.formats.yolo import link_or_copy
+from twinflash.files import link_or_copy
 
 
 def annotations_to_crowd(ann: Annotations) -> np.ndarray:

@@ -18,7 +18,7 @@ from pathlib import Path
 import numpy as np
 
 from twinflash.annotate.container import CATEGORIES, Annotations
-from twinflash.datasets.formats.yolo import link_or_copy
+from twinflash.files import link_or_copy
 
 MOT_CLASS = {CATEGORIES["person"]: 1, CATEGORIES["vehicle"]: 3}
 VEHICLE_TRACK_BASE = 1001

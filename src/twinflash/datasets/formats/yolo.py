@@ -8,8 +8,6 @@ YOLO holds boxes only, so the way back is `yolo_to_boxes`, not full `Annotations
 
 from __future__ import annotations
 
-import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +15,7 @@ import numpy as np
 import yaml
 
 from twinflash.annotate.container import CATEGORIES, Annotations
+from twinflash.files import link_or_copy
 
 NAMES = {cid - 1: name for name, cid in CATEGORIES.items()}
 
@@ -44,15 +43,6 @@ def yolo_to_boxes(text: str, image_wh: tuple[int, int]) -> tuple[np.ndarray, np.
     cx, cy, bw, bh = arr[:, 1] * w, arr[:, 2] * h, arr[:, 3] * w, arr[:, 4] * h
     xyxy = np.stack([cx - bw / 2, cy - bh / 2, cx + bw / 2, cy + bh / 2], axis=1)
     return arr[:, 0].astype(np.int64) + 1, xyxy
-
-
-def link_or_copy(src: Path, dst: Path) -> None:
-    dst.parent.mkdir(parents=True, exist_ok=True)
-    dst.unlink(missing_ok=True)
-    try:
-        os.link(src, dst)
-    except OSError:
-        shutil.copy2(src, dst)
 
 
 def save_yolo(root: Path, items: list[tuple[str, str, Path, Annotations]]) -> Path:

@@ -28,9 +28,9 @@ from pathlib import Path
 from typing import Any
 
 from twinflash.errors import InputError
+from twinflash.files import check_file_target, reserve_text
 from twinflash.flash.normalise import Normalised, Normaliser, default_normaliser
 from twinflash.flash.plates import MAX_PLATE_TEXT, canonical_plate
-from twinflash.flash.registry import tempfiles
 from twinflash.flash.registry.schema import vehicles
 from twinflash.flash.registry.store import Registry
 
@@ -142,7 +142,7 @@ class _RejectWriter:
 
     def __init__(self, target: Path, header: list[str]) -> None:
         self.target, self.header, self.count = target, header, 0
-        self._tmp, self._fh = tempfiles.reserve(target, "reject file")
+        self._tmp, self._fh = reserve_text(target, "reject file")
         self._writer: Any = None
 
     def add(self, row_number: int, reason: str, fields: list[str]) -> None:
@@ -290,7 +290,7 @@ def prepare_import(path: str | Path, *, rejects_path: str | Path | None = None) 
     _check_source(path)
     rejects = Path(rejects_path) if rejects_path else default_rejects_path(path)
     _check_rejects(path, rejects)
-    tempfiles.check_target(rejects, "reject file")
+    check_file_target(rejects, "reject file")
     check_utf8(path)
     return PreparedImport(path, rejects)
 

@@ -29,8 +29,8 @@ from pathlib import Path
 from typing import TextIO
 
 from twinflash.errors import InputError
+from twinflash.files import atomic_text
 from twinflash.flash.plates import DEPARTEMENTS, FNI_LETTERS, siv_from_index
-from twinflash.flash.registry.tempfiles import atomic_text
 from twinflash.flash.taxonomy import ModelEntry, Taxonomy, clean, load_taxonomy
 
 # The most vehicles one call generates. 1 million measured: 54 MB of CSV, 31 s, 170 MB of

@@ -1,0 +1,171 @@
+"""The shape of the source tree, read from its text: who may import what."""
+
+from __future__ import annotations
+
+import ast
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parents[1] / "src"
+PACKAGE = SRC / "twinflash"
+
+
+def _module_name(path: Path) -> str:
+    parts = path.relative_to(SRC).with_suffix("").parts
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+MODULES = {_module_name(p): p for p in sorted(PACKAGE.rglob("*.py"))}
+
+
+def _imported(path: Path) -> list[tuple[str, int]]:
+    """Every module named by an import statement of `path` (lazy ones included)."""
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found += [(alias.name, node.lineno) for alias in node.names]
+        elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+            found.append((node.module, node.lineno))
+            found += [(f"{node.module}.{a.name}", node.lineno) for a in node.names]
+    return found
+
+
+def test_blender_is_imported_only_in_render() -> None:
+    outside = [
+        f"{path.relative_to(SRC)}:{line}"
+        for name, path in MODULES.items()
+        if not name.startswith("twinflash.render")
+        for module, line in _imported(path)
+        if module == "bpy" or module.startswith("bpy.")
+    ]
+    assert outside == [], f"bpy imported outside twinflash.render: {outside}"
+
+
+@pytest.mark.parametrize("name", ["twinflash.render.entry"])
+def test_the_way_into_render_imports_no_blender_at_module_level(name: str) -> None:
+    tree = ast.parse(MODULES[name].read_text(encoding="utf-8"))
+    top = [n for n in tree.body if isinstance(n, ast.Import | ast.ImportFrom)]
+    names = [a.name for n in top for a in n.names] + [
+        n.module for n in top if isinstance(n, ast.ImportFrom) and n.module
+    ]
+    assert not [n for n in names if n == "bpy" or n.startswith("twinflash.render.engine")]
+
+
+def _resolve(name: str) -> str | None:
+    """The module of ours that an imported name lives in (longest known prefix)."""
+    while name:
+        if name in MODULES:
+            return name
+        name = name.rpartition(".")[0]
+    return None
+
+
+def _graph() -> dict[str, set[str]]:
+    """module -> modules of twinflash it imports: at the top, lazily or for type checking."""
+    graph: dict[str, set[str]] = {}
+    for name, path in MODULES.items():
+        targets = {_resolve(module) for module, _ in _imported(path)}
+        graph[name] = {t for t in targets if t is not None and t != name}
+    return graph
+
+
+def _cycles(graph: dict[str, set[str]]) -> list[list[str]]:
+    """The strongly connected groups of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        for nxt in sorted(graph[node]):
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for node in sorted(graph):
+        if node not in index:
+            visit(node)
+    return found
+
+
+def test_no_module_imports_itself_round_about() -> None:
+    """No circle of imports between modules, counting lazy and type-checking imports:
+    a circle means two modules are one, or one reaches back up."""
+    assert _cycles(_graph()) == []
+
+
+# The floors of docs/architecture.md: which part of twinflash may import which. A part is
+# a top-level module or package; flash.plates (pure standard library, the plate formats
+# the scene models validate with) sits at the bottom apart from the rest of flash.
+BOTTOM = {"errors", "files", "camera", "frame", "flash.plates"}
+ALLOWED: dict[str, set[str]] = {
+    "errors": set(),
+    "files": {"errors"},
+    "camera": set(),
+    "frame": {"camera"},
+    "flash.plates": set(),
+    "scene": {"errors", "flash.plates"},
+    "annotate": BOTTOM | {"scene"},
+    "render": BOTTOM | {"scene"},
+    "pipeline": BOTTOM | {"scene", "annotate", "render"},
+    "flash": BOTTOM | {"scene"},
+    "privacy": BOTTOM | {"scene", "flash"},
+    "datasets": BOTTOM | {"scene", "annotate", "pipeline"},
+    "audit": BOTTOM | {"scene", "annotate", "datasets"},
+    "web": BOTTOM | {"scene", "annotate", "datasets", "audit", "privacy", "flash", "pipeline"},
+    "cli": set(),  # filled below: the top may import every part
+    "__main__": {"cli"},
+}
+ALLOWED["cli"] = set(ALLOWED) - {"cli", "__main__"}
+
+
+def _part(module: str) -> str:
+    rest = module.split(".")[1:]
+    if rest[:2] == ["flash", "plates"]:
+        return "flash.plates"
+    return rest[0] if rest else "__init__"
+
+
+def test_every_import_goes_down_the_floors() -> None:
+    wrong = sorted(
+        f"{a} -> {b}"
+        for a, targets in _graph().items()
+        for b in targets
+        if _part(a) not in ("__init__", _part(b)) and _part(b) not in ALLOWED.get(_part(a), ())
+    )
+    assert wrong == [], "imports not allowed by docs/architecture.md:\n" + "\n".join(wrong)
+
+
+def test_render_is_imported_only_by_the_pipeline_and_only_when_rendering() -> None:
+    wrong = []
+    for name, path in MODULES.items():
+        if _part(name) == "render":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        top = {id(n) for n in tree.body}
+        for node in ast.walk(tree):
+            if isinstance(node, ast.ImportFrom) and (node.module or "").startswith(
+                "twinflash.render"
+            ):
+                if _part(name) != "pipeline" or id(node) in top:
+                    wrong.append(f"{path.relative_to(SRC)}:{node.lineno}")
+            elif isinstance(node, ast.Import) and any(
+                a.name.startswith("twinflash.render") for a in node.names
+            ):
+                wrong.append(f"{path.relative_to(SRC)}:{node.lineno}")
+    assert wrong == [], f"render imported outside a pipeline function: {wrong}"
