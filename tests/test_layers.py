@@ -123,8 +123,8 @@ ALLOWED: dict[str, set[str]] = {
     "annotate": BOTTOM | {"scene"},
     "render": BOTTOM | {"scene"},
     "pipeline": BOTTOM | {"scene", "annotate", "render"},
-    "flash": BOTTOM | {"scene"},
-    "privacy": BOTTOM | {"scene", "flash"},
+    "privacy": BOTTOM | {"scene"},  # plate formats come from flash.plates, in BOTTOM
+    "flash": BOTTOM | {"scene", "privacy"},  # the verdict reads plates with privacy's reader
     "datasets": BOTTOM | {"scene", "annotate", "pipeline"},
     "audit": BOTTOM | {"scene", "annotate", "datasets"},
     "web": BOTTOM | {"scene", "annotate", "datasets", "audit", "privacy", "flash", "pipeline"},
