@@ -571,9 +571,9 @@ def render_scenes() -> dict[str, dict]:
 
 def small_scenes() -> dict[str, dict]:
     """More plates, mostly small (5-25 px): speed-camera views at 640x480 (8 samples) with a
-    40-120 mm lens and 3-4 cars at 0-13 m behind the flashed one, in both
-    lanes (front plates in its lane, rear plates in the other), by day, night, rain, motion
-    blur and noise + JPEG."""
+    40-120 mm lens and 3-4 cars at 0-15 m behind the flashed one, in both
+    lanes (front plates in its lane, rear plates in the other; the last 8 a one-way street,
+    front plates in both), by day, night, rain, motion blur and noise + JPEG."""
     day = {"date": "2026-09-12", "local_time": "11:00:00", "cloud_cover": 0.2}
     night = {"date": "2026-11-23", "local_time": "23:00:00", "cloud_cover": 1.0}
     rain = {"kind": "rain", "rain_intensity": 0.8}
@@ -589,17 +589,21 @@ def small_scenes() -> dict[str, dict]:
         {"camera": {"effects": {"motion_blur_px": 3.0}}},
         {"camera": {"effects": {"noise_sigma": 6.0, "jpeg_quality": 50}}},
     ]
+    two_lanes = [  # a one-way street: both lanes drive towards the camera
+        [(0.0, 2.25, 180.0), (7.0, -2.25, 180.0), (15.0, -2.25, 180.0)],
+        [(0.0, 2.25, 180.0), (5.0, -2.25, 180.0), (12.0, -2.25, 180.0), (14.0, 2.25, 180.0)],
+    ]
     scenes = {}
-    for i in range(12):
+    for i in range(20):
         seed = 20 + i
-        cars = layouts[i % len(layouts)]
+        cars = layouts[i % len(layouts)] if i < 12 else two_lanes[i % 2]
         vehicles = [
             {"model": _CARS[(seed + k) % len(_CARS)], "x_m": x, "y_m": y, "heading_deg": h}
             for k, (x, y, h) in enumerate(cars)
         ]
         camera = {"preset": "speed_camera", "target_vehicle": 0, "resolution_wh": [640, 480],
                   "focal_length_mm": (40.0, 50.0, 60.0, 70.0)[i] if i < 4 else
-                  (80.0, 100.0, 120.0)[i % 3]}  # fmt: skip
+                  (80.0, 100.0, 120.0)[i % 3] if i < 12 else (55.0, 65.0, 75.0)[i % 3]}  # fmt: skip
         extra = extras[i % len(extras)]
         camera |= extra.get("camera", {})
         scenes[f"small_{i:02d}"] = {
