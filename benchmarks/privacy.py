@@ -648,6 +648,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--render-limit", type=int, default=99, help="use the first N render scenes only"
     )
+    parser.add_argument(
+        "--render-min-height", type=float, default=10.0, help="render plates at least this high"
+    )
     parser.add_argument("--photos", type=Path, default=None, help="folder of labelled photos")
     parser.add_argument("--labels", type=Path, default=None, help="CSV of plates (see docs)")
     args = parser.parse_args(argv)
@@ -662,7 +665,9 @@ def main(argv: list[str] | None = None) -> None:
             if args.recall_samples > 0
         }
         if args.renders is not None:
-            sets["twinflash renders"] = render_samples(args.renders, args.render_limit)
+            sets["twinflash renders"] = render_samples(
+                args.renders, args.render_limit, args.render_min_height
+            )
         if args.photos is not None:
             sets[f"photos {args.photos.name}"] = photo_samples(args.photos, args.labels)
         return plate_recall(sets)

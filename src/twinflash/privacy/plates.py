@@ -113,7 +113,7 @@ def plate_ish(text: str) -> bool:
 # a looser shape test, and plate-ish readings accepted.
 EAGER_DET = {"Det.thresh": 0.2, "Det.box_thresh": 0.3}
 EAGER_MIN_ASPECT, EAGER_MAX_ASPECT, EAGER_MIN_HEIGHT = 0.9, 24.0, 5.0
-SMALL_LIMIT = 24  # panels recognised per image by `find_small`
+SMALL_LIMIT = 12  # panels recognised per image by `find_small` (the plate ranks <= 8)
 SMALL_MIN_H, SMALL_MAX_H = 5, 24
 SMALL_DAMAGED_SCORE = 0.6  # below: a reading of >= 5 characters is a damaged plate
 
