@@ -374,13 +374,20 @@ def photo_samples(photos: Path, labels: Path) -> list[Sample]:
     return [(load_image(photos / name), plates) for name, plates in sorted(by_file.items())]
 
 
+MODES = {  # name: BlurOptions for the plates
+    "main": {"eager_plates": False},
+    "eager, no small": {"small_plates": False},
+    "eager": {},
+}
+
+
 def plate_recall(sets: dict[str, list[Sample]]) -> list[str]:
-    """Plates hidden after `twinflash blur` (plates only), eager path vs main's single pass,
-    side by side on the same images in the same run; seconds per image for each, and the
-    face detector's (photo defaults) to give the cost of a whole `blur` of the image."""
+    """Plates hidden after `twinflash blur` (plates only): main's single pass, the eager path
+    without and with the small-plate panels, side by side on the same images in the same run;
+    seconds per image for each, and the face detector's (photo defaults) to give the cost of
+    a whole `blur` of the image; boxes on no plate (false blurs)."""
     reader = PlateReader()
-    modes = {"main": False, "eager": True}
-    dets = {name: Detectors(BlurOptions(faces=False, eager_plates=e)) for name, e in modes.items()}
+    dets = {name: Detectors(BlurOptions(faces=False, **o)) for name, o in MODES.items()}
     for d in dets.values():
         d._plates = reader  # one set of models for both
     faces = FaceDetector(scales=(1.0, 2.0))
@@ -388,21 +395,30 @@ def plate_recall(sets: dict[str, list[Sample]]) -> list[str]:
     faces(warm)
     for det in dets.values():
         det.blur_image(warm)
+    names = list(MODES)
     lines = [
-        "| images | plates | readable before | hidden, main | hidden, eager "
-        "| of readable: main | of readable: eager | s/image plates main | eager "
-        "| s/image whole blur main | eager | other boxes/image main | eager |",
-        "|---|---|---|---|---|---|---|---|---|---|---|---|---|",
+        "| images | plates | readable before | "
+        + " | ".join(f"hidden, {m}" for m in names)
+        + " | "
+        + " | ".join(f"of readable: {m}" for m in names)
+        + " | "
+        + " | ".join(f"s/image plates {m}" for m in names)
+        + " | "
+        + " | ".join(f"s/image whole blur {m}" for m in names)
+        + " | "
+        + " | ".join(f"false boxes/image {m}" for m in names)
+        + " |",
+        "|---|---|---|" + "---|" * (5 * len(names)),
     ]
-    totals: dict[str, list] = {"n": [], "before": [], "main": [], "eager": []}
-    seconds = {"main": 0.0, "eager": 0.0, "faces": 0.0}
-    extra_all = {"main": 0, "eager": 0}
+    totals: dict[str, list[bool]] = {"before": []} | {m: [] for m in names}
+    seconds = dict.fromkeys([*names, "faces"], 0.0)
+    extra_all = dict.fromkeys(names, 0)
     images = 0
     for label, samples in sets.items():
-        hid: dict[str, list[bool]] = {"main": [], "eager": []}
+        hid: dict[str, list[bool]] = {m: [] for m in names}
         before_all: list[bool] = []
-        sec = {"main": 0.0, "eager": 0.0, "faces": 0.0}
-        extra = {"main": 0, "eager": 0}
+        sec = dict.fromkeys([*names, "faces"], 0.0)
+        extra = dict.fromkeys(names, 0)
         for img, plates in samples:
             t0 = time.process_time()
             faces(img)
@@ -419,7 +435,7 @@ def plate_recall(sets: dict[str, list[Sample]]) -> list[str]:
                 for text, corners in plates:
                     before, hidden = plate_hidden(reader, img, out, text, corners)
                     hid[name].append(hidden)
-                    if name == "main":
+                    if name == names[0]:
                         before_all.append(before)
         n = len(samples)
         images += n
@@ -427,25 +443,20 @@ def plate_recall(sets: dict[str, list[Sample]]) -> list[str]:
             seconds[k] += sec[k]
         for k in extra:
             extra_all[k] += extra[k]
-        totals["n"] += [1] * len(before_all)
         totals["before"] += before_all
-        totals["main"] += hid["main"]
-        totals["eager"] += hid["eager"]
+        for m in names:
+            totals[m] += hid[m]
         lines.append(_recall_row(label, n, before_all, hid, sec, extra))
         print(lines[-1], file=sys.stderr, flush=True)  # progress: a set takes minutes
     lines.append(
         _recall_row(
-            "**all**",
-            images,
-            totals["before"],
-            {k: totals[k] for k in modes},
-            seconds,
-            extra_all,
+            "**all**", images, totals["before"], {m: totals[m] for m in names}, seconds, extra_all
         )
     )
     lines.append(
         "\nSeconds are process CPU time (both cores count) per image. Whole blur = plates + "
-        "CenterFace at scales 1,2 (the photo default), measured once per image."
+        "CenterFace at scales 1,2 (the photo default), measured once per image. Hidden: "
+        "share (hidden/n) [95% Wilson interval]."
     )
     return lines
 
@@ -453,6 +464,16 @@ def plate_recall(sets: dict[str, list[Sample]]) -> list[str]:
 def _corner_box(corners: np.ndarray) -> tuple[float, float, float, float]:
     (x1, y1), (x2, y2) = corners.min(axis=0), corners.max(axis=0)
     return float(x1), float(y1), float(x2), float(y2)
+
+
+def wilson(k: int, n: int, z: float = 1.96) -> tuple[float, float]:
+    """95% Wilson score interval of a proportion k/n."""
+    if n == 0:
+        return 0.0, 1.0
+    p = k / n
+    centre = (p + z * z / (2 * n)) / (1 + z * z / n)
+    half = z * np.sqrt(p * (1 - p) / n + z * z / (4 * n * n)) / (1 + z * z / n)
+    return max(0.0, centre - half), min(1.0, centre + half)
 
 
 def _recall_row(
@@ -463,18 +484,28 @@ def _recall_row(
     sec: dict[str, float],
     extra: dict[str, int],
 ) -> str:
-    def share(values: list[bool]) -> str:
-        return f"{100 * np.mean(values):.1f}% ({sum(values)}/{len(values)})" if values else "n/a"
+    def share(values: list[bool], interval: bool = False) -> str:
+        if not values:
+            return "n/a"
+        k = sum(values)
+        text = f"{100 * k / len(values):.1f}% ({k}/{len(values)})"
+        if interval:
+            lo, hi = wilson(k, len(values))
+            text += f" [{100 * lo:.0f}-{100 * hi:.0f}%]"
+        return text
 
+    names = list(hid)
     readable = {k: [h for h, b in zip(v, before, strict=True) if b] for k, v in hid.items()}
     per = {k: v / max(n, 1) for k, v in sec.items()}
-    return (
-        f"| {label} ({n}) | {len(before)} | {share(before)} | {share(hid['main'])} "
-        f"| {share(hid['eager'])} | {share(readable['main'])} | {share(readable['eager'])} "
-        f"| {per['main']:.2f} | {per['eager']:.2f} | {per['main'] + per['faces']:.2f} "
-        f"| {per['eager'] + per['faces']:.2f} | {extra['main'] / max(n, 1):.2f} "
-        f"| {extra['eager'] / max(n, 1):.2f} |"
+    cells = (
+        [share(before)]
+        + [share(hid[m], interval=True) for m in names]
+        + [share(readable[m]) for m in names]
+        + [f"{per[m]:.2f}" for m in names]
+        + [f"{per[m] + per['faces']:.2f}" for m in names]
+        + [f"{extra[m] / max(n, 1):.2f}" for m in names]
     )
+    return f"| {label} ({n}) | {len(before)} | " + " | ".join(cells) + " |"
 
 
 # --- plate recall after blurring on twinflash renders (exact plate corners) ------------------
@@ -528,12 +559,59 @@ def render_scenes() -> dict[str, dict]:
         "speed_noisy_jpeg": speed(6, effects={"noise_sigma": 8.0, "jpeg_quality": 35}),
         "street_near": street(7, near),
         "street_far": street(8, far),
+        **small_scenes(),
         "street_night_rain": street(9, near) | {"light": night, "weather": rain},
         "street_angled": street(10, near, yaw_deg=8.0),
         "street_motion": street(11, far, effects={"motion_blur_px": 4.0}),
         "cctv_rain": street(12, near, preset="cctv", height_m=6.0, pitch_deg=20.0,
                             focal_length_mm=50.0) | {"weather": rain},
     }  # fmt: skip
+    return scenes
+
+
+def small_scenes() -> dict[str, dict]:
+    """More plates, mostly small (5-25 px): speed-camera views at 640x480 (8 samples) with a
+    40-120 mm lens and 3-4 cars at 0-15 m behind the flashed one, in both
+    lanes (front plates in its lane, rear plates in the other; the last 8 a one-way street,
+    front plates in both), by day, night, rain, motion blur and noise + JPEG."""
+    day = {"date": "2026-09-12", "local_time": "11:00:00", "cloud_cover": 0.2}
+    night = {"date": "2026-11-23", "local_time": "23:00:00", "cloud_cover": 1.0}
+    rain = {"kind": "rain", "rain_intensity": 0.8}
+    layouts = [
+        [(0.0, 2.25, 180.0), (7.0, 2.25, 180.0), (4.0, -2.25, 0.0), (12.0, -2.25, 0.0)],
+        [(0.0, 2.25, 180.0), (9.0, 2.25, 180.0), (6.0, -2.25, 0.0)],
+        [(0.0, 2.25, 180.0), (6.0, 2.25, 180.0), (13.0, 2.25, 180.0), (3.0, -2.25, 0.0)],
+    ]
+    extras = [
+        {},
+        {"light": night},
+        {"weather": rain},
+        {"camera": {"effects": {"motion_blur_px": 3.0}}},
+        {"camera": {"effects": {"noise_sigma": 6.0, "jpeg_quality": 50}}},
+    ]
+    two_lanes = [  # a one-way street: both lanes drive towards the camera
+        [(0.0, 2.25, 180.0), (7.0, -2.25, 180.0), (15.0, -2.25, 180.0)],
+        [(0.0, 2.25, 180.0), (5.0, -2.25, 180.0), (12.0, -2.25, 180.0), (14.0, 2.25, 180.0)],
+    ]
+    scenes = {}
+    for i in range(20):
+        seed = 20 + i
+        cars = layouts[i % len(layouts)] if i < 12 else two_lanes[i % 2]
+        vehicles = [
+            {"model": _CARS[(seed + k) % len(_CARS)], "x_m": x, "y_m": y, "heading_deg": h}
+            for k, (x, y, h) in enumerate(cars)
+        ]
+        camera = {"preset": "speed_camera", "target_vehicle": 0, "resolution_wh": [640, 480],
+                  "focal_length_mm": (40.0, 50.0, 60.0, 70.0)[i] if i < 4 else
+                  (80.0, 100.0, 120.0)[i % 3] if i < 12 else (55.0, 65.0, 75.0)[i % 3]}  # fmt: skip
+        extra = extras[i % len(extras)]
+        camera |= extra.get("camera", {})
+        scenes[f"small_{i:02d}"] = {
+            "name": f"small{i}", "seed": seed, "place": {"kind": "street", "layout_seed": seed},
+            "people": [], "vehicles": vehicles, "light": extra.get("light", day),
+            "weather": extra.get("weather", {"kind": "clear"}), "camera": camera,
+            "quality": {"preset": "custom", "samples": 8},
+        }  # fmt: skip
     return scenes
 
 
@@ -570,6 +648,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--render-limit", type=int, default=99, help="use the first N render scenes only"
     )
+    parser.add_argument(
+        "--render-min-height", type=float, default=10.0, help="render plates at least this high"
+    )
     parser.add_argument("--photos", type=Path, default=None, help="folder of labelled photos")
     parser.add_argument("--labels", type=Path, default=None, help="CSV of plates (see docs)")
     args = parser.parse_args(argv)
@@ -584,7 +665,9 @@ def main(argv: list[str] | None = None) -> None:
             if args.recall_samples > 0
         }
         if args.renders is not None:
-            sets["twinflash renders"] = render_samples(args.renders, args.render_limit)
+            sets["twinflash renders"] = render_samples(
+                args.renders, args.render_limit, args.render_min_height
+            )
         if args.photos is not None:
             sets[f"photos {args.photos.name}"] = photo_samples(args.photos, args.labels)
         return plate_recall(sets)

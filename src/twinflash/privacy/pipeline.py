@@ -22,7 +22,7 @@ from twinflash.privacy import media
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
 from twinflash.privacy.faces import FaceDetector
 from twinflash.privacy.plates import PlateReader
-from twinflash.privacy.regions import Region, iou
+from twinflash.privacy.regions import Region, coverage, iou
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
@@ -54,6 +54,7 @@ class BlurOptions:
     keep_plate: bool = False
     sidecar_plate_text: bool = False  # internal use only: the text undoes the blur
     eager_plates: bool = True  # off: the single plate pass of earlier versions (benchmarks)
+    small_plates: bool = True  # eager: also plate-shaped panels too small for the detector
     max_pixels: int = media.DEFAULT_MAX_PIXELS
 
     def __post_init__(self) -> None:
@@ -114,7 +115,18 @@ class Detectors:
             found += self.faces(scales)(rgb)
         if self.options.plates and plates:
             reader = self.plates()
-            found += reader.find_eager(rgb) if self.options.eager_plates else reader.find(rgb)
+            if not self.options.eager_plates:
+                found += reader.find(rgb)
+            else:
+                eager = reader.find_eager(rgb)
+                # small plate panels (a stand-in model may have no such search)
+                if self.options.small_plates and hasattr(reader, "find_small"):
+                    eager += [
+                        r
+                        for r in reader.find_small(rgb)
+                        if not any(coverage(r.xyxy, e.xyxy) > 0.85 for e in eager)
+                    ]
+                found += eager
         return found
 
     def blur_image(

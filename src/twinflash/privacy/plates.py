@@ -113,6 +113,9 @@ def plate_ish(text: str) -> bool:
 # a looser shape test, and plate-ish readings accepted.
 EAGER_DET = {"Det.thresh": 0.2, "Det.box_thresh": 0.3}
 EAGER_MIN_ASPECT, EAGER_MAX_ASPECT, EAGER_MIN_HEIGHT = 0.9, 24.0, 5.0
+SMALL_LIMIT = 12  # panels recognised per image by `find_small` (the plate ranks <= 8)
+SMALL_MIN_H, SMALL_MAX_H = 5, 24
+SMALL_DAMAGED_SCORE = 0.6  # below: a reading of >= 5 characters is a damaged plate
 
 
 @lru_cache(maxsize=6)
@@ -193,6 +196,7 @@ class PlateReader:
         rainy or blurred plates. A candidate is blurred when its reading is a French plate,
         looks like one, or is only plate-ish (`plate_ish`: a damaged reading). Boxes are
         the candidate's rotated rectangle grown to the plate's rim, as an upright box.
+        Plates too small for the detector are `find_small`'s.
         """
         eager = _engine(self.threads, crops=False, eager=True)
         res = eager(
@@ -218,6 +222,37 @@ class PlateReader:
             best = readings[0][0].text if readings else compact(text)
             out.append(Region("plate", _clip(_grow(quad), rgb.shape), max(score, 0.01), best))
         return _merge(out)
+
+    def find_small(self, rgb: np.ndarray, limit: int = SMALL_LIMIT) -> list[Region]:
+        """Small plates (5-24 px high) that the detector does not see at the image's scale.
+
+        Proposals are bright, plate-shaped panels (MSER regions of aspect 2.5-7.5, mostly
+        filled, with dark strokes inside): the white or yellow plate on a darker car. At most
+        `limit` of them, the most textured first, are cut out with a margin, upscaled to
+        48 px and recognised in one batch; a panel is blurred when its reading is plate-ish,
+        is >= 5 characters read poorly (a damaged plate), or it carries a narrow blue band at
+        an end (`_small_band`). Cheap next to a detector pass on an upscaled image.
+        """
+        panels = _plate_panels(rgb)[:limit]
+        if not panels:
+            return []
+        crops = []
+        for x1, y1, x2, y2, _ in panels:
+            crop, _ = _padded_crop(rgb, (x1, y1, x2 - x1, y2 - y1), pad_share=0.25)
+            crops.append(crop)
+        texts = self._recognise_many(crops)
+        out: list[Region] = []
+        for (x1, y1, x2, y2, _), (text, score) in zip(panels, texts, strict=True):
+            # a plate-shaped bright panel read poorly as >= 5 characters: a damaged plate (a
+            # word read clearly, such as a name tag, has no digit: no plate)
+            damaged = len(compact(text)) >= 5 and score < SMALL_DAMAGED_SCORE
+            plate_like = readings_of(text, score) or plate_ish(text) or damaged
+            if not (plate_like or _small_band(rgb, (x1, y1, x2, y2))):
+                continue
+            h = y2 - y1
+            box = (x1 - 0.15 * h, y1 - 0.15 * h, x2 + 0.15 * h, y2 + 0.15 * h)
+            out.append(Region("plate", _clip(box, rgb.shape), max(score, 0.01), compact(text)))
+        return out
 
     def _recognise_many(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Texts of line crops, recognised in batches (one call of the recogniser)."""
@@ -270,6 +305,72 @@ class PlateReader:
                         plate.text, plate.format, round(conf, 4), line.text, xyxy
                     )
         return sorted(by_text.values(), key=lambda r: -r.confidence)
+
+
+def _plate_panels(rgb: np.ndarray) -> list[tuple[int, int, int, int, float]]:
+    """Bright plate-shaped panels, 5-24 px high, most textured first: (x1, y1, x2, y2, score).
+
+    MSER regions (both polarities) of aspect 2.5-7.5 filling >= 40% of their box, whose
+    inside has dark strokes (5-50% of pixels well below the panel's level) and horizontal
+    detail; overlapping panels keep the larger one.
+    """
+    grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
+    mser = cv2.MSER_create(2, 25, 2500, 0.5)
+    regions, boxes = mser.detectRegions(grey)
+    found = []
+    for pts, (x, y, w, h) in zip(regions, boxes, strict=True):
+        if not (SMALL_MIN_H <= h <= SMALL_MAX_H and 2.5 <= w / h <= 7.5):
+            continue
+        if len(pts) < 0.4 * w * h:
+            continue
+        roi = grey[y : y + h, x : x + w].astype(np.float32)
+        lo, hi = float(roi.min()), float(roi.max())
+        if hi - lo < 25:
+            continue
+        dark = float((roi < np.median(roi) - 0.25 * (hi - lo)).mean())
+        detail = float(np.abs(np.diff(roi, axis=1)).mean())
+        if not 0.04 <= dark <= 0.5 or detail < 2.0:
+            continue
+        found.append((int(x), int(y), int(x + w), int(y + h), detail / max(hi - lo, 1.0)))
+    found.sort(key=lambda b: -(b[2] - b[0]) * (b[3] - b[1]))
+    kept: list[tuple[int, int, int, int, float]] = []
+    for b in found:
+        if not any(_overlap(b, k) > 0.5 for k in kept):
+            kept.append(b)
+    return sorted(kept, key=lambda b: -b[4])
+
+
+def _blue(hsv: np.ndarray) -> np.ndarray:
+    hue, sat, val = hsv[..., 0], hsv[..., 1], hsv[..., 2]
+    return (hue >= 95) & (hue <= 130) & (sat >= 60) & (val >= 35)
+
+
+def _small_band(rgb: np.ndarray, box: tuple[int, int, int, int]) -> bool:
+    """A narrow blue band at an end of a small panel (the EU band, or the regional one), with
+    no blue around it: blue sky or a blue car beside a bright panel is no band."""
+    x1, y1, x2, y2 = box
+    h = y2 - y1
+    ext, inner = max(2, round(0.8 * h)), max(1, round(0.3 * h))
+    ih, iw = rgb.shape[:2]
+    if x1 - ext - h < 0 or x2 + ext + h > iw or y1 - h < 0 or y2 + h > ih:
+        return False
+    hsv = cv2.cvtColor(rgb[y1 - h : y2 + h, x1 - ext - h : x2 + ext + h], cv2.COLOR_RGB2HSV)
+    blue = _blue(hsv)
+    rows, cols = blue[h:-h], blue[h:-h].mean(axis=0)  # the panel's rows
+    left, right = cols[h : h + ext + inner], cols[-(h + ext + inner) : -h]
+    middle = rows[:, h + ext + inner : -(h + ext + inner)]
+    around = np.concatenate([blue[:h].ravel(), blue[-h:].ravel(), blue[h:-h, :h].ravel(),
+                             blue[h:-h, -h:].ravel()])  # fmt: skip
+    band = (left >= 0.5).any() or (right >= 0.5).any()
+    return bool(band and around.mean() < 0.15 and (middle.size == 0 or middle.mean() < 0.15))
+
+
+def _overlap(a: Sequence[float], b: Sequence[float]) -> float:
+    """Intersection over the smaller box's area."""
+    ix = max(0.0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0.0, min(a[3], b[3]) - max(a[1], b[1]))
+    small = min((a[2] - a[0]) * (a[3] - a[1]), (b[2] - b[0]) * (b[3] - b[1]))
+    return ix * iy / max(small, 1e-6)
 
 
 def _ordered(quad: np.ndarray) -> np.ndarray:
@@ -490,7 +591,7 @@ def _clip(box: tuple[float, ...], shape: tuple[int, ...]) -> tuple[float, float,
 
 
 def _padded_crop(
-    rgb: np.ndarray, box_xywh: Sequence[float]
+    rgb: np.ndarray, box_xywh: Sequence[float], pad_share: float | None = None
 ) -> tuple[np.ndarray, tuple[float, float, float]]:
     """Crop with a margin of half the box height, upscaled so the plate is >= 48 px high."""
     x, y, w, h = (float(v) for v in box_xywh)
@@ -499,7 +600,7 @@ def _padded_crop(
     ih, iw = rgb.shape[:2]
     if x >= iw or y >= ih or x + w <= 0 or y + h <= 0:
         raise ValueError(f"plate box {list(box_xywh)} lies outside the {iw}x{ih} image")
-    pad = max(8.0, 0.5 * h)
+    pad = max(8.0, 0.5 * h) if pad_share is None else pad_share * h
     x1, y1, x2, y2 = round(x - pad), round(y - pad), round(x + w + pad), round(y + h + pad)
     crop = rgb[max(0, y1) : min(ih, y2), max(0, x1) : min(iw, x2)]
     crop = cv2.copyMakeBorder(  # replicate the edge where the margin leaves the image

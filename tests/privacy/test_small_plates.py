@@ -1,0 +1,108 @@
+"""Small, distant plates (10-12 px high) are blurred by the eager path's plate panels.
+
+`render_plate_10px.png` is a 90x51 px cut of a twinflash render (`benchmarks/privacy.py`,
+scene speed_day, 960x540): the distant car's plate ZP-804-JX, 10.4 px high, whose exact
+corners come from the render's annotation. The detector does not see it at the image's
+scale (neither main's single pass nor the eager pass without panels blur it) but the reader
+reads it when given its box: a leak that `find_small` closes.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import cv2
+import numpy as np
+import pytest
+from PIL import Image
+from rapidfuzz.distance import Levenshtein
+from skimage import data
+
+from twinflash.privacy.pipeline import BlurOptions, Detectors
+from twinflash.privacy.plates import PlateReader, _plate_panels, _small_band
+from twinflash.privacy.regions import coverage
+from twinflash.privacy.synthetic import paste_plate
+
+PATCH = Path(__file__).with_name("render_plate_10px.png")
+TEXT = "ZP-804-JX"
+# the plate's corners inside the patch (from the render's annotation)
+CORNERS = np.array([[20.20, 20.44], [69.74, 20.12], [69.80, 30.49], [20.27, 30.87]])
+
+
+def _composite(background: str, at: tuple[int, int]) -> tuple[np.ndarray, tuple]:
+    """The render's plate patch pasted on a 960x540 scikit-image photo; the plate's box."""
+    img = cv2.resize(getattr(data, background)(), (960, 540))
+    patch = np.asarray(Image.open(PATCH).convert("RGB"))
+    x, y = at
+    img[y : y + patch.shape[0], x : x + patch.shape[1]] = patch
+    q = CORNERS + np.array([x, y])
+    return img, (*q.min(axis=0), *q.max(axis=0))
+
+
+def _detectors(reader: PlateReader, **options: bool) -> Detectors:
+    det = Detectors(BlurOptions(faces=False, **options))
+    det._plates = reader  # the session's models
+    return det
+
+
+def _readable(reader: PlateReader, img: np.ndarray, box: tuple) -> bool:
+    x1, y1, x2, y2 = box
+    return any(
+        Levenshtein.distance(r.text.replace("-", ""), TEXT.replace("-", "")) <= 1
+        for r in reader.read(img, (x1, y1, x2 - x1, y2 - y1))
+    )
+
+
+def _changed(before: np.ndarray, after: np.ndarray, box: tuple) -> float:
+    x1, y1, x2, y2 = (round(v) for v in box)
+    diff = np.abs(after[y1:y2, x1:x2].astype(int) - before[y1:y2, x1:x2]).max(axis=2)
+    return float((diff > 20).mean())
+
+
+@pytest.mark.parametrize(
+    ("background", "at"),
+    [("coffee", (300, 400)), ("chelsea", (700, 150)), ("rocket", (300, 400))],
+)
+def test_small_render_plate_blurred_by_eager_only(
+    plates: PlateReader, background: str, at: tuple[int, int]
+) -> None:
+    img, box = _composite(background, at)
+    assert _readable(plates, img, box), "the case: readable before blurring"
+    out, blurred, _ = _detectors(plates).blur_image(img)
+    assert any(coverage(box, r.xyxy) > 0.9 for r in blurred), blurred
+    assert not _readable(plates, out, box)
+    assert _changed(img, out, box) > 0.3
+    # the baselines leave it as it came in: the panels are what blur it
+    for options in ({"eager_plates": False}, {"small_plates": False}):
+        same, _, _ = _detectors(plates, **options).blur_image(img)
+        assert _changed(img, same, box) == 0.0, options
+        assert _readable(plates, same, box)
+
+
+def test_panels_find_the_small_plate_first(plates: PlateReader) -> None:
+    img, box = _composite("coffee", (300, 400))
+    panels = _plate_panels(img)
+    assert panels and coverage(box, panels[0][:4]) > 0.5  # the most plate-like panel
+    assert _small_band(img, panels[0][:4])  # its blue band is seen
+
+
+def test_blue_sky_is_no_band() -> None:
+    """A white panel under a blue sky: blue all around, so no EU band (no false blur)."""
+    img = np.zeros((120, 200, 3), np.uint8)
+    img[:] = (40, 90, 200)  # sky blue
+    img[50:62, 60:110] = 235
+    assert not _small_band(img, (60, 50, 110, 62))
+
+
+def test_small_synthetic_plate_blurred_and_main_misses(plates: PlateReader) -> None:
+    """An 11 px Pillow plate drawn at 3x and downscaled (antialiased like a render): main's
+    single pass misses it, the eager path hides it."""
+    bg = cv2.resize(cv2.resize(data.coffee(), (960, 540)), (2880, 1620))
+    big, p = paste_plate(bg, TEXT, 33, (900, 1260))
+    img = cv2.resize(big, (960, 540), interpolation=cv2.INTER_AREA)
+    box = tuple(v / 3 for v in p.xyxy)
+    assert _readable(plates, img, box)
+    out, _, _ = _detectors(plates).blur_image(img)
+    assert not _readable(plates, out, box) and _changed(img, out, box) > 0.3
+    single, _, _ = _detectors(plates, eager_plates=False).blur_image(img)
+    assert _readable(plates, single, box) and _changed(img, single, box) == 0.0
