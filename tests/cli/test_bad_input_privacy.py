@@ -194,6 +194,7 @@ class _StubModel:
         return []
 
     find_eager = find
+    find_small = find
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

@@ -119,8 +119,7 @@ class Detectors:
                 found += reader.find(rgb)
             else:
                 eager = reader.find_eager(rgb)
-                # small plate panels (a stand-in model may have no such search)
-                if self.options.small_plates and hasattr(reader, "find_small"):
+                if self.options.small_plates:  # distant plates: small bright panels
                     eager += [
                         r
                         for r in reader.find_small(rgb)
