@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
+import os
+import uuid
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 REPO = Path(__file__).resolve().parents[1]
 EXAMPLES = REPO / "examples" / "scenes"
+PG_URL = os.environ.get(
+    "TWINFLASH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
+)
 
 
 @pytest.fixture
@@ -36,3 +42,37 @@ def tiny_model(tmp_path_factory: pytest.TempPathFactory) -> Path:
     train(root / "manifest.csv", root / "model", cfg)
     calibrate_model(root / "model", root / "cal.csv", split=None)
     return root / "model"
+
+
+@pytest.fixture(scope="session")
+def postgres_url() -> str:
+    """The test PostgreSQL server's URL; the test skips, saying why, if none answers."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
+    try:
+        with engine.connect():
+            pass
+    except sa.exc.OperationalError as exc:
+        reason = " ".join(str(exc.orig).split())[:160]
+        pytest.skip(f"no PostgreSQL server answers at {PG_URL} ({reason})")
+    finally:
+        engine.dispose()
+    return PG_URL
+
+
+@pytest.fixture
+def pg_schema(postgres_url: str) -> Iterator[str]:
+    """A fresh schema, dropped afterwards: reruns start clean and nothing else is touched."""
+    import sqlalchemy as sa
+
+    schema = f"tf_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(postgres_url)
+    with admin.begin() as conn:
+        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield schema
+    finally:
+        with admin.begin() as conn:
+            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()

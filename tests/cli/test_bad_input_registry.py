@@ -16,12 +16,10 @@ import sqlite3
 import subprocess
 import sys
 import time
-import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 
 from twinflash.cli import app
 from twinflash.cli._errors import run_guarded
@@ -29,9 +27,6 @@ from twinflash.flash.registry import Registry, import_csv
 from twinflash.flash.registry import synth as gen
 
 SRC = Path(__file__).resolve().parents[2] / "src"
-PG_URL = os.environ.get(
-    "TWINFLASH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 HEADER = "plate,make,model,type,cnit,genre,body,first_registration"
 
 
@@ -180,25 +175,9 @@ def test_the_cli_cap_is_the_library_cap() -> None:
 
 
 @pytest.fixture
-def pg_url() -> Iterator[str]:
+def pg_url(postgres_url: str, pg_schema: str) -> str:
     """A PostgreSQL URL whose search_path is a fresh schema, dropped afterwards."""
-    admin = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with admin.connect():
-            pass
-    except sa.exc.OperationalError as exc:
-        admin.dispose()
-        reason = " ".join(str(exc.orig).split())[:120]
-        pytest.skip(f"no PostgreSQL server answers at {PG_URL} ({reason})")
-    schema = f"tf_registry_test_{uuid.uuid4().hex[:12]}"
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    try:
-        yield f"{PG_URL}?options=-csearch_path%3D{schema}"
-    finally:
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+    return f"{postgres_url}?options=-csearch_path%3D{pg_schema}"
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])

@@ -5,15 +5,12 @@ a Huey queue on a SQLite file drained by hand, and logged-in test clients."""
 from __future__ import annotations
 
 import io
-import os
 import re
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import numpy as np
 import pytest
-import sqlalchemy as sa
 from PIL import Image
 
 from twinflash.web.auth import hash_password
@@ -21,24 +18,7 @@ from twinflash.web.queue import Queue, build_queue
 from twinflash.web.settings import Limits, Settings
 from twinflash.web.store import Store
 
-PG_URL = os.environ.get(
-    "TWINFLASH_TEST_POSTGRES_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test"
-)
 PASSWORD = "correct horse battery"
-
-
-@pytest.fixture(scope="session")
-def postgres_url() -> str:
-    engine = sa.create_engine(PG_URL, connect_args={"connect_timeout": 3})
-    try:
-        with engine.connect():
-            pass
-    except sa.exc.OperationalError as exc:
-        reason = " ".join(str(exc.orig).split())[:160]
-        pytest.skip(f"no PostgreSQL server answers at {PG_URL} ({reason})")
-    finally:
-        engine.dispose()
-    return PG_URL
 
 
 @pytest.fixture(autouse=True)
@@ -72,19 +52,10 @@ def sqlite_store(settings: Settings) -> Iterator[Store]:
 
 
 @pytest.fixture
-def pg_store(postgres_url: str) -> Iterator[Store]:
-    schema = f"tf_web_test_{uuid.uuid4().hex[:12]}"
-    admin = sa.create_engine(postgres_url)
-    with admin.begin() as conn:
-        conn.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
-    store = Store.open(postgres_url, connect_args={"options": f"-csearch_path={schema}"})
-    try:
-        yield store
-    finally:
-        store.close()
-        with admin.begin() as conn:
-            conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
-        admin.dispose()
+def pg_store(postgres_url: str, pg_schema: str) -> Iterator[Store]:
+    store = Store.open(postgres_url, connect_args={"options": f"-csearch_path={pg_schema}"})
+    yield store
+    store.close()
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
