@@ -34,6 +34,7 @@ from typing import Any
 import numpy as np
 
 from twinflash.errors import InputError
+from twinflash.files import temp_sibling
 from twinflash.flash.recogniser.data import CORNER_COLS
 from twinflash.flash.verdict import Checker, Verdict
 
@@ -282,9 +283,12 @@ def run_batch(
         os.fsync(fh.fileno())
     rows = [done[i] for i in sorted(done)]
     table = pa.Table.from_pylist(rows, schema=_schema())
-    tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")
-    pq.write_table(table, tmp)
-    os.replace(tmp, out)
+    tmp = temp_sibling(out, keep_suffix=True)
+    try:
+        pq.write_table(table, tmp)
+        os.replace(tmp, out)
+    finally:
+        tmp.unlink(missing_ok=True)
     journal.unlink()
     errors = Counter(r["error"] for r in rows if r["error"])
     return BatchReport(out, len(rows), resumed, dict(counts), dict(errors))

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import json
 import math
-import os
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 from typing import Any
@@ -36,6 +35,7 @@ from typing import Any
 import numpy as np
 
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text
 from twinflash.flash.recogniser.labels import ClassSet
 
 SCHEMA_VERSION = 1
@@ -114,9 +114,7 @@ class Thresholds:
 def save_thresholds(thresholds: Thresholds, model_dir: Path) -> Path:
     """Write ``thresholds.json`` atomically in the model directory."""
     path = Path(model_dir) / THRESHOLDS
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(thresholds.to_json(), indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(thresholds.to_json(), indent=2, sort_keys=True) + "\n")
     return path
 
 

@@ -13,6 +13,8 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize_scalar
 
+from twinflash.files import temp_sibling
+
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
     z = np.asarray(logits, np.float64) / temperature
@@ -114,7 +116,7 @@ def reliability_diagram(
     fig.suptitle(f"Reliability on {len(labels)} validation photos (counts per bin at the bottom)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_suffix(".tmp.png")
+    tmp = temp_sibling(path, keep_suffix=True)
     fig.savefig(tmp, dpi=100)
     plt.close(fig)
     tmp.replace(path)

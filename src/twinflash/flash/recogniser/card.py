@@ -7,13 +7,13 @@ field, is refused with one line naming the file and field.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text
 
 SCHEMA_VERSION = 1
 CARD = "card.json"
@@ -49,9 +49,7 @@ class ModelCard(BaseModel):
 def write_card(card: ModelCard, model_dir: Path) -> Path:
     """Write ``card.json`` atomically (temp file + rename)."""
     path = Path(model_dir) / CARD
-    tmp = path.with_suffix(".json.tmp")
-    tmp.write_text(json.dumps(card.model_dump(), indent=2, sort_keys=True) + "\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, json.dumps(card.model_dump(), indent=2, sort_keys=True) + "\n")
     return path
 
 

@@ -14,13 +14,15 @@ from pathlib import Path
 import numpy as np
 import torch
 
+from twinflash.files import temp_sibling
+
 ONNX_FILE = "model.onnx"
 
 
 def export_onnx(model: torch.nn.Module, input_size: int, path: Path) -> Path:
     model.eval()
     x = torch.zeros(2, 3, input_size, input_size)
-    tmp = path.with_suffix(".tmp.onnx")
+    tmp = temp_sibling(path, keep_suffix=True)
     with warnings.catch_warnings():  # the TorchScript exporter's deprecation notices
         warnings.simplefilter("ignore")
         torch.onnx.export(

@@ -21,6 +21,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 
 from twinflash.errors import InputError
+from twinflash.files import temp_sibling
 from twinflash.flash.recogniser.augment import AugmentConfig, augment
 from twinflash.flash.recogniser.backbone import backbone_parameters, build, head_parameters
 from twinflash.flash.recogniser.preprocess import to_input
@@ -79,7 +80,7 @@ def predict_logits(
 
 
 def _atomic_save(obj: object, path: Path) -> None:
-    tmp = path.with_suffix(".tmp")
+    tmp = temp_sibling(path)
     torch.save(obj, tmp)
     os.replace(tmp, path)
 

@@ -14,7 +14,7 @@ training ``checkpoint.pt`` (what ``--resume`` reads; removed when the model is c
 from __future__ import annotations
 
 import csv
-import os
+import io
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -23,12 +23,13 @@ import numpy as np
 import torch
 
 from twinflash.errors import InputError
+from twinflash.files import atomic_write_text
 from twinflash.flash.crops import CropSpec
 from twinflash.flash.recogniser.calibrate import ece, fit_temperature, reliability_diagram, softmax
 from twinflash.flash.recogniser.card import ClassEntry, ModelCard, write_card
 from twinflash.flash.recogniser.data import Loaded, Sample, discover, load_crops
 from twinflash.flash.recogniser.export import ONNX_FILE, export_onnx, onnx_logits
-from twinflash.flash.recogniser.fit import FitConfig, fit, predict_logits
+from twinflash.flash.recogniser.fit import FitConfig, _atomic_save, fit, predict_logits
 from twinflash.flash.recogniser.labels import ClassSet
 from twinflash.flash.recogniser.mine import out_of_fold_probs, suspects
 from twinflash.flash.recogniser.preprocess import to_input
@@ -58,12 +59,11 @@ def split_indices(samples: list[Sample], labels: np.ndarray, val_fraction: float
 
 
 def _write_csv(path: Path, header: list[str], rows: list[list[object]]) -> None:
-    tmp = path.with_suffix(".tmp.csv")
-    with tmp.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(header)
-        w.writerows(rows)
-    os.replace(tmp, path)
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(header)
+    w.writerows(rows)
+    atomic_write_text(path, buf.getvalue())
 
 
 def level_accuracy(probs: np.ndarray, labels: np.ndarray, classes: ClassSet) -> dict[str, float]:
@@ -164,8 +164,7 @@ def train(
         metrics["test_accuracy"] = level_accuracy(
             softmax(test_logits, temperature), labels[test_idx], classes
         )
-    torch.save(model.state_dict(), out_dir / "model.tmp.pt")
-    os.replace(out_dir / "model.tmp.pt", out_dir / "model.pt")
+    _atomic_save(model.state_dict(), out_dir / "model.pt")
     export_onnx(model, cfg.input_size, out_dir / ONNX_FILE)
     with torch.no_grad():
         torch_top1 = model(torch.from_numpy(x_check)).numpy().argmax(1)
