@@ -194,7 +194,9 @@ class _StubModel:
         return []
 
     find_eager = find
-    find_small = find
+
+    def find_small(self, rgb: np.ndarray, skip: object = ()) -> list:
+        return []
 
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:

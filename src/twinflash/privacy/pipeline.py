@@ -22,7 +22,7 @@ from twinflash.privacy import media
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
 from twinflash.privacy.faces import FaceDetector
 from twinflash.privacy.plates import PlateReader
-from twinflash.privacy.regions import Region, coverage, iou
+from twinflash.privacy.regions import Region, iou
 
 log = logging.getLogger(__name__)
 SCHEMA_VERSION = 1
@@ -120,11 +120,7 @@ class Detectors:
             else:
                 eager = reader.find_eager(rgb)
                 if self.options.small_plates:  # distant plates: small bright panels
-                    eager += [
-                        r
-                        for r in reader.find_small(rgb)
-                        if not any(coverage(r.xyxy, e.xyxy) > 0.85 for e in eager)
-                    ]
+                    eager += reader.find_small(rgb, skip=eager)
                 found += eager
         return found
 

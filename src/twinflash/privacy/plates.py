@@ -19,7 +19,7 @@ import numpy as np
 from rapidfuzz.distance import Hamming
 
 from twinflash.flash.plates import Plate, plate_candidates
-from twinflash.privacy.regions import Region
+from twinflash.privacy.regions import Region, coverage
 
 _ALNUM = re.compile(r"[^A-Z0-9]")
 # Aspect (width / height) of the text of one plate line, with or without the "F" band.
@@ -223,7 +223,9 @@ class PlateReader:
             out.append(Region("plate", _clip(_grow(quad), rgb.shape), max(score, 0.01), best))
         return _merge(out)
 
-    def find_small(self, rgb: np.ndarray, limit: int = SMALL_LIMIT) -> list[Region]:
+    def find_small(
+        self, rgb: np.ndarray, limit: int = SMALL_LIMIT, skip: Sequence[Region] = ()
+    ) -> list[Region]:
         """Small plates (5-24 px high) that the detector does not see at the image's scale.
 
         Proposals are bright, plate-shaped panels (MSER regions of aspect 2.5-7.5, mostly
@@ -231,9 +233,12 @@ class PlateReader:
         `limit` of them, the most textured first, are cut out with a margin, upscaled to
         48 px and recognised in one batch; a panel is blurred when its reading is plate-ish,
         is >= 5 characters read poorly (a damaged plate), or it carries a narrow blue band at
-        an end (`_small_band`). Cheap next to a detector pass on an upscaled image.
+        an end (`_small_band`). Cheap next to a detector pass on an upscaled image. Panels
+        inside a region of `skip` (plates already found) are neither read nor counted.
         """
-        panels = _plate_panels(rgb)[:limit]
+        panels = [
+            p for p in _plate_panels(rgb) if not any(coverage(p[:4], s.xyxy) > 0.85 for s in skip)
+        ][:limit]
         if not panels:
             return []
         crops = []
@@ -534,7 +539,6 @@ def _grow(quad: np.ndarray) -> tuple[float, float, float, float]:
 
 def _merge(regions: list[Region]) -> list[Region]:
     """One region per plate: boxes mostly inside another are dropped, the larger kept."""
-    from twinflash.privacy.regions import coverage
 
     regions = sorted(regions, key=lambda r: -r.width * r.height)
     kept: list[Region] = []
