@@ -165,7 +165,10 @@ def purge(
 
     settings = _settings(db, data, retention_days=retention_days)
     store = _store(settings)
-    typer.echo(f"deleted the photos of {purge_expired(settings, store)} case(s)")
+    try:
+        typer.echo(f"deleted the photos of {purge_expired(settings, store)} case(s)")
+    finally:
+        store.close()
 
 
 @users_app.command("add")

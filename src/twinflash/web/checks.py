@@ -25,17 +25,19 @@ CROP_MARGIN = 0.15
 
 
 @functools.cache
-def _face_detector():  # -> twinflash.privacy.pipeline.Detectors; loaded once per process
+def detectors():  # -> twinflash.privacy.pipeline.Detectors
+    """Face (and, for the public blur page, plate) models, loaded once per process and
+    shared by the check jobs and the public page."""
     from twinflash.privacy.pipeline import BlurOptions, Detectors
 
-    return Detectors(BlurOptions(faces=True, plates=False))
+    return Detectors(BlurOptions())
 
 
 def blur_faces(rgb: np.ndarray) -> tuple[np.ndarray, int]:
     """The photo with every face blurred (plates kept: they are the evidence)."""
     from twinflash.privacy.blur import blur_regions
 
-    found = _face_detector().detect(rgb, (1.0, 2.0), plates=False)
+    found = detectors().detect(rgb, (1.0, 2.0), plates=False)
     return blur_regions(rgb, found), len(found)
 
 

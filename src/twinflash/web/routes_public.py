@@ -4,7 +4,6 @@ routes read only render jobs and never touch cases, photos or the audit log."""
 
 from __future__ import annotations
 
-import functools
 import hashlib
 import io
 import threading
@@ -17,6 +16,7 @@ from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Resp
 from twinflash.errors import InputError
 from twinflash.web import jobstore, pages
 from twinflash.web.auth import client_of
+from twinflash.web.checks import detectors
 from twinflash.web.renders import PUBLIC_FILES, DemoRequest, render_file, sample
 from twinflash.web.uploads import UploadError, decode_image, sniff
 
@@ -135,13 +135,6 @@ def blur_page(request: Request) -> Response:
     return pages.render(request, "blur.html", limits=request.app.state.settings.limits)
 
 
-@functools.cache
-def _detectors():  # -> twinflash.privacy.pipeline.Detectors (faces and plates)
-    from twinflash.privacy.pipeline import BlurOptions, Detectors
-
-    return Detectors(BlurOptions())
-
-
 def blur_bytes(data: bytes, name: str, max_pixels: int) -> tuple[bytes, str, int, int]:
     """Blur faces and plates of an uploaded photo in memory; (bytes, media type, faces, plates)."""
     from PIL import Image
@@ -151,7 +144,7 @@ def blur_bytes(data: bytes, name: str, max_pixels: int) -> tuple[bytes, str, int
     kind = sniff(data, name)
     rgb = decode_image(data, name, max_pixels)
     with _blur_lock:
-        found = _detectors().detect(rgb, (1.0, 2.0))
+        found = detectors().detect(rgb, (1.0, 2.0))
     out = blur_regions(rgb, found)
     buf = io.BytesIO()
     Image.fromarray(out).save(buf, format=kind, **({"quality": 90} if kind == "JPEG" else {}))

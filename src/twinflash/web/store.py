@@ -59,10 +59,6 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
             cur.execute("PRAGMA foreign_keys=ON")
             cur.close()
 
-    elif engine.dialect.name != "postgresql":
-        raise InputError(
-            f"--db: dialect {engine.dialect.name!r} not supported (sqlite, postgresql)"
-        )
     return engine
 
 
