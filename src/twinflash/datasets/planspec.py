@@ -84,15 +84,8 @@ class PeopleSpec(_Strict):
     x_range_m: tuple[float, float] | None = Field(None, description="limit along the street")
     mix: dict[str, DistributionField] = {}
 
-    @field_validator("count", "lying", mode="before")
-    @classmethod
-    def _tag(cls, value: Any) -> Any:
-        return as_distribution_input(value)
-
-    @field_validator("mix", mode="before")
-    @classmethod
-    def _tag_mix(cls, value: Any) -> Any:
-        return _dist_map(value)
+    _tag = field_validator("count", "lying", mode="before")(as_distribution_input)
+    _tag_mix = field_validator("mix", mode="before")(_dist_map)
 
     @field_validator("mix")
     @classmethod
@@ -124,15 +117,8 @@ class VehiclesSpec(_Strict):
     x_range_m: tuple[float, float] | None = None
     mix: dict[str, DistributionField] = {}
 
-    @field_validator("count", mode="before")
-    @classmethod
-    def _tag(cls, value: Any) -> Any:
-        return as_distribution_input(value)
-
-    @field_validator("mix", mode="before")
-    @classmethod
-    def _tag_mix(cls, value: Any) -> Any:
-        return _dist_map(value)
+    _tag = field_validator("count", mode="before")(as_distribution_input)
+    _tag_mix = field_validator("mix", mode="before")(_dist_map)
 
     @field_validator("mix")
     @classmethod
@@ -217,10 +203,9 @@ class SequenceSpec(_Strict):
         default_factory=lambda: Uniform(uniform=(15.0, 40.0))
     )
 
-    @field_validator("walk_speed_mps", "drive_speed_kmh", mode="before")
-    @classmethod
-    def _tag(cls, value: Any) -> Any:
-        return as_distribution_input(value)
+    _tag = field_validator("walk_speed_mps", "drive_speed_kmh", mode="before")(
+        as_distribution_input
+    )
 
     @field_validator("walk_speed_mps")
     @classmethod
@@ -280,10 +265,7 @@ class PlanSpec(_Strict):
     splits: SplitSpec = SplitSpec()
     exports: ExportSpec = ExportSpec()
 
-    @field_validator("vary", mode="before")
-    @classmethod
-    def _tag_vary(cls, value: Any) -> Any:
-        return _dist_map(value)
+    _tag_vary = field_validator("vary", mode="before")(_dist_map)
 
     @field_validator("base")
     @classmethod
