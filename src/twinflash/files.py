@@ -78,6 +78,22 @@ def _remove(path: Path) -> None:
         path.unlink(missing_ok=True)
 
 
+def _sweep_entries(
+    folder: Path, names: Iterable[str], wanted: set[str] | None = None
+) -> list[Path]:
+    """Remove the entries of `folder` (given by name) that a killed writer left."""
+    removed = []
+    for name in names:
+        temp = _temp_of(name) if name.startswith(".") else None
+        if temp is None or (wanted is not None and temp[0] not in wanted):
+            continue
+        if pid_alive(temp[1]):
+            continue
+        _remove(folder / name)
+        removed.append(folder / name)
+    return removed
+
+
 def sweep_stale(parent: Path, names: Iterable[str] | None = None) -> list[Path]:
     """Remove temporaries in `parent` left by killed writers; return what was removed.
 
@@ -88,25 +104,18 @@ def sweep_stale(parent: Path, names: Iterable[str] | None = None) -> list[Path]:
     if not parent.is_dir():
         return []
     wanted = None if names is None else set(names)
-    removed = []
-    for entry in parent.glob(".*"):
-        temp = _temp_of(entry.name)
-        if temp is None or (wanted is not None and temp[0] not in wanted):
-            continue
-        if pid_alive(temp[1]):
-            continue
-        _remove(entry)
-        removed.append(entry)
-    return removed
+    return _sweep_entries(parent, os.listdir(parent), wanted)
 
 
 def sweep_stale_tree(root: Path) -> list[Path]:
-    """`sweep_stale` in `root` and every folder below it."""
+    """`sweep_stale` in `root` and every folder below it, listing each folder once."""
     removed: list[Path] = []
     if not Path(root).is_dir():
         return removed
-    for folder, _, _ in os.walk(root):
-        removed += sweep_stale(Path(folder))
+    for folder, dirs, files in os.walk(root):
+        gone = _sweep_entries(Path(folder), [*dirs, *files])
+        dirs[:] = [d for d in dirs if Path(folder, d) not in gone]  # nothing left to walk
+        removed += gone
     return removed
 
 
