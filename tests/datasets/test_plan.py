@@ -312,11 +312,13 @@ def test_ray_refuses_more_threads_per_task_than_any_node_has() -> None:
 
 def test_overrides_are_checked_like_the_plan_naming_file_and_option() -> None:
     plan = parse_plan(tiny_plan_mapping(2), source="p.yaml")
-    with pytest.raises(InputError, match=r"^p\.yaml with --count 0: count: .*greater than"):
+    with pytest.raises(InputError, match=r"^p\.yaml with `count` 0: count: .*greater than"):
         plan.with_overrides(count=0, source="p.yaml")
-    with pytest.raises(InputError, match=r"^p\.yaml with --samples 0: sample 0: quality\.samples"):
+    with pytest.raises(
+        InputError, match=r"^p\.yaml with `render_samples` 0: sample 0: quality\.samples"
+    ):
         plan.with_overrides(render_samples=0, source="p.yaml")
-    with pytest.raises(InputError, match=r"--resolution 8x8: sample 0: camera\.resolution_wh"):
+    with pytest.raises(InputError, match=r"`resolution_wh` 8x8: sample 0: camera\.resolution_wh"):
         plan.with_overrides(resolution_wh=(8, 8), source="p.yaml")
     assert plan.with_overrides((96, 64), 2, 3).count == 3
 

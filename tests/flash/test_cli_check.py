@@ -21,7 +21,7 @@ from twinflash.cli._errors import run_guarded
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     app = typer.Typer()
-    flash.register(app)
+    app.add_typer(flash.app)
     monkeypatch.setattr(sys, "argv", ["twinflash", *args])
     return run_guarded(app)
 

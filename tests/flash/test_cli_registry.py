@@ -15,7 +15,7 @@ from twinflash.cli._errors import run_guarded
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     app = typer.Typer()
-    registry.register(app)
+    app.add_typer(registry.app)
     monkeypatch.setattr(sys, "argv", ["twinflash", *args])
     return run_guarded(app)
 

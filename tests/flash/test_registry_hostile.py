@@ -280,7 +280,7 @@ def test_unreachable_or_malformed_postgresql_is_one_line(url: str, message: str)
 
 def test_synth_refuses_counts_out_of_range_before_any_work(tmp_path: Path) -> None:
     for count in (0, -5, gen.MAX_COUNT + 1):
-        with pytest.raises(InputError, match=r"--count must be in 1\.\.10,000,000"):
+        with pytest.raises(InputError, match=r"`count` must be in 1\.\.10,000,000"):
             gen.write_files(tmp_path / "r.csv", count=count)
     with pytest.raises(ValueError, match="count must be in"):
         next(gen.generate(gen.MAX_COUNT + 1))

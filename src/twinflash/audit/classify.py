@@ -67,7 +67,7 @@ def run_classifier(
     if hasattr(model, "classes_for"):
         return model.classes_for(ds, rows)
     if not hasattr(model, "classify_labels"):
-        raise InputError(f"--model {model.name}: this adapter does not classify images")
+        raise InputError(f"`model_spec` {model.name}: this adapter does not classify images")
     out: dict[int, tuple[list[str], np.ndarray]] = {}
     anns = ds.coco["annotations"]
     images = sorted(set(ds.object_image[rows].tolist()))

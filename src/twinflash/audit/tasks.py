@@ -75,7 +75,7 @@ def run_detector(
     if hasattr(model, "detections_for"):
         return model.detections_for(ds, category_id)
     if not hasattr(model, "detect"):
-        raise InputError(f"--model {model.name}: this adapter does not detect objects")
+        raise InputError(f"`model_spec` {model.name}: this adapter does not detect objects")
     out = []
     for i in range(ds.n_images):
         out.append(model.detect(ds.load_image(i)).of_class(target_class))
@@ -108,7 +108,7 @@ def detection_task(
     if ignored.all():
         raise InputError(
             f"no {settings.target_class} left to count: all {len(rows)} are ignored "
-            f"(--min-height-px {settings.min_height_px:g}, --min-visibility "
+            f"(`min_height_px` {settings.min_height_px:g}, `min_visibility` "
             f"{settings.min_visibility:g}"
             + (", lying people only)" if task == "lying-person-detection" else ")")
         )

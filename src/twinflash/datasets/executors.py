@@ -97,13 +97,13 @@ def _init_worker(coordinator_pid: int, owners: SynchronizedArray | None, threads
 
 
 def _check(workers: int, recycle_every: int, threads_per_worker: int | None) -> None:
-    for option, value in (
-        ("--workers", workers),
-        ("--recycle-every", recycle_every),
-        ("--threads-per-worker", threads_per_worker),
+    for name, value in (
+        ("workers", workers),
+        ("recycle_every", recycle_every),
+        ("threads_per_worker", threads_per_worker),
     ):
         if value is not None and value < 1:
-            raise InputError(f"{option}: must be >= 1 (got {value})")
+            raise InputError(f"`{name}`: must be >= 1 (got {value})")
 
 
 class LocalExecutor:
@@ -119,7 +119,7 @@ class LocalExecutor:
         _check(workers, recycle_every, threads_per_worker)
         if address is not None:
             raise InputError(
-                "--address: the local executor takes no cluster address (use --executor ray)"
+                "`address`: the local executor takes no cluster address (use the ray executor)"
             )
         self.workers, self.recycle_every = workers, recycle_every
         self.threads_per_worker = threads_per_worker or split_cores(workers)
@@ -223,8 +223,8 @@ class RayExecutor:
             if started:
                 ray.shutdown()
             raise InputError(
-                f"--threads-per-worker: {self.threads_per_worker}, but the largest Ray node "
-                f"has {largest:g} CPUs (lower it, or start nodes with more --num-cpus)"
+                f"`threads_per_worker`: {self.threads_per_worker}, but the largest Ray node "
+                f"has {largest:g} CPUs (lower it, or start Ray nodes with more CPUs)"
             )
         remote = ray.remote(
             num_cpus=self.threads_per_worker, max_calls=self.recycle_every, max_retries=0
@@ -259,16 +259,18 @@ EXECUTORS: dict[str, Callable[..., Executor]] = {"local": LocalExecutor, "ray": 
 
 
 def make_executor(
-    name: str,
+    executor: str,
     workers: int = 1,
     recycle_every: int = 20,
     address: str | None = None,
     threads_per_worker: int | None = None,
 ) -> Executor:
-    """The executor called `name`; the error for an unknown name lists the known ones."""
-    if name not in EXECUTORS:
-        raise InputError(f"--executor: unknown executor {name!r}; known: {', '.join(EXECUTORS)}")
-    return EXECUTORS[name](
+    """The executor called `executor`; the error for an unknown name lists the known ones."""
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"`executor`: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
+        )
+    return EXECUTORS[executor](
         workers=workers,
         recycle_every=recycle_every,
         address=address,

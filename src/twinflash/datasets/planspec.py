@@ -314,11 +314,11 @@ class PlanSpec(_Strict):
         """The plan with command-line overrides folded in and validated, and where to say
         an error comes from; None without overrides. `Plan.with_overrides` checks it."""
         given = [
-            f"{option} {value}"
-            for option, value in (
-                ("--resolution", resolution_wh and "x".join(map(str, resolution_wh))),
-                ("--samples", render_samples),
-                ("--count", count),
+            f"`{name}` {value}"
+            for name, value in (
+                ("resolution_wh", resolution_wh and "x".join(map(str, resolution_wh))),
+                ("render_samples", render_samples),
+                ("count", count),
             )
             if value is not None
         ]

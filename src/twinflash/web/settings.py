@@ -82,11 +82,11 @@ class Settings:
     def prepare(self) -> Settings:
         """Create the folders; refuse a data folder that is a file (one line, exit 2)."""
         if self.data_dir.exists() and not self.data_dir.is_dir():
-            raise InputError(f"--data: {self.data_dir} is a file, not a folder")
+            raise InputError(f"`data_dir`: {self.data_dir} is a file, not a folder")
         for folder in (self.data_dir, self.photos_dir, self.renders_dir, self.uploads_dir):
             folder.mkdir(parents=True, exist_ok=True)
         if self.retention_days <= 0:
-            raise InputError(f"--retention-days: must be > 0 (got {self.retention_days})")
+            raise InputError(f"`retention_days`: must be > 0 (got {self.retention_days})")
         if self.model_dir is not None:  # refuse a wrong --model now, not at the first check
             from twinflash.flash.recogniser.card import read_card
 

@@ -132,7 +132,7 @@ def fit(
         if ck["fingerprint"] != cfg.fingerprint() or ck["data_digest"] != data_digest:
             raise InputError(
                 f"{checkpoint}: saved by a training with other data or settings; "
-                "rerun with the same ones, or without --resume to start over"
+                "rerun with the same ones, or without `resume` to start over"
             )
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])

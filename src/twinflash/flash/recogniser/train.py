@@ -94,7 +94,7 @@ def train(
     out_dir = Path(out_dir)
     if (out_dir / "card.json").exists() and not resume:
         raise InputError(
-            f"{out_dir}: already holds a trained model (card.json); choose another --out"
+            f"{out_dir}: already holds a trained model (card.json); choose another `out_dir`"
         )
     found = discover(data)
     spec = CropSpec(size_wh=(cfg.input_size, cfg.input_size))

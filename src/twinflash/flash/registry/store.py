@@ -98,7 +98,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         return
     if not create:
         raise InputError(
-            f"registry {path}: no such database (import a file first, or check --db / ${ENV_URL})"
+            f"registry {path}: no such database "
+            f"(import a file first, or check the URL / ${ENV_URL})"
         )
     if not path.parent.is_dir():
         raise InputError(f"registry {path}: folder {path.parent} does not exist")
