@@ -68,10 +68,13 @@ class Checker(Protocol):
     def check(self, rgb: np.ndarray, plate: str | None = None) -> Verdict: ...
 
 
-class Reading(Protocol):
-    text: str
-    confidence: float
-    xyxy: XYXY
+class Reading(Protocol):  # read-only: a frozen dataclass (PlateReading) is one
+    @property
+    def text(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def xyxy(self) -> XYXY: ...
 
 
 class Reader(Protocol):
@@ -250,7 +253,7 @@ class CloneChecker:
         recognised = [(_name(*r.label.split(" | ")), r.p) for r in answer.models]
         judged = rec.judge(answer, record.make_raw, record.model_raw)
         summary = self._summary(reg, answer)
-        kw = {"registry": reg, "recognised": recognised}
+        kw: dict[str, Any] = {"registry": reg, "recognised": recognised}
         if judged.level is None or judged.p is None:
             why = [summary, f"the recogniser knows neither the model, the make nor the body "
                    f"type {reg['body']} of {_name(reg['make'], reg['model'])}"]  # fmt: skip

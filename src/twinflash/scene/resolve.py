@@ -5,11 +5,12 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
 from twinflash.scene.layout import ROOFTOP_CLEARANCE_M, facade_y_at, is_open_ground
-from twinflash.scene.models import QUALITY_PRESETS, Camera, Scene
+from twinflash.scene.models import QUALITY_PRESETS, Camera, Person, Scene, Vehicle
 
 # Preset values apply to the camera fields the scene file leaves out.
 CAMERA_PRESETS: dict[str, dict[str, float]] = {
@@ -32,7 +33,11 @@ def _rng(scene: Scene, stream: str) -> random.Random:
 
 def _placement_errors(scene: Scene, source: str) -> None:
     place = scene.place
-    for kind, items in (("people", scene.people), ("vehicles", scene.vehicles)):
+    groups: tuple[tuple[str, Sequence[Person | Vehicle]], ...] = (
+        ("people", scene.people),
+        ("vehicles", scene.vehicles),
+    )
+    for kind, items in groups:
         for i, item in enumerate(items):
             if not is_open_ground(place, item.x_m, item.y_m):
                 where = (

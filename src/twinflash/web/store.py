@@ -132,13 +132,15 @@ class Store:
             if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
                 raise InputError(f"user {username!r} already exists")
             new_id = conn.execute(
-                users.insert().values(
+                users.insert()
+                .values(
                     username=username,
                     role=role,
                     password_hash=password_hash,
                     created_at=time.time(),
                 )
-            ).inserted_primary_key[0]
+                .returning(users.c.id)
+            ).scalar_one()
         return User(int(new_id), username, role)
 
     def remove_user(self, username: str) -> None:

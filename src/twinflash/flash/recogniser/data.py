@@ -120,7 +120,7 @@ def from_manifest(path: Path) -> Discovered:
             box, corners = _floats(row, BOX_COLS, where), _floats(row, CORNER_COLS, where)
             bad = next((v for v in (box, corners) if isinstance(v, Skip)), None)
             if bad is not None:
-                out.skipped.append(bad)  # type: ignore[arg-type]
+                out.skipped.append(bad)
                 continue
             photo = Path(row["path"].strip())
             photo = photo if photo.is_absolute() else Path(path).parent / photo
@@ -242,7 +242,7 @@ def load_crops(found: Discovered, spec: CropSpec) -> Loaded:
     """Decode, crop and check every sample; then drop classes left with one photo."""
     crops, kept, skipped = [], [], list(found.skipped)
     lines = []
-    cache: dict[Path, tuple[np.ndarray | None, str]] = {}
+    cache: dict[Path, tuple[np.ndarray, str]] = {}
     for s in found.samples:
         if s.path not in cache:
             try:
@@ -256,7 +256,7 @@ def load_crops(found: Discovered, spec: CropSpec) -> Loaded:
                 )
                 continue
         image, sha = cache[s.path]
-        h, w = image.shape[:2]  # type: ignore[union-attr]
+        h, w = image.shape[:2]
         try:
             if s.box_xyxy is not None or s.corners_xy is None:
                 crop = crop_vehicle(
