@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
 
 REPO = Path(__file__).resolve().parents[2]
 SPEED = REPO / "examples" / "scenes" / "speed_camera.yaml"
@@ -134,3 +135,18 @@ def test_render_killed_mid_way_leaves_nothing_a_rerun_does_not_sweep(tmp_path) -
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (out / "image.png").is_file() and (out / ".twinflash").is_file()
+
+
+def test_cli_bad_scene_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"people": [{"x_m": 0, "y_m": 0, "height_m": -1}]}))
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "twinflash", "render", str(bad), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "people[0].height_m" in lines[0], proc.stderr
+    assert not out.exists()
