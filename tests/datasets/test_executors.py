@@ -1,11 +1,15 @@
 """Executors: cores split between local workers, core slots claimed and taken over, the
-CPUs a Ray task reserves."""
+CPUs a Ray task reserves, the tasks in flight when a worker crashes."""
 
 from __future__ import annotations
 
 import os
+from concurrent.futures import Future
+from concurrent.futures.process import BrokenProcessPool
 
 import pytest
+
+from twinflash.datasets.worker import Task
 
 
 def test_workers_split_the_cores_and_ray_tasks_reserve_their_threads(monkeypatch) -> None:
@@ -67,3 +71,34 @@ def test_ray_refuses_more_threads_per_task_than_any_node_has() -> None:
             list(RayExecutor(workers=1, threads_per_worker=2).run(iter([])))
     finally:
         ray.shutdown()
+
+
+class _Pool:
+    """A process pool whose first task breaks it (a worker segfaults), the others pending."""
+
+    def __init__(self, breaks: bool) -> None:
+        self.breaks = breaks
+
+    def submit(self, fn: object, task: Task) -> Future:
+        done: Future = Future()
+        if not self.breaks:
+            done.set_result({"index": task.index, "ok": True, "error": None})
+        elif task.index == 0:
+            done.set_exception(BrokenProcessPool("a worker died"))
+        return done  # else pending, as a render still running when the pool broke
+
+    def shutdown(self, wait: bool = True, cancel_futures: bool = False) -> None:
+        pass
+
+
+def test_a_crashed_worker_fails_the_tasks_in_flight_and_the_rest_carry_on(monkeypatch) -> None:
+    from twinflash.datasets.executors import LocalExecutor
+
+    pools = iter([_Pool(breaks=True), _Pool(breaks=False)])
+    executor = LocalExecutor(workers=1)
+    monkeypatch.setattr(executor, "_pool", lambda: next(pools))
+    tasks = [Task(index=i, mapping={}, out_dir=f"s{i}", work_dir="w") for i in range(4)]
+    results = {r["index"]: r for r in executor.run(tasks)}
+    assert sorted(results) == [0, 1, 2, 3]
+    assert [results[i]["ok"] for i in range(4)] == [False, False, True, True]  # 0 and 1 in flight
+    assert "worker process died" in results[1]["error"]
