@@ -9,14 +9,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from twinflash.annotate.coco import annotations_to_coco
-from twinflash.annotate.container import Annotations, encode_rle
+from twinflash.annotations import Annotations, encode_rle
 from twinflash.audit.data import load_dataset
 from twinflash.audit.slices import colour_name, plan_slices
 from twinflash.camera import CameraModel
-from twinflash.datasets.formats.coco import merge_coco, save_coco
-from twinflash.datasets.metadata import image_row, object_rows, save_metadata
 from twinflash.errors import InputError
+from twinflash.formats import coco as coco_format
+from twinflash.formats import metadata
+from twinflash.formats.coco import annotations_to_coco, merge_coco
+from twinflash.formats.metadata import image_row, object_rows
 from twinflash.scene.models import Person, Scene
 
 W, H = 64, 48
@@ -59,7 +60,7 @@ def _sample(k: int, night: bool) -> dict:
     return annotations_to_coco(
         ann,
         camera=cam,
-        scene=scene,
+        scene=scene.model_dump(mode="json"),
         derived={"is_night": night, "sun_elevation_deg": -10.0 if night else 30.0},
     )
 
@@ -70,12 +71,12 @@ def _twinflash_dir(root: Path, with_parquet: bool) -> Path:
     rows = []
     for split, idx in splits.items():
         items = [(k + 1, f"samples/{k:06d}/image.png", samples[k]) for k in idx]
-        save_coco(merge_coco(items, split), root / "coco" / f"instances_{split}.json")
+        coco_format.write(merge_coco(items, split), root / "coco" / f"instances_{split}.json")
         for k in idx:
             row = image_row(k, f"{k:06d}", split, samples[k])
             rows += [row, *object_rows(row, samples[k])]
     if with_parquet:
-        save_metadata(rows, root / "metadata.parquet")
+        metadata.write(rows, root / "metadata.parquet")
     return root
 
 

@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from twinflash.annotate.container import CATEGORY_NAMES, Annotations
+from twinflash.annotations import CATEGORY_NAMES, Annotations
 
 
 def instance_color(instance_id: int) -> tuple[int, int, int]:

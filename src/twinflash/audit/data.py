@@ -23,8 +23,8 @@ from typing import Any
 
 import numpy as np
 
-from twinflash.annotate.coco import load_coco
 from twinflash.errors import InputError
+from twinflash.formats import coco as coco_format
 
 Columns = dict[str, np.ndarray]
 
@@ -128,7 +128,7 @@ def read_table_rows(path: Path) -> list[dict[str, Any]]:
 
 def _image_rows_from_scenes(coco: dict[str, Any]) -> list[dict[str, Any]]:
     """Image rows built as `metadata.parquet` builds them, from each image's scene."""
-    from twinflash.datasets.metadata import image_row
+    from twinflash.formats.metadata import image_row
 
     rows = []
     for k, image in enumerate(coco["images"]):
@@ -190,10 +190,10 @@ def load_dataset(
             if not files[0].is_file():
                 known = [f.stem.removeprefix("instances_") for f in coco_dir.glob("*.json")]
                 raise InputError(f"{path}: no split {split!r}; known: {', '.join(known)}")
-        coco = _merge([load_coco(f) for f in files])
+        coco = _merge([coco_format.read(f) for f in files])
         root, source = path, "twinflash"
     elif path.is_file():
-        coco, root, source = load_coco(path), path.parent, "coco"
+        coco, root, source = coco_format.read(path), path.parent, "coco"
     else:
         raise InputError(f"{path}: no such dataset directory or COCO file")
     if images_dir is not None:
