@@ -74,7 +74,7 @@ class Annotations:
         self.image_wh = (int(self.image_wh[0]), int(self.image_wh[1]))
         self.instance_id = np.asarray(self.instance_id, dtype=np.int64).reshape(-1)
         n = len(self.instance_id)
-        arrays: list[tuple[str, Any, tuple[int | None, ...]]] = [
+        arrays: list[tuple[str, Any, tuple[int, ...]]] = [
             ("category_id", np.int64, (n,)),
             ("xyxy", np.float64, (n, 4)),
             ("amodal_xyxy", np.float64, (n, 4)),

@@ -10,21 +10,23 @@ import cv2
 import numpy as np
 import pytest
 
+from twinflash.audit.data import from_coco
 from twinflash.audit.run import predictions_to_json
-from twinflash.audit.synthetic import planted_problem
+from twinflash.audit.synthetic import planted_coco
 
 
 def write_planted(root: Path, n_images: int = 60, seed: int = 3) -> dict[str, Path]:
     """Planted night effect as files: gt.json, preds.json, meta.csv and grey images."""
-    ds, dets = planted_problem(n_images, 6, seed=seed)
+    coco, rows, dets = planted_coco(n_images, 6, seed=seed)
+    ds = from_coco(coco, rows, root, "coco")
     root.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(ds.file_names):
         img = np.full((480, 640, 3), 90, np.uint8)
         for r in np.flatnonzero(ds.object_image == i):
-            x, y, w, h = (int(v) for v in ds.coco["annotations"][r]["bbox"])
+            x, y, w, h = (int(v) for v in ds.truth.xywh[r])
             cv2.rectangle(img, (x, y), (x + w, y + h), (200, 180, 160), -1)
         cv2.imwrite(str(root / name), img)
-    (root / "gt.json").write_text(json.dumps(ds.coco))
+    (root / "gt.json").write_text(json.dumps(coco))
     (root / "preds.json").write_text(json.dumps(predictions_to_json(dets, ds, 1)))
     cols = ["is_night", "weather_kind", "camera_pitch_deg", "placebo"]
     with open(root / "meta.csv", "w", newline="") as fh:

@@ -85,7 +85,7 @@ def test_twinflash_dataset_columns(tmp_path: Path, with_parquet: bool) -> None:
     ds = load_dataset(_twinflash_dir(tmp_path / "d", with_parquet))
     assert ds.source == "twinflash" and ds.n_images == 4
     # annotation ids renumbered across the merged splits, image columns per image
-    assert len({a["id"] for a in ds.coco["annotations"]}) == 8
+    assert len(set(ds.truth.annotation_id.tolist())) == 8
     np.testing.assert_array_equal(ds.images["is_night"].astype(bool), [False, True, False, True])
     assert "weather_kind" in ds.images and "camera_height_m" in ds.images
     np.testing.assert_array_equal(ds.objects["box_height_px"], [20, 6] * 4)

@@ -93,7 +93,7 @@ def test_audit_writes_html_and_json_with_the_same_figures(
     )
     data = json.loads((tmp_path / "rep" / "report.json").read_text())
     html = (tmp_path / "rep" / "report.html").read_text()
-    assert data["analysis"]["headline"] == report["analysis"]["headline"]
+    assert data["analysis"]["headline"] == report.analysis["headline"]
     assert data["schema_version"] == 1 and data["failures"]
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in html and "<script" not in html

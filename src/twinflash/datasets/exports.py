@@ -15,6 +15,7 @@ from typing import Any
 import cv2
 import numpy as np
 
+from twinflash.annotations import Annotations
 from twinflash.datasets.card import write_card
 from twinflash.datasets.plan import Plan
 from twinflash.datasets.sampler import clip_frame
@@ -80,15 +81,15 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
                     tmp / f"instances_{split}.json",
                 )
     anns = {s["index"]: coco_format.coco_to_annotations(s["coco"]) for s in samples}
-    items = [
+    labelled = [
         (s["row"]["split"], s["name"], s["dir"] / "image.png", anns[s["index"]]) for s in samples
     ]
     if "yolo" in formats:
         with atomic_directory(root / "yolo") as tmp:
-            yolo.write(tmp, items)
+            yolo.write(tmp, labelled)
     if "crowd" in formats:
         with atomic_directory(root / "crowd") as tmp:
-            crowd.write(tmp, items, plan.exports.crowd_sigma_px)
+            crowd.write(tmp, labelled, plan.exports.crowd_sigma_px)
     if "vehicles" in formats:
         n_crops = 0
         with atomic_directory(root / "vehicles") as tmp:
@@ -122,7 +123,9 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
     return written
 
 
-def _write_mot(root: Path, plan: Plan, samples: list[dict[str, Any]], anns: dict) -> None:
+def _write_mot(
+    root: Path, plan: Plan, samples: list[dict[str, Any]], anns: dict[int, Annotations]
+) -> None:
     """One MOT sequence per complete clip (a clip with a missing frame is left out)."""
     if plan.sequence is None:
         return
