@@ -251,15 +251,15 @@ def load_dataset(
 
 
 def _ground_truth(annotations: list[dict[str, Any]]) -> GroundTruth:
+    """The typed arrays of a COCO `annotations` list (missing box or head point: NaN)."""
     n = len(annotations)
-    nan4, nan2 = [np.nan] * 4, [np.nan] * 2
+    boxes = [a.get("bbox") or [np.nan] * 4 for a in annotations]
+    heads = [a.get("head_point") or [np.nan] * 2 for a in annotations]
     return GroundTruth(
         annotation_id=np.array([int(a["id"]) for a in annotations], dtype=np.int64),
         category_id=np.array([int(a["category_id"]) for a in annotations], dtype=np.int64),
-        xywh=np.array([a.get("bbox") or nan4 for a in annotations], dtype=float).reshape(n, 4),
-        head_xy=np.array([a.get("head_point") or nan2 for a in annotations], dtype=float).reshape(
-            n, 2
-        ),
+        xywh=np.array(boxes, dtype=float).reshape(n, 4),
+        head_xy=np.array(heads, dtype=float).reshape(n, 2),
     )
 
 
