@@ -130,9 +130,10 @@ def create_app(
     _handlers(app)
     static = resources.files("twinflash.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    from twinflash.web import routes_agents, routes_auth, routes_public
+    from twinflash.web import routes_agents, routes_auth, routes_public, routes_videos
 
     app.include_router(routes_public.router)
+    app.include_router(routes_videos.router)
     app.include_router(routes_auth.router)
     app.include_router(routes_agents.router)
     return app

@@ -112,6 +112,10 @@ def execute(settings: Settings, store: Store, job_id: str) -> None:
             from twinflash.web.renders import run_render
 
             run_render(settings, store, job_id)
+        elif job is not None and job.kind == "video":
+            from twinflash.web.videos import run_video
+
+            run_video(settings, store, job_id)
     except Exception as exc:
         log.exception("job %s failed", job_id)
         jobstore.finish(store.engine, job_id, False, f"{type(exc).__name__}: {exc}")

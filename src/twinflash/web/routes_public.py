@@ -24,7 +24,9 @@ JOB_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,48}$")]
 _blur_lock = threading.Semaphore(1)  # one blur at a time: the CPU is shared with renders
 
 
-def _limited(bucket: str, attr: str):  # -> a FastAPI dependency
+def limited(bucket: str, attr: str):  # -> a FastAPI dependency
+    """Refuse (429) a client over `Limits.<attr>` hits per minute in `bucket`."""
+
     def check(request: Request) -> None:
         limit = getattr(request.app.state.settings.limits, attr)
         wait = request.app.state.limiter.allow(bucket, client_of(request), limit)
@@ -35,7 +37,7 @@ def _limited(bucket: str, attr: str):  # -> a FastAPI dependency
 
 
 router = APIRouter(
-    tags=["public"], dependencies=[Depends(_limited("any", "public_requests_per_min"))]
+    tags=["public"], dependencies=[Depends(limited("any", "public_requests_per_min"))]
 )
 
 
@@ -62,7 +64,7 @@ def healthz() -> dict:
 @router.post(
     "/demo/renders",
     summary="Ask for a render of a street with these conditions",
-    dependencies=[Depends(_limited("render", "public_renders_per_min"))],
+    dependencies=[Depends(limited("render", "public_renders_per_min"))],
 )
 def submit_render(request: Request, req: Annotated[DemoRequest, Form()]) -> Response:
     st = request.app.state
@@ -155,7 +157,7 @@ def blur_bytes(data: bytes, name: str, max_pixels: int) -> tuple[bytes, str, int
 @router.post(
     "/demo/blur",
     summary="Blur faces and plates of a photo; the copy comes back, nothing is kept",
-    dependencies=[Depends(_limited("blur", "public_blurs_per_min"))],
+    dependencies=[Depends(limited("blur", "public_blurs_per_min"))],
     response_class=Response,
     responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}},
 )

@@ -14,7 +14,8 @@ VERSION_TABLE = "web_alembic_version"
 metadata = sa.MetaData()
 
 ROLES = ("admin", "reviewer")
-JOB_KINDS = ("check", "render")
+JOB_KINDS = ("check", "render", "video")  # video: a public blur job
+PUBLIC_KINDS = ("render", "video")
 JOB_STATES = ("queued", "running", "done", "failed")
 DECISIONS = ("confirmed", "dismissed", "misread")
 
