@@ -82,6 +82,7 @@ def create_app(
         app.state.store = store or Store.open(settings.database_url)
         app.state.queue = queue or build_queue(settings, app.state.store)
         consumer = None
+        _purge_now(settings, app.state.store)
         resent = app.state.queue.resend_orphans()
         if resent:
             log.info("re-sent %d unfinished job(s) after a restart", len(resent))
@@ -137,6 +138,16 @@ def create_app(
     app.include_router(routes_auth.router)
     app.include_router(routes_agents.router)
     return app
+
+
+def _purge_now(settings: Settings, store: Store) -> None:
+    """Retention at start too: a service stopped for a week must not serve stale files."""
+    from twinflash.web.retention import purge_all
+
+    try:
+        purge_all(settings, store)
+    except Exception:  # never keep the service from starting; the periodic task retries
+        log.exception("retention at start failed")
 
 
 def _handlers(app: FastAPI) -> None:

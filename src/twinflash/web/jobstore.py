@@ -190,3 +190,25 @@ def recent(engine: Engine, kind: str, limit: int, owner: str | None = None) -> l
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(jobs.c.created_at.desc()).limit(limit)).all()
     return [_job(r) for r in rows]
+
+
+def expired_public(engine: Engine, kind: str, before: float, keep: int | None = None) -> list[str]:
+    """Finished public jobs of `kind` that ended before `before`, and, with `keep`, every
+    finished one beyond the newest `keep` (the disk stays bounded whatever the traffic)."""
+    done = jobs.c.status.in_(("done", "failed"))
+    with engine.connect() as conn:
+        old = conn.execute(
+            sa.select(jobs.c.id).where(jobs.c.kind == kind, done, jobs.c.finished_at < before)
+        ).scalars()
+        ids = set(old)
+        if keep is not None:
+            q = sa.select(jobs.c.id).where(jobs.c.kind == kind, done)
+            q = q.order_by(jobs.c.created_at.desc()).offset(keep)
+            ids |= set(conn.execute(q).scalars())
+    return sorted(ids)
+
+
+def delete_jobs(engine: Engine, ids: list[str]) -> None:
+    """Forget public jobs (never a check job: cases point at those)."""
+    with engine.begin() as conn:
+        conn.execute(jobs.delete().where(jobs.c.id.in_(ids), jobs.c.kind.in_(("render", "video"))))

@@ -90,9 +90,9 @@ def build_queue(settings: Settings, store: Store, name: str = "twinflash") -> Qu
     task = huey.task(name="run_job")(run_job)
 
     def purge() -> None:
-        from twinflash.web.retention import purge_expired
+        from twinflash.web.retention import purge_all
 
-        purge_expired(settings, store)
+        purge_all(settings, store)
 
     huey.periodic_task(crontab(minute=f"*/{PURGE_EVERY_MIN}"), name="purge")(purge)
     return Queue(huey, task, settings, store)

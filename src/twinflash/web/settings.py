@@ -54,6 +54,7 @@ class Settings:
     queue_url: str = ""  # empty: Huey on a SQLite file in data_dir; redis://... for Redis
     retention_days: float = 30.0  # agents' case photos and plate crops
     public_retention_hours: float = 24.0  # public renders (the gallery shows what is left)
+    public_renders_kept: int = 500  # and never more than this many on disk
     video_keep_minutes: float = 60.0  # a blurred video not downloaded by then is deleted
     secure_cookies: bool = True
     session_hours: float = 12.0
