@@ -63,5 +63,8 @@ def purge_public(settings: Settings, store: Store, now: float | None = None) -> 
 
 
 def purge_all(settings: Settings, store: Store, now: float | None = None) -> Purged:
+    from twinflash.web.ratelimit import SqlStorage
+
+    SqlStorage(store.engine).sweep()  # ended rate-limit windows
     cases = purge_expired(settings, store, now)
     return Purged(cases, *purge_public(settings, store, now))

@@ -101,3 +101,11 @@ audit = sa.Table(
     sa.Column("case_id", sa.Integer, nullable=True, index=True),
     sa.Column("detail", sa.Text, nullable=False, default=""),
 )
+
+rate_limits = sa.Table(
+    "web_rate_limits",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),  # limits' key: bucket, client
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),  # end of the window
+)
