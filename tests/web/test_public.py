@@ -25,6 +25,7 @@ JSON = {"accept": "application/json"}
         ({"date": "1789-07-14"}, "date:"),
         ({"time": "25:00"}, "time:"),
         ({"fog_visibility_m": "nan"}, "fog_visibility_m:"),
+        ({"time": ""}, "time: empty (leave it out for the default)"),
     ],
 )
 def test_render_form_errors_are_one_line(anon, queue, form, message) -> None:
@@ -110,3 +111,15 @@ def test_a_visitor_render_runs_through_the_queue(anon, queue) -> None:
     assert {c["name"] for c in coco["categories"]} >= {"person"}
     gallery = anon.get("/", headers={"accept": "text/html"}).text
     assert f"/demo/renders/{job_id}/image.png" in gallery
+
+
+def test_a_render_request_without_a_form_is_refused(anon, queue) -> None:
+    """Not the default street by accident: no form, no render (found by schemathesis)."""
+    r = anon.post("/demo/renders", headers=JSON)
+    assert r.status_code == 415 and r.json() == {
+        "error": "send the form as application/x-www-form-urlencoded or multipart/form-data "
+        "(got '')"
+    }
+    r = anon.post("/demo/renders", json={"people": 3}, headers=JSON)
+    assert r.status_code == 415 and "(got 'application/json')" in r.json()["error"]
+    assert queue.drain() == 0

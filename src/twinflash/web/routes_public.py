@@ -36,6 +36,21 @@ def limited(bucket: str, attr: str):  # -> a FastAPI dependency
     return check
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def form_sent(request: Request) -> None:
+    """A form route refuses a request with no form, or an empty field: FastAPI would give
+    those fields their defaults, and a visitor would get a street they did not ask for."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in FORM_TYPES:
+        raise UploadError(f"send the form as {' or '.join(FORM_TYPES)} (got {kind!r})", 415)
+    form = await request.form()
+    empty = next((k for k, v in form.multi_items() if isinstance(v, str) and not v.strip()), None)
+    if empty is not None:
+        raise UploadError(f"{empty[:40]}: empty (leave it out for the default)", 422)
+
+
 router = APIRouter(
     tags=["public"], dependencies=[Depends(limited("any", "public_requests_per_min"))]
 )
@@ -64,7 +79,7 @@ def healthz() -> dict:
 @router.post(
     "/demo/renders",
     summary="Ask for a render of a street with these conditions",
-    dependencies=[Depends(limited("render", "public_renders_per_min"))],
+    dependencies=[Depends(form_sent), Depends(limited("render", "public_renders_per_min"))],
 )
 def submit_render(request: Request, req: Annotated[DemoRequest, Form()]) -> Response:
     st = request.app.state
