@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from twinflash.files import pid_alive
-from twinflash.web.schema import jobs
+from twinflash.web.schema import PUBLIC_KINDS, jobs
 from twinflash.web.settings import new_token
 
 
@@ -160,13 +160,16 @@ def orphaned(engine: Engine) -> list[str]:
 
 
 def queue_position(engine: Engine, job: Job) -> int:
-    """How many jobs of its kind are ahead of it (0: running or next)."""
+    """How many jobs are ahead of it (0: running or next): of its kind, and for a public job
+    every public job (renders and videos share the worker). Agents' batches are not
+    counted for the public: their number says nothing to a visitor that is theirs."""
     if job.status != "queued":
         return 0
+    kinds = PUBLIC_KINDS if job.kind in PUBLIC_KINDS else (job.kind,)
     with engine.connect() as conn:
         return conn.execute(
             sa.select(sa.func.count()).where(
-                jobs.c.kind == job.kind,
+                jobs.c.kind.in_(kinds),
                 jobs.c.status.in_(("queued", "running")),
                 jobs.c.created_at < job.created_at,
             )
