@@ -142,7 +142,7 @@ def test_add_case_is_idempotent(store: Store) -> None:
 
 
 def test_migrations_are_idempotent_and_versioned_apart_from_the_registry(store: Store) -> None:
-    assert migrate(store.engine) == "w0002"
+    assert migrate(store.engine) == "w0003"
     names = set(sa.inspect(store.engine).get_table_names())
     assert {"web_alembic_version", "web_cases", "web_audit", "web_rate_limits"} <= names
     assert "alembic_version" not in names  # never collides with another app's Alembic

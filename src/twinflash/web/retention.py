@@ -33,7 +33,7 @@ def purge_expired(settings: Settings, store: Store, now: float | None = None) ->
     cutoff = (now if now is not None else time.time()) - settings.retention_days * 86400
     done = 0
     for case in casestore.expired_photos(store.engine, cutoff):
-        for name in (case.photo, case.crop):
+        for name in (case.photo, case.crop, case.vehicle):
             if name:
                 (settings.photos_dir / name).unlink(missing_ok=True)
         casestore.mark_photo_deleted(store.engine, case.id)

@@ -81,6 +81,7 @@ cases = sa.Table(
     sa.Column("error", sa.Text, nullable=True),  # per-item failure: the batch carries on
     sa.Column("photo", sa.String(255), nullable=True),  # faces blurred, relative to photos/
     sa.Column("crop", sa.String(255), nullable=True),  # plate crop, relative to photos/
+    sa.Column("vehicle", sa.String(255), nullable=True),  # the recogniser's view, ditto
     sa.Column("faces_blurred", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", sa.Float, nullable=False, index=True),
     sa.Column("photo_deleted_at", sa.Float, nullable=True),
