@@ -111,6 +111,7 @@ def test_a_visitor_render_runs_through_the_queue(anon, queue) -> None:
     assert {c["name"] for c in coco["categories"]} >= {"person"}
     gallery = anon.get("/", headers={"accept": "text/html"}).text
     assert f"/demo/renders/{job_id}/image.png" in gallery
+    assert "Renders are deleted 24 h after they were made." in gallery
 
 
 def test_a_render_request_without_a_form_is_refused(anon, queue) -> None:

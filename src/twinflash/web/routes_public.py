@@ -128,7 +128,8 @@ def render_status(request: Request, job_id: JOB_ID) -> dict:
 def render_page(request: Request, job_id: JOB_ID) -> Response:
     job = _render_job(request, job_id)
     position = jobstore.queue_position(request.app.state.store.engine, job)
-    return pages.render(request, "render.html", job=job, position=position)
+    settings = request.app.state.settings
+    return pages.render(request, "render.html", job=job, position=position, settings=settings)
 
 
 @router.get("/demo/renders/{job_id}/{name}", summary="image.png, overlay.png or annotations.json")
