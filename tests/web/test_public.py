@@ -52,6 +52,7 @@ def test_queue_position_and_rate_limit(anon, queue) -> None:
     assert positions == [0, 1, 2]
     r = anon.post("/demo/renders", data={"seed": "9"}, headers=JSON)  # 4th in a minute
     assert r.status_code == 429 and "too many requests" in r.json()["error"]
+    assert 0 < int(r.headers["retry-after"]) <= 60
     page = anon.get(f"/demo/renders/{ids[2]}", headers={"accept": "text/html"})
     assert "Position in the queue" in page.text and "data-poll" in page.text
 

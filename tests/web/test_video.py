@@ -70,6 +70,7 @@ def test_a_video_is_blurred_through_the_queue_and_downloaded_once(
     assert (state["status"], state["progress"]) == ("done", FRAMES), state
     assert not any(settings.uploads_dir.iterdir())  # the upload went with the job
 
+    assert anon.head(state["download"]).status_code == 405  # GET only: nothing else consumes it
     got = anon.get(state["download"])
     assert got.status_code == 200 and got.headers["content-type"] == "video/mp4"
     frames = _frames(got.content, tmp_path / "out.mp4")

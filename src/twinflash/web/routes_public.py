@@ -9,7 +9,7 @@ import io
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
@@ -31,7 +31,10 @@ def limited(bucket: str, attr: str):  # -> a FastAPI dependency
         limit = getattr(request.app.state.settings.limits, attr)
         wait = request.app.state.limiter.allow(bucket, client_of(request), limit)
         if wait:
-            raise UploadError(f"too many requests: try again in {int(wait) + 1} s", 429)
+            after = str(int(wait) + 1)
+            raise HTTPException(
+                429, f"too many requests: try again in {after} s", {"Retry-After": after}
+            )
 
     return check
 

@@ -123,7 +123,7 @@ def video_download(request: Request, job_id: JOB_ID) -> Response:
             "Content-Disposition": f'attachment; filename="blurred-{job_id[:8]}.mp4"',
             "Cache-Control": "no-store",
         },
-        background=None if request.method == "HEAD" else BackgroundTask(forget, settings, job_id),
+        background=BackgroundTask(forget, settings, job_id),
     )
 
 
