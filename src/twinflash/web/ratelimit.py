@@ -43,14 +43,19 @@ class SqlStorage(Storage):
         return sa.exc.SQLAlchemyError
 
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
-        """Add `amount` to the live window of `key` (a new one if it expired); the new count."""
+        """Add `amount` to the live window of `key` (a new one if it ended); the new count.
+        One statement, so one write per hit and no window between reading and counting."""
         now = time.time()
+        ended = table.c.expires_at <= now
         up = self._insert(table).values(key=key, count=amount, expires_at=now + expiry)
         up = up.on_conflict_do_update(
-            index_elements=[table.c.key], set_={"count": table.c.count + amount}
+            index_elements=[table.c.key],
+            set_={
+                "count": sa.case((ended, amount), else_=table.c.count + amount),
+                "expires_at": sa.case((ended, now + expiry), else_=table.c.expires_at),
+            },
         ).returning(table.c.count)
         with self.engine.begin() as conn:
-            conn.execute(table.delete().where(table.c.key == key, table.c.expires_at <= now))
             return int(conn.execute(up).scalar_one())
 
     def _live(self, key: str) -> Any:
