@@ -156,11 +156,23 @@ def run_worker(
     queue: QueueOpt = None,
     threads: Annotated[int, typer.Option(min=1, max=16, help="Worker threads.")] = 1,
     model: ModelOpt = None,
+    retention_days: RetentionOpt = 30.0,
+    public_retention_hours: PublicRetentionOpt = 24.0,
+    video_keep_minutes: VideoKeepOpt = 60.0,
 ) -> None:
-    """Run the job worker alone (with `twinflash serve --no-worker`, or on other machines)."""
+    """Run the job worker alone (with `twinflash serve --no-worker`, or on other machines).
+    It also runs the retention every 15 min: give it the web process's retention flags."""
     from twinflash.web.queue import build_queue
 
-    settings = _settings(db, data, queue, model_dir=model)
+    settings = _settings(
+        db,
+        data,
+        queue,
+        model_dir=model,
+        retention_days=retention_days,
+        public_retention_hours=public_retention_hours,
+        video_keep_minutes=video_keep_minutes,
+    )
     store = _store(settings)
     q = build_queue(settings, store)
     q.resend_orphans()

@@ -214,4 +214,4 @@ def expired_public(engine: Engine, kind: str, before: float, keep: int | None = 
 def delete_jobs(engine: Engine, ids: list[str]) -> None:
     """Forget public jobs (never a check job: cases point at those)."""
     with engine.begin() as conn:
-        conn.execute(jobs.delete().where(jobs.c.id.in_(ids), jobs.c.kind.in_(("render", "video"))))
+        conn.execute(jobs.delete().where(jobs.c.id.in_(ids), jobs.c.kind.in_(PUBLIC_KINDS)))
