@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from twinflash.web import jobstore
 from twinflash.web.settings import Limits
 
 JSON = {"accept": "application/json"}
@@ -125,3 +126,17 @@ def test_a_render_request_without_a_form_is_refused(anon, queue) -> None:
     r = anon.post("/demo/renders", json={"people": 3}, headers=JSON)
     assert r.status_code == 415 and "(got 'application/json')" in r.json()["error"]
     assert queue.drain() == 0
+
+
+def test_a_full_render_queue_refuses_with_503(settings, sqlite_store, queue) -> None:
+    from tests.web.conftest import make_client
+
+    from twinflash.web.app import create_app
+
+    app = create_app(settings.with_(limits=Limits(render_queue_max=1)), sqlite_store, queue)
+    with make_client(app) as c:
+        assert c.post("/demo/renders", data={"seed": "1"}, headers=JSON).status_code == 202
+        r = c.post("/demo/renders", data={"seed": "2"}, headers=JSON)
+    assert r.status_code == 503
+    assert r.json() == {"error": "the render queue is full: try again in a few minutes"}
+    assert jobstore.count_waiting(sqlite_store.engine, "render") == 1  # the refused one: no job

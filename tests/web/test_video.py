@@ -102,6 +102,7 @@ def _ftyp_garbage() -> bytes:
         (_clip, {"video_frames": 4}, 413, "~8 frames, over the 4 limit"),
         (_clip, {"video_pixels": 320 * 200}, 413, "320x240 px are over"),
         (_clip, {"video_bytes": 1000}, 413, "a.mp4: larger than 1000 bytes"),
+        (_clip, {"video_queue_max": 0}, 503, "the video queue is full: try again in a few"),
     ],
 )
 def test_bad_videos_get_one_clear_error_and_leave_nothing(
