@@ -9,7 +9,7 @@ import random
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
 from twinflash.scene.layout import ROOFTOP_CLEARANCE_M, facade_y_at, is_open_ground
-from twinflash.scene.models import QUALITY_PRESETS, Camera, Scene
+from twinflash.scene.models import QUALITY_PRESETS, Camera, OsmPlace, Scene
 
 # Preset values apply to the camera fields the scene file leaves out.
 CAMERA_PRESETS: dict[str, dict[str, float]] = {
@@ -32,6 +32,11 @@ def _rng(scene: Scene, stream: str) -> random.Random:
 
 def _placement_errors(scene: Scene, source: str) -> None:
     place = scene.place
+    if isinstance(place, OsmPlace):
+        from twinflash.scene.osm_resolve import osm_placement_errors
+
+        osm_placement_errors(scene, source)
+        return
     for kind, items in (("people", scene.people), ("vehicles", scene.vehicles)):
         for i, item in enumerate(items):
             if not is_open_ground(place, item.x_m, item.y_m):
@@ -89,6 +94,16 @@ def _speed_camera(scene: Scene, source: str) -> dict[str, float]:
 
 def _resolve_camera(scene: Scene, source: str) -> Camera:
     cam = scene.camera
+    if isinstance(scene.place, OsmPlace):
+        from twinflash.scene.osm_resolve import resolve_osm_camera
+
+        return resolve_osm_camera(scene, source, _speed_camera, CAMERA_PRESETS, CAMERA_LIMITS)
+    if cam.lat_lon is not None or cam.heading_deg is not None:
+        field = "lat_lon" if cam.lat_lon is not None else "heading_deg"
+        raise InputError(
+            f"{source}: camera.{field}: only an osm place has latitudes and bearings; "
+            "use x_m, y_m and yaw_deg in a procedural street"
+        )
     given = cam.model_fields_set
     values = dict(CAMERA_PRESETS.get(cam.preset, {}))
     place = scene.place
@@ -143,6 +158,10 @@ def resolve_scene(scene: Scene, source: str = "<scene>") -> Scene:
             get_vehicle_model(v.model)
         except KeyError as exc:
             raise InputError(f"{source}: vehicles[{i}].model: {exc.args[0]}") from None
+    if isinstance(scene.place, OsmPlace):
+        from twinflash.scene.osm_resolve import resolve_osm_place
+
+        scene = resolve_osm_place(scene, source)
     _placement_errors(scene, source)
 
     rng = _rng(scene, "plates")
