@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from tests.scene.osm_xml import CENTRE, crossroads, latlon, write_osm
+
 from twinflash.errors import InputError
 from twinflash.scene.io import dump_scene, load_scene, parse_scene
 from twinflash.scene.layout import CURB_HEIGHT_M, ground_height_m, is_open_ground
@@ -192,5 +192,5 @@ def test_people_inside_buildings_are_refused(extract: Path) -> None:
 
 
 def test_lat_lon_needs_an_osm_place() -> None:
-    with pytest.raises(InputError, match="camera.lat_lon: only an osm place"):
+    with pytest.raises(InputError, match=r"camera\.lat_lon: only an osm place"):
         parse_scene({"camera": {"lat_lon": [48.85, 2.35]}})
