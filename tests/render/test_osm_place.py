@@ -7,7 +7,6 @@ One small render (320x240, 2 samples) of the test crossroads, no people or vehic
 from __future__ import annotations
 
 import math
-from pathlib import Path
 
 import numpy as np
 import pytest
@@ -15,8 +14,8 @@ import pytest
 pytest.importorskip("bpy")
 
 import bpy
-
 from tests.scene.osm_xml import CENTRE, crossroads, latlon, write_osm
+
 from twinflash.frame import Frame
 from twinflash.render import engine
 from twinflash.scene.io import parse_scene
@@ -82,7 +81,7 @@ def test_buildings_stand_on_their_footprints_at_their_heights(
 def _depth_at(frame: Frame, point: tuple[float, float, float]) -> tuple[float, float, float]:
     """(rendered depth at the point's pixel, the point's own depth, depth 12 px aside)."""
     uv, z = frame.camera.project(np.array([point]))
-    col, row = (int(math.floor(c)) for c in uv[0])
+    col, row = (math.floor(c) for c in uv[0])
     h, w = frame.depth_m.shape
     assert 12 <= col < w - 12 and 0 <= row < h, (uv, point)
     aside = min(frame.depth_m[row, col - 12], frame.depth_m[row, col + 12])
