@@ -8,7 +8,6 @@ from pathlib import Path
 
 import pytest
 import yaml
-
 from tests.scene.osm_xml import CENTRE, crossroads, latlon, write_osm
 
 

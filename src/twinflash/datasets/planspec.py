@@ -31,7 +31,7 @@ from twinflash.datasets.distributions import (
 )
 from twinflash.errors import InputError
 from twinflash.scene.io import format_validation_error
-from twinflash.scene.models import Person, Scene, Vehicle
+from twinflash.scene.models import OsmPlace, Person, Place, Scene, Vehicle
 
 PLAN_SCHEMA_VERSION = 1
 FORMATS = ("coco", "yolo", "crowd", "vehicles", "mot")
@@ -250,6 +250,39 @@ class ExportSpec(_Strict):
     contact_sheet: int = Field(12, ge=0, le=100, description="images shown on the card")
 
 
+LatLonPoint = tuple[float, float]
+
+
+class CentreSpec(_Strict):
+    """Where an osm place's centre goes in each sample: uniformly along a polyline of
+    [lat, lon] points (a street), or one of several places, uniformly."""
+
+    along: list[LatLonPoint] | None = Field(None, min_length=2)
+    among: list[LatLonPoint] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one(self) -> CentreSpec:
+        if (self.along is None) == (self.among is None):
+            raise ValueError("give exactly one of along (a street) or among (a list of places)")
+        for lat, lon in self.along or self.among or []:
+            if not (-85 <= lat <= 85 and -180 <= lon <= 180):
+                raise ValueError(f"[{lat}, {lon}] is not a [latitude, longitude] pair")
+        return self
+
+    def draw(self, rng: np.random.Generator) -> list[float]:
+        if self.among is not None:
+            return list(self.among[int(rng.integers(len(self.among)))])
+        pts = np.array(self.along)
+        # metres on a local equirectangular grid: exact enough to spread along a street
+        scale = np.array([1.0, np.cos(np.radians(pts[:, 0].mean()))])
+        seg = np.linalg.norm(np.diff(pts * scale, axis=0), axis=1)
+        at = rng.uniform(0, seg.sum())
+        i = min(int(np.searchsorted(np.cumsum(seg), at)), len(seg) - 1)
+        t = (at - seg[:i].sum()) / seg[i] if seg[i] else 0.0
+        lat, lon = pts[i] + t * (pts[i + 1] - pts[i])
+        return [round(float(lat), 7), round(float(lon), 7)]
+
+
 class PlanSpec(_Strict):
     schema_version: Literal[1] = PLAN_SCHEMA_VERSION
     name: str = "dataset"
@@ -258,6 +291,7 @@ class PlanSpec(_Strict):
     count: int = Field(ge=1, le=10_000_000)
     base: dict[str, Any] = {}
     vary: dict[str, DistributionField] = {}
+    place_centre: CentreSpec | None = Field(None, description="osm places: move the centre")
     people: PeopleSpec = PeopleSpec()
     vehicles: VehiclesSpec = VehiclesSpec()
     sweep: Sweep | None = None
@@ -360,6 +394,8 @@ def check_scene_path(path: str) -> None:
     if len(parts) == 1:
         return
     fields = getattr(model, "model_fields", None)
+    if parts[0] == "place":  # a street, a square or an osm place
+        fields = Place.model_fields | OsmPlace.model_fields
     if len(parts) > 3 or fields is None or parts[1] not in fields:
         known = sorted(fields) if fields else []
         raise ValueError(f"{path!r}: unknown field {parts[1]!r} of {parts[0]}; known: {known}")

@@ -197,7 +197,7 @@ def road_width(place: OsmPlace, tags: dict[str, str]) -> tuple[float, int, str]:
     return round(lanes * place.lane_width_m, 3), lanes, "default"
 
 
-def _heading_along(roads: Iterable[MapRoad], x: float, y: float) -> tuple[float, float]:
+def nearest_heading(roads: Iterable[MapRoad], x: float, y: float) -> tuple[float, float]:
     """(heading deg of the nearest road segment, distance m); (0, inf) without roads."""
     best = (0.0, math.inf)
     for road in roads:
@@ -259,7 +259,7 @@ def build_map(place: OsmPlace, raw: _Raw, source: str) -> OsmMap:
     for oid, kind, a, b in raw.points:
         x, y = proj.xy(a, b)
         if math.hypot(x, y) <= place.radius_m:
-            heading, _ = _heading_along(roads, x, y)
+            heading, _ = nearest_heading(roads, x, y)
             points.append(
                 MapPoint(osm_id=oid, kind=kind, x_m=x, y_m=y, heading_deg=round(heading, 2))
             )
@@ -275,3 +275,22 @@ def build_map(place: OsmPlace, raw: _Raw, source: str) -> OsmMap:
 
 def load_map(place: OsmPlace, source: str) -> OsmMap:
     return build_map(place, read_extract(Path(place.extract), source), source)
+
+
+_RAW_CACHE: dict[tuple[str, int, int], _Raw] = {}
+
+
+def cached_map(place: OsmPlace, source: str) -> OsmMap:
+    """`load_map` reading each extract once per process (a plan's samples share it);
+    the file's size and modification time are in the key, so an edited file is re-read."""
+    path = Path(place.extract)
+    try:
+        st = path.stat()
+    except OSError:
+        return load_map(place, source)  # says what is wrong with the path
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    if key not in _RAW_CACHE:
+        if len(_RAW_CACHE) >= 4:
+            _RAW_CACHE.clear()
+        _RAW_CACHE[key] = read_extract(path, source)
+    return build_map(place, _RAW_CACHE[key], source)

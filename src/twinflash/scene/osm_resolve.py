@@ -59,6 +59,41 @@ def osm_placement_errors(scene: Scene, source: str) -> None:
             )
 
 
+MAST_KERB_M = 0.6  # a mast stands this far back from the kerb
+MAST_WALL_M = 1.2  # and this far from façades (balconies)
+
+
+def auto_mast(
+    place: OsmPlace, height_m: float, pitch_deg: float, heading_deg: float | None, source: str
+) -> dict[str, float]:
+    """A camera with no position looks at the centre from the paving behind it: along the
+    nearest road (or the given heading), from where its optical axis meets the ground at
+    the centre, moved to the nearest paving clear of the kerb and the walls."""
+    from shapely import Point
+    from shapely.ops import nearest_points
+
+    from twinflash.scene.osm import nearest_heading
+
+    layout = osm_layout(place)
+    assert place.map is not None
+    if heading_deg is not None:
+        along = math.radians(90.0 - heading_deg)
+    else:
+        along = math.radians(nearest_heading(place.map.roads, 0.0, 0.0)[0])
+    back = height_m / math.tan(math.radians(max(pitch_deg, 5.0)))
+    wish = Point(-math.cos(along) * back, -math.sin(along) * back)
+    paving = layout.place_disc.difference(layout.roads.buffer(MAST_KERB_M))
+    paving = paving.difference(layout.buildings.buffer(MAST_WALL_M))
+    if paving.is_empty:
+        raise InputError(
+            f"{source}: camera: no paving in the place to stand a mast on; give camera.lat_lon"
+        )
+    spot = nearest_points(paving, wish)[0]
+    x, y = round(spot.x, 3), round(spot.y, 3)
+    yaw = math.degrees(math.atan2(-y, -x)) if math.hypot(x, y) > 1.0 else math.degrees(along)
+    return {"x_m": x, "y_m": y, "yaw_deg": round(yaw, 4)}
+
+
 def yaw_from_bearing(heading_deg: float) -> float:
     """Compass bearing (0 north, clockwise) -> yaw (CCW from +x = east), in (-180, 180]."""
     yaw = (EAST_DEG - heading_deg) % 360.0
@@ -104,9 +139,9 @@ def resolve_osm_camera(
             values["x_m"], values["y_m"] = Projector(place.centre).xy(*cam.lat_lon)
             _agree(cam, given, values, ("x_m", "y_m"), "lat_lon", 0.01, source)
         elif not {"x_m", "y_m"} <= given:
-            raise InputError(
-                f"{source}: camera: an osm place needs the camera's lat_lon (or x_m and y_m)"
-            )
+            height = values.get("height_m", cam.height_m)
+            pitch = values.get("pitch_deg", cam.pitch_deg)
+            values |= auto_mast(place, height, pitch, cam.heading_deg, source)
         if cam.heading_deg is not None:
             values["yaw_deg"] = round(yaw_from_bearing(cam.heading_deg), 6)
             _agree(cam, given, values, ("yaw_deg",), "heading_deg", 1e-4, source)
