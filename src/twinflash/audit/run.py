@@ -17,6 +17,7 @@ from twinflash.audit.models import AdapterOptions, build_model
 from twinflash.audit.report import write_report
 from twinflash.audit.slices import column_values
 from twinflash.audit.tasks import (
+    DETECTION_TASKS,
     TASKS,
     AuditSettings,
     Progress,
@@ -55,7 +56,7 @@ def evaluate(
     threshold = settings.score_threshold
     if threshold is None:
         threshold = getattr(model, "default_score_threshold", DEFAULT_THRESHOLD)
-    if task in ("person-detection", "lying-person-detection"):
+    if task in DETECTION_TASKS:
         cid = _category_id(ds, settings.target_class)
         dets = run_detector(model, ds, cid, progress, settings.target_class)
         return detection_task(ds, dets, task, settings, threshold)
@@ -151,6 +152,7 @@ def audit(
             "min_images": analysis.min_images,
             "min_height_px": settings.min_height_px,
             "min_visibility": settings.min_visibility,
+            "category": settings.target_class,
             "split": split,
         },
         "summary": _clean(out.summary),

@@ -32,6 +32,7 @@ from twinflash.datasets.placement import (
     rects_overlap,
 )
 from twinflash.datasets.planspec import PlanSpec
+from twinflash.datasets.waste_placement import draw_waste
 from twinflash.errors import InputError
 from twinflash.scene.catalog import get_vehicle_model, vehicle_models
 from twinflash.scene.io import format_validation_error, parse_scene
@@ -419,6 +420,9 @@ def sample_mapping(plan: PlanSpec, index: int, source: str = "<plan>") -> dict[s
         mapping.setdefault("place", {})["centre"] = centre
     place = _sample_place(mapping, where)
     rects, vehicles_v = _draw_vehicles(plan, draw_index, place, mapping, where)
+    waste = draw_waste(rng_for(plan.seed, draw_index, "waste"), place, plan.waste, rects)
+    if waste:  # its footprints are in `rects` now: people keep clear of them
+        mapping["waste"] = waste
     people_v = _draw_people(plan, draw_index, place, mapping, rects, where)
     if cf is not None and plan.sequence is not None:
         _advance(mapping, cf[1] / plan.sequence.fps, people_v, vehicles_v)

@@ -198,6 +198,41 @@ class Vehicle(_Strict):
         return canonical_siv(value)
 
 
+WasteKind = Literal["bin_bag", "cardboard", "mattress", "furniture", "appliance", "rubble_bag"]
+
+# Nominal size (length along the heading, depth, height in metres) and default colour.
+WASTE_KINDS: dict[str, tuple[tuple[float, float, float], str]] = {
+    "bin_bag": ((0.55, 0.5, 0.65), "#151515"),  # a 100 L bag, tied
+    "cardboard": ((0.6, 0.45, 0.4), "#a47b4f"),  # a moving box
+    "mattress": ((1.9, 0.9, 0.2), "#e8e4da"),  # a double mattress
+    "furniture": ((0.8, 0.45, 1.2), "#7b5a3c"),  # a chest of drawers
+    "appliance": ((0.6, 0.6, 0.85), "#f0f0ee"),  # a washing machine
+    "rubble_bag": ((0.9, 0.9, 0.8), "#d9d6cc"),  # a builders' big bag of rubble
+}
+
+
+class Waste(_Strict):
+    """An illegally dumped object on the ground ("dépôt sauvage"). A mattress
+    `against_wall` stands on its long edge; `pile` groups the items of one dump."""
+
+    kind: WasteKind
+    x_m: float
+    y_m: float
+    heading_deg: float = Field(0.0, description="direction of the object's length")
+    size: float = Field(1.0, ge=0.5, le=2.0, description="scale on the kind's nominal size")
+    color: Color | None = Field(None, description="None: the kind's usual colour")
+    against_wall: bool = False
+    pile: int | None = Field(None, ge=0, description="items of one dump share a pile number")
+
+    @property
+    def dimensions_m(self) -> tuple[float, float, float]:
+        """(length along the heading, depth, height) in metres, as it stands."""
+        (length, depth, height), _ = WASTE_KINDS[self.kind]
+        if self.against_wall and self.kind == "mattress":
+            depth, height = height, depth  # stood on its long edge against the wall
+        return (length * self.size, depth * self.size, height * self.size)
+
+
 class Light(_Strict):
     date: dt.date = dt.date(2026, 6, 21)
     local_time: dt.time = dt.time(14, 0)
@@ -288,6 +323,7 @@ class Scene(_Strict):
     place: AnyPlace = Place()
     people: list[Person] = []
     vehicles: list[Vehicle] = []
+    waste: list[Waste] = []
     light: Light = Light()
     weather: Weather = Weather()
     camera: Camera = Camera()

@@ -45,7 +45,11 @@ def osm_placement_errors(scene: Scene, source: str) -> None:
     place = scene.place
     assert isinstance(place, OsmPlace)
     layout = osm_layout(place)
-    for kind, items in (("people", scene.people), ("vehicles", scene.vehicles)):
+    for kind, items in (
+        ("people", scene.people),
+        ("vehicles", scene.vehicles),
+        ("waste", scene.waste),
+    ):
         for i, item in enumerate(items):
             if layout.is_open_ground(item.x_m, item.y_m):
                 continue

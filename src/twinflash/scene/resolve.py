@@ -9,7 +9,7 @@ import random
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
 from twinflash.scene.layout import ROOFTOP_CLEARANCE_M, facade_y_at, is_open_ground
-from twinflash.scene.models import QUALITY_PRESETS, Camera, OsmPlace, Scene
+from twinflash.scene.models import QUALITY_PRESETS, WASTE_KINDS, Camera, OsmPlace, Scene
 
 # Preset values apply to the camera fields the scene file leaves out.
 CAMERA_PRESETS: dict[str, dict[str, float]] = {
@@ -37,7 +37,11 @@ def _placement_errors(scene: Scene, source: str) -> None:
 
         osm_placement_errors(scene, source)
         return
-    for kind, items in (("people", scene.people), ("vehicles", scene.vehicles)):
+    for kind, items in (
+        ("people", scene.people),
+        ("vehicles", scene.vehicles),
+        ("waste", scene.waste),
+    ):
         for i, item in enumerate(items):
             if not is_open_ground(place, item.x_m, item.y_m):
                 where = (
@@ -179,7 +183,17 @@ def resolve_scene(scene: Scene, source: str = "<scene>") -> Scene:
     if weather.kind == "rain" and "wetness" not in weather.model_fields_set:
         weather = weather.model_copy(update={"wetness": 0.3 + 0.7 * weather.rain_intensity})
     camera = _resolve_camera(scene, source)
+    waste = [
+        w if w.color else w.model_copy(update={"color": WASTE_KINDS[w.kind][1]})
+        for w in scene.waste
+    ]
     resolved = scene.model_copy(
-        update={"vehicles": vehicles, "quality": quality, "weather": weather, "camera": camera}
+        update={
+            "vehicles": vehicles,
+            "waste": waste,
+            "quality": quality,
+            "weather": weather,
+            "camera": camera,
+        }
     )
     return type(scene).model_validate(resolved.model_dump())
