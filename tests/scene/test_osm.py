@@ -140,6 +140,17 @@ def test_extract_path_is_relative_to_the_scene_file(extract: Path, tmp_path: Pat
     assert Path(loaded.place.extract) == (tmp_path / "places" / "x.osm").resolve()
 
 
+def test_absurd_tags_are_clamped_not_crashed(tmp_path: Path) -> None:
+    c = crossroads()
+    c.buildings[0] = type(c.buildings[0])(
+        c.buildings[0].footprint, {"building": "yes", "building:levels": "500"}, None
+    )
+    c.roads[0] = (c.roads[0][0], {"highway": "primary", "lanes": "40"})
+    place = _place(_scene(write_osm(tmp_path / "odd.osm", c)))
+    assert place.map.buildings[0].levels == 120
+    assert max(r.lanes for r in place.map.roads) == 12
+
+
 @pytest.mark.parametrize(
     ("text", "metres"),
     [("12", 12.0), ("12.5 m", 12.5), ("7,5", 7.5), ("40 ft", 12.192), ("a lot", None)],

@@ -281,6 +281,8 @@ def _facing_road(layout: OsmLayout, x: float, y: float, heading_deg: float) -> f
     from shapely.ops import nearest_points
 
     along = math.radians(heading_deg)
+    if layout.roads.is_empty:
+        return along
     _, near = nearest_points(Point(x, y), layout.roads)
     dx, dy = near.x - x, near.y - y
     left = (-math.sin(along), math.cos(along))

@@ -136,12 +136,6 @@ class OsmPlace(_Strict):
     lane_width_m: float = Field(3.0, ge=2.5, le=4.5)
     map: OsmMap | None = None
 
-    @property
-    def half_road_m(self) -> float:
-        """Half the widest road (what street-only code asks; osm code uses the map)."""
-        widths = [r.width_m for r in self.map.roads] if self.map else []
-        return max(widths, default=6.0) / 2
-
 
 def _place_tag(value: Any) -> str:
     kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)

@@ -28,6 +28,7 @@ ROAD_LANES = {
 }  # fmt: skip
 GROUND_FLOOR_M = 4.0  # a Haussmann ground floor (shops), as render/buildings.py draws it
 HAUSSMANN_LEVELS = (5, 7)  # ground floor + 4..6 upper storeys, as the procedural street
+MAX_LEVELS, MAX_HEIGHT_M, MAX_LANES = 120, 400.0, 12  # beyond: a tagging error, clamped
 EXTENSIONS = (".osm", ".osm.pbf", ".pbf", ".osm.bz2", ".osm.gz")
 # Roads and buildings are kept this far past the radius, as scenery closing the view;
 # people, vehicles and waste are placed only within the radius.
@@ -51,10 +52,6 @@ class Projector:
     def xy(self, lat: float, lon: float) -> tuple[float, float]:
         x, y = self._fwd.transform(lon, lat)
         return round(float(x), 3), round(float(y), 3)
-
-    def latlon(self, x: float, y: float) -> tuple[float, float]:
-        lon, lat = self._fwd.transform(x, y, direction="INVERSE")
-        return float(lat), float(lon)
 
 
 def parse_length_m(text: str | None) -> float | None:
@@ -149,7 +146,7 @@ def read_extract(path: Path, source: str = "<scene>") -> _Raw:
             elif obj.is_area() and tags.get("building", "no") != "no":
                 rings = list(obj.outer_rings())
                 if rings:
-                    ring = max(rings, key=len)  # a multipolygon's main outline
+                    ring = max(rings, key=len)  # a multipolygon: its most detailed outline
                     oid = f"{'w' if obj.from_way() else 'r'}{obj.orig_id()}"
                     raw.buildings.append((oid, [(n.lat, n.lon) for n in ring], tags))
     except RuntimeError as exc:
@@ -175,8 +172,9 @@ def building_height(place: OsmPlace, osm_id: str, tags: dict[str, str]) -> tuple
     storey, ground = place.storey_height_m, GROUND_FLOOR_M
     height = parse_length_m(tags.get("height"))
     levels = parse_count(tags.get("building:levels"))
-    if height is not None and height > 0:
-        fitted = 1 + max(0, round((height - ground) / storey))
+    levels = min(levels, MAX_LEVELS) if levels is not None else None
+    if height is not None and 0 < height <= MAX_HEIGHT_M:
+        fitted = min(MAX_LEVELS, 1 + max(0, round((height - ground) / storey)))
         return round(height, 3), levels or fitted, "height"
     if levels is not None:
         return round(ground + (levels - 1) * storey, 3), levels, "building:levels"
@@ -188,9 +186,11 @@ def building_height(place: OsmPlace, osm_id: str, tags: dict[str, str]) -> tuple
 def road_width(place: OsmPlace, tags: dict[str, str]) -> tuple[float, int, str]:
     """(width m, lanes, source): the `width` tag, else lanes x lane width, else the class."""
     lanes = parse_count(tags.get("lanes"))
+    lanes = min(lanes, MAX_LANES) if lanes is not None else None
     width = parse_length_m(tags.get("width"))
     if width is not None and 1.0 < width <= 60.0:
-        return round(width, 3), lanes or max(1, round(width / place.lane_width_m)), "width"
+        guess = min(MAX_LANES, max(1, round(width / place.lane_width_m)))
+        return round(width, 3), lanes or guess, "width"
     if lanes is not None:
         return round(lanes * place.lane_width_m, 3), lanes, "lanes"
     lanes = ROAD_LANES[tags["highway"]]
