@@ -157,9 +157,9 @@ def resolve_osm_camera(
             f"{source}: camera: position ({x:.1f}, {y:.1f}) m is {math.hypot(x, y):.0f} m from "
             f"the centre, beyond the modelled ground ({reach:g} m)"
         )
-    for b in place.map.buildings if place.map else []:
-        from shapely import Point, Polygon
+    from shapely import Point, Polygon
 
+    for b in place.map.buildings if place.map else []:
         if h < b.height_m + 0.5 and Polygon(b.footprint_m).contains(Point(x, y)):
             raise InputError(
                 f"{source}: camera: position ({x:.2f}, {y:.2f}) m at {h:.1f} m high is inside "
