@@ -42,7 +42,7 @@ def _audit(files: dict[str, Path], out: Path, category: str) -> dict:
         settings=AuditSettings(target_class=category),
         analysis=AnalysisSettings(n_boot=200, seed=1, columns=["is_night"]),
         metadata=files["meta"],
-    )
+    ).to_json()
 
 
 def test_waste_detector_is_measured_by_condition(waste_files: dict[str, Path], tmp_path: Path):

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from twinflash.annotate.container import CATEGORIES, Annotations, encode_rle
 from twinflash.annotate.raster import NEAR_M, rasterise_amodal
+from twinflash.annotations import CATEGORIES, Annotations, encode_rle
 from twinflash.camera import CameraModel
 from twinflash.frame import Frame, ObjectGeometry
 from twinflash.scene.catalog import get_vehicle_model

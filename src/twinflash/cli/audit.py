@@ -130,7 +130,7 @@ def audit(
             images_dir=images_dir,
             progress=lambda done, total: bar.update(job, completed=done, total=total),
         )
-    for line in report["analysis"]["headline"]:
+    for line in report.headline:
         typer.echo(f"- {line}")
     typer.echo(f"report: {out / 'report.html'} (figures: {out / 'report.json'})")
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from twinflash.annotate.container import Annotations, decode_rle, encode_rle
+from twinflash.annotations import Annotations, decode_rle, encode_rle, xywh_to_xyxy, xyxy_to_xywh
 
 
 def _valid(n: int = 2, wh: tuple[int, int] = (8, 6)) -> dict:
@@ -74,3 +74,13 @@ def test_rle_round_trip_and_derived_views() -> None:
     assert ann.index_of(2) == 1
     with pytest.raises(KeyError, match=r"no instance 9; known: \[1, 2\]"):
         ann.index_of(9)
+
+
+def test_box_helpers_convert_both_ways_and_keep_nan() -> None:
+    xyxy = np.array([[10.0, 20.0, 14.0, 30.0], [np.nan] * 4])
+    xywh = xyxy_to_xywh(xyxy)
+    np.testing.assert_array_equal(xywh[0], [10.0, 20.0, 4.0, 10.0])
+    assert np.isnan(xywh[1]).all()
+    np.testing.assert_array_equal(xywh_to_xyxy([10, 20, 4, 10]), [10.0, 20.0, 14.0, 30.0])
+    np.testing.assert_array_equal(xywh_to_xyxy(xywh[:1]), xyxy[:1])
+    assert xyxy[0, 2] == 14.0  # the input is not changed in place

@@ -14,7 +14,7 @@ from typing import Any
 import numpy as np
 import yaml
 
-from twinflash.annotate.container import CATEGORIES, Annotations
+from twinflash.annotations import CATEGORIES, Annotations
 from twinflash.files import link_or_copy
 
 NAMES = {cid - 1: name for name, cid in CATEGORIES.items()}
@@ -45,7 +45,7 @@ def yolo_to_boxes(text: str, image_wh: tuple[int, int]) -> tuple[np.ndarray, np.
     return arr[:, 0].astype(np.int64) + 1, xyxy
 
 
-def save_yolo(root: Path, items: list[tuple[str, str, Path, Annotations]]) -> Path:
+def write(root: Path, items: list[tuple[str, str, Path, Annotations]]) -> Path:
     """Write (split, name, image path, annotations) items and data.yaml under `root`."""
     splits = sorted({split for split, *_ in items})
     for split, name, image, ann in items:
@@ -59,7 +59,7 @@ def save_yolo(root: Path, items: list[tuple[str, str, Path, Annotations]]) -> Pa
     return root
 
 
-def load_yolo(root: Path) -> dict[str, Any]:
+def read(root: Path) -> dict[str, Any]:
     """data.yaml plus {split: {name: label text}}."""
     data = yaml.safe_load((root / "data.yaml").read_text(encoding="utf-8"))
     labels = {}

@@ -1,4 +1,8 @@
-"""`Annotations`: one typed, validated container shared by annotate, datasets and audit.
+"""`Annotations`: one typed, validated container shared by annotate, formats and datasets.
+
+It sits on the bottom floor (numpy and pycocotools only) so every stage can pass it on
+without importing another stage. The one box-order helper pair (`xyxy_to_xywh`,
+`xywh_to_xyxy`) lives here too: COCO stores xywh, everything else computes in xyxy.
 
 Arrays of length N (one row per annotated object, fully hidden ones included), checked
 once in `__post_init__` so later stages never re-validate or guess shapes.
@@ -21,6 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 from pycocotools import mask as mask_utils
 
 # COCO category ids written by twinflash; stable across versions.
@@ -70,7 +75,7 @@ class Annotations:
         self.image_wh = (int(self.image_wh[0]), int(self.image_wh[1]))
         self.instance_id = np.asarray(self.instance_id, dtype=np.int64).reshape(-1)
         n = len(self.instance_id)
-        arrays: list[tuple[str, Any, tuple[int | None, ...]]] = [
+        arrays: list[tuple[str, Any, tuple[int, ...]]] = [
             ("category_id", np.int64, (n,)),
             ("xyxy", np.float64, (n, 4)),
             ("amodal_xyxy", np.float64, (n, 4)),
@@ -141,9 +146,7 @@ class Annotations:
     @property
     def xywh(self) -> np.ndarray:
         """(N,4) COCO boxes of the visible masks."""
-        out = self.xyxy.copy()
-        out[:, 2:] -= out[:, :2]
-        return out
+        return xyxy_to_xywh(self.xyxy)
 
     def index_of(self, instance_id: int) -> int:
         """Row of `instance_id`; KeyError lists the known ids."""
@@ -159,6 +162,21 @@ class Annotations:
     def amodal_mask(self, i: int) -> np.ndarray:
         """(H,W) bool amodal mask of row i, cropped to the image."""
         return decode_rle(self.amodal_rle[i])
+
+
+def xyxy_to_xywh(xyxy: ArrayLike) -> np.ndarray:
+    """Boxes `[x0, y0, x1, y1]` -> `[x, y, w, h]` (float64, shape (..., 4), a new array;
+    NaN stays NaN)."""
+    out = np.array(xyxy, dtype=np.float64)
+    out[..., 2:] -= out[..., :2]
+    return out
+
+
+def xywh_to_xyxy(xywh: ArrayLike) -> np.ndarray:
+    """Boxes `[x, y, w, h]` -> `[x0, y0, x1, y1]` (float64, shape (..., 4), a new array)."""
+    out = np.array(xywh, dtype=np.float64)
+    out[..., 2:] += out[..., :2]
+    return out
 
 
 def encode_rle(mask: np.ndarray) -> dict[str, Any]:
@@ -177,6 +195,7 @@ def _raw(rle: dict[str, Any]) -> dict[str, Any]:
 
 
 def decode_rle(rle: dict[str, Any]) -> np.ndarray:
+    """(H,W) bool mask of a COCO RLE (`counts` as str or bytes)."""
     return mask_utils.decode(_raw(rle)).astype(bool)
 
 

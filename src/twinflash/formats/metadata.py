@@ -13,16 +13,13 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from twinflash.annotate.container import CATEGORIES, CATEGORY_NAMES
+from twinflash.annotations import CATEGORIES, CATEGORY_NAMES
 from twinflash.files import atomic_write_bytes
-
-if TYPE_CHECKING:
-    from twinflash.scene.models import Scene
 
 SCENE_SECTIONS = ("place", "light", "weather", "camera", "quality")
 # what the renderer adds to each image (`Frame.scene_values`, annotations.json "derived")
@@ -35,6 +32,7 @@ def _hour(local_time: str) -> float:
 
 
 def image_row(index: int, name: str, split: str, coco: dict[str, Any]) -> dict[str, Any]:
+    """The image row of a one-image COCO dict (its scene, derived values and counts)."""
     image = coco["images"][0]
     scene = image["scene"]
     row: dict[str, Any] = {
@@ -74,21 +72,9 @@ def image_row(index: int, name: str, split: str, coco: dict[str, Any]) -> dict[s
     return row
 
 
-def image_columns(scene: Scene, sequence: bool = False) -> list[str]:
-    """The image-row columns a sample of `scene` will have, known before rendering it
-    (what `splits.hold_out.key` may name); clips add `clip` and `frame`."""
-    w, h = scene.camera.resolution_wh
-    image = {
-        "width": w,
-        "height": h,
-        "scene": scene.model_dump(mode="json"),
-        "derived": dict.fromkeys(DERIVED_COLUMNS),
-    }
-    row = image_row(0, "", "", {"images": [image], "annotations": []})
-    return [*row, *(("clip", "frame") if sequence else ())]
-
-
 def object_rows(image: dict[str, Any], coco: dict[str, Any]) -> list[dict[str, Any]]:
+    """One row per object of a one-image COCO dict (hidden ones too), `image`'s columns
+    repeated, in instance id order."""
     entries = [(a, True) for a in coco["annotations"]]
     entries += [(h, False) for h in coco["images"][0]["hidden_objects"]]
     entries.sort(key=lambda e: e[0]["id"])
@@ -130,6 +116,7 @@ def _column(values: list[Any]) -> pa.Array:
 
 
 def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
+    """An Arrow table of rows with differing keys (columns in first-seen order)."""
     columns: dict[str, None] = {}
     for row in rows:
         for key in row:
@@ -137,12 +124,14 @@ def rows_to_table(rows: list[dict[str, Any]]) -> pa.Table:
     return pa.table({c: _column([row.get(c) for row in rows]) for c in columns})
 
 
-def save_metadata(rows: list[dict[str, Any]], path: Path) -> Path:
+def write(rows: list[dict[str, Any]], path: Path) -> Path:
+    """`metadata.parquet` of image and object rows, written atomically."""
     sink = pa.BufferOutputStream()
     pq.write_table(rows_to_table(rows), sink)
     atomic_write_bytes(path, sink.getvalue().to_pybytes())
     return path
 
 
-def load_metadata(path: Path) -> pa.Table:
+def read(path: Path) -> pa.Table:
+    """The table written by `write`."""
     return pq.read_table(path)

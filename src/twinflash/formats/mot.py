@@ -17,7 +17,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twinflash.annotate.container import CATEGORIES, Annotations
+from twinflash.annotations import CATEGORIES, Annotations
 from twinflash.files import link_or_copy
 
 MOT_CLASS = {CATEGORIES["person"]: 1, CATEGORIES["vehicle"]: 3}
@@ -63,7 +63,7 @@ def mot_to_tracks(text: str) -> dict[int, list[tuple[int, np.ndarray, float]]]:
     return tracks
 
 
-def save_mot(
+def write(
     root: Path, split: str, clip: str, frames: list[tuple[Path, Annotations]], fps: float
 ) -> Path:
     """Write one clip: frames in order as (image path, annotations)."""
@@ -83,5 +83,5 @@ def save_mot(
     return seq
 
 
-def load_mot(seq: Path) -> dict[int, list[tuple[int, np.ndarray, float]]]:
+def read(seq: Path) -> dict[int, list[tuple[int, np.ndarray, float]]]:
     return mot_to_tracks((Path(seq) / "gt" / "gt.txt").read_text(encoding="utf-8"))

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import numpy as np
 
-from twinflash.annotate.container import CATEGORIES, Annotations
+from twinflash.annotations import CATEGORIES, Annotations
 from twinflash.files import link_or_copy
 
 
@@ -49,9 +49,7 @@ def crowd_points_text(points: np.ndarray) -> str:
     return "".join(f"{x:.3f} {y:.3f}\n" for x, y in points)
 
 
-def save_crowd(
-    root: Path, items: list[tuple[str, str, Path, Annotations]], sigma_px: float
-) -> Path:
+def write(root: Path, items: list[tuple[str, str, Path, Annotations]], sigma_px: float) -> Path:
     """Write (split, name, image path, annotations) items in the crowd layout."""
     for split, name, image, ann in items:
         link_or_copy(image, root / split / "images" / f"{name}.png")
@@ -63,7 +61,7 @@ def save_crowd(
     return root
 
 
-def load_crowd(root: Path, split: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+def read(root: Path, split: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
     """{name: (points (K,2), density (H,W))} of one split."""
     gt = root / split / "ground_truth"
     out = {}

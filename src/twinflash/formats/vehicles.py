@@ -15,7 +15,7 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from twinflash.annotate.container import CATEGORIES, Annotations
+from twinflash.annotations import CATEGORIES, Annotations
 
 MARGIN = 0.10
 
@@ -45,7 +45,7 @@ def annotations_to_crops(
     return out
 
 
-def save_vehicle_crops(
+def write(
     root: Path, split: str, name: str, crops: list[tuple[int, str, str, np.ndarray]]
 ) -> list[Path]:
     paths = []
@@ -58,7 +58,7 @@ def save_vehicle_crops(
     return paths
 
 
-def load_vehicle_crops(root: Path) -> list[tuple[Path, str, str, str]]:
+def read(root: Path) -> list[tuple[Path, str, str, str]]:
     """(path, split, make folder, model folder) of every crop under `root`."""
     return [
         (p, p.parts[-4], p.parts[-3], p.parts[-2]) for p in sorted(Path(root).glob("*/*/*/*.png"))

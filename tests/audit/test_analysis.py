@@ -3,14 +3,9 @@ report flag night, and nothing else of the planted problem."""
 
 from __future__ import annotations
 
-import json
-from html import escape as html_escape
-from pathlib import Path
-
 import numpy as np
 
 from twinflash.audit.analysis import AnalysisSettings, analyse
-from twinflash.audit.run import audit
 from twinflash.audit.synthetic import planted_problem
 from twinflash.audit.tasks import AuditSettings, detection_task
 
@@ -78,28 +73,6 @@ def test_small_slices_are_insufficient_support_never_findings() -> None:
     assert small, "the problem should have slices with fewer than 10 images"
     for r in small:
         assert r["status"] == "insufficient support" and r["p"] is None
-
-
-def test_audit_writes_html_and_json_with_the_same_figures(
-    planted_files: dict[str, Path], tmp_path: Path
-) -> None:
-    report = audit(
-        planted_files["gt"],
-        f"predictions:{planted_files['preds']}",
-        "person-detection",
-        tmp_path / "rep",
-        metadata=planted_files["meta"],
-        analysis=AnalysisSettings(n_boot=200),
-    )
-    data = json.loads((tmp_path / "rep" / "report.json").read_text())
-    html = (tmp_path / "rep" / "report.html").read_text()
-    assert data["analysis"]["headline"] == report["analysis"]["headline"]
-    assert data["schema_version"] == 1 and data["failures"]
-    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
-    assert "https://" not in html and "<script" not in html
-    assert html.count("data:image/png;base64,") == len(data["failures"])
-    for line in data["analysis"]["headline"]:
-        assert html_escape(line) in html
 
 
 def test_headline_gives_each_column_once_worst_gap_first() -> None:

@@ -1,4 +1,5 @@
-"""The COCO file loads and evaluates with pycocotools, and carries the extra fields."""
+"""The COCO file loads and evaluates with pycocotools, carries the extra fields, and comes
+back to the same `Annotations`, one image or merged."""
 
 from __future__ import annotations
 
@@ -8,13 +9,20 @@ import json
 
 import numpy as np
 import pytest
-from annotate_synth import blank, facing_quad, make_camera
 from pycocotools.coco import COCO
 from pycocotools.cocoeval import COCOeval
+from tests.annotate.annotate_synth import blank, facing_quad, make_camera
 
 from twinflash.annotate import annotate_frame, write_scene_outputs
-from twinflash.annotate.coco import annotations_to_coco, coco_to_annotations, load_coco
 from twinflash.errors import InputError
+from twinflash.files import dumps_json
+from twinflash.formats.coco import (
+    annotations_to_coco,
+    coco_to_annotations,
+    merge_coco,
+    read,
+    write,
+)
 from twinflash.frame import Frame, ObjectGeometry
 
 
@@ -101,7 +109,9 @@ def test_person_and_plate_extras(coco_path) -> None:
 def test_camera_and_annotations_must_agree_on_size(frame, scene) -> None:
     ann = annotate_frame(frame, scene)
     with pytest.raises(ValueError, match=r"camera resolution \(320, 240\) != annotations image_wh"):
-        annotations_to_coco(ann, camera=make_camera((320, 240)), scene=scene)
+        annotations_to_coco(
+            ann, camera=make_camera((320, 240)), scene=scene.model_dump(mode="json")
+        )
 
 
 def test_hidden_objects_say_why(scene) -> None:
@@ -116,7 +126,7 @@ def test_hidden_objects_say_why(scene) -> None:
     ]
     ann = annotate_frame(Frame(rgb, ids, depth, make_camera(), objects), scene)
     assert ann.in_frame.tolist() == [True, False, False]
-    coco = annotations_to_coco(ann, camera=make_camera(), scene=scene)
+    coco = annotations_to_coco(ann, camera=make_camera(), scene=scene.model_dump(mode="json"))
     assert coco["annotations"] == []
     reasons = {h["id"]: h["hidden_reason"] for h in coco["images"][0]["hidden_objects"]}
     assert reasons == {1: "occluded", 2: "out_of_frame", 3: "behind_camera"}
@@ -124,7 +134,7 @@ def test_hidden_objects_say_why(scene) -> None:
 
 def test_back_from_the_json_file_to_annotations(coco_path, frame, scene) -> None:
     original = annotate_frame(frame, scene)
-    back = coco_to_annotations(load_coco(coco_path))
+    back = coco_to_annotations(read(coco_path))
     assert back.instance_id.tolist() == original.instance_id.tolist()  # 1..4, hidden 2 too
     for name in ("category_id", "area", "amodal_area", "head_visible", "parent_id"):
         assert np.array_equal(getattr(back, name), getattr(original, name)), name
@@ -144,9 +154,73 @@ def test_back_from_the_json_file_to_annotations(coco_path, frame, scene) -> None
         ('{"images": []}', "not a COCO file, missing annotations, categories"),
     ],
 )
-def test_load_coco_names_the_file(tmp_path, content: str | None, message: str) -> None:
+def test_read_names_the_file(tmp_path, content: str | None, message: str) -> None:
     path = tmp_path / "annotations.json"
     if content is not None:
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=f"annotations.json: {message}"):
-        load_coco(path)
+        read(path)
+
+
+def test_truth_of_the_synthetic_frame(annotated) -> None:
+    _, _, ann = annotated
+    assert ann.category == ["person", "vehicle", "license_plate", "person"]
+    np.testing.assert_array_equal(ann.xyxy[0], [20, 10, 28, 30])
+    np.testing.assert_array_equal(ann.xyxy[1], [36, 30, 60, 46])  # plate pixels belong to it
+    assert ann.area[3] == 0
+
+
+def test_merge_round_trips_to_the_same_annotations(annotated) -> None:
+    frame, scene, ann = annotated
+    one = annotations_to_coco(ann, camera=frame.camera, scene=scene.model_dump(mode="json"))
+    merged = merge_coco([(7, "samples/000006/image.png", one), (8, "x.png", one)], "t")
+    assert [a["id"] for a in merged["annotations"]] == list(range(1, 7))  # unique across images
+    back = coco_to_annotations(merged, image_id=8)
+    np.testing.assert_array_equal(back.instance_id, ann.instance_id)
+    np.testing.assert_array_equal(back.category_id, ann.category_id)
+    np.testing.assert_allclose(back.xyxy, ann.xyxy)
+    np.testing.assert_array_equal(back.area, ann.area)
+    assert back.rle[:3] == ann.rle[:3]  # the hidden one (row 3) has an empty mask
+    assert not back.mask(3).any()
+    assert back.attributes[0]["skin_tone"] == 3
+    np.testing.assert_allclose(back.head_xy, ann.head_xy)
+
+
+def test_merged_rows_keep_their_instance_ids_and_hidden_amodal_masks(annotated) -> None:
+    """Both images of a merged file come back with the instance ids of their own file
+    (not the renumbered annotation ids), the hidden object's amodal mask included."""
+    frame, scene, ann = annotated
+    one = annotations_to_coco(ann, camera=frame.camera, scene=scene.model_dump(mode="json"))
+    merged = merge_coco([(1, "a.png", one), (2, "b.png", one)], "t")
+    for image_id in (1, 2):
+        back = coco_to_annotations(merged, image_id=image_id)
+        assert back.instance_id.tolist() == [1, 2, 3, 4]
+        assert back.amodal_rle == ann.amodal_rle
+        assert back.in_frame.tolist() == ann.in_frame.tolist()
+
+
+@pytest.mark.parametrize(
+    ("image_id", "message"),
+    [
+        (None, "image_id needed: the COCO dict holds 2 images"),
+        (9, "no image with id 9 in the COCO dict; known: 1, 2"),
+    ],
+)
+def test_which_image_must_be_clear(annotated, image_id: int | None, message: str) -> None:
+    frame, scene, ann = annotated
+    one = annotations_to_coco(ann, camera=frame.camera, scene=scene.model_dump(mode="json"))
+    merged = merge_coco([(1, "a.png", one), (2, "b.png", one)], "t")
+    with pytest.raises(ValueError, match=message):
+        coco_to_annotations(merged, image_id=image_id)
+
+
+def test_write_is_deterministic_json_read_gives_it_back(tmp_path, annotated) -> None:
+    frame, scene, ann = annotated
+    one = annotations_to_coco(ann, camera=frame.camera, scene=scene.model_dump(mode="json"))
+    path = write(one, tmp_path / "coco" / "instances_test.json")
+    text = path.read_text(encoding="utf-8")
+    assert text.startswith('{\n "annotations": [') and text.endswith("}\n")  # sorted keys
+    back = read(path)
+    assert back["annotations"][0]["amodal_bbox"] == [20.0, 10.0, 8.0, 20.0]  # floats rounded
+    assert one["annotations"][0]["amodal_bbox"] != [20.0, 10.0, 8.0, 20.0]  # (were not)
+    assert back == json.loads(dumps_json(one))

@@ -1,8 +1,10 @@
-"""Reports of the counting and classification tasks: written, same numbers in both files."""
+"""`audit()` end to end: the report of each task written as HTML and JSON with the same
+figures."""
 
 from __future__ import annotations
 
 import json
+from html import escape as html_escape
 from pathlib import Path
 
 import numpy as np
@@ -31,10 +33,10 @@ def test_counting_report(planted_files: dict[str, Path], tmp_path: Path) -> None
         metadata=planted_files["meta"],
         analysis=AnalysisSettings(n_boot=200, min_support=10),
     )  # units are images
-    assert report["summary"]["mae"] == np.mean([2 * v for v in night.values()])
+    assert report.summary["mae"] == np.mean([2 * v for v in night.values()])
     assert (
         "Mean absolute count error is higher (worse) for is_night = True"
-        in report["analysis"]["headline"][0]
+        in report.analysis["headline"][0]
     )
     html = (tmp_path / "rep" / "report.html").read_text()
     assert "mean absolute count error by is_night" in html
@@ -81,9 +83,29 @@ def test_classification_report(tmp_path: Path) -> None:
         metadata=tmp_path / "m.csv",
         analysis=AnalysisSettings(n_boot=200),
     )
-    assert (
-        "Top-1 accuracy is lower (worse) for is_night = True" in report["analysis"]["headline"][0]
-    )
+    assert "Top-1 accuracy is lower (worse) for is_night = True" in report.analysis["headline"][0]
     data = json.loads((tmp_path / "rep" / "report.json").read_text())
     assert data["details"]["confusions"][0]["predicted"] == "Tesla/Model 3"
     assert 0 < data["summary"]["ece"] < 1
+
+
+def test_audit_writes_html_and_json_with_the_same_figures(
+    planted_files: dict[str, Path], tmp_path: Path
+) -> None:
+    report = audit(
+        planted_files["gt"],
+        f"predictions:{planted_files['preds']}",
+        "person-detection",
+        tmp_path / "rep",
+        metadata=planted_files["meta"],
+        analysis=AnalysisSettings(n_boot=200),
+    )
+    data = json.loads((tmp_path / "rep" / "report.json").read_text())
+    html = (tmp_path / "rep" / "report.html").read_text()
+    assert data["analysis"]["headline"] == report.analysis["headline"]
+    assert data["schema_version"] == 1 and data["failures"]
+    assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
+    assert "https://" not in html and "<script" not in html
+    assert html.count("data:image/png;base64,") == len(data["failures"])
+    for line in data["analysis"]["headline"]:
+        assert html_escape(line) in html
