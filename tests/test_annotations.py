@@ -35,7 +35,7 @@ def _valid(n: int = 2, wh: tuple[int, int] = (8, 6)) -> dict:
         ("rle", [], r"Annotations.rle must have 2 items, got 0"),
         ("instance_id", np.array([1, 1]), "duplicates"),
         ("instance_id", np.array([0, 1]), r"must be >= 1 \(0 is background\), got 0"),
-        ("category_id", np.array([1, 7]), r"category_id must be in \[1, 2, 3\], got \[7\]"),
+        ("category_id", np.array([1, 7]), r"category_id must be in \[1, 2, 3, 4\], got \[7\]"),
         ("visibility", np.array([0.5, 1.5]), r"visibility must lie in \[0, 1\]"),
     ],
 )

@@ -29,11 +29,12 @@ from numpy.typing import ArrayLike
 from pycocotools import mask as mask_utils
 
 # COCO category ids written by twinflash; stable across versions.
-CATEGORIES: dict[str, int] = {"person": 1, "vehicle": 2, "license_plate": 3}
+CATEGORIES: dict[str, int] = {"person": 1, "vehicle": 2, "license_plate": 3, "waste": 4}
 SUPERCATEGORIES: dict[str, str] = {
     "person": "person",
     "vehicle": "vehicle",
     "license_plate": "vehicle",
+    "waste": "waste",
 }
 CATEGORY_NAMES: dict[int, str] = {v: k for k, v in CATEGORIES.items()}
 

@@ -44,6 +44,7 @@ def test_to_json_lists_the_fields_in_report_order() -> None:
         "min_height_px",
         "min_visibility",
         "split",
+        "category",
     ]
     assert data["timings_s"] == {"predict_and_match": 0.5, "slice_and_bootstrap": 1.25}
     assert data["per_image"] == [{"file_name": "a.png", "true": 3.0, "predicted": 2.0}]

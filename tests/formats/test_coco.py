@@ -45,6 +45,7 @@ def test_pycocotools_loads_it_with_our_ids_and_categories(coco_path) -> None:
         1: ("person", "person"),
         2: ("vehicle", "vehicle"),
         3: ("license_plate", "vehicle"),
+        4: ("waste", "waste"),
     }
     person = coco.loadAnns(1)[0]
     assert person["bbox"] == [320, 208, 32, 64]

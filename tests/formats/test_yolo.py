@@ -25,7 +25,7 @@ def test_write_then_read_gives_the_labels_and_data_yaml(tmp_path, annotated) -> 
     back = read(tmp_path / "yolo")
     assert back["data"] == {
         "path": ".",
-        "names": {0: "person", 1: "vehicle", 2: "license_plate"},
+        "names": {0: "person", 1: "vehicle", 2: "license_plate", 3: "waste"},
         "val": "images/val",
     }
     assert back["labels"] == {"val": {"000001": annotations_to_yolo(ann)}}

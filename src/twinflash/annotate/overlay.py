@@ -30,7 +30,8 @@ def instance_color(instance_id: int) -> tuple[int, int, int]:
 
 
 def label_for(ann: Annotations, i: int) -> str:
-    """Short label: 'person 3 skin5 walking', 'Renault Clio AB-123-CD', '' for plates."""
+    """Short label: 'person 3 skin5 walking', 'Renault Clio AB-123-CD', 'waste mattress',
+    '' for plates."""
     a = ann.attributes[i]
     name = CATEGORY_NAMES[int(ann.category_id[i])]
     if name == "person":
@@ -40,6 +41,8 @@ def label_for(ann: Annotations, i: int) -> str:
         text = " ".join(str(p) for p in (a.get("make"), a.get("model"), a.get("plate_text")) if p)
         # Pillow's built-in font has no accented glyphs: "Citroën" is drawn "Citroen"
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    elif name == "waste":
+        text = f"waste {a.get('kind', '')}".replace("_", " ").strip()
     else:
         return ""
     if ann.area[i] == 0:

@@ -20,6 +20,7 @@ class ReportSettings:
     min_height_px: float
     min_visibility: float
     split: str | None
+    category: str = "person"  # what was detected (object-detection: --category)
 
 
 @dataclass(frozen=True)

@@ -24,6 +24,7 @@ from twinflash.audit.report import write_report
 from twinflash.audit.result import AuditReport, CountRow, ReportSettings, Timings
 from twinflash.audit.slices import column_values
 from twinflash.audit.tasks import (
+    DETECTION_TASKS,
     TASKS,
     AuditSettings,
     CountingOutput,
@@ -63,7 +64,7 @@ def evaluate(
     threshold = settings.score_threshold
     if threshold is None:
         threshold = default_score_threshold(model, DEFAULT_THRESHOLD)
-    if task in ("person-detection", "lying-person-detection"):
+    if task in DETECTION_TASKS:
         cid = _category_id(ds, settings.target_class)
         dets = run_detector(model, ds, cid, progress, settings.target_class)
         return detection_task(ds, dets, task, settings, threshold)
@@ -163,6 +164,7 @@ def audit(
             min_images=analysis.min_images,
             min_height_px=settings.min_height_px,
             min_visibility=settings.min_visibility,
+            category=settings.target_class,
             split=split,
         ),
         summary=_clean(out.summary),

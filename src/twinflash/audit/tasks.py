@@ -29,7 +29,14 @@ from twinflash.audit.models import (
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
-TASKS = ("person-detection", "lying-person-detection", "crowd-counting", "vehicle-classification")
+TASKS = (
+    "person-detection",
+    "lying-person-detection",
+    "object-detection",  # any category of the dataset (e.g. waste), given by --category
+    "crowd-counting",
+    "vehicle-classification",
+)
+DETECTION_TASKS = ("person-detection", "lying-person-detection", "object-detection")
 Progress = Callable[[int, int], None]
 
 
@@ -132,7 +139,8 @@ def detection_task(
     settings: AuditSettings,
     threshold: float,
 ) -> TaskOutput:
-    """Recall at the threshold per person, false alarms per image, AP and miss rate."""
+    """Recall at the threshold per object of the target class, false alarms per image, AP
+    and miss rate (person-detection: people; object-detection: `settings.target_class`)."""
     rows = _category_rows(ds, settings.target_class)
     height = ds.objects["box_height_px"][rows]
     vis = ds.objects.get("visibility", np.ones(len(ds.object_image)))[rows]

@@ -16,7 +16,7 @@ from pydantic import ValidationError
 from twinflash.datasets.planspec import PlanSpec
 from twinflash.datasets.sampler import sample_scene
 from twinflash.errors import InputError
-from twinflash.scene.io import format_validation_error, read_yaml_mapping
+from twinflash.scene.io import anchor_extract, format_validation_error, read_yaml_mapping
 from twinflash.scene.models import Scene
 
 
@@ -88,4 +88,7 @@ def parse_plan(data: dict[str, Any], source: str = "<plan>") -> Plan:
 
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)
-    return parse_plan(read_yaml_mapping(path), source=str(path))
+    data = read_yaml_mapping(path)
+    if isinstance(data.get("base"), dict):
+        data = {**data, "base": anchor_extract(data["base"], path.parent)}
+    return parse_plan(data, source=str(path))

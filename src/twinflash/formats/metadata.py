@@ -52,6 +52,11 @@ def image_row(index: int, name: str, split: str, coco: dict[str, Any]) -> dict[s
                     row[f"camera_effects_{k}"] = v
             elif key == "resolution_wh":
                 row["camera_width"], row["camera_height"] = value
+            elif key == "map":
+                continue  # an osm place's buildings and roads: in scene.yaml, not a column
+            elif key in ("centre", "lat_lon"):  # osm place centre, camera mast position
+                lat, lon = value if value is not None else (None, None)
+                row[f"{section}_lat"], row[f"{section}_lon"] = lat, lon
             else:
                 row[f"{section}_{key}"] = value
     row["hour"] = _hour(scene["light"]["local_time"])

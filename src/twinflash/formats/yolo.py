@@ -1,8 +1,8 @@
 """YOLO detection labels: `yolo/images/{split}/`, `yolo/labels/{split}/`, `yolo/data.yaml`.
 
 One `.txt` per image, one line per visible object: `class cx cy w h`, normalised to the
-image size, class = COCO category id - 1 (0 person, 1 vehicle, 2 license_plate). Images
-are hard links to the sample images (a copy where links are impossible).
+image size, class = COCO category id - 1 (0 person, 1 vehicle, 2 license_plate, 3 waste).
+Images are hard links to the sample images (a copy where links are impossible).
 YOLO holds boxes only, so the way back is `yolo_to_boxes`, not full `Annotations`.
 """
 
