@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from tests.scene.osm_xml import CENTRE, crossroads, latlon, write_osm
 
 REPO = Path(__file__).resolve().parents[2]
 SPEED = REPO / "examples" / "scenes" / "speed_camera.yaml"
@@ -149,4 +150,38 @@ def test_cli_bad_scene_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) 
     assert proc.returncode == 2
     lines = [line for line in proc.stderr.splitlines() if line.strip()]
     assert len(lines) == 1 and "people[0].height_m" in lines[0], proc.stderr
+    assert not out.exists()
+
+
+# An osm scene whose extract is missing, corrupt, empty around the centre, or does not hold
+# the centre: read while the scene is resolved, so refused before anything renders.
+def _osm_scene(
+    tmp_path: Path, extract: str, centre: tuple[float, float], radius: float = 60
+) -> Path:
+    path = tmp_path / "scene.yaml"
+    place = {"kind": "osm", "extract": extract, "centre": list(centre), "radius_m": radius}
+    camera = {"lat_lon": list(latlon(-6.5, -7.5)), "height_m": 6.0, "heading_deg": 50}
+    path.write_text(yaml.safe_dump({"place": place, "camera": camera}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extract", "centre", "radius", "expected"),
+    [
+        ("missing.osm", CENTRE, 60, "place.extract: "),
+        ("corrupt.osm", CENTRE, 60, "is not a readable OSM file"),
+        ("x.osm", latlon(80.0, 80.0), 10, "no building and no road"),
+        ("x.osm", (48.9, 2.4), 60, "place.centre: (48.9, 2.4) is outside the extract"),
+    ],
+)
+def test_bad_extract_is_one_line(
+    cli, tmp_path: Path, extract: str, centre: tuple[float, float], radius: float, expected: str
+) -> None:
+    write_osm(tmp_path / "x.osm", crossroads())
+    (tmp_path / "corrupt.osm").write_text("<osm version='0.6'><node id='1' lat=", "utf-8")
+    scene = _osm_scene(tmp_path, extract, centre, radius)
+    out = tmp_path / "out"
+    result = cli("render", scene, "--out", out)
+    result.assert_one_line_error(2, expected)
+    assert str(scene) in result.error_lines[0]
     assert not out.exists()

@@ -32,7 +32,7 @@ def test_example_plans_load_and_sample(path: Path) -> None:
         ({"vary": {"weather.kind": {"choice": {"fog": -1}}}}, "greater than or equal to 0"),
         ({"vary": {"light.cloud_cover": {"uniform": [0.9, 0.1]}}}, "uniform low 0.9 > high 0.1"),
         ({"people": {"mix": {"skin": 3}}}, "unknown person field(s) ['skin']"),
-        ({"base": {"people": []}}, "people and vehicles come from the plan"),
+        ({"base": {"people": []}}, "people, vehicles and waste come from the plan"),
         ({"sweep": {"path": "weather.fog_visibility_m"}}, "give either values or start/stop/num"),
         ({"colour": 1}, "colour: Extra inputs are not permitted"),
         ({"vary": {"weather.kind": "tornado"}}, "plan.yaml: sample 0: weather.kind"),
