@@ -99,7 +99,7 @@ def test_coco_export_loads_and_matches_the_sample_files(dataset: Path) -> None:
 
 def test_yolo_and_crowd_exports_agree_with_coco(dataset: Path) -> None:
     yolo = yolo_format.read(dataset / "yolo")
-    assert yolo["data"]["names"] == {0: "person", 1: "vehicle", 2: "license_plate"}
+    assert yolo["data"]["names"] == {0: "person", 1: "vehicle", 2: "license_plate", 3: "waste"}
     n_people = 0
     for path in sorted((dataset / "coco").glob("instances_*.json")):
         split = path.stem.removeprefix("instances_")

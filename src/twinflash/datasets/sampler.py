@@ -273,7 +273,7 @@ def _sight_lines(
 def _person_heading(
     rng: np.random.Generator, pose: str, x: float, y: float, place: Place | OsmPlace
 ) -> float:
-    if pose == "walking":
+    if pose == "walking" and isinstance(place, Place):  # an osm place has walk_heading
         if abs(y) < place.half_road_m:  # on the crossing: across the road
             return 90.0 if rng.random() < 0.5 else -90.0
         return (0.0 if rng.random() < 0.5 else 180.0) + float(rng.normal(0, 8))
@@ -300,14 +300,17 @@ def _draw_people(
         if mapping.get("vehicles")
         else []
     )
-    osm = isinstance(place, OsmPlace)
-    if osm:  # a square around the place's disc; spots outside it are refused
-        lo, hi = -place.radius_m, place.radius_m
-        y_half = place.radius_m
-        layout = osm_layout(place)
-    else:
-        lo, hi = _x_range(place, spec.x_range_m, 0.5)
-        y_half = ground_half_width_m(place)
+    osm = place if isinstance(place, OsmPlace) else None
+    street = place if isinstance(place, Place) else None
+    if osm is not None:  # a square around the place's disc; spots outside it are refused
+        lo, hi = -osm.radius_m, osm.radius_m
+        y_half = osm.radius_m
+        layout = osm_layout(osm)
+    elif street is not None:
+        lo, hi = _x_range(street, spec.x_range_m, 0.5)
+        y_half = ground_half_width_m(street)
+    else:  # pragma: no cover - the scene model admits no other place
+        raise TypeError(f"unknown place {type(place).__name__}")
     capsules: list[Capsule] = []
     people: list[dict[str, Any]] = []
     velocities: list[tuple[float, float]] = []
@@ -326,8 +329,8 @@ def _draw_people(
             y = round(float(rng.uniform(-y_half, y_half)), 2)
             heading = values.get("heading_deg")
             if heading is None or "heading_deg" not in spec.mix:
-                if osm and values["pose"] == "walking":
-                    heading = walk_heading(rng, place, layout, x, y)
+                if osm is not None and values["pose"] == "walking":
+                    heading = walk_heading(rng, osm, layout, x, y)
                 else:
                     heading = round(_person_heading(rng, values["pose"], x, y, place), 1)
             cap = Capsule.person(x, y, heading, values["pose"], values["height_m"])
@@ -337,14 +340,14 @@ def _draw_people(
             if speed:  # the footprint covers the whole walk of the clip
                 dur = _duration_s(plan)
                 cap = Capsule(x, y, x + vx * dur, y + vy * dur, cap.radius_m)
-            if osm:
-                if not osm_person_ok(place, layout, spec.zone, cap):
+            if osm is not None:
+                if not osm_person_ok(osm, layout, spec.zone, cap):
                     continue
                 if values["pose"] != "walking" and layout.on_road(x, y):
                     continue  # only walkers use the crossing
-            elif not person_spot_ok(place, spec.zone, cap):
+            elif street is None or not person_spot_ok(street, spec.zone, cap):
                 continue
-            elif values["pose"] != "walking" and abs(y) < place.half_road_m:
+            elif values["pose"] != "walking" and abs(y) < street.half_road_m:
                 continue  # only walkers use the crossing
             reach = CAMERA_KEEP_OUT_M + cap.radius_m
             if point_segment_distance(cam.x_m, cam.y_m, cap.ax, cap.ay, cap.bx, cap.by) < reach:

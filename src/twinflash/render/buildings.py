@@ -23,7 +23,7 @@ from twinflash.render.meshkit import MeshKit, lights_on
 from twinflash.render.road import Extents
 from twinflash.render.surfaces import snowy, stone
 from twinflash.scene.layout import plaza_half_m
-from twinflash.scene.models import Place
+from twinflash.scene.models import Place, procedural_place
 
 LEVEL_HEIGHTS_M = (4.0, 2.8, 3.4, 3.0, 3.0, 2.9, 2.8)  # ground, entresol, noble, ...
 BALCONY_LEVELS = (2, 5)  # French numbering: 2e and 5e étages
@@ -215,7 +215,7 @@ def _building(
     last: bool,
     index: int,
 ) -> None:
-    place = ctx.scene.place
+    place = procedural_place(ctx.scene.place)
     storeys = rng.randint(place.storeys_min, place.storeys_max)
     levels = [sum(LEVEL_HEIGHTS_M[:i]) for i in range(storeys + 1)]
     top = levels[-1]
@@ -342,7 +342,7 @@ def _roof(
 
 def build_buildings(ctx: BuildContext) -> int:
     """Every façade run of the place, lined with buildings; returns the building count."""
-    place = ctx.scene.place
+    place = procedural_place(ctx.scene.place)
     rng = random.Random(f"{place.layout_seed}:buildings")
     units = WindowUnits(ctx)
     mats = _Mats.of(ctx)

@@ -17,7 +17,7 @@ from twinflash.render.meshkit import instance, lights_on
 from twinflash.render.road import Extents
 from twinflash.scene.catalog import get_vehicle_model
 from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
-from twinflash.scene.models import Place, Scene
+from twinflash.scene.models import Place, Scene, procedural_place
 
 CLEARANCE_M = 0.8  # minimum gap between furniture and any person or vehicle
 LAMP_LIGHT_W = 500.0
@@ -114,7 +114,7 @@ def _along(start: float, stop: float, step: float, phase: float) -> list[float]:
 
 def build_furniture(ctx: BuildContext) -> dict[str, int]:
     """Place every prop; returns how many of each kind were placed."""
-    place = ctx.scene.place
+    place = procedural_place(ctx.scene.place)
     rng = random.Random(f"{place.layout_seed}:furniture")
     placer = _Placer(ctx.scene)
     ext = Extents.of(place)

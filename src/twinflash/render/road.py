@@ -17,7 +17,7 @@ from twinflash.render.context import BuildContext
 from twinflash.render.meshkit import MeshKit
 from twinflash.render.surfaces import ground
 from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
-from twinflash.scene.models import Place
+from twinflash.scene.models import Place, procedural_place
 
 CURB_WIDTH_M = 0.2
 GUTTER_WIDTH_M = 0.35
@@ -56,7 +56,7 @@ def _check(place: Place) -> None:
 
 def build_ground(ctx: BuildContext) -> None:
     """Road plane, markings, curbs and sidewalks (one mesh each) for street and square."""
-    place = ctx.scene.place
+    place = procedural_place(ctx.scene.place)
     _check(place)
     ext = Extents.of(place)
     hr, f, sw = place.half_road_m, place.facade_y_m, place.sidewalk_width_m

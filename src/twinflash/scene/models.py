@@ -137,6 +137,13 @@ class OsmPlace(_Strict):
     map: OsmMap | None = None
 
 
+def procedural_place(place: Place | OsmPlace) -> Place:
+    """The place as a procedural street or square, for builders an osm place never reaches."""
+    if not isinstance(place, Place):
+        raise TypeError(f"a street or square is needed here, not a {place.kind} place")
+    return place
+
+
 def _place_tag(value: Any) -> str:
     kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
     return "osm" if kind == "osm" else "street"

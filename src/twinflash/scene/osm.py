@@ -132,18 +132,22 @@ def read_extract(path: Path, source: str = "<scene>") -> _Raw:
     try:
         for obj in osmium.FileProcessor(str(path)).with_locations().with_areas():
             tags = dict(obj.tags)
-            if obj.is_node():
+            if isinstance(obj, osmium.osm.Node):
                 loc = obj.location
                 if loc.valid():
                     raw.extend_bounds(loc.lat, loc.lon)
                     kind = point_kind(tags)
                     if kind:
                         raw.points.append((f"n{obj.id}", kind, loc.lat, loc.lon))
-            elif obj.is_way() and tags.get("highway") in ROAD_LANES and tags.get("area") != "yes":
+            elif (
+                isinstance(obj, osmium.osm.Way)
+                and tags.get("highway") in ROAD_LANES
+                and tags.get("area") != "yes"
+            ):
                 pts = [(n.lat, n.lon) for n in obj.nodes if n.location.valid()]
                 if len(pts) >= 2:
                     raw.roads.append((f"w{obj.id}", pts, tags))
-            elif obj.is_area() and tags.get("building", "no") != "no":
+            elif isinstance(obj, osmium.osm.Area) and tags.get("building", "no") != "no":
                 rings = list(obj.outer_rings())
                 if rings:
                     ring = max(rings, key=len)  # a multipolygon: its most detailed outline
