@@ -262,7 +262,7 @@ def calibrate_model(
         found.samples = [s for s in found.samples if s.split == split]
         if not found.samples:
             raise InputError(f"{data}: no labelled photo in split {split!r} (use --split all)")
-    loaded = load_crops(found, rec.spec)
+    loaded = load_crops(found, rec.spec, min_per_class=1)  # one honest photo is a photo
     known = set(rec.classes.classes)
     keep = [i for i, s in enumerate(loaded.samples) if (s.make, s.model) in known]
     if not keep:
