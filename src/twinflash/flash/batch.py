@@ -195,9 +195,23 @@ def _work(item: Item) -> dict:
     return check_item(_checker, item)
 
 
-def _results(items: list[Item], factory: Callable[[], Checker], workers: int) -> Iterator[dict]:
-    """Rows as they finish: in this process, or in `workers` local processes."""
+EXECUTORS = ("local", "ray")
+
+
+def _results(
+    items: list[Item],
+    factory: Callable[[], Checker],
+    workers: int,
+    executor: str = "local",
+    address: str | None = None,
+) -> Iterator[dict]:
+    """Rows as they finish: in this process, in `workers` local processes, or in Ray."""
     if not items:
+        return
+    if executor == "ray":
+        from twinflash.flash.batch_ray import ray_results
+
+        yield from ray_results(items, factory, check_item, workers, address)
         return
     if workers <= 1:
         checker = factory()
@@ -246,13 +260,25 @@ def run_batch(
     *,
     fingerprint: dict[str, Any] | None = None,
     workers: int = 1,
+    executor: str = "local",
+    address: str | None = None,
     progress: Progress | None = None,
 ) -> BatchReport:
     """Check every item of `manifest` into the Parquet file `out` (see the module docstring).
 
     `factory` builds a checker (in each worker process: it must pickle); `fingerprint`
-    names what it checks with (model, registry), recorded in the journal.
+    names what it checks with (model, registry), recorded in the journal. `executor`:
+    ``local`` (this process, or `workers` spawned processes) or ``ray`` (`workers` Ray
+    actors; a local Ray instance, or the cluster at `address`).
     """
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"--executor: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
+        )
+    if address is not None and executor != "ray":
+        raise InputError(
+            "--address: the local executor takes no cluster address (use --executor ray)"
+        )
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -265,7 +291,7 @@ def run_batch(
     resumed = len(done)
     counts = Counter(r["status"] for r in done.values())
     todo = [it for it in items if it.row not in done]
-    if todo and workers > 1:
+    if todo and (workers > 1 or executor == "ray"):
         factory()  # a bad model or registry: one line here, not a broken worker pool
     with journal.open("a", encoding="utf-8") as fh:
         if not resumed and fh.tell() == 0:
@@ -273,7 +299,7 @@ def run_batch(
             fh.flush()
         if progress:
             progress(len(done), len(items), counts)
-        for row in _results(todo, factory, workers):
+        for row in _results(todo, factory, workers, executor, address):
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             fh.flush()  # a kill -9 keeps every flushed row (the OS holds it)
             done[row["row"]] = row
