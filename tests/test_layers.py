@@ -127,6 +127,10 @@ ALLOWED: dict[str, set[str]] = {
     "flash": BOTTOM | {"scene", "privacy"},  # the verdict reads plates with privacy's reader
     "datasets": BOTTOM | {"scene", "annotate", "pipeline"},
     "audit": BOTTOM | {"scene", "annotate", "datasets"},
+    # the clone loop end to end: renders (pipeline), trains and checks (flash), reports (audit)
+    "clonedemo": BOTTOM
+    | {"scene", "annotate", "pipeline", "datasets", "audit", "privacy"}
+    | {"flash"},
     "web": BOTTOM | {"scene", "annotate", "datasets", "audit", "privacy", "flash", "pipeline"},
     "cli": set(),  # filled below: the top may import every part
     "__main__": {"cli"},

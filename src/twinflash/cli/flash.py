@@ -270,14 +270,30 @@ def check_cmd(
         print(f"  {reason}")
 
 
+def _absolute_sqlite(db: str | None) -> str:
+    """The registry URL with a relative SQLite path made absolute: worker processes (Ray's
+    especially) may not run in this folder."""
+    from twinflash.flash.registry import registry_url
+
+    url = registry_url(db)
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(Path(url[len(prefix) :]).resolve())
+    return url
+
+
 @flash_app.command("check-batch")
 def check_batch_cmd(
     manifest: Annotated[Path, typer.Argument(help="CSV: path[,plate][,tl_x,...,bl_y].")],
     out: Annotated[Path, typer.Option("--out", help="Results (Parquet).")],
     model: ModelOpt = None,
     db: DbOpt = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Local processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Processes (or Ray actors).")] = 1,
     threads: Annotated[int, typer.Option(min=0, help="Threads per process (0: default).")] = 0,
+    executor: Annotated[str, typer.Option(help="local or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (with --executor ray).")
+    ] = None,
 ) -> None:
     """Verdicts for every photo of MANIFEST; resumable (rerun the same command after a kill)."""
     from rich.console import Console
@@ -287,7 +303,7 @@ def check_batch_cmd(
 
     if out.suffix.lower() != ".parquet":
         raise InputError(f"--out {out}: expected a .parquet file")
-    spec = CheckerSpec(str(_model_dir(model)), db, threads)
+    spec = CheckerSpec(str(_model_dir(model).resolve()), _absolute_sqlite(db), threads)
     check_inputs(manifest, out)  # bad inputs: one line, before the progress bar
     console = Console(stderr=True)
     columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
@@ -301,13 +317,47 @@ def check_batch_cmd(
 
         report = run_batch(
             manifest, out, spec, fingerprint=spec.fingerprint(), workers=workers,
-            progress=progress,
+            executor=executor, address=address, progress=progress,
         )  # fmt: skip
     resumed = f" ({report.resumed} from a previous run)" if report.resumed else ""
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
     print(f"{out}: {report.rows} photos{resumed}: {counts}")
     if report.errors:
         print("  " + ", ".join(f"{k} {v}" for k, v in sorted(report.errors.items())))
+
+
+@flash_app.command("demo")
+def demo_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Demo folder (rerun to resume).")] = Path(
+        "out/flash"
+    ),
+    full: Annotated[
+        bool, typer.Option("--full", help="All catalogue models, more and larger photos.")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="check-batch processes.")] = 1,
+) -> None:
+    """The clone loop end to end: render, train, export, registry, check-batch, report."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from twinflash.clonedemo.run import SIZES, run_demo
+
+    console = Console(stderr=True)
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[note]}"))  # fmt: skip
+    with Progress(*columns, console=console, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def say(stage: str, done: int, total: int, note: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, note="")
+            bar.update(tasks[stage], completed=done, total=total, note=note)
+
+        result = run_demo(out, SIZES["full" if full else "demo"](), workers=workers, say=say)
+    c, h = result.clones_flagged, result.honest_flagged
+    print(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
+          f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['total']:.0f} s"
+          + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip
 
 
 def register(app: typer.Typer) -> None:
