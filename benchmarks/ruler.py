@@ -7,14 +7,15 @@ corners and vehicle boxes, its recogniser and thresholds). Prints:
 
 1. The error of the width and height estimated from plate corners + the vehicle's visible
    box (`twinflash.flash.ruler`), against the catalogue's dimensions, by condition and
-   angle. A constant bias factor per dimension is fitted on the `train` photos (median
-   of truth / estimate) and applied to the rest.
+   angle, on the photos other than `train` and `val`. As in the demo (`calibrate_ruler`),
+   a constant bias factor per dimension is fitted on the `train` and `val` photos (median
+   of truth / estimate) and the tolerance is the largest deviation among the `cal` ones.
 2. Whether it helps the verdict: every `test` photo is checked as honest and as a clone of
    every other model (as benchmarks/clones.py). Recogniser alone: flagged when the clone
    score reaches its level's threshold (thresholds.json). With the ruler: also flagged
-   when the estimated height or width differs from the registered model's by more than a
-   tolerance chosen on the `cal` photos to flag none of them (the same rule the
-   recogniser's thresholds follow at these sample sizes). Recall and false alarms of both.
+   when the estimated height or width differs from the registered model's by more than
+   the tolerance (which flags none of the `cal` photos: the rule the recogniser's
+   thresholds follow at these sample sizes). Recall and false alarms of both.
 """
 
 from __future__ import annotations
@@ -27,22 +28,22 @@ from pathlib import Path
 import numpy as np
 
 
-def estimates(photos: list) -> dict[str, np.ndarray]:
+def estimates(photos: list) -> list:
+    """(size estimate, catalogue (width, height)) per photo."""
     from twinflash.flash.ruler import vehicle_size
     from twinflash.scene.catalog import get_vehicle_model
 
-    est, true = [], []
+    out = []
     for p in photos:
         x, y, w, h = p.box_xywh
-        s = vehicle_size(np.array(p.corners_xy), (x, y, x + w, y + h))
         spec = get_vehicle_model(p.vehicle)
-        est.append((s.width_m, s.height_m))
-        true.append((spec.width_m, spec.height_m))
-    return {"est": np.array(est), "true": np.array(true)}
+        out.append((vehicle_size(np.array(p.corners_xy), (x, y, x + w, y + h)),
+                    (spec.width_m, spec.height_m)))  # fmt: skip
+    return out
 
 
-def error_table(photos: list, e: dict, bias: np.ndarray) -> None:
-    rel = e["est"] * bias / e["true"] - 1
+def error_table(photos: list, pairs: list, cal) -> None:
+    rel = np.array([cal.deviation(e, t) for e, t in pairs])
     groups: dict[str, list[int]] = defaultdict(list)
     for i, p in enumerate(photos):
         groups["all"].append(i)
@@ -63,30 +64,24 @@ def main() -> None:
     from twinflash.clonedemo.photos import rendered_photos
     from twinflash.flash.recognise import Recogniser
     from twinflash.flash.recogniser.preprocess import read_image
+    from twinflash.flash.ruler import calibrate_ruler
     from twinflash.flash.thresholds import load_thresholds
     from twinflash.scene.catalog import get_vehicle_model
 
     photos = rendered_photos(args.demo)
-    e = estimates(photos)
-    train = [i for i, p in enumerate(photos) if p.split == "train"]
-    bias = np.median(e["true"][train] / e["est"][train], axis=0)
-    print(
-        f"{len(photos)} renders; bias factors fitted on {len(train)} train photos: "
-        f"width x{bias[0]:.3f}, height x{bias[1]:.3f}\n"
-    )
-    others = [i for i, p in enumerate(photos) if p.split != "train"]
-    error_table([photos[i] for i in others], {k: v[others] for k, v in e.items()}, bias)
-
-    size = e["est"] * bias
+    pairs = estimates(photos)
+    fit = [i for i, p in enumerate(photos) if p.split in ("train", "val")]
+    cal_idx = [i for i, p in enumerate(photos) if p.split == "cal"]
+    cal = calibrate_ruler([pairs[i] for i in fit], [pairs[i] for i in cal_idx])
+    print(f"{len(photos)} renders; bias fitted on {len(fit)} train+val photos: width "
+          f"x{cal.bias_wh[0]:.3f}, height x{cal.bias_wh[1]:.3f}; tolerance (largest honest "
+          f"deviation on {len(cal_idx)} cal photos, >= 5 %): width {cal.tolerance_wh[0]:.1%}, "
+          f"height {cal.tolerance_wh[1]:.1%}\n")  # fmt: skip
+    rest = [i for i, p in enumerate(photos) if p.split not in ("train", "val")]
+    error_table([photos[i] for i in rest], [pairs[i] for i in rest], cal)
+    print()
     vehicles = sorted({p.vehicle for p in photos})
-    dims = {v: np.array([get_vehicle_model(v).width_m, get_vehicle_model(v).height_m])
-            for v in vehicles}  # fmt: skip
-    cal = [i for i, p in enumerate(photos) if p.split == "cal"]
-    tol = np.max(np.abs(size[cal] / np.array([dims[photos[i].vehicle] for i in cal]) - 1), axis=0)
-    print(
-        f"\ntolerance (largest honest deviation on {len(cal)} cal photos): "
-        f"width {tol[0]:.1%}, height {tol[1]:.1%}\n"
-    )
+    dims = {v: (get_vehicle_model(v).width_m, get_vehicle_model(v).height_m) for v in vehicles}
 
     model_dir = args.demo / "model"
     rec = Recogniser(model_dir)
@@ -106,7 +101,7 @@ def main() -> None:
             lt = th.for_level(judged.level) if judged.level else None
             by_rec = bool(lt and lt.threshold is not None and judged.p is not None
                           and 1 - judged.p >= lt.threshold)  # fmt: skip
-            by_size = bool((np.abs(size[i] / dims[v] - 1) > tol).any())
+            by_size = cal.contradicts(pairs[i][0], dims[v])
             honest = v == p.vehicle
             kind = kind_of((p.make, p.model), (spec.make, spec.model))
             for rule, flagged in (("recogniser", by_rec), ("recogniser + ruler", by_rec or by_size),
