@@ -144,6 +144,16 @@ def _corners(text: str, option: str = "--plate") -> Any:
     return np.array(values).reshape(4, 2)
 
 
+def _box(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        x, y, w, h = (float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"--box {text!r}: expected 4 numbers x,y,w,h") from None
+    return (x, y, x + w, y + h)
+
+
 @flash_app.command("recognise")
 def recognise_cmd(
     model_dir: Annotated[Path, typer.Argument(help="A directory written by `flash train`.")],
@@ -251,6 +261,10 @@ def check_cmd(
         str | None,
         typer.Option(help="Plate corners x1,y1,...,x4,y4 (TL, TR, BR, BL) if known exactly."),
     ] = None,
+    box: Annotated[
+        str | None,
+        typer.Option(help="The vehicle's box x,y,w,h (px), for the plate-as-a-ruler check."),
+    ] = None,
 ) -> None:
     """Does the vehicle match the registry record of its plate? The verdict and its reasons."""
     from twinflash.flash.recogniser.preprocess import read_image
@@ -261,7 +275,7 @@ def check_cmd(
     with Registry.open(db, create=False) as registry:
         checker = CloneChecker(_model_dir(model), registry)
         quad = _corners(corners, "--corners") if corners else None
-        verdict = checker.check(image, plate, plate_corners_xy=quad)
+        verdict = checker.check(image, plate, plate_corners_xy=quad, vehicle_box_xyxy=_box(box))
     if as_json:
         print(json.dumps({"photo": str(photo), **verdict.to_json()}, ensure_ascii=False))
         return
@@ -299,12 +313,13 @@ def check_batch_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from twinflash.flash.batch import CheckerSpec, check_inputs, run_batch
+    from twinflash.flash.batch import CheckerSpec, check_executor, check_inputs, run_batch
 
     if out.suffix.lower() != ".parquet":
         raise InputError(f"--out {out}: expected a .parquet file")
     spec = CheckerSpec(str(_model_dir(model).resolve()), _absolute_sqlite(db), threads)
     check_inputs(manifest, out)  # bad inputs: one line, before the progress bar
+    check_executor(executor, address)
     console = Console(stderr=True)
     columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[counts]}"))  # fmt: skip
@@ -356,7 +371,7 @@ def demo_cmd(
         result = run_demo(out, SIZES["full" if full else "demo"](), workers=workers, say=say)
     c, h = result.clones_flagged, result.honest_flagged
     print(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
-          f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['total']:.0f} s"
+          f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['this run']:.0f} s"
           + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip
 
 

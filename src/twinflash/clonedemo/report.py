@@ -153,7 +153,8 @@ def _case_html(case: Case, root: Path, crop_size: int) -> str:
         if case.clone
         else "honest"
     )
-    reasons = "".join(f"<li>{escape(t)}</li>" for t in (case.row.get("reasons") or "").split("; "))
+    verdict = json.loads(case.row["verdict"]) if case.row.get("verdict") else {}
+    reasons = "".join(f"<li>{escape(t)}</li>" for t in verdict.get("reasons", []))
     return (
         f"<div class='case'>{_pictures(case, root, crop_size)}<br>"
         f"<b>{escape(case.row['status'].replace('_', ' '))}</b> · {escape(p.name)}<br>"

@@ -181,22 +181,26 @@ def run_demo(
     say = say or (lambda *_: None)
     out = Path(out)
     _check_size(out, size)
-    timings: dict[str, float] = {}
+    stages = out / "stages.json"  # seconds of each stage when it last ran (not reused)
+    timings: dict[str, float] = json.loads(stages.read_text()) if stages.is_file() else {}
     reused: list[str] = []
     t0 = time.perf_counter()
+    before = len(list(out.glob("photos/*/annotations.json")))
 
     photos = render_photos(
         out, size.vehicles, size.conditions, size.rounds, size.size_wh, size.samples,
         lambda i, n, name: say("rendering", i, n, name),
     )  # fmt: skip
-    timings["photos"] = time.perf_counter() - t0
+    if len(photos) > before:
+        timings["photos"] = time.perf_counter() - t0
     t = time.perf_counter()
     say("training", 0, size.epochs, "recogniser (EfficientNet-Lite0, head only)")
     model_dir, done = _train(out, photos, size, say)
     reused += ["recogniser"] if done else []
     reused += ["thresholds"] if _calibrate(out, model_dir, photos) else []
     reused += ["ruler"] if _calibrate_ruler(model_dir, photos) else []
-    timings["train+calibrate"] = time.perf_counter() - t
+    if "recogniser" not in reused:
+        timings["train+calibrate"] = time.perf_counter() - t
 
     t = time.perf_counter()
     batch = [p for p in photos if p.split == "test"]
@@ -221,7 +225,8 @@ def run_demo(
         spec = CheckerSpec(str(model_dir.resolve()), url)
         run_batch(manifest, results, spec, fingerprint=spec.fingerprint(), workers=workers,
                   progress=lambda d, n, _c: say("checking", d, n, ""))  # fmt: skip
-    timings["registry+batch"] = time.perf_counter() - t
+    if "batch" not in reused:
+        timings["registry+batch"] = time.perf_counter() - t
 
     rows = {r["path"]: r for r in pq.read_table(results).to_pylist()}
     missing = [p.name for p in batch if p.name not in truth or p.path not in rows]
@@ -229,7 +234,8 @@ def run_demo(
         raise InputError(f"{out}: {missing[:3]} not in planted.csv or results.parquet: "
                          "delete registry.db and results.parquet to redo the batch")  # fmt: skip
     cases = [Case(p, truth[p.name], rows[p.path]) for p in batch]
-    timings["total"] = time.perf_counter() - t0
+    timings["this run"] = time.perf_counter() - t0
+    atomic_write_text(stages, json.dumps(timings, indent=1) + "\n")
     facts = _facts(size, photos, model_dir, timings, reused)
     report = write_report(out, cases, out, facts)
     a = tally(cases)["all"]
@@ -262,8 +268,11 @@ def _read_truth(path: Path) -> dict[str, Registered]:
         raise InputError(
             f"{path}: missing beside registry.db; delete registry.db to redo"
         ) from None
-    return {r["photo"]: Registered(r["plate"], r["registry_make"], r["registry_model"], r["kind"])
-            for r in rows}  # fmt: skip
+    try:
+        return {r["photo"]: Registered(r["plate"], r["registry_make"], r["registry_model"],
+                                       r["kind"]) for r in rows}  # fmt: skip
+    except KeyError as exc:
+        raise InputError(f"{path}: no column {exc}; delete registry.db to redo") from None
 
 
 def _facts(size: DemoSize, photos: list[Photo], model_dir: Path, timings: dict[str, float],
@@ -278,8 +287,8 @@ def _facts(size: DemoSize, photos: list[Photo], model_dir: Path, timings: dict[s
     splits = {s: sum(p.split == s for p in photos) for s in ("train", "val", "cal", "test")}
     model: dict[str, Any] = {
         "backbone": "EfficientNet-Lite0, ImageNet weights, last layer trained "
-                    f"({size.input_size} px crops, {card['metrics'].get('best_epoch', '?')} "
-                    "best epoch)",
+                    f"({size.input_size} px crops, best epoch "
+                    f"{card['metrics'].get('best_epoch', '?')})",
         "validation top-1": f"model {acc['model']:.2f}, make {acc['make']:.2f}, "
                             f"body {acc['body']:.2f} (chance {1 / len(size.vehicles):.2f})",
         "exported": "model.onnx (checks run on onnxruntime)",
@@ -322,7 +331,7 @@ def _facts(size: DemoSize, photos: list[Photo], model_dir: Path, timings: dict[s
         ],
         "model": model,
         "run": {
-            **{f"{k} (s)": f"{v:.0f}" for k, v in timings.items()},
+            **{f"{k} (s, when it ran)": f"{v:.0f}" for k, v in timings.items()},
             "reused from a previous run": ", ".join(reused) or "nothing",
             "size": json.dumps(asdict(size)),
         },

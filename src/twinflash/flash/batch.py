@@ -264,6 +264,18 @@ def check_inputs(manifest: Path, out: Path) -> list[Item]:
     return items
 
 
+def check_executor(executor: str, address: str | None) -> None:
+    """One InputError for an unknown executor or an address the local one cannot use."""
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"--executor: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
+        )
+    if address is not None and executor != "ray":
+        raise InputError(
+            "--address: the local executor takes no cluster address (use --executor ray)"
+        )
+
+
 @dataclass(frozen=True)
 class BatchReport:
     out: Path
@@ -291,14 +303,7 @@ def run_batch(
     ``local`` (this process, or `workers` spawned processes) or ``ray`` (`workers` Ray
     actors; a local Ray instance, or the cluster at `address`).
     """
-    if executor not in EXECUTORS:
-        raise InputError(
-            f"--executor: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
-        )
-    if address is not None and executor != "ray":
-        raise InputError(
-            "--address: the local executor takes no cluster address (use --executor ray)"
-        )
+    check_executor(executor, address)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
