@@ -43,3 +43,37 @@ def test_rotated_plate_same_scale() -> None:
 def test_bad_input_is_one_error(corners, box, error, match) -> None:
     with pytest.raises(error, match=match):
         vehicle_size(corners, box)
+
+
+def test_calibration_removes_a_constant_bias_and_tolerates_the_honest_spread(tmp_path) -> None:
+    from twinflash.flash.ruler import (
+        MIN_TOLERANCE,
+        SizeEstimate,
+        calibrate_ruler,
+        load_ruler,
+        save_ruler,
+    )
+
+    truth = (1.8, 1.45)
+    # the box reads widths 20 % high and heights 10 % low, with a little spread
+    fit = [(SizeEstimate(1.8 * 1.2 * k, 1.45 * 0.9 * k, 100.0), truth) for k in (0.99, 1.0, 1.01)]
+    honest = [(SizeEstimate(1.8 * 1.2 * 1.08, 1.45 * 0.9, 100.0), truth)]  # width 8 % off
+    cal = calibrate_ruler(fit, honest)
+    assert cal.bias_wh == (pytest.approx(1 / 1.2), pytest.approx(1 / 0.9))
+    assert cal.tolerance_wh == (pytest.approx(0.08), MIN_TOLERANCE)
+    van = SizeEstimate(2.07 * 1.2, 2.31 * 0.9, 100.0)
+    assert cal.contradicts(van, truth) and not cal.contradicts(fit[1][0], truth)
+    save_ruler(cal, tmp_path)
+    assert load_ruler(tmp_path) == cal
+    assert load_ruler(tmp_path / "none") is None
+    (tmp_path / "ruler.json").write_text('{"schema_version": 1}')
+    with pytest.raises(InputError, match="malformed ruler calibration"):
+        load_ruler(tmp_path)
+
+
+def test_catalogue_size_through_the_normaliser() -> None:
+    from twinflash.flash.ruler import catalogue_size
+
+    assert catalogue_size("RENAULT", "MASTER") == (2.07, 2.307)
+    assert catalogue_size("CITROEN", "C3") == (1.749, 1.474)  # Citroën in the catalogue
+    assert catalogue_size("RENAULT", "ESPACE") is None  # not a catalogue model

@@ -23,6 +23,7 @@ contradicts the registry whatever the lighting: a van's plate on a city car.
 
 from __future__ import annotations
 
+import functools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -121,16 +122,23 @@ def load_ruler(model_dir: Path) -> RulerCalibration | None:
         raise InputError(f"{path}: malformed ruler calibration ({exc})") from None
 
 
+@functools.cache
+def _catalogue_sizes() -> dict[tuple[str | None, str | None], tuple[float, float]]:
+    from twinflash.flash.normalise import normalise_vehicle
+    from twinflash.scene.catalog import vehicle_models
+
+    out = {}
+    for spec in vehicle_models().values():
+        n = normalise_vehicle(spec.make, spec.model)
+        out[(n.make, n.model)] = (spec.width_m, spec.height_m)
+    return out
+
+
 def catalogue_size(make: str, model: str) -> tuple[float, float] | None:
     """(width, height) in metres of a registry make/model the scene catalogue knows."""
     from twinflash.flash.normalise import normalise_vehicle
-    from twinflash.scene.catalog import vehicle_models
 
     want = normalise_vehicle(make, model)
     if want.make is None or want.model is None:
         return None
-    for spec in vehicle_models().values():
-        n = normalise_vehicle(spec.make, spec.model)
-        if (n.make, n.model) == (want.make, want.model):
-            return spec.width_m, spec.height_m
-    return None
+    return _catalogue_sizes().get((want.make, want.model))
