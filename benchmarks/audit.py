@@ -17,10 +17,11 @@ from __future__ import annotations
 import argparse
 import os
 import time
+from pathlib import Path
 
 from twinflash.audit.analysis import AnalysisSettings, analyse
 from twinflash.audit.data import from_coco
-from twinflash.audit.synthetic import planted_problem
+from twinflash.audit.synthetic import planted_coco
 from twinflash.audit.tasks import AuditSettings, detection_task
 
 
@@ -30,11 +31,10 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=20)
     ap.add_argument("--bootstrap", type=int, default=1000)
     args = ap.parse_args()
-    ds, dets = planted_problem(args.images, args.people, seed=0)
+    coco, rows, dets = planted_coco(args.images, args.people, seed=0)
     n_dets = sum(len(d.scores) for d in dets)
-    rows = [{k: v[i] for k, v in ds.images.items()} for i in range(ds.n_images)]
     t0 = time.perf_counter()
-    ds = from_coco(ds.coco, rows, ds.root, "coco")  # columns from the COCO dict, as a load does
+    ds = from_coco(coco, rows, Path("."), "coco")  # columns from the COCO dict, as a load does
     out = detection_task(ds, dets, "person-detection", AuditSettings(), 0.5)
     t1 = time.perf_counter()
     res = analyse(ds, out, AnalysisSettings(n_boot=args.bootstrap, seed=0))

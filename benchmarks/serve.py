@@ -6,7 +6,9 @@ every accepted upload checked, server memory before and after.
 The server runs in a child process (uvicorn, inline Huey worker on SQLite) with the public
 rate limits raised, since all clients share one address. Two loads per client count:
 `check` (an agent uploading one 320x240 photo per request to POST /agent/batches) and
-`public` (GET / and a render's status page, alternately). The check load stops at
+`public` (GET / and a render's status page, alternately; each request also counts one
+hit in the shared rate limits: `--limiter process` runs the same load with per-process
+counts, the baseline for that cost). The check load stops at
 `--uploads` accepted photos (or the time limit), so that waiting for every result stays
 bounded: the single worker checks about one photo a second (face detection), far fewer
 than the endpoint accepts. Rows print as a Markdown table as each load finishes.
@@ -33,7 +35,12 @@ from PIL import Image
 SERVER = """
 import sys, uvicorn
 from pathlib import Path
+from twinflash.web import app as web_app
 from twinflash.web.app import create_app
+if sys.argv[3] == "process":  # the baseline: counts kept in this process only (not shared)
+    from limits.storage import MemoryStorage
+    from twinflash.web.ratelimit import RateLimiter
+    web_app.build_limiter = lambda engine, url: RateLimiter(MemoryStorage())
 from twinflash.web.auth import hash_password
 from twinflash.web.settings import Limits, Settings
 from twinflash.web.store import Store
@@ -149,13 +156,20 @@ def main() -> None:
     ap.add_argument("--seconds", type=float, default=30.0)
     ap.add_argument("--uploads", type=int, default=200, help="accepted photos per check load")
     ap.add_argument("--drain-timeout", type=float, default=900.0)
+    ap.add_argument("--loads", nargs="+", choices=["public", "check"], default=["public", "check"])
+    ap.add_argument(
+        "--limiter",
+        choices=["shared", "process"],
+        default="shared",
+        help="rate-limit counts in the database (the service) or in the process (baseline)",
+    )
     args = ap.parse_args()
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     base = f"http://127.0.0.1:{port}"
     with tempfile.TemporaryDirectory() as tmp:
-        proc = subprocess.Popen([sys.executable, "-c", SERVER, tmp, str(port)])
+        proc = subprocess.Popen([sys.executable, "-c", SERVER, tmp, str(port), args.limiter])
         try:
             for _ in range(200):
                 try:
@@ -168,13 +182,13 @@ def main() -> None:
             )
             render_id = render.json()["job_id"]  # queued, not waited for: its status page is read
             before = rss_mb(proc.pid)
-            print(f"server RSS before: {before:.0f} MB", flush=True)
+            print(f"server RSS before: {before:.0f} MB, rate limits: {args.limiter}", flush=True)
             print(
                 "| load | clients | requests | req/s | p50 ms | p99 ms | errors "
                 "| accepted uploads checked | worker drain s | RSS after MB |"
             )
             print("|---" * 10 + "|", flush=True)
-            for kind in ("public", "check"):
+            for kind in args.loads:
                 for n in args.clients:
                     r = run_load(base, kind, n, args.seconds, render_id, args.uploads)
                     checked, drain = (

@@ -9,15 +9,15 @@ import numpy as np
 
 from twinflash.camera import CameraModel
 
-ObjectKind = Literal["person", "vehicle", "license_plate"]
+ObjectKind = Literal["person", "vehicle", "license_plate", "waste"]
 
 
 @dataclass
 class ObjectGeometry:
     """One annotated object as rendered: its instance id and its evaluated mesh.
 
-    `scene_index` points into `Scene.people` or `Scene.vehicles`; a plate points to
-    its vehicle. The mesh (world coordinates, triangles) gives the amodal extent.
+    `scene_index` points into `Scene.people`, `Scene.vehicles` or `Scene.waste`; a plate
+    points to its vehicle. The mesh (world coordinates, triangles) gives the amodal extent.
     """
 
     instance_id: int

@@ -15,7 +15,7 @@ from typing import Any
 
 from twinflash.errors import InputError
 from twinflash.files import check_replaceable_dir, check_writable_dir, sweep_stale, temp_sibling
-from twinflash.scene.io import parse_scene, read_yaml_mapping
+from twinflash.scene.io import anchor_extract, parse_scene, read_yaml_mapping
 from twinflash.scene.models import Scene
 
 log = logging.getLogger(__name__)
@@ -29,7 +29,7 @@ def load_scene_with_overrides(
     samples: int | None = None,
 ) -> Scene:
     """Load a scene file, applying command-line overrides before validation."""
-    data: dict[str, Any] = read_yaml_mapping(path)
+    data: dict[str, Any] = anchor_extract(read_yaml_mapping(path), Path(path).parent)
     if resolution_wh is not None:
         data.setdefault("camera", {})["resolution_wh"] = list(resolution_wh)
     if quality is not None or samples is not None:

@@ -6,7 +6,8 @@ import numpy as np
 import pytest
 from annotate_synth import blank, facing_quad, make_camera, make_scene
 
-from twinflash.annotate import CATEGORIES, annotate_frame
+from twinflash.annotate import annotate_frame
+from twinflash.annotations import CATEGORIES
 from twinflash.frame import Frame, ObjectGeometry
 
 

@@ -1,4 +1,5 @@
-"""Small on-disk audit problems: a COCO file, images, predictions and a metadata CSV."""
+"""Small audit problems: a planted problem as files (COCO, images, predictions, metadata
+CSV), a COCO dict of hand-placed objects, and a small twinflash dataset directory."""
 
 from __future__ import annotations
 
@@ -10,21 +11,30 @@ import cv2
 import numpy as np
 import pytest
 
+from twinflash.annotations import Annotations, encode_rle
+from twinflash.audit.data import from_coco
 from twinflash.audit.run import predictions_to_json
-from twinflash.audit.synthetic import planted_problem
+from twinflash.audit.synthetic import planted_coco
+from twinflash.camera import CameraModel
+from twinflash.formats import coco as coco_format
+from twinflash.formats import metadata
+from twinflash.formats.coco import annotations_to_coco, merge_coco
+from twinflash.formats.metadata import image_row, object_rows
+from twinflash.scene.models import Person, Scene
 
 
 def write_planted(root: Path, n_images: int = 60, seed: int = 3) -> dict[str, Path]:
     """Planted night effect as files: gt.json, preds.json, meta.csv and grey images."""
-    ds, dets = planted_problem(n_images, 6, seed=seed)
+    coco, rows, dets = planted_coco(n_images, 6, seed=seed)
+    ds = from_coco(coco, rows, root, "coco")
     root.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(ds.file_names):
         img = np.full((480, 640, 3), 90, np.uint8)
         for r in np.flatnonzero(ds.object_image == i):
-            x, y, w, h = (int(v) for v in ds.coco["annotations"][r]["bbox"])
+            x, y, w, h = (int(v) for v in ds.truth.xywh[r])
             cv2.rectangle(img, (x, y), (x + w, y + h), (200, 180, 160), -1)
         cv2.imwrite(str(root / name), img)
-    (root / "gt.json").write_text(json.dumps(ds.coco))
+    (root / "gt.json").write_text(json.dumps(coco))
     (root / "preds.json").write_text(json.dumps(predictions_to_json(dets, ds, 1)))
     cols = ["is_night", "weather_kind", "camera_pitch_deg", "placebo"]
     with open(root / "meta.csv", "w", newline="") as fh:
@@ -38,3 +48,87 @@ def write_planted(root: Path, n_images: int = 60, seed: int = 3) -> dict[str, Pa
 @pytest.fixture
 def planted_files(tmp_path: Path) -> dict[str, Path]:
     return write_planted(tmp_path / "data")
+
+
+def coco_of(objects: list[tuple[int, str, list[float], dict]], n_images: int) -> dict:
+    """A COCO dict of 200x200 images holding (image index, category, xywh, attributes)."""
+    return {
+        "images": [
+            {"id": i + 1, "file_name": f"{i}.png", "width": 200, "height": 200}
+            for i in range(n_images)
+        ],
+        "annotations": [
+            {
+                "id": k + 1,
+                "image_id": img + 1,
+                "category_id": 1 if cat == "person" else 2,
+                "bbox": box,
+                "area": box[2] * box[3],
+                "iscrowd": 0,
+                "attributes": attrs,
+            }
+            for k, (img, cat, box, attrs) in enumerate(objects)
+        ],
+        "categories": [{"id": 1, "name": "person"}, {"id": 2, "name": "vehicle"}],
+    }
+
+
+W, H = 64, 48
+
+
+def _sample(k: int, night: bool) -> dict:
+    """One sample's COCO: two people (boxes of known size), person 2 lying, dark skin."""
+    scene = Scene(
+        name=f"s{k}",
+        seed=k,
+        people=[
+            Person(x_m=10, y_m=0, skin_tone=2, top_color="#d01010"),
+            Person(x_m=12, y_m=1, skin_tone=9, pose="lying", top_color="#1030c0"),
+        ],
+    )
+    masks = [np.zeros((H, W), bool), np.zeros((H, W), bool)]
+    masks[0][10:30, 20:28] = True
+    masks[1][30:36, 30:50] = True
+    ann = Annotations(
+        image_wh=(W, H),
+        instance_id=[1, 2],
+        category_id=[1, 1],
+        xyxy=[[20, 10, 28, 30], [30, 30, 50, 36]],
+        amodal_xyxy=[[20, 10, 28, 30], [30, 30, 50, 36]],
+        rle=[encode_rle(m) for m in masks],
+        area=[160, 120],
+        amodal_area=[160, 200],
+        visibility=[1.0, 0.6],
+        distance_m=[10.0, 12.0],
+        head_xy=[[24, 12], [32, 33]],
+        head_visible=[True, True],
+        plate_corners_xy=np.full((2, 4, 2), np.nan),
+        parent_id=[0, 0],
+        amodal_rle=[encode_rle(m) for m in masks],
+        attributes=[
+            {"scene_index": i, **p.model_dump(mode="json")} for i, p in enumerate(scene.people)
+        ],
+    )
+    cam = CameraModel(np.zeros(3), 0.0, 0.0, 36.0, 36.0, (W, H))
+    return annotations_to_coco(
+        ann,
+        camera=cam,
+        scene=scene.model_dump(mode="json"),
+        derived={"is_night": night, "sun_elevation_deg": -10.0 if night else 30.0},
+    )
+
+
+def twinflash_dataset_dir(root: Path, with_parquet: bool) -> Path:
+    """Four samples of `_sample` (odd ones at night) as a dataset directory, two splits."""
+    samples = [_sample(k, k % 2 == 1) for k in range(4)]
+    splits = {"train": [0, 1], "test": [2, 3]}
+    rows = []
+    for split, idx in splits.items():
+        items = [(k + 1, f"samples/{k:06d}/image.png", samples[k]) for k in idx]
+        coco_format.write(merge_coco(items, split), root / "coco" / f"instances_{split}.json")
+        for k in idx:
+            row = image_row(k, f"{k:06d}", split, samples[k])
+            rows += [row, *object_rows(row, samples[k])]
+    if with_parquet:
+        metadata.write(rows, root / "metadata.parquet")
+    return root

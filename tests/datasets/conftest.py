@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from twinflash.annotate import annotate_frame
-from twinflash.annotate.container import Annotations
+from twinflash.annotations import Annotations
 from twinflash.camera import CameraModel
 from twinflash.datasets.worker import Task
 from twinflash.frame import Frame, ObjectGeometry

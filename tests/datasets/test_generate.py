@@ -23,12 +23,12 @@ import yaml
 from twinflash.datasets.check import check_dataset
 from twinflash.datasets.executors import usable_cores
 from twinflash.datasets.exports import build_all
-from twinflash.datasets.formats.coco import coco_to_annotations, load_coco
-from twinflash.datasets.formats.crowd import load_crowd
-from twinflash.datasets.formats.yolo import load_yolo, yolo_to_boxes
 from twinflash.datasets.generate import generate
 from twinflash.datasets.plan import parse_plan
 from twinflash.datasets.store import DatasetDir
+from twinflash.formats import coco as coco_format
+from twinflash.formats import crowd as crowd_format
+from twinflash.formats import yolo as yolo_format
 
 from .conftest import tiny_plan_mapping
 
@@ -97,17 +97,17 @@ def test_coco_export_loads_and_matches_the_sample_files(dataset: Path) -> None:
 
 
 def test_yolo_and_crowd_exports_agree_with_coco(dataset: Path) -> None:
-    yolo = load_yolo(dataset / "yolo")
+    yolo = yolo_format.read(dataset / "yolo")
     assert yolo["data"]["names"] == {0: "person", 1: "vehicle", 2: "license_plate"}
     n_people = 0
     for path in sorted((dataset / "coco").glob("instances_*.json")):
         split = path.stem.removeprefix("instances_")
-        coco = load_coco(path)
-        crowd = load_crowd(dataset / "crowd", split)
+        coco = coco_format.read(path)
+        crowd = crowd_format.read(dataset / "crowd", split)
         for img in coco["images"]:
             name = Path(img["file_name"]).parent.name
-            ann = coco_to_annotations(coco, img["id"])
-            cats, boxes = yolo_to_boxes(yolo["labels"][split][name], ann.image_wh)
+            ann = coco_format.coco_to_annotations(coco, img["id"])
+            cats, boxes = yolo_format.yolo_to_boxes(yolo["labels"][split][name], ann.image_wh)
             visible = ann.area > 0
             np.testing.assert_array_equal(cats, ann.category_id[visible])
             np.testing.assert_allclose(boxes, ann.xyxy[visible], atol=1e-4)
@@ -222,7 +222,7 @@ def test_ray_executor_gives_the_same_dataset(tmp_path, dataset, plan) -> None:
 
 
 def test_sequence_clip_exports_mot_tracks_with_stable_ids(tmp_path) -> None:
-    from twinflash.datasets.formats.mot import load_mot
+    from twinflash.formats import mot as mot_format
 
     mapping = tiny_plan_mapping(2) | {"sequence": {"frames": 2, "fps": 1.0, "walk_speed_mps": 1.5}}
     mapping["people"] = {
@@ -239,7 +239,7 @@ def test_sequence_clip_exports_mot_tracks_with_stable_ids(tmp_path) -> None:
     (seq,) = list((out / "mot").glob("*/*"))
     assert sorted(p.name for p in (seq / "img1").iterdir()) == ["000001.png", "000002.png"]
     assert "seqLength=2" in (seq / "seqinfo.ini").read_text()
-    tracks = load_mot(seq)
+    tracks = mot_format.read(seq)
     assert list(tracks) == [1]  # person 0 of the scene, in both frames
     assert [f for f, _, _ in tracks[1]] == [1, 2]
     x_centres = [(box[0] + box[2]) / 2 for _, box, _ in tracks[1]]
@@ -292,8 +292,9 @@ def test_workers_render_when_the_parent_already_loaded_blender(tmp_path: Path) -
 def test_metadata_columns_known_before_rendering_are_the_rendered_ones(dataset, plan) -> None:
     """`image_columns` (what `splits.hold_out.key` is checked against before rendering)
     lists exactly the image-row columns of a rendered sample, derived values included."""
-    from twinflash.datasets.metadata import image_columns, image_row
+    from twinflash.datasets.plan import image_columns
     from twinflash.datasets.sampler import sample_scene
+    from twinflash.formats.metadata import image_row
 
     for i in range(COUNT):
         name = f"{i:06d}"

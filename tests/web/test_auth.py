@@ -10,18 +10,20 @@ import pytest
 from fastapi.routing import APIRoute
 from tests.web.conftest import PASSWORD, login, make_client
 
-PUBLIC = {"/", "/healthz", "/login", "/logout", "/demo/blur", "/demo/renders"}
-PUBLIC_PREFIXES = ("/demo/renders/",)
+PUBLIC = {"/", "/healthz", "/login", "/logout", "/demo/blur", "/demo/renders", "/demo/video",
+          "/demo/videos"}  # fmt: skip
+PUBLIC_PREFIXES = ("/demo/renders/", "/demo/videos/")
 ADMIN_ONLY = {"/agent/audit", "/agent/export.csv"}
 
 
 def _routes(app) -> list[tuple[str, str]]:
     """Every route of the service's routers (pages included), ids filled in. Checked
     against the OpenAPI schema so a router added later cannot escape the walk."""
-    from twinflash.web import routes_agents, routes_auth, routes_public
+    from twinflash.web import routes_agents, routes_auth, routes_public, routes_videos
 
     out = []
-    routers = (routes_public.router, routes_auth.router, routes_agents.router)
+    routers = (routes_public, routes_videos, routes_auth, routes_agents)
+    routers = tuple(module.router for module in routers)
     found = {r.path for router in routers for r in router.routes}
     assert set(app.openapi()["paths"]) <= found
     for route in (r for router in routers for r in router.routes):
@@ -71,7 +73,12 @@ def test_public_side_reaches_no_agent_data(app, admin, anon, png) -> None:
         headers={"accept": "application/json"},
     )
     job_id = r.json()["job_id"]
-    for path in (f"/demo/renders/{job_id}/status", f"/demo/renders/{job_id}/image.png"):
+    for path in (
+        f"/demo/renders/{job_id}/status",
+        f"/demo/renders/{job_id}/image.png",
+        f"/demo/videos/{job_id}/status",
+        f"/demo/videos/{job_id}/blurred.mp4",
+    ):
         assert anon.get(path).status_code == 404
     assert anon.get("/demo/renders/..%2F..%2Ftwinflash-serve.db/image.png").status_code in (
         404,

@@ -192,3 +192,29 @@ def test_visitor_gets_a_photo_back_blurred(page, server, tmp_path, face_photo) -
     assert all(p.name.startswith(("queue.db", "twinflash-serve.db")) for p in new), (
         new
     )  # kept nothing
+
+
+def test_visitor_gets_a_video_back_blurred(page, server, tmp_path) -> None:
+    """Upload a clip, watch the job page until the download appears, download it once."""
+    import imageio_ffmpeg
+    from tests.web.test_video import FRAMES, _clip, _frames
+
+    base, settings = server
+    clip = tmp_path / "street.mp4"
+    _clip(clip)
+    page.goto(f"{base}/demo/video")
+    page.set_input_files("input[name=video]", str(clip))
+    page.click("#video-form button[type=submit]")
+    page.wait_for_url(f"{base}/demo/videos/*")
+    page.wait_for_selector("#video-download", timeout=240_000)  # the page polls the job
+    assert "frames blurred" in page.inner_text("#video-done")
+    _shot(page, tmp_path, "public-video")
+    with page.expect_download() as info:
+        page.click("#video-download")
+    saved = tmp_path / "blurred.mp4"
+    info.value.save_as(saved)
+    assert len(_frames(saved.read_bytes(), tmp_path / "check.mp4")) == FRAMES
+    assert imageio_ffmpeg.count_frames_and_secs(str(saved))[0] == FRAMES
+    page.reload()
+    assert page.locator("#video-gone").count() == 1  # downloaded once, then deleted
+    assert not any(settings.videos_dir.iterdir()) and not any(settings.uploads_dir.iterdir())

@@ -92,3 +92,27 @@ def test_cli_and_root_stay_light() -> None:
         [sys.executable, "-c", code], capture_output=True, text=True, env=env, check=True
     )
     assert out.stdout.strip() == ""
+
+
+def test_purge_deletes_what_is_past_its_retention(tf, tmp_path: Path) -> None:
+    from twinflash.web import jobstore
+    from twinflash.web.schema import jobs
+    from twinflash.web.settings import Settings
+    from twinflash.web.store import Store
+
+    settings = Settings(data_dir=tmp_path / "srv").prepare()
+    store = Store.open(settings.database_url)
+    job_id = jobstore.create_job(store.engine, "render", {}, None)
+    jobstore.finish(store.engine, job_id, True, "ok")
+    with store.engine.begin() as conn:  # ended two hours ago
+        conn.execute(jobs.update().values(finished_at=jobs.c.finished_at - 7200))
+    (settings.renders_dir / job_id).mkdir()
+    store.close()
+    kept = tf("purge", data=settings.data_dir)  # 24 h by default: too young
+    assert kept.stdout.strip().endswith("0 public render(s) and 0 blurred video(s)")
+    r = tf("purge", "--public-retention-hours", "1", data=settings.data_dir)
+    assert r.returncode == 0, r.stderr
+    assert r.stdout.strip() == (
+        "deleted the photos of 0 case(s), 1 public render(s) and 0 blurred video(s)"
+    )
+    assert not (settings.renders_dir / job_id).exists()

@@ -10,6 +10,7 @@ import numpy as np
 import pytest
 from PIL import Image
 
+from twinflash.web import jobstore
 from twinflash.web.settings import Limits
 
 JSON = {"accept": "application/json"}
@@ -25,6 +26,7 @@ JSON = {"accept": "application/json"}
         ({"date": "1789-07-14"}, "date:"),
         ({"time": "25:00"}, "time:"),
         ({"fog_visibility_m": "nan"}, "fog_visibility_m:"),
+        ({"time": ""}, "time: empty (leave it out for the default)"),
     ],
 )
 def test_render_form_errors_are_one_line(anon, queue, form, message) -> None:
@@ -51,6 +53,7 @@ def test_queue_position_and_rate_limit(anon, queue) -> None:
     assert positions == [0, 1, 2]
     r = anon.post("/demo/renders", data={"seed": "9"}, headers=JSON)  # 4th in a minute
     assert r.status_code == 429 and "too many requests" in r.json()["error"]
+    assert 0 < int(r.headers["retry-after"]) <= 60
     page = anon.get(f"/demo/renders/{ids[2]}", headers={"accept": "text/html"})
     assert "Position in the queue" in page.text and "data-poll" in page.text
 
@@ -110,3 +113,30 @@ def test_a_visitor_render_runs_through_the_queue(anon, queue) -> None:
     assert {c["name"] for c in coco["categories"]} >= {"person"}
     gallery = anon.get("/", headers={"accept": "text/html"}).text
     assert f"/demo/renders/{job_id}/image.png" in gallery
+    assert "Renders are deleted 24 h after they were made." in gallery
+
+
+def test_a_render_request_without_a_form_is_refused(anon, queue) -> None:
+    """Not the default street by accident: no form, no render (found by schemathesis)."""
+    r = anon.post("/demo/renders", headers=JSON)
+    assert r.status_code == 415 and r.json() == {
+        "error": "send the form as application/x-www-form-urlencoded or multipart/form-data "
+        "(got '')"
+    }
+    r = anon.post("/demo/renders", json={"people": 3}, headers=JSON)
+    assert r.status_code == 415 and "(got 'application/json')" in r.json()["error"]
+    assert queue.drain() == 0
+
+
+def test_a_full_render_queue_refuses_with_503(settings, sqlite_store, queue) -> None:
+    from tests.web.conftest import make_client
+
+    from twinflash.web.app import create_app
+
+    app = create_app(settings.with_(limits=Limits(render_queue_max=1)), sqlite_store, queue)
+    with make_client(app) as c:
+        assert c.post("/demo/renders", data={"seed": "1"}, headers=JSON).status_code == 202
+        r = c.post("/demo/renders", data={"seed": "2"}, headers=JSON)
+    assert r.status_code == 503
+    assert r.json() == {"error": "the render queue is full: try again in a few minutes"}
+    assert jobstore.count_waiting(sqlite_store.engine, "render") == 1  # the refused one: no job

@@ -83,12 +83,20 @@ def test_running_job_of_a_live_worker_is_left_alone(store: Store) -> None:
 
 
 def test_queue_position(store: Store) -> None:
-    ids = [jobstore.create_job(store.engine, "render", {}, None) for _ in range(3)]
-    jobstore.create_job(store.engine, "check", {}, None)  # other kinds do not count
+    jobstore.create_job(store.engine, "check", {}, None)  # agents' batches are not counted
+    ids = [jobstore.create_job(store.engine, "render", {}, None) for _ in range(2)]
+    ids.append(jobstore.create_job(store.engine, "video", {}, None))  # public: one line
+    ids.append(jobstore.create_job(store.engine, "render", {}, None))
     positions = [
         jobstore.queue_position(store.engine, jobstore.get_job(store.engine, i)) for i in ids
     ]
-    assert positions == [0, 1, 2]
+    assert positions == [0, 1, 2, 3]
+    assert jobstore.claim(store.engine, ids[0])
+    jobstore.finish(store.engine, ids[0], True, "ok")  # done: everyone moves up
+    positions = [
+        jobstore.queue_position(store.engine, jobstore.get_job(store.engine, i)) for i in ids
+    ]
+    assert positions == [0, 0, 1, 2]
 
 
 def _checked_case(store: Store, item: int, score: float, status: str = "suspected_clone") -> int:
@@ -134,9 +142,9 @@ def test_add_case_is_idempotent(store: Store) -> None:
 
 
 def test_migrations_are_idempotent_and_versioned_apart_from_the_registry(store: Store) -> None:
-    assert migrate(store.engine) == "w0001"
+    assert migrate(store.engine) == "w0003"
     names = set(sa.inspect(store.engine).get_table_names())
-    assert {"web_alembic_version", "web_cases", "web_audit"} <= names
+    assert {"web_alembic_version", "web_cases", "web_audit", "web_rate_limits"} <= names
     assert "alembic_version" not in names  # never collides with another app's Alembic
 
 

@@ -1,4 +1,4 @@
-"""Frame + Scene -> annotations. Pure numpy, testable without Blender.
+"""Frame + Scene -> `twinflash.annotations.Annotations`. Pure numpy, testable without Blender.
 
 Public API (the renderer's CLI calls these two):
 
@@ -7,7 +7,6 @@ Public API (the renderer's CLI calls these two):
 """
 
 from twinflash.annotate.annotator import annotate_frame
-from twinflash.annotate.container import CATEGORIES, Annotations
 from twinflash.annotate.write import write_scene_outputs
 
-__all__ = ["CATEGORIES", "Annotations", "annotate_frame", "write_scene_outputs"]
+__all__ = ["annotate_frame", "write_scene_outputs"]

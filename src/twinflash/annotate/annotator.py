@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
-from twinflash.annotate.container import CATEGORIES, Annotations, encode_rle
 from twinflash.annotate.raster import NEAR_M, rasterise_amodal
+from twinflash.annotations import CATEGORIES, Annotations, encode_rle
 from twinflash.camera import CameraModel
 from twinflash.frame import Frame, ObjectGeometry
 from twinflash.scene.catalog import get_vehicle_model
@@ -39,8 +39,8 @@ def mask_xyxy(mask: np.ndarray) -> np.ndarray:
 
 
 def _scene_item(scene: Scene, obj: ObjectGeometry) -> Any:
-    items = scene.people if obj.kind == "person" else scene.vehicles
-    field = "people" if obj.kind == "person" else "vehicles"
+    field = {"person": "people", "waste": "waste"}.get(obj.kind, "vehicles")
+    items = getattr(scene, field)
     if not 0 <= obj.scene_index < len(items):
         raise ValueError(
             f"object {obj.instance_id} ({obj.kind}): scene_index {obj.scene_index} outside "
@@ -52,7 +52,7 @@ def _scene_item(scene: Scene, obj: ObjectGeometry) -> Any:
 def _attributes(scene: Scene, obj: ObjectGeometry, vehicle_ids: dict[int, int]) -> dict[str, Any]:
     """Everything a bias audit slices on, taken from the resolved scene and the catalog."""
     item = _scene_item(scene, obj)
-    if obj.kind == "person":
+    if obj.kind in ("person", "waste"):  # waste: kind, size, colour, pile, against_wall...
         return {"scene_index": obj.scene_index, **item.model_dump(mode="json")}
     spec = get_vehicle_model(item.model)
     if obj.kind == "vehicle":

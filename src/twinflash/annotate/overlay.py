@@ -19,7 +19,7 @@ import cv2
 import numpy as np
 from PIL import Image, ImageDraw, ImageFont
 
-from twinflash.annotate.container import CATEGORY_NAMES, Annotations
+from twinflash.annotations import CATEGORY_NAMES, Annotations
 
 
 def instance_color(instance_id: int) -> tuple[int, int, int]:
@@ -30,7 +30,8 @@ def instance_color(instance_id: int) -> tuple[int, int, int]:
 
 
 def label_for(ann: Annotations, i: int) -> str:
-    """Short label: 'person 3 skin5 walking', 'Renault Clio AB-123-CD', '' for plates."""
+    """Short label: 'person 3 skin5 walking', 'Renault Clio AB-123-CD', 'waste mattress',
+    '' for plates."""
     a = ann.attributes[i]
     name = CATEGORY_NAMES[int(ann.category_id[i])]
     if name == "person":
@@ -40,6 +41,8 @@ def label_for(ann: Annotations, i: int) -> str:
         text = " ".join(str(p) for p in (a.get("make"), a.get("model"), a.get("plate_text")) if p)
         # Pillow's built-in font has no accented glyphs: "Citroën" is drawn "Citroen"
         text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    elif name == "waste":
+        text = f"waste {a.get('kind', '')}".replace("_", " ").strip()
     else:
         return ""
     if ann.area[i] == 0:
@@ -67,8 +70,11 @@ def _dashed_rect(img: np.ndarray, xyxy: np.ndarray, color: tuple[int, int, int],
             cv2.line(img, p, q, color, 1, cv2.LINE_AA)
 
 
-def _overlap_area(box: tuple[int, int, int, int], placed: list[tuple[int, int, int, int]]) -> int:
-    total = 0
+Rect = tuple[float, float, float, float]
+
+
+def _overlap_area(box: Rect, placed: list[Rect]) -> float:
+    total: float = 0
     for p in placed:
         dx = min(box[2], p[2]) - max(box[0], p[0])
         dy = min(box[3], p[3]) - max(box[1], p[1])
@@ -122,12 +128,13 @@ def draw_overlay(rgb: np.ndarray, ann: Annotations, alpha: float = 0.45) -> np.n
 
 def _draw_labels(img: np.ndarray, ann: Annotations, order: np.ndarray) -> np.ndarray:
     h, w = img.shape[:2]
-    font = ImageFont.load_default(size=max(12, round(h / 48)))
-    if 8 * font.size > h:  # a thumbnail-sized frame: labels would hide the picture
+    size = max(12, round(h / 48))
+    font = ImageFont.load_default(size=size)
+    if 8 * size > h:  # a thumbnail-sized frame: labels would hide the picture
         return img
     pil = Image.fromarray(img)
     draw = ImageDraw.Draw(pil)
-    placed: list[tuple[int, int, int, int]] = []
+    placed: list[Rect] = []
     for i in order[::-1]:  # nearest first: they get the best spots
         i = int(i)
         text = label_for(ann, i)

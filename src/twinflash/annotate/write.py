@@ -1,7 +1,8 @@
 """Write one scene's output directory, atomically and byte-reproducibly.
 
-Files: image.png (RGB), annotations.json (COCO, see `coco`), depth.npy (float32 metres,
-inf where nothing was hit), instances.png (uint16 instance ids), overlay.png, scene.yaml.
+Files: image.png (RGB), annotations.json (COCO, see `twinflash.formats.coco`), depth.npy
+(float32 metres, inf where nothing was hit), instances.png (uint16 instance ids),
+overlay.png, scene.yaml.
 
 Atomicity and safety come from `twinflash.files.atomic_directory`: everything is written
 into a hidden temporary sibling renamed onto the target, which also gets the `.twinflash`
@@ -16,10 +17,10 @@ from pathlib import Path
 import cv2
 import numpy as np
 
-from twinflash.annotate.coco import annotations_to_coco
-from twinflash.annotate.container import Annotations
 from twinflash.annotate.overlay import draw_overlay
+from twinflash.annotations import Annotations
 from twinflash.files import atomic_directory, dumps_json
+from twinflash.formats.coco import annotations_to_coco
 from twinflash.frame import Frame
 from twinflash.scene.io import dump_scene
 from twinflash.scene.models import Scene
@@ -58,7 +59,7 @@ def write_scene_outputs(
     coco = annotations_to_coco(
         annotations,
         camera=frame.camera,
-        scene=scene,
+        scene=scene.model_dump(mode="json"),
         derived=frame.scene_values,
         file_name="image.png",
     )

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import importlib
 import json
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from twinflash.annotations import xywh_to_xyxy
 from twinflash.audit.models import AdapterOptions, Detections
 from twinflash.errors import InputError
 
@@ -31,10 +33,6 @@ class HogPeople:
 
         boxes, scores = detect_people(rgb)
         return Detections(boxes, scores, None)
-
-
-def _xywh_to_xyxy(b: list[float]) -> list[float]:
-    return [b[0], b[1], b[0] + b[2], b[1] + b[3]]
 
 
 class PredictionsFile:
@@ -77,7 +75,7 @@ class PredictionsFile:
 
     def detections_for(self, dataset: AuditDataset, category_id: int) -> list[Detections]:
         index = self._image_index(dataset)
-        boxes: list[list[list[float]]] = [[] for _ in range(dataset.n_images)]
+        boxes: list[list[np.ndarray]] = [[] for _ in range(dataset.n_images)]
         scores: list[list[float]] = [[] for _ in range(dataset.n_images)]
         for k, rec in enumerate(self.records):
             if "bbox" not in rec or "score" not in rec:
@@ -85,7 +83,7 @@ class PredictionsFile:
             if int(rec.get("category_id", category_id)) != category_id:
                 continue
             i = self._where(k, rec, index)
-            boxes[i].append(_xywh_to_xyxy(rec["bbox"]))
+            boxes[i].append(xywh_to_xyxy(rec["bbox"]))
             scores[i].append(float(rec["score"]))
         return [
             Detections(np.array(b).reshape(-1, 4), np.array(s))
@@ -105,7 +103,7 @@ class PredictionsFile:
         self, dataset: AuditDataset, rows: np.ndarray
     ) -> dict[int, tuple[list[str], np.ndarray]]:
         """{annotation row: (labels best first, scores)} for the rows asked."""
-        ann_row = {int(a["id"]): k for k, a in enumerate(dataset.coco["annotations"])}
+        ann_row = {int(a): k for k, a in enumerate(dataset.truth.annotation_id)}
         wanted = set(rows.tolist())
         out = {}
         for k, rec in enumerate(self.records):
@@ -125,7 +123,7 @@ def _as_detections(result: Any, where: str) -> Detections:
     if isinstance(result, Detections):
         return result
     if isinstance(result, dict):
-        boxes = result.get("xyxy", result.get("boxes"))
+        boxes = np.asarray(result.get("xyxy", result.get("boxes")), dtype=float)
         return Detections(boxes, result["scores"], result.get("labels"))
     if isinstance(result, tuple | list) and len(result) in (2, 3):
         labels = list(result[2]) if len(result) == 3 else None
@@ -156,9 +154,10 @@ class PythonCallable:
             raise InputError(
                 f"--model python:{target}: cannot import {module_name} ({exc})"
             ) from None
-        self.func = getattr(module, func_name, None)
-        if not callable(self.func):
+        func = getattr(module, func_name, None)
+        if not callable(func):
             raise InputError(f"--model python:{target}: {module_name} has no function {func_name}")
+        self.func: Callable[[np.ndarray], Any] = func
         self.where = f"python:{target}"
 
     def detect(self, rgb: np.ndarray) -> Detections:

@@ -119,10 +119,10 @@ class OnnxYolo:
         if not len(score):
             return boxes.reshape(0, 4), score, cls
         xywh = np.c_[boxes[:, :2], boxes[:, 2:] - boxes[:, :2]]
-        idx = cv2.dnn.NMSBoxesBatched(
+        kept = cv2.dnn.NMSBoxesBatched(
             xywh.tolist(), score.tolist(), cls.tolist(), self.conf_floor, self.nms_iou
         )
-        idx = np.asarray(idx, dtype=int).reshape(-1)
+        idx = np.asarray(kept, dtype=int).reshape(-1)
         return boxes[idx], score[idx], cls[idx]
 
     def detect(self, rgb: np.ndarray) -> Detections:

@@ -17,7 +17,7 @@ from twinflash.audit.ap_bootstrap import SliceAP
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.slices import Curve, Slice, plan_slices
 from twinflash.audit.stats import CORRECTIONS, bootstrap_weights, slice_stats
-from twinflash.audit.tasks import Metric, TaskOutput, slice_miss_rate
+from twinflash.audit.tasks import DetectionOutput, Metric, TaskOutput, slice_miss_rate
 
 INSUFFICIENT = "insufficient support"
 
@@ -193,7 +193,7 @@ def headline(
 
 
 def _detection_columns(
-    out: TaskOutput,
+    out: DetectionOutput,
     rows: list[dict[str, Any]],
     slices: list[Slice],
     weights: np.ndarray,
@@ -201,7 +201,7 @@ def _detection_columns(
 ) -> dict[str, Any]:
     """Add the log-average miss rate and COCO AP / AP@0.5 (with bootstrap intervals and
     gaps) to the rows of image-level slices; return the overall AP entries."""
-    match = out.details["match"]
+    match = out.match
     with_ap = match.n_images <= settings.slice_ap_max_images
     if with_ap:  # an AP replicate costs its detections: at most `ap_boot_budget` in all
         n_dets = max(1, len(match.image_eval.det_image))
@@ -249,7 +249,7 @@ def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> di
         }
         if k == 0:
             flag(rows, metric.higher_is_better, settings)
-            if "match" in out.details:
+            if isinstance(out, DetectionOutput):
                 usable = [s for s in slices if metric.level == "object" or s.level == "image"]
                 overall |= _detection_columns(out, rows, usable, weights, settings)
         else:

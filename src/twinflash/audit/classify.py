@@ -12,11 +12,13 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import Counter
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from twinflash.audit.data import AuditDataset
+from twinflash.audit.models import Adapter, ClassesSource, Classifier, missing_method
 from twinflash.audit.tasks import AuditSettings, Metric, Progress, TaskOutput
 from twinflash.errors import InputError
 
@@ -24,6 +26,22 @@ MIN_BOX_PX = 24
 MIN_VISIBILITY = 0.5
 MARGIN = 0.10
 ECE_BINS = 15
+
+
+@dataclass
+class ClassificationOutput(TaskOutput):
+    """Vehicle classification: the tables the report shows beside the slices."""
+
+    per_class: list[dict[str, Any]]  # {label, accuracy, count}, worst first
+    confusions: list[dict[str, Any]]  # {true, predicted, count}, most frequent first
+    reliability: list[dict[str, float]]  # {bin, confidence, accuracy, count}
+
+    def report_details(self) -> dict[str, Any]:
+        return {
+            "per_class": self.per_class,
+            "confusions": self.confusions,
+            "reliability": self.reliability,
+        }
 
 
 def norm_label(text: str) -> str:
@@ -53,7 +71,7 @@ def true_labels(ds: AuditDataset, rows: np.ndarray, level: str) -> list[str]:
     return [f"{m}/{n}" for m, n in zip(makes, models, strict=True)]
 
 
-def crop(rgb: np.ndarray, xywh: list[float]) -> np.ndarray:
+def crop(rgb: np.ndarray, xywh: np.ndarray) -> np.ndarray:
     x, y, w, h = xywh
     mx, my = w * MARGIN, h * MARGIN
     r0, r1 = int(max(0, np.floor(y - my))), int(min(rgb.shape[0], np.ceil(y + h + my)))
@@ -62,19 +80,21 @@ def crop(rgb: np.ndarray, xywh: list[float]) -> np.ndarray:
 
 
 def run_classifier(
-    model: Any, ds: AuditDataset, rows: np.ndarray, progress: Progress | None
+    model: Adapter, ds: AuditDataset, rows: np.ndarray, progress: Progress | None
 ) -> dict[int, tuple[list[str], np.ndarray]]:
-    if hasattr(model, "classes_for"):
+    if isinstance(model, ClassesSource):
         return model.classes_for(ds, rows)
-    if not hasattr(model, "classify_labels"):
-        raise InputError(f"--model {model.name}: this adapter does not classify images")
+    if not isinstance(model, Classifier):
+        raise InputError(
+            f"--model {model.name}: this adapter does not classify images "
+            f"({missing_method(Classifier, ClassesSource)})"
+        )
     out: dict[int, tuple[list[str], np.ndarray]] = {}
-    anns = ds.coco["annotations"]
     images = sorted(set(ds.object_image[rows].tolist()))
     for k, i in enumerate(images):
         rgb = ds.load_image(i)
         for r in rows[ds.object_image[rows] == i]:
-            out[int(r)] = model.classify_labels(crop(rgb, anns[r]["bbox"]))
+            out[int(r)] = model.classify_labels(crop(rgb, ds.truth.xywh[r]))
         if progress:
             progress(k + 1, len(images))
     return out
@@ -102,13 +122,13 @@ def classification_task(
     rows: np.ndarray,
     predicted: dict[int, tuple[list[str], np.ndarray]],
     settings: AuditSettings,
-) -> TaskOutput:
+) -> ClassificationOutput:
     truth = true_labels(ds, rows, settings.label_level)
     missing = [r for r in rows.tolist() if r not in predicted]
     if missing:
         raise InputError(
             f"vehicle-classification: no prediction for annotation id "
-            f"{ds.coco['annotations'][missing[0]]['id']} "
+            f"{ds.truth.annotation_id[missing[0]]} "
             f"(and {len(missing) - 1} more)"
         )
     top1 = np.zeros(len(rows))
@@ -152,15 +172,18 @@ def classification_task(
         "classes": len(per_class),
         "images": ds.n_images,
     }
-    details = {
-        "per_class": sorted(
+    return ClassificationOutput(
+        "vehicle-classification",
+        metrics,
+        summary,
+        rows,
+        per_class=sorted(
             (
                 {"label": k, "accuracy": float(np.mean(v)), "count": len(v)}
                 for k, v in per_class.items()
             ),
             key=lambda d: d["accuracy"],
         ),
-        "confusions": [{"true": t, "predicted": g, "count": n} for (t, g), n in confusions],
-        "reliability": reliability,
-    }
-    return TaskOutput("vehicle-classification", metrics, summary, rows, details)
+        confusions=[{"true": t, "predicted": g, "count": n} for (t, g), n in confusions],
+        reliability=reliability,
+    )

@@ -1,4 +1,4 @@
-"""The dataset under audit: ground truth (COCO), image-level and object-level columns.
+"""The dataset under audit: typed ground truth, image-level and object-level columns.
 
 Two sources, one shape:
 
@@ -11,6 +11,11 @@ Object columns (one row per COCO annotation, in file order) are read from the an
 themselves: box size in pixels, `visibility`, `distance_m`, `head_visible` and every
 scalar in `attributes` (pose, skin_tone, build, make, color...). They equal the object
 rows of `metadata.parquet`, which are built from the same annotations.
+
+COCO files are read by `twinflash.formats.coco` and turned once into typed arrays
+(`GroundTruth`): the tasks never see the JSON. They are not `Annotations`: any COCO file
+may be audited (any categories, none of twinflash's extra fields), and the audit needs
+only ids, categories, boxes and head points.
 """
 
 from __future__ import annotations
@@ -23,8 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from twinflash.annotate.coco import load_coco
+from twinflash.annotations import xywh_to_xyxy
 from twinflash.errors import InputError
+from twinflash.formats import coco as coco_format
 
 Columns = dict[str, np.ndarray]
 
@@ -32,13 +38,29 @@ Columns = dict[str, np.ndarray]
 _OBJECT_SKIP = {"scene_index", "x_m", "y_m", "plate_text", "text", "vehicle_id", "vehicle_model"}
 
 
+@dataclass(frozen=True)
+class GroundTruth:
+    """The annotated objects, row k = the k-th COCO annotation (file order)."""
+
+    annotation_id: np.ndarray  # (n_objects,) int64, unique
+    category_id: np.ndarray  # (n_objects,) int64
+    xywh: np.ndarray  # (n_objects, 4) float64 COCO boxes, NaN where an annotation has none
+    head_xy: np.ndarray  # (n_objects, 2) float64 head points, NaN where unknown
+
+    @property
+    def xyxy(self) -> np.ndarray:
+        return xywh_to_xyxy(self.xywh)
+
+
 @dataclass
 class AuditDataset:
-    """Ground truth and slicing columns; `objects` row k is `coco["annotations"][k]`."""
+    """Ground truth and slicing columns; `objects` row k is `truth` row k."""
 
     root: Path  # image file names are relative to it
-    coco: dict[str, Any]  # image ids and annotation ids unique
-    image_ids: np.ndarray  # (n_images,) COCO image ids
+    truth: GroundTruth
+    categories: dict[str, int]  # category name -> COCO id, in file order
+    image_ids: np.ndarray  # (n_images,) COCO image ids, unique
+    image_wh: np.ndarray  # (n_images, 2) float64 width, height in pixels
     file_names: list[str]
     images: Columns  # image-level columns, (n_images,) each
     objects: Columns  # object-level columns, (n_objects,) each
@@ -128,7 +150,7 @@ def read_table_rows(path: Path) -> list[dict[str, Any]]:
 
 def _image_rows_from_scenes(coco: dict[str, Any]) -> list[dict[str, Any]]:
     """Image rows built as `metadata.parquet` builds them, from each image's scene."""
-    from twinflash.datasets.metadata import image_row
+    from twinflash.formats.metadata import image_row
 
     rows = []
     for k, image in enumerate(coco["images"]):
@@ -190,10 +212,10 @@ def load_dataset(
             if not files[0].is_file():
                 known = [f.stem.removeprefix("instances_") for f in coco_dir.glob("*.json")]
                 raise InputError(f"{path}: no split {split!r}; known: {', '.join(known)}")
-        coco = _merge([load_coco(f) for f in files])
+        coco = _merge([coco_format.read(f) for f in files])
         root, source = path, "twinflash"
     elif path.is_file():
-        coco, root, source = load_coco(path), path.parent, "coco"
+        coco, root, source = coco_format.read(path), path.parent, "coco"
     else:
         raise InputError(f"{path}: no such dataset directory or COCO file")
     if images_dir is not None:
@@ -228,10 +250,26 @@ def load_dataset(
     return from_coco(coco, rows, root, source)
 
 
+def _ground_truth(annotations: list[dict[str, Any]]) -> GroundTruth:
+    """The typed arrays of a COCO `annotations` list (missing box or head point: NaN)."""
+    n = len(annotations)
+    boxes = [a.get("bbox") or [np.nan] * 4 for a in annotations]
+    heads = [a.get("head_point") or [np.nan] * 2 for a in annotations]
+    return GroundTruth(
+        annotation_id=np.array([int(a["id"]) for a in annotations], dtype=np.int64),
+        category_id=np.array([int(a["category_id"]) for a in annotations], dtype=np.int64),
+        xywh=np.array(boxes, dtype=float).reshape(n, 4),
+        head_xy=np.array(heads, dtype=float).reshape(n, 2),
+    )
+
+
 def from_coco(
     coco: dict[str, Any], rows: list[dict[str, Any]], root: Path, source: str
 ) -> AuditDataset:
     """An AuditDataset from a COCO dict and one dict of image columns per image."""
+    categories: dict[str, int] = {}
+    for c in coco["categories"]:
+        categories.setdefault(str(c["name"]), int(c["id"]))
     ids = np.array([int(img["id"]) for img in coco["images"]], dtype=np.int64)
     file_names = [str(img["file_name"]) for img in coco["images"]]
     index = {int(i): k for k, i in enumerate(ids)}
@@ -242,8 +280,12 @@ def from_coco(
     ]
     return AuditDataset(
         root=root,
-        coco=coco,
+        truth=_ground_truth(coco["annotations"]),
+        categories=categories,
         image_ids=ids,
+        image_wh=np.array(
+            [[img["width"], img["height"]] for img in coco["images"]], dtype=float
+        ).reshape(-1, 2),
         file_names=file_names,
         images=_columns(rows),
         objects=_columns(_object_rows(coco)),

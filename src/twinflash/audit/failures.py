@@ -11,7 +11,8 @@ import cv2
 import numpy as np
 
 from twinflash.audit.data import AuditDataset
-from twinflash.audit.tasks import TaskOutput
+from twinflash.audit.result import FailureExample
+from twinflash.audit.tasks import DetectionOutput
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -36,13 +37,12 @@ def _draw(rgb: np.ndarray, boxes: list[tuple[np.ndarray, tuple[int, int, int], i
         cv2.rectangle(rgb, p0, p1, colour, thick)
 
 
-def detection_failures(ds: AuditDataset, out: TaskOutput, limit: int = 12) -> list[dict[str, Any]]:
+def detection_failures(
+    ds: AuditDataset, out: DetectionOutput, limit: int = 12
+) -> list[FailureExample]:
     """Crops centred on missed people (most of them) and on false detections."""
-    match = out.details["match"]
-    rows, ignored, thr = out.details["gt_rows"], out.details["gt_ignored"], out.details["threshold"]
-    anns = ds.coco["annotations"]
-    gt_xyxy = np.array([anns[r]["bbox"] for r in rows], float).reshape(-1, 4)
-    gt_xyxy[:, 2:] += gt_xyxy[:, :2]
+    match, rows, ignored, thr = out.match, out.gt_rows, out.gt_ignored, out.threshold
+    gt_xyxy = out.gt_xyxy
     gt_img = ds.object_image[rows]
     found = match.gt_score >= thr
     above = match.det_score >= thr
@@ -64,7 +64,7 @@ def detection_failures(ds: AuditDataset, out: TaskOutput, limit: int = 12) -> li
         if match.det_image[d] not in used:
             used.add(int(match.det_image[d]))
             picks.append(("false detection", int(match.det_image[d]), match.det_xyxy[d]))
-    examples = []
+    examples: list[FailureExample] = []
     for kind, i, box in picks:
         try:
             rgb = ds.load_image(i).copy()
@@ -84,14 +84,14 @@ def detection_failures(ds: AuditDataset, out: TaskOutput, limit: int = 12) -> li
             continue
         row = {k: _plain(v[i]) for k, v in ds.images.items()}
         examples.append(
-            {
-                "kind": kind,
-                "file_name": ds.file_names[i],
-                "box_xyxy": [float(v) for v in box],
-                "crop_xyxy": [c0, r0, c1, r1],
-                "png": png.tobytes(),
-                "caption": _caption(kind, box, row),
-            }
+            FailureExample(
+                kind=kind,
+                file_name=ds.file_names[i],
+                box_xyxy=[float(v) for v in box],
+                crop_xyxy=[c0, r0, c1, r1],
+                png=png.tobytes(),
+                caption=_caption(kind, box, row),
+            )
         )
     return examples
 

@@ -60,7 +60,7 @@ def detect_people(
     if not window_fits((image.shape[1], image.shape[0]), win_stride, padding):
         return np.zeros((0, 4)), np.zeros(0)  # OpenCV would crash (see the module docstring)
     hog = cv2.HOGDescriptor()
-    hog.setSVMDetector(cv2.HOGDescriptor_getDefaultPeopleDetector())
+    hog.setSVMDetector(np.asarray(cv2.HOGDescriptor.getDefaultPeopleDetector()))
     bgr = np.ascontiguousarray(image[..., ::-1])
     rects, weights = hog.detectMultiScale(bgr, winStride=win_stride, padding=padding, scale=scale)
     if len(rects) == 0:

@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from twinflash.audit.charts import COLOURS, curve_chart, dot_chart
+from twinflash.audit.result import AuditReport, FailureExample
 from twinflash.files import atomic_write_text
 
 REPORT_SCHEMA_VERSION = 1
@@ -120,7 +121,8 @@ def _order(column: str, rows: list[dict[str, Any]]) -> tuple[int, float]:
     return (0 if found else 1, -max(gaps, default=0.0))
 
 
-def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
+def render_html(report: dict[str, Any], failures: list[FailureExample]) -> str:
+    """The self-contained HTML page of a report (`AuditReport.to_json()`) and its failures."""
     a = report["analysis"]
     primary = next(k for k, v in a["overall"].items() if v["primary"])
     pov = a["overall"][primary]
@@ -206,10 +208,10 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
             "<span style='color:#969696'>&#9632; ignored (tiny or hidden)</span></p>"
         )
         for f in failures:
-            b64 = base64.b64encode(f["png"]).decode("ascii")
+            b64 = base64.b64encode(f.png).decode("ascii")
             parts.append(
-                f"<div class='fail'><img alt='{escape(f['kind'])}' "
-                f"src='data:image/png;base64,{b64}'><br>{escape(f['caption'])}</div>"
+                f"<div class='fail'><img alt='{escape(f.kind)}' "
+                f"src='data:image/png;base64,{b64}'><br>{escape(f.caption)}</div>"
             )
     else:
         parts.append("<p class='note'>No example (no failure, or images not readable).</p>")
@@ -220,18 +222,19 @@ def render_html(report: dict[str, Any], failures: list[dict[str, Any]]) -> str:
 
 
 def write_report(
-    out_dir: Path, report: dict[str, Any], failures: list[dict[str, Any]]
+    out_dir: Path, report: AuditReport, failures: list[FailureExample]
 ) -> tuple[Path, Path]:
     """report.html and report.json in `out_dir` (atomic writes)."""
     out_dir.mkdir(parents=True, exist_ok=True)
+    figures = report.to_json()
     data = {
         "schema_version": REPORT_SCHEMA_VERSION,
-        **report,
-        "failures": [{k: v for k, v in f.items() if k != "png"} for f in failures],
+        **figures,
+        "failures": [f.to_json() for f in failures],
     }
     json_path, html_path = out_dir / "report.json", out_dir / "report.html"
     atomic_write_text(json_path, json.dumps(data, indent=1, default=_default) + "\n")
-    atomic_write_text(html_path, render_html(report, failures))
+    atomic_write_text(html_path, render_html(figures, failures))
     return html_path, json_path
 
 

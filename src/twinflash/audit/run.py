@@ -13,12 +13,22 @@ from twinflash.audit.analysis import AnalysisSettings, analyse
 from twinflash.audit.classify import classification_task, run_classifier, vehicle_rows
 from twinflash.audit.data import AuditDataset, load_dataset
 from twinflash.audit.failures import detection_failures
-from twinflash.audit.models import AdapterOptions, build_model
+from twinflash.audit.models import (
+    Adapter,
+    AdapterOptions,
+    Detections,
+    build_model,
+    default_score_threshold,
+)
 from twinflash.audit.report import write_report
+from twinflash.audit.result import AuditReport, CountRow, ReportSettings, Timings
 from twinflash.audit.slices import column_values
 from twinflash.audit.tasks import (
+    DETECTION_TASKS,
     TASKS,
     AuditSettings,
+    CountingOutput,
+    DetectionOutput,
     Progress,
     TaskOutput,
     counting_task,
@@ -35,15 +45,14 @@ DEFAULT_THRESHOLD = 0.5
 
 
 def _category_id(ds: AuditDataset, name: str) -> int:
-    for c in ds.coco["categories"]:
-        if c["name"] == name:
-            return int(c["id"])
-    known = ", ".join(c["name"] for c in ds.coco["categories"])
+    if name in ds.categories:
+        return ds.categories[name]
+    known = ", ".join(ds.categories)
     raise InputError(f"dataset has no category {name!r}; categories: {known}")
 
 
 def evaluate(
-    model: Any,
+    model: Adapter,
     ds: AuditDataset,
     task: str,
     settings: AuditSettings,
@@ -54,8 +63,8 @@ def evaluate(
         raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
     threshold = settings.score_threshold
     if threshold is None:
-        threshold = getattr(model, "default_score_threshold", DEFAULT_THRESHOLD)
-    if task in ("person-detection", "lying-person-detection"):
+        threshold = default_score_threshold(model, DEFAULT_THRESHOLD)
+    if task in DETECTION_TASKS:
         cid = _category_id(ds, settings.target_class)
         dets = run_detector(model, ds, cid, progress, settings.target_class)
         return detection_task(ds, dets, task, settings, threshold)
@@ -116,8 +125,8 @@ def audit(
     images_dir: str | Path | None = None,
     n_failures: int = 12,
     progress: Progress | None = None,
-) -> dict[str, Any]:
-    """Write REPORT_DIR/report.html and report.json; return the report dict."""
+) -> AuditReport:
+    """Write REPORT_DIR/report.html and report.json; return the report."""
     settings = settings or AuditSettings()
     analysis = analysis or AnalysisSettings()
     if task not in TASKS:
@@ -133,53 +142,51 @@ def audit(
     t1 = time.perf_counter()
     result = analyse(ds, out, analysis)
     t2 = time.perf_counter()
-    failures = detection_failures(ds, out, n_failures) if "match" in out.details else []
-    details = {
-        k: v for k, v in out.details.items() if k in ("per_class", "confusions", "reliability")
-    }
-    report = {
-        "task": task,
-        "model": model_spec,
-        "dataset": str(dataset),
-        "images": ds.n_images,
-        "settings": {
-            "n_boot": analysis.n_boot,
-            "seed": analysis.seed,
-            "alpha": analysis.alpha,
-            "correction": analysis.correction,
-            "min_support": analysis.min_support,
-            "min_images": analysis.min_images,
-            "min_height_px": settings.min_height_px,
-            "min_visibility": settings.min_visibility,
-            "split": split,
-        },
-        "summary": _clean(out.summary),
-        "analysis": result,
-        "details": details,
-        "timings_s": {
-            "predict_and_match": round(t1 - t0, 3),
-            "slice_and_bootstrap": round(t2 - t1, 3),
-        },
-    }
-    if task == "crowd-counting":
-        report["per_image"] = [
-            {"file_name": f, "true": float(t), "predicted": float(p)}
-            for f, t, p in zip(
-                ds.file_names, out.details["truth"], out.details["predicted"], strict=True
-            )
+    detection = out if isinstance(out, DetectionOutput) else None
+    failures = detection_failures(ds, detection, n_failures) if detection else []
+    per_image = None
+    if isinstance(out, CountingOutput):
+        per_image = [
+            CountRow(f, float(t), float(p))
+            for f, t, p in zip(ds.file_names, out.truth, out.predicted, strict=True)
         ]
+    report = AuditReport(
+        task=task,
+        model=model_spec,
+        dataset=str(dataset),
+        images=ds.n_images,
+        settings=ReportSettings(
+            n_boot=analysis.n_boot,
+            seed=analysis.seed,
+            alpha=analysis.alpha,
+            correction=analysis.correction,
+            min_support=analysis.min_support,
+            min_images=analysis.min_images,
+            min_height_px=settings.min_height_px,
+            min_visibility=settings.min_visibility,
+            category=settings.target_class,
+            split=split,
+        ),
+        summary=_clean(out.summary),
+        analysis=result,
+        details=out.report_details(),
+        timings_s=Timings(round(t1 - t0, 3), round(t2 - t1, 3)),
+        per_image=per_image,
+    )
     write_report(Path(out_dir), report, failures)
-    if "detections" in out.details and not model_spec.startswith("predictions:"):
+    if detection and not model_spec.startswith("predictions:"):
         # re-audit later (other slices, other settings) without running the model again
         cid = _category_id(ds, settings.target_class)
         atomic_write_text(
             Path(out_dir) / "predictions.json",
-            json.dumps(predictions_to_json(out.details["detections"], ds, cid)),
+            json.dumps(predictions_to_json(detection.detections, ds, cid)),
         )
     return report
 
 
-def predictions_to_json(dets: list[Any], ds: AuditDataset, category_id: int) -> list[dict]:
+def predictions_to_json(
+    dets: list[Detections], ds: AuditDataset, category_id: int
+) -> list[dict[str, Any]]:
     """COCO results of per-image detections (to save a run and audit it again later)."""
     out = []
     for i, d in enumerate(dets):

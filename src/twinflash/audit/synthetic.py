@@ -27,6 +27,29 @@ def planted_problem(
     false_alarms_per_image: float = 0.5,
 ) -> tuple[AuditDataset, list[Detections]]:
     """(dataset, detections per image) with the planted night effect and nothing else."""
+    coco, image_rows, dets = planted_coco(
+        n_images,
+        people_per_image,
+        seed,
+        night_factor,
+        p_detect,
+        p_night,
+        false_alarms_per_image,
+    )
+    return from_coco(coco, image_rows, Path("."), "coco"), dets
+
+
+def planted_coco(
+    n_images: int = 200,
+    people_per_image: int = 8,
+    seed: int = 0,
+    night_factor: float = 0.5,
+    p_detect: float = 0.85,
+    p_night: float = 0.3,
+    false_alarms_per_image: float = 0.5,
+) -> tuple[dict[str, Any], list[dict[str, Any]], list[Detections]]:
+    """The planted problem as files hold it: (COCO dict, image columns per image,
+    detections per image)."""
     rng = np.random.default_rng(seed)
     w_img, h_img = 640, 480
     night = rng.random(n_images) < p_night
@@ -84,4 +107,4 @@ def planted_problem(
         dets.append(
             Detections(np.r_[boxes[m], fp_boxes], np.r_[scores[m], rng.uniform(0, 1, n_fp[i])])
         )
-    return from_coco(coco, image_rows, Path("."), "coco"), dets
+    return coco, image_rows, dets

@@ -1,25 +1,42 @@
 """Tasks: which objects are the truth, how the model is run, and the per-unit scores.
 
-Each task returns `Metric`s whose values are per unit (one person, one image, one
-vehicle) with the image it belongs to, so `stats` can resample images and slice units.
+Each task returns a typed output (`DetectionOutput`, `CountingOutput`, or
+`classify.ClassificationOutput`) whose `Metric`s are per unit (one person, one image,
+one vehicle) with the image it belongs to, so `stats` can resample images and slice units.
+The model is reached through the task's protocols (`twinflash.audit.models`).
 """
 
 from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.detection import DetectionMatch, log_average_miss_rate, match_detections
-from twinflash.audit.models import Detections
+from twinflash.audit.models import (
+    Adapter,
+    Counter,
+    CountsSource,
+    Detections,
+    DetectionsSource,
+    Detector,
+    missing_method,
+)
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
-TASKS = ("person-detection", "lying-person-detection", "crowd-counting", "vehicle-classification")
+TASKS = (
+    "person-detection",
+    "lying-person-detection",
+    "object-detection",  # any category of the dataset (e.g. waste), given by --category
+    "crowd-counting",
+    "vehicle-classification",
+)
+DETECTION_TASKS = ("person-detection", "lying-person-detection", "object-detection")
 Progress = Callable[[int, int], None]
 
 
@@ -37,11 +54,38 @@ class Metric:
 
 @dataclass
 class TaskOutput:
+    """What every task gives the analysis; subclasses add what their report shows."""
+
     task: str
     metrics: list[Metric]  # the first is the primary metric, tested slice by slice
-    summary: dict[str, Any]
+    summary: dict[str, Any]  # headline figures (numbers, NaN where undefined)
     object_rows: np.ndarray | None  # the task's objects (None: image-level task)
-    details: dict[str, Any] = field(default_factory=dict)
+
+    def report_details(self) -> dict[str, Any]:
+        """The task's tables for the report's `details` (none by default)."""
+        return {}
+
+
+@dataclass
+class DetectionOutput(TaskOutput):
+    """Person detection: the COCO matching and what it was run on."""
+
+    match: DetectionMatch
+    gt_rows: np.ndarray  # (n_gt,) object rows of the target class
+    gt_ignored: np.ndarray  # (n_gt,) bool: ignore regions (too small, hidden, not lying)
+    threshold: float  # score at which a detection counts
+    object_image: np.ndarray  # (n_objects,) image index of every object row
+    detections: list[Detections]  # per image, of the target class
+    image_wh: np.ndarray  # (n_images, 2)
+    gt_xyxy: np.ndarray  # (n_gt, 4)
+
+
+@dataclass
+class CountingOutput(TaskOutput):
+    """Crowd counting: the true and predicted count of every image."""
+
+    truth: np.ndarray  # (n_images,)
+    predicted: np.ndarray  # (n_images,)
 
 
 @dataclass
@@ -63,29 +107,29 @@ def _category_rows(ds: AuditDataset, name: str) -> np.ndarray:
 
 
 def _gt_boxes(ds: AuditDataset, rows: np.ndarray) -> np.ndarray:
-    anns = ds.coco["annotations"]
-    out = np.array([anns[r]["bbox"] for r in rows], dtype=float).reshape(-1, 4)
-    out[:, 2:] += out[:, :2]
-    return out
+    return ds.truth.xyxy[rows].reshape(-1, 4)
 
 
 def run_detector(
-    model: Any, ds: AuditDataset, category_id: int, progress: Progress | None, target_class: str
+    model: Adapter,
+    ds: AuditDataset,
+    category_id: int,
+    progress: Progress | None,
+    target_class: str,
 ) -> list[Detections]:
-    if hasattr(model, "detections_for"):
+    if isinstance(model, DetectionsSource):
         return model.detections_for(ds, category_id)
-    if not hasattr(model, "detect"):
-        raise InputError(f"--model {model.name}: this adapter does not detect objects")
+    if not isinstance(model, Detector):
+        raise InputError(
+            f"--model {model.name}: this adapter does not detect objects "
+            f"({missing_method(Detector, DetectionsSource)})"
+        )
     out = []
     for i in range(ds.n_images):
         out.append(model.detect(ds.load_image(i)).of_class(target_class))
         if progress:
             progress(i + 1, ds.n_images)
     return out
-
-
-def _image_wh(ds: AuditDataset) -> np.ndarray:
-    return np.array([[img["width"], img["height"]] for img in ds.coco["images"]], dtype=float)
 
 
 def detection_task(
@@ -95,7 +139,8 @@ def detection_task(
     settings: AuditSettings,
     threshold: float,
 ) -> TaskOutput:
-    """Recall at the threshold per person, false alarms per image, AP and miss rate."""
+    """Recall at the threshold per object of the target class, false alarms per image, AP
+    and miss rate (person-detection: people; object-detection: `settings.target_class`)."""
     rows = _category_rows(ds, settings.target_class)
     height = ds.objects["box_height_px"][rows]
     vis = ds.objects.get("visibility", np.ones(len(ds.object_image)))[rows]
@@ -112,9 +157,8 @@ def detection_task(
             f"{settings.min_visibility:g}"
             + (", lying people only)" if task == "lying-person-detection" else ")")
         )
-    match = match_detections(
-        _image_wh(ds), ds.object_image[rows], _gt_boxes(ds, rows), ignored, detections
-    )
+    gt_xyxy = _gt_boxes(ds, rows)
+    match = match_detections(ds.image_wh, ds.object_image[rows], gt_xyxy, ignored, detections)
     counted = rows[~ignored]
     found = (match.gt_score[~ignored] >= threshold).astype(float)
     above = match.det_score >= threshold
@@ -158,25 +202,28 @@ def detection_task(
             higher_is_better=False,
         ),
     ]
-    details = {
-        "match": match,
-        "gt_rows": rows,
-        "gt_ignored": ignored,
-        "threshold": threshold,
-        "object_image": ds.object_image,
-        "detections": detections,
-        "image_wh": _image_wh(ds),
-        "gt_xyxy": _gt_boxes(ds, rows),
-    }
-    return TaskOutput(task, metrics, summary, counted, details)
+    return DetectionOutput(
+        task,
+        metrics,
+        summary,
+        counted,
+        match=match,
+        gt_rows=rows,
+        gt_ignored=ignored,
+        threshold=threshold,
+        object_image=ds.object_image,
+        detections=detections,
+        image_wh=ds.image_wh,
+        gt_xyxy=gt_xyxy,
+    )
 
 
-def slice_miss_rate(out: TaskOutput, image_mask: np.ndarray) -> float:
+def slice_miss_rate(out: DetectionOutput, image_mask: np.ndarray) -> float:
     """Log-average miss rate restricted to the images of an image-level slice."""
-    match: DetectionMatch = out.details["match"]
-    rows, ignored = out.details["gt_rows"], out.details["gt_ignored"]
+    match = out.match
+    rows, ignored = out.gt_rows, out.gt_ignored
     keep = image_mask[match.det_image] & ~match.det_ignored
-    obj_image = np.asarray(out.details["object_image"])[rows]
+    obj_image = np.asarray(out.object_image)[rows]
     n_pos = int((image_mask[obj_image] & ~ignored).sum())
     return log_average_miss_rate(
         match.det_score[keep], match.det_tp[keep], n_pos, int(image_mask.sum())
@@ -185,19 +232,21 @@ def slice_miss_rate(out: TaskOutput, image_mask: np.ndarray) -> float:
 
 def _true_counts(ds: AuditDataset, category: str) -> np.ndarray:
     """People per image: visible ones whose head point (when known) is inside the image."""
-    anns = ds.coco["annotations"]
     counts = np.zeros(ds.n_images)
-    wh = _image_wh(ds)
+    wh = ds.image_wh
     for r in np.flatnonzero(ds.objects.get("category", np.zeros(0, object)) == category):
         i = ds.object_image[r]
-        head = anns[r].get("head_point")
-        if head is not None and not (0 <= head[0] < wh[i, 0] and 0 <= head[1] < wh[i, 1]):
+        head = ds.truth.head_xy[r]
+        known = bool(np.isfinite(head).all())
+        if known and not (0 <= head[0] < wh[i, 0] and 0 <= head[1] < wh[i, 1]):
             continue
         counts[i] += 1
     return counts
 
 
-def counting_task(ds: AuditDataset, predicted: np.ndarray, settings: AuditSettings) -> TaskOutput:
+def counting_task(
+    ds: AuditDataset, predicted: np.ndarray, settings: AuditSettings
+) -> CountingOutput:
     """Counting errors per image: absolute, squared (for RMSE), relative, signed."""
     truth = _true_counts(ds, settings.target_class)
     missing = np.flatnonzero(~np.isfinite(predicted))
@@ -240,24 +289,30 @@ def counting_task(ds: AuditDataset, predicted: np.ndarray, settings: AuditSettin
         "true_count_mean": float(truth.mean()),
         "images": ds.n_images,
     }
-    return TaskOutput(
-        "crowd-counting", metrics, summary, None, {"truth": truth, "predicted": predicted}
+    return CountingOutput(
+        "crowd-counting", metrics, summary, None, truth=truth, predicted=predicted
     )
 
 
 def run_counter(
-    model: Any,
+    model: Adapter,
     ds: AuditDataset,
     category_id: int,
     threshold: float,
     progress: Progress | None,
     target_class: str,
 ) -> np.ndarray:
-    if hasattr(model, "counts_for"):
+    """Counts from the model's own counts, else its count(), else its detections."""
+    if isinstance(model, CountsSource):
         counts = model.counts_for(ds)
         if counts is not None:
             return counts
-    if hasattr(model, "count"):
+    if not isinstance(model, Counter | DetectionsSource | Detector):
+        raise InputError(
+            f"--model {model.name}: this adapter does not count objects "
+            f"({missing_method(Counter, CountsSource, Detector, DetectionsSource)})"
+        )
+    if isinstance(model, Counter):
         out = np.zeros(ds.n_images)
         for i in range(ds.n_images):
             out[i] = model.count(ds.load_image(i), threshold)

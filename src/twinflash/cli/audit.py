@@ -34,11 +34,15 @@ def audit(
     task: Annotated[
         str,
         typer.Option(
-            help="person-detection | lying-person-detection | "
-            "crowd-counting | vehicle-classification"
+            help="person-detection | lying-person-detection | object-detection "
+            "(with --category) | crowd-counting | vehicle-classification"
         ),
     ],
     out: Annotated[Path, typer.Option("--out", help="report directory (report.html, .json)")],
+    category: Annotated[
+        str | None,
+        typer.Option(help="object-detection: the dataset category to detect, e.g. waste"),
+    ] = None,
     class_map: Annotated[Path | None, typer.Option(help="onnx-yolo: class names file")] = None,
     labels: Annotated[Path | None, typer.Option(help="onnx-classifier: label file")] = None,
     metadata: Annotated[
@@ -59,8 +63,8 @@ def audit(
     correction: Annotated[str, typer.Option(help="holm or bh")] = "holm",
     min_support: Annotated[int, typer.Option(help="fewest units for a slice to be tested")] = 30,
     min_images: Annotated[int, typer.Option(help="fewest images for a slice to be tested")] = 10,
-    min_height_px: Annotated[float, typer.Option(help="ignore smaller people (px)")] = 20.0,
-    min_visibility: Annotated[float, typer.Option(help="ignore people less visible")] = 0.2,
+    min_height_px: Annotated[float, typer.Option(help="ignore smaller objects (px)")] = 20.0,
+    min_visibility: Annotated[float, typer.Option(help="ignore objects less visible")] = 0.2,
     slice_column: Annotated[
         list[str] | None,
         typer.Option(
@@ -85,6 +89,12 @@ def audit(
 
     if correction not in ("holm", "bh"):
         raise InputError(f"--correction {correction!r}: expected holm or bh")
+    if task == "object-detection" and not category:
+        raise InputError(
+            "--task object-detection: give the category to detect, e.g. --category waste"
+        )
+    if category and task != "object-detection":
+        raise InputError(f"--category {category}: only for --task object-detection")
     if label_level not in ("model", "make"):
         raise InputError(f"--label-level {label_level!r}: expected model or make")
     console = Console(stderr=True)
@@ -103,6 +113,7 @@ def audit(
                 min_height_px=min_height_px,
                 min_visibility=min_visibility,
                 label_level=label_level,
+                target_class=category or "person",
             ),
             analysis=AnalysisSettings(
                 n_boot=bootstrap,
@@ -119,7 +130,7 @@ def audit(
             images_dir=images_dir,
             progress=lambda done, total: bar.update(job, completed=done, total=total),
         )
-    for line in report["analysis"]["headline"]:
+    for line in report.headline:
         typer.echo(f"- {line}")
     typer.echo(f"report: {out / 'report.html'} (figures: {out / 'report.json'})")
 

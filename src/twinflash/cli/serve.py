@@ -47,6 +47,17 @@ QueueOpt = Annotated[
     ),
 ]
 
+RetentionOpt = Annotated[
+    float, typer.Option(min=0.001, help="Days before case photos and plate crops are deleted.")
+]
+PublicRetentionOpt = Annotated[
+    float, typer.Option(min=0.001, help="Hours before public renders are deleted.")
+]
+VideoKeepOpt = Annotated[
+    float,
+    typer.Option(min=0.1, help="Minutes a blurred video waits for its one download."),
+]
+
 ModelOpt = Annotated[
     Path | None,
     typer.Option(
@@ -78,9 +89,9 @@ def serve(
     db: DbOpt = None,
     data: DataOpt = None,
     queue: QueueOpt = None,
-    retention_days: Annotated[
-        float, typer.Option(min=0.001, help="Days before case photos are deleted.")
-    ] = 30.0,
+    retention_days: RetentionOpt = 30.0,
+    public_retention_hours: PublicRetentionOpt = 24.0,
+    video_keep_minutes: VideoKeepOpt = 60.0,
     worker: Annotated[
         bool, typer.Option(help="Run the job worker inside this process (else: serve worker).")
     ] = True,
@@ -106,6 +117,8 @@ def serve(
         data,
         queue,
         retention_days=retention_days,
+        public_retention_hours=public_retention_hours,
+        video_keep_minutes=video_keep_minutes,
         inline_worker=worker,
         secure_cookies=not insecure_cookies,
         model_dir=model,
@@ -143,11 +156,23 @@ def run_worker(
     queue: QueueOpt = None,
     threads: Annotated[int, typer.Option(min=1, max=16, help="Worker threads.")] = 1,
     model: ModelOpt = None,
+    retention_days: RetentionOpt = 30.0,
+    public_retention_hours: PublicRetentionOpt = 24.0,
+    video_keep_minutes: VideoKeepOpt = 60.0,
 ) -> None:
-    """Run the job worker alone (with `twinflash serve --no-worker`, or on other machines)."""
+    """Run the job worker alone (with `twinflash serve --no-worker`, or on other machines).
+    It also runs the retention every 15 min: give it the web process's retention flags."""
     from twinflash.web.queue import build_queue
 
-    settings = _settings(db, data, queue, model_dir=model)
+    settings = _settings(
+        db,
+        data,
+        queue,
+        model_dir=model,
+        retention_days=retention_days,
+        public_retention_hours=public_retention_hours,
+        video_keep_minutes=video_keep_minutes,
+    )
     store = _store(settings)
     q = build_queue(settings, store)
     q.resend_orphans()
@@ -158,17 +183,30 @@ def run_worker(
 def purge(
     db: DbOpt = None,
     data: DataOpt = None,
-    retention_days: Annotated[float, typer.Option(min=0.001)] = 30.0,
+    retention_days: RetentionOpt = 30.0,
+    public_retention_hours: PublicRetentionOpt = 24.0,
+    video_keep_minutes: VideoKeepOpt = 60.0,
 ) -> None:
-    """Delete case photos older than the retention now (the service also does it every 15 min)."""
-    from twinflash.web.retention import purge_expired
+    """Delete what is past its retention now (the service also does it at start and every
+    15 min): case photos and crops, public renders, blurred videos not downloaded."""
+    from twinflash.web.retention import purge_all
 
-    settings = _settings(db, data, retention_days=retention_days)
+    settings = _settings(
+        db,
+        data,
+        retention_days=retention_days,
+        public_retention_hours=public_retention_hours,
+        video_keep_minutes=video_keep_minutes,
+    )
     store = _store(settings)
     try:
-        typer.echo(f"deleted the photos of {purge_expired(settings, store)} case(s)")
+        done = purge_all(settings, store)
     finally:
         store.close()
+    typer.echo(
+        f"deleted the photos of {done.cases} case(s), {done.renders} public render(s) "
+        f"and {done.videos} blurred video(s)"
+    )
 
 
 @users_app.command("add")

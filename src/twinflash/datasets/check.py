@@ -21,8 +21,8 @@ import cv2
 import numpy as np
 
 from twinflash.annotate.annotator import mask_xyxy
-from twinflash.annotate.container import CATEGORIES, decode_rle
 from twinflash.annotate.write import SCENE_FILES
+from twinflash.annotations import CATEGORIES, decode_rle
 from twinflash.datasets.planspec import FORMATS
 from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
 from twinflash.files import MARKER

@@ -15,18 +15,15 @@ from typing import Any
 import cv2
 import numpy as np
 
+from twinflash.annotations import Annotations
 from twinflash.datasets.card import write_card
-from twinflash.datasets.formats.coco import coco_to_annotations, merge_coco, save_coco
-from twinflash.datasets.formats.crowd import save_crowd
-from twinflash.datasets.formats.mot import save_mot
-from twinflash.datasets.formats.vehicles import annotations_to_crops, save_vehicle_crops
-from twinflash.datasets.formats.yolo import save_yolo
-from twinflash.datasets.metadata import image_row, object_rows, save_metadata
 from twinflash.datasets.plan import Plan
 from twinflash.datasets.sampler import clip_frame
 from twinflash.datasets.splits import assign_split
 from twinflash.datasets.store import DatasetDir, read_sample_coco, sample_name
 from twinflash.files import atomic_directory
+from twinflash.formats import coco as coco_format
+from twinflash.formats import crowd, metadata, mot, vehicles, yolo
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +41,7 @@ def collect(store: DatasetDir, plan: Plan) -> tuple[list[dict[str, Any]], list[d
             continue
         coco = read_sample_coco(d)
         name = sample_name(i, plan.count)
-        row = image_row(i, name, "", coco)
+        row = metadata.image_row(i, name, "", coco)
         cf = clip_frame(plan, i)
         if cf is not None:  # a clip's frames stay together in one split
             row["clip"], row["frame"] = cf
@@ -79,40 +76,41 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
                     for s in samples
                     if s["row"]["split"] == split
                 ]
-                save_coco(
-                    merge_coco(items, f"{plan.name} {split}"), tmp / f"instances_{split}.json"
+                coco_format.write(
+                    coco_format.merge_coco(items, f"{plan.name} {split}"),
+                    tmp / f"instances_{split}.json",
                 )
-    anns = {s["index"]: coco_to_annotations(s["coco"]) for s in samples}
-    items = [
+    anns = {s["index"]: coco_format.coco_to_annotations(s["coco"]) for s in samples}
+    labelled = [
         (s["row"]["split"], s["name"], s["dir"] / "image.png", anns[s["index"]]) for s in samples
     ]
     if "yolo" in formats:
         with atomic_directory(root / "yolo") as tmp:
-            save_yolo(tmp, items)
+            yolo.write(tmp, labelled)
     if "crowd" in formats:
         with atomic_directory(root / "crowd") as tmp:
-            save_crowd(tmp, items, plan.exports.crowd_sigma_px)
+            crowd.write(tmp, labelled, plan.exports.crowd_sigma_px)
     if "vehicles" in formats:
         n_crops = 0
         with atomic_directory(root / "vehicles") as tmp:
             for s in samples:
                 rgb = cv2.cvtColor(cv2.imread(str(s["dir"] / "image.png")), cv2.COLOR_BGR2RGB)
-                crops = annotations_to_crops(
+                crops = vehicles.annotations_to_crops(
                     rgb,
                     anns[s["index"]],
                     plan.exports.vehicle_min_box_px,
                     plan.exports.vehicle_min_visibility,
                 )
-                n_crops += len(save_vehicle_crops(tmp, s["row"]["split"], s["name"], crops))
+                n_crops += len(vehicles.write(tmp, s["row"]["split"], s["name"], crops))
         written["vehicle_crops"] = n_crops
     if "mot" in formats and plan.sequence is not None:
         _write_mot(root, plan, samples, anns)
     rows: list[dict[str, Any]] = []
     for s in samples:
         rows.append(s["row"])
-        rows.extend(object_rows(s["row"], s["coco"]))
+        rows.extend(metadata.object_rows(s["row"], s["coco"]))
     if rows:
-        save_metadata(rows, root / "metadata.parquet")
+        metadata.write(rows, root / "metadata.parquet")
     write_card(
         root,
         plan.model_dump(mode="json"),
@@ -125,7 +123,9 @@ def build_all(store: DatasetDir, plan: Plan) -> dict[str, Any]:
     return written
 
 
-def _write_mot(root: Path, plan: Plan, samples: list[dict[str, Any]], anns: dict) -> None:
+def _write_mot(
+    root: Path, plan: Plan, samples: list[dict[str, Any]], anns: dict[int, Annotations]
+) -> None:
     """One MOT sequence per complete clip (a clip with a missing frame is left out)."""
     if plan.sequence is None:
         return
@@ -144,6 +144,6 @@ def _write_mot(root: Path, plan: Plan, samples: list[dict[str, Any]], anns: dict
                 continue
             frames.sort(key=lambda s: s["row"]["frame"])
             pairs = [(s["dir"] / "image.png", anns[s["index"]]) for s in frames]
-            save_mot(
+            mot.write(
                 tmp, frames[0]["row"]["split"], f"{plan.name}-{clip:05d}", pairs, plan.sequence.fps
             )

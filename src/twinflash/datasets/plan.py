@@ -16,7 +16,8 @@ from pydantic import ValidationError
 from twinflash.datasets.planspec import PlanSpec
 from twinflash.datasets.sampler import sample_scene
 from twinflash.errors import InputError
-from twinflash.scene.io import format_validation_error, read_yaml_mapping
+from twinflash.scene.io import anchor_extract, format_validation_error, read_yaml_mapping
+from twinflash.scene.models import Scene
 
 
 class Plan(PlanSpec):
@@ -37,13 +38,27 @@ class Plan(PlanSpec):
         return plan
 
 
+def image_columns(scene: Scene, sequence: bool = False) -> list[str]:
+    """The image-row columns a sample of `scene` will have, known before rendering it
+    (what `splits.hold_out.key` may name); clips add `clip` and `frame`."""
+    from twinflash.formats.metadata import DERIVED_COLUMNS, image_row  # pyarrow: lazily
+
+    w, h = scene.camera.resolution_wh
+    image = {
+        "width": w,
+        "height": h,
+        "scene": scene.model_dump(mode="json"),
+        "derived": dict.fromkeys(DERIVED_COLUMNS),
+    }
+    row = image_row(0, "", "", {"images": [image], "annotations": []})
+    return [*row, *(("clip", "frame") if sequence else ())]
+
+
 def check_plan(plan: Plan, source: str = "<plan>") -> None:
     """What only a sampled scene shows, checked before anything renders: sample 0 is drawn
     and goes through the scene validator (so `base`, the constant values and the overrides
     are valid scene values), and `splits.hold_out.key` must name a column of the metadata
     that scene will have. Later samples' draws fail one by one, as sample failures."""
-    from twinflash.datasets.metadata import image_columns
-
     scene = sample_scene(plan, 0, source=source)
     hold = plan.splits.hold_out
     if hold is not None:
@@ -73,4 +88,7 @@ def parse_plan(data: dict[str, Any], source: str = "<plan>") -> Plan:
 
 def load_plan(path: str | Path) -> Plan:
     path = Path(path)
-    return parse_plan(read_yaml_mapping(path), source=str(path))
+    data = read_yaml_mapping(path)
+    if isinstance(data.get("base"), dict):
+        data = {**data, "base": anchor_extract(data["base"], path.parent)}
+    return parse_plan(data, source=str(path))

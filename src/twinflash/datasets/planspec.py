@@ -31,7 +31,7 @@ from twinflash.datasets.distributions import (
 )
 from twinflash.errors import InputError
 from twinflash.scene.io import format_validation_error
-from twinflash.scene.models import Person, Scene, Vehicle
+from twinflash.scene.models import OsmPlace, Person, Place, Scene, Vehicle, Waste
 
 PLAN_SCHEMA_VERSION = 1
 FORMATS = ("coco", "yolo", "crowd", "vehicles", "mot")
@@ -149,6 +149,48 @@ def _validate_vehicle_value(name: str, value: Any) -> None:
     Vehicle.model_validate({"model": "x", "x_m": 0, "y_m": 0, name: value})
 
 
+MAX_WASTE = 200
+
+
+class WasteSpec(_Strict):
+    """Illegal dumping: `piles` dumps per scene of `per_pile` items each (1: a lone object),
+    on sidewalks, a share of them against a façade; `mix` draws kind, size and colour."""
+
+    piles: DistributionField = Field(default_factory=lambda: Const(const=0))
+    per_pile: DistributionField = Field(default_factory=lambda: Const(const=1))
+    against_wall_share: float = Field(0.6, ge=0.0, le=1.0)
+    x_range_m: tuple[float, float] | None = Field(None, description="limit along the street")
+    mix: dict[str, DistributionField] = {}
+
+    _tag = field_validator("piles", "per_pile", mode="before")(as_distribution_input)
+    _tag_mix = field_validator("mix", mode="before")(_dist_map)
+
+    @field_validator("mix")
+    @classmethod
+    def _waste_fields(cls, mix: dict[str, Any]) -> dict[str, Any]:
+        allowed = {"kind", "size", "color"}
+        bad = sorted(set(mix) - allowed)
+        if bad:
+            raise ValueError(f"unknown waste field(s) {bad}; known: {sorted(allowed)}")
+        _check_mix(
+            mix,
+            lambda k, v: Waste.model_validate({"kind": "bin_bag", "x_m": 0, "y_m": 0, k: v}),
+        )
+        return mix
+
+    @field_validator("piles")
+    @classmethod
+    def _piles(cls, dist: Any) -> Any:
+        return check_whole_numbers(dist, 0, MAX_WASTE)
+
+    @field_validator("per_pile")
+    @classmethod
+    def _per_pile(cls, dist: Any) -> Any:
+        return check_whole_numbers(dist, 1, 30)
+
+    _range = field_validator("x_range_m")(_ordered_range)
+
+
 class Sweep(_Strict):
     """One scene value over a grid; sample i takes grid value i % len(grid), and samples
     sharing i // len(grid) share every other drawn value (a sensitivity curve)."""
@@ -250,6 +292,39 @@ class ExportSpec(_Strict):
     contact_sheet: int = Field(12, ge=0, le=100, description="images shown on the card")
 
 
+LatLonPoint = tuple[float, float]
+
+
+class CentreSpec(_Strict):
+    """Where an osm place's centre goes in each sample: uniformly along a polyline of
+    [lat, lon] points (a street), or one of several places, uniformly."""
+
+    along: list[LatLonPoint] | None = Field(None, min_length=2)
+    among: list[LatLonPoint] | None = Field(None, min_length=1)
+
+    @model_validator(mode="after")
+    def _one(self) -> CentreSpec:
+        if (self.along is None) == (self.among is None):
+            raise ValueError("give exactly one of along (a street) or among (a list of places)")
+        for lat, lon in self.along or self.among or []:
+            if not (-85 <= lat <= 85 and -180 <= lon <= 180):
+                raise ValueError(f"[{lat}, {lon}] is not a [latitude, longitude] pair")
+        return self
+
+    def draw(self, rng: np.random.Generator) -> list[float]:
+        if self.among is not None:
+            return list(self.among[int(rng.integers(len(self.among)))])
+        pts = np.array(self.along)
+        # metres on a local equirectangular grid: exact enough to spread along a street
+        scale = np.array([1.0, np.cos(np.radians(pts[:, 0].mean()))])
+        seg = np.linalg.norm(np.diff(pts * scale, axis=0), axis=1)
+        at = rng.uniform(0, seg.sum())
+        i = min(int(np.searchsorted(np.cumsum(seg), at)), len(seg) - 1)
+        t = (at - seg[:i].sum()) / seg[i] if seg[i] else 0.0
+        lat, lon = pts[i] + t * (pts[i + 1] - pts[i])
+        return [round(float(lat), 7), round(float(lon), 7)]
+
+
 class PlanSpec(_Strict):
     schema_version: Literal[1] = PLAN_SCHEMA_VERSION
     name: str = "dataset"
@@ -258,8 +333,10 @@ class PlanSpec(_Strict):
     count: int = Field(ge=1, le=10_000_000)
     base: dict[str, Any] = {}
     vary: dict[str, DistributionField] = {}
+    place_centre: CentreSpec | None = Field(None, description="osm places: move the centre")
     people: PeopleSpec = PeopleSpec()
     vehicles: VehiclesSpec = VehiclesSpec()
+    waste: WasteSpec = WasteSpec()
     sweep: Sweep | None = None
     sequence: SequenceSpec | None = None
     splits: SplitSpec = SplitSpec()
@@ -270,11 +347,13 @@ class PlanSpec(_Strict):
     @field_validator("base")
     @classmethod
     def _base_sections(cls, base: dict[str, Any]) -> dict[str, Any]:
-        bad = sorted(set(base) - set(Scene.model_fields) - {"people", "vehicles"})
+        bad = sorted(set(base) - set(Scene.model_fields) - {"people", "vehicles", "waste"})
         if bad:
             raise ValueError(f"unknown scene field(s) {bad}; known: {sorted(Scene.model_fields)}")
-        if "people" in base or "vehicles" in base:
-            raise ValueError("people and vehicles come from the plan's people/vehicles sections")
+        if "people" in base or "vehicles" in base or "waste" in base:
+            raise ValueError(
+                "people, vehicles and waste come from the plan's people/vehicles/waste sections"
+            )
         for name, value in base.items():
             section = Scene.model_fields[name].annotation
             is_model = isinstance(section, type) and issubclass(section, BaseModel)
@@ -354,12 +433,14 @@ def check_scene_path(path: str) -> None:
     """`section.field` must name a field of a Scene section (e.g. weather.fog_visibility_m)."""
     parts = path.split(".")
     section = Scene.model_fields.get(parts[0])
-    if section is None or parts[0] in ("people", "vehicles"):
+    if section is None or parts[0] in ("people", "vehicles", "waste"):
         raise ValueError(f"{path!r}: unknown scene section {parts[0]!r}")
     model = section.annotation
     if len(parts) == 1:
         return
     fields = getattr(model, "model_fields", None)
+    if parts[0] == "place":  # a street, a square or an osm place
+        fields = Place.model_fields | OsmPlace.model_fields
     if len(parts) > 3 or fields is None or parts[1] not in fields:
         known = sorted(fields) if fields else []
         raise ValueError(f"{path!r}: unknown field {parts[1]!r} of {parts[0]}; known: {known}")

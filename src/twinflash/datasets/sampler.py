@@ -19,6 +19,8 @@ import numpy as np
 from pydantic import ValidationError
 
 from twinflash.datasets.distributions import Choice, Normal, Uniform, UniformInt
+from twinflash.datasets.osm_placement import lane_spot, walk_heading
+from twinflash.datasets.osm_placement import person_spot_ok as osm_person_ok
 from twinflash.datasets.placement import (
     Capsule,
     Rect,
@@ -30,10 +32,13 @@ from twinflash.datasets.placement import (
     rects_overlap,
 )
 from twinflash.datasets.planspec import PlanSpec
+from twinflash.datasets.waste_placement import draw_waste
 from twinflash.errors import InputError
 from twinflash.scene.catalog import get_vehicle_model, vehicle_models
 from twinflash.scene.io import format_validation_error, parse_scene
-from twinflash.scene.models import Place, Scene
+from twinflash.scene.models import OsmPlace, Place, Scene
+from twinflash.scene.osm import cached_map
+from twinflash.scene.osm_layout import osm_layout
 from twinflash.scene.resolve import SPEED_CAMERAS
 
 MAX_TRIES = 300
@@ -123,7 +128,7 @@ def _x_range(
 
 def _place_vehicle(
     rng: np.random.Generator,
-    place: Place,
+    place: Place | OsmPlace,
     model_key: str,
     parked: bool,
     x_range: tuple[float, float] | None,
@@ -133,6 +138,8 @@ def _place_vehicle(
 ) -> tuple[float, float, float] | None:
     """A free spot; a driving vehicle's footprint covers its whole travel in a clip."""
     spec = get_vehicle_model(model_key)
+    if isinstance(place, OsmPlace):
+        return _place_vehicle_osm(rng, place, spec.length_m, spec.width_m, parked, rects, keep_out)
     lo, hi = _x_range(place, x_range, spec.length_m / 2 + 0.5)
     for _ in range(MAX_TRIES):
         side = -1 if rng.random() < 0.5 else 1  # keep right: heading 0 drives at y < 0
@@ -155,6 +162,30 @@ def _place_vehicle(
             continue
         rects.append(rect)
         return x, round(y, 3), heading
+    return None
+
+
+def _place_vehicle_osm(
+    rng: np.random.Generator,
+    place: OsmPlace,
+    length_m: float,
+    width_m: float,
+    parked: bool,
+    rects: list[Rect],
+    keep_out: list[tuple[float, float, float, float]],
+) -> tuple[float, float, float] | None:
+    """A lane or kerbside spot on the real layout (a clip's travel is not reserved)."""
+    for _ in range(MAX_TRIES):
+        spot = lane_spot(rng, place, length_m, width_m, parked)
+        if spot is None:
+            continue
+        rect = Rect(spot[0], spot[1], spot[2], length_m, width_m)
+        if any(rects_overlap(rect, r) for r in rects):
+            continue
+        if any(_near_segment([*rect.corners(), spot[:2]], seg) for seg in keep_out):
+            continue
+        rects.append(rect)
+        return spot
     return None
 
 
@@ -183,7 +214,7 @@ def _duration_s(plan: PlanSpec) -> float:
 
 
 def _draw_vehicles(
-    plan: PlanSpec, index: int, place: Place, mapping: dict[str, Any], source: str
+    plan: PlanSpec, index: int, place: Place | OsmPlace, mapping: dict[str, Any], source: str
 ) -> tuple[list[Rect], list[tuple[float, float]]]:
     spec = plan.vehicles
     rng = rng_for(plan.seed, index, "vehicles")
@@ -210,7 +241,11 @@ def _draw_vehicles(
             continue  # a full street: fewer vehicles, recorded as such in scene.yaml
         x, y, heading = spot
         vehicles.append({**values, "x_m": x, "y_m": y, "heading_deg": heading})
-        velocities.append((speed if heading == 0 else -speed, 0.0))
+        if isinstance(place, OsmPlace):
+            a = math.radians(heading)
+            velocities.append((speed * math.cos(a), speed * math.sin(a)))
+        else:
+            velocities.append((speed if heading == 0 else -speed, 0.0))
         if first:
             keep_out = _sight_lines(mapping, vehicles, source)
     mapping["vehicles"] = vehicles
@@ -235,7 +270,9 @@ def _sight_lines(
     return [(cam.x_m, cam.y_m, target["x_m"], target["y_m"])]
 
 
-def _person_heading(rng: np.random.Generator, pose: str, x: float, y: float, place: Place) -> float:
+def _person_heading(
+    rng: np.random.Generator, pose: str, x: float, y: float, place: Place | OsmPlace
+) -> float:
     if pose == "walking":
         if abs(y) < place.half_road_m:  # on the crossing: across the road
             return 90.0 if rng.random() < 0.5 else -90.0
@@ -246,7 +283,7 @@ def _person_heading(rng: np.random.Generator, pose: str, x: float, y: float, pla
 def _draw_people(
     plan: PlanSpec,
     index: int,
-    place: Place,
+    place: Place | OsmPlace,
     mapping: dict[str, Any],
     rects: list[Rect],
     source: str,
@@ -263,8 +300,14 @@ def _draw_people(
         if mapping.get("vehicles")
         else []
     )
-    lo, hi = _x_range(place, spec.x_range_m, 0.5)
-    y_half = ground_half_width_m(place)
+    osm = isinstance(place, OsmPlace)
+    if osm:  # a square around the place's disc; spots outside it are refused
+        lo, hi = -place.radius_m, place.radius_m
+        y_half = place.radius_m
+        layout = osm_layout(place)
+    else:
+        lo, hi = _x_range(place, spec.x_range_m, 0.5)
+        y_half = ground_half_width_m(place)
     capsules: list[Capsule] = []
     people: list[dict[str, Any]] = []
     velocities: list[tuple[float, float]] = []
@@ -283,7 +326,10 @@ def _draw_people(
             y = round(float(rng.uniform(-y_half, y_half)), 2)
             heading = values.get("heading_deg")
             if heading is None or "heading_deg" not in spec.mix:
-                heading = round(_person_heading(rng, values["pose"], x, y, place), 1)
+                if osm and values["pose"] == "walking":
+                    heading = walk_heading(rng, place, layout, x, y)
+                else:
+                    heading = round(_person_heading(rng, values["pose"], x, y, place), 1)
             cap = Capsule.person(x, y, heading, values["pose"], values["height_m"])
             speed = _speed_mps(plan, index, f"person{k}") if values["pose"] == "walking" else 0.0
             vx = speed * math.cos(math.radians(heading))
@@ -291,9 +337,14 @@ def _draw_people(
             if speed:  # the footprint covers the whole walk of the clip
                 dur = _duration_s(plan)
                 cap = Capsule(x, y, x + vx * dur, y + vy * dur, cap.radius_m)
-            if not person_spot_ok(place, spec.zone, cap):
+            if osm:
+                if not osm_person_ok(place, layout, spec.zone, cap):
+                    continue
+                if values["pose"] != "walking" and layout.on_road(x, y):
+                    continue  # only walkers use the crossing
+            elif not person_spot_ok(place, spec.zone, cap):
                 continue
-            if values["pose"] != "walking" and abs(y) < place.half_road_m:
+            elif values["pose"] != "walking" and abs(y) < place.half_road_m:
                 continue  # only walkers use the crossing
             reach = CAMERA_KEEP_OUT_M + cap.radius_m
             if point_segment_distance(cam.x_m, cam.y_m, cap.ax, cap.ay, cap.bx, cap.by) < reach:
@@ -363,16 +414,34 @@ def sample_mapping(plan: PlanSpec, index: int, source: str = "<plan>") -> dict[s
         _set_path(mapping, path, dist.draw(rng_for(plan.seed, draw_index, f"vary:{path}")))
     if plan.sweep is not None:
         _set_path(mapping, plan.sweep.path, grid[index % len(grid)])
-    try:
-        place = Place.model_validate(mapping.get("place", {}))
-    except ValidationError as exc:
-        raise InputError(format_validation_error(f"{source}: sample {index}: place", exc)) from None
     where = f"{source}: sample {index}"
+    if plan.place_centre is not None:
+        centre = plan.place_centre.draw(rng_for(plan.seed, draw_index, "place_centre"))
+        mapping.setdefault("place", {})["centre"] = centre
+    place = _sample_place(mapping, where)
     rects, vehicles_v = _draw_vehicles(plan, draw_index, place, mapping, where)
+    waste = draw_waste(rng_for(plan.seed, draw_index, "waste"), place, plan.waste, rects)
+    if waste:  # its footprints are in `rects` now: people keep clear of them
+        mapping["waste"] = waste
     people_v = _draw_people(plan, draw_index, place, mapping, rects, where)
     if cf is not None and plan.sequence is not None:
         _advance(mapping, cf[1] / plan.sequence.fps, people_v, vehicles_v)
     return mapping
+
+
+def _sample_place(mapping: dict[str, Any], where: str) -> Place | OsmPlace:
+    """The sample's place; an osm place gets its map now (read once per extract and
+    centre), written into the mapping so the scene does not read the extract again."""
+    data = mapping.get("place", {})
+    osm = isinstance(data, dict) and data.get("kind") == "osm"
+    try:
+        place = (OsmPlace if osm else Place).model_validate(data)
+    except ValidationError as exc:
+        raise InputError(format_validation_error(f"{where}: place", exc)) from None
+    if isinstance(place, OsmPlace) and place.map is None:
+        place = place.model_copy(update={"map": cached_map(place, where)})
+        mapping["place"] = place.model_dump(mode="json")
+    return place
 
 
 def sample_scene(plan: PlanSpec, index: int, source: str = "<plan>") -> Scene:

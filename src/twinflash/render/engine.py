@@ -17,7 +17,7 @@ import numpy as np
 from PIL import Image
 
 from twinflash.frame import Frame, ObjectGeometry
-from twinflash.render import infrared, lighting, people, street, vehicles, weather
+from twinflash.render import infrared, lighting, people, street, vehicles, waste, weather
 from twinflash.render.camera import camera_model, setup_camera
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.exr import read_passes
@@ -79,6 +79,9 @@ def build_world(ctx: BuildContext) -> list[Built]:
     for i, v in enumerate(ctx.scene.vehicles):
         ground_z = ground_height_m(place, v.x_m, v.y_m)
         built.extend(_stand_on_ground(b, ground_z) for b in vehicles.build_vehicle(ctx, v, i))
+    for i, w in enumerate(ctx.scene.waste):
+        ground_z = ground_height_m(place, w.x_m, w.y_m)
+        built.append(_stand_on_ground(waste.build_waste(ctx, w, i), ground_z))
     lighting.setup_lighting(ctx)
     weather.setup_weather(ctx)
     if infrared.is_infrared(ctx.scene):

@@ -49,8 +49,8 @@ CAMERA_CLEAR_BELOW_M = 12.0
 
 def is_clear(scene: Scene, x: float, y: float, radius_m: float) -> bool:
     """True if a prop of footprint radius `radius_m` at (x, y) stays CLEARANCE_M from
-    every person and vehicle of the scene, and clear of a low camera's lens (a tree crown
-    or a lamp right in front of a CCTV camera would fill the frame)."""
+    every person, vehicle and dumped object of the scene, and clear of a low camera's lens
+    (a tree crown or a lamp right in front of a CCTV camera would fill the frame)."""
     cam = scene.camera
     if cam.height_m < CAMERA_CLEAR_BELOW_M and (
         math.hypot(cam.x_m - x, cam.y_m - y) < radius_m + CAMERA_CLEARANCE_M
@@ -64,6 +64,11 @@ def is_clear(scene: Scene, x: float, y: float, radius_m: float) -> bool:
     for v in scene.vehicles:
         spec = get_vehicle_model(v.model)
         d = _rect_distance(x, y, v.x_m, v.y_m, v.heading_deg, spec.length_m / 2, spec.width_m / 2)
+        if d < radius_m + CLEARANCE_M:
+            return False
+    for w in scene.waste:
+        length, depth, _ = w.dimensions_m
+        d = _rect_distance(x, y, w.x_m, w.y_m, w.heading_deg, length / 2, depth / 2)
         if d < radius_m + CLEARANCE_M:
             return False
     return True

@@ -12,13 +12,18 @@ import logging
 from twinflash.render.buildings import build_buildings
 from twinflash.render.context import BuildContext
 from twinflash.render.furniture import build_furniture
+from twinflash.render.osm_place import build_osm_place
 from twinflash.render.road import build_ground
+from twinflash.scene.models import OsmPlace
 
 log = logging.getLogger(__name__)
 
 
 def build_place(ctx: BuildContext) -> None:
     """Build the whole place (static world); people and vehicles are added afterwards."""
+    if isinstance(ctx.scene.place, OsmPlace):
+        log.debug("osm place: %s", build_osm_place(ctx))
+        return
     build_ground(ctx)
     n = build_buildings(ctx)
     counts = build_furniture(ctx)

@@ -10,14 +10,21 @@ from pydantic import ValidationError
 from twinflash.errors import InputError
 from twinflash.scene.models import Scene
 
+PLACE_TAGS = ("street", "osm")  # the union's tags pydantic puts in an error's path
+
 
 def format_validation_error(source: str, exc: ValidationError) -> str:
     """One line: `source: field.path: message (got value)` for each problem, joined by '; '."""
     parts = []
     for err in exc.errors():
+        path = [
+            p
+            for i, p in enumerate(err["loc"])
+            if not (i and err["loc"][i - 1] == "place" and p in PLACE_TAGS)
+        ]
         loc = ".".join(
             f"[{p}]" if isinstance(p, int) else str(p) if str(p).isprintable() else repr(p)
-            for p in err["loc"]
+            for p in path
         ).replace(".[", "[")
         got = err.get("input")
         msg = err["msg"].removeprefix("Value error, ")
@@ -59,9 +66,21 @@ def parse_scene(data: dict, source: str = "<scene>") -> Scene:
     return resolve_scene(scene, source=source)
 
 
+def anchor_extract(data: dict, base_dir: Path) -> dict:
+    """A relative `place.extract` is relative to the file that names it (scene or plan):
+    made absolute here, so the resolved scene works from any folder."""
+    place = data.get("place")
+    if isinstance(place, dict) and isinstance(place.get("extract"), str):
+        extract = Path(place["extract"]).expanduser()
+        if not extract.is_absolute():
+            data = {**data, "place": {**place, "extract": str((base_dir / extract).resolve())}}
+    return data
+
+
 def load_scene(path: str | Path) -> Scene:
     path = Path(path)
-    return parse_scene(read_yaml_mapping(path), source=str(path))
+    data = anchor_extract(read_yaml_mapping(path), path.parent)
+    return parse_scene(data, source=str(path))
 
 
 def dump_scene(scene: Scene) -> str:

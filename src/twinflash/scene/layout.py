@@ -7,7 +7,10 @@ origin; buildings line the plaza's edges (|y| = plaza half-size for |x| < half-s
 
 from __future__ import annotations
 
-from twinflash.scene.models import Place
+from twinflash.scene.models import OsmPlace, Place
+from twinflash.scene.osm_layout import osm_layout
+
+AnyPlace = Place | OsmPlace
 
 # Sidewalks and the plaza stand on curbs this high; the road surface is z = 0.
 CURB_HEIGHT_M = 0.15
@@ -29,17 +32,24 @@ def facade_y_at(place: Place, x_m: float) -> float:
     return place.facade_y_m
 
 
-def is_open_ground(place: Place, x_m: float, y_m: float, margin_m: float = 0.0) -> bool:
-    """True if (x, y) is on the road, sidewalk or plaza, at least margin_m from walls and ends."""
+def is_open_ground(place: AnyPlace, x_m: float, y_m: float, margin_m: float = 0.0) -> bool:
+    """True if (x, y) is on the road, sidewalk or plaza, at least margin_m from walls and ends
+    (an OSM place: inside its radius, outside every building footprint)."""
+    if isinstance(place, OsmPlace):
+        return osm_layout(place).is_open_ground(x_m, y_m, margin_m)
     if abs(x_m) > place.length_m / 2 - margin_m:
         return False
     return abs(y_m) <= facade_y_at(place, x_m) - margin_m
 
 
-def on_sidewalk_or_plaza(place: Place, x_m: float, y_m: float) -> bool:
+def on_sidewalk_or_plaza(place: AnyPlace, x_m: float, y_m: float) -> bool:
+    if isinstance(place, OsmPlace):
+        return is_open_ground(place, x_m, y_m) and not osm_layout(place).on_road(x_m, y_m)
     return is_open_ground(place, x_m, y_m) and abs(y_m) >= place.half_road_m
 
 
-def ground_height_m(place: Place, x_m: float, y_m: float) -> float:
+def ground_height_m(place: AnyPlace, x_m: float, y_m: float) -> float:
     """Height of the walkable surface at (x, y): 0 on the road, the curb height elsewhere."""
+    if isinstance(place, OsmPlace):
+        return 0.0 if osm_layout(place).on_road(x_m, y_m) else CURB_HEIGHT_M
     return 0.0 if abs(y_m) < place.half_road_m else CURB_HEIGHT_M

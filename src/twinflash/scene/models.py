@@ -9,9 +9,17 @@ reproduces the render exactly.
 from __future__ import annotations
 
 import datetime as dt
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Discriminator,
+    Field,
+    Tag,
+    field_validator,
+    model_validator,
+)
 
 SCHEMA_VERSION = 1
 
@@ -62,6 +70,84 @@ class Place(_Strict):
         return self.road_width_m / 2 + self.sidewalk_width_m
 
 
+LatLon = tuple[
+    Annotated[float, Field(ge=-85.0, le=85.0)], Annotated[float, Field(ge=-180.0, le=180.0)]
+]
+XY = tuple[float, float]
+MapPointKind = Literal["tree", "street_lamp", "bench", "bollard", "bus_shelter", "crossing"]
+
+
+class MapBuilding(_Strict):
+    """A building footprint of the extract, in local metres, with its resolved height."""
+
+    osm_id: str = Field(description="'w123' (way) or 'r45' (multipolygon relation)")
+    footprint_m: list[XY] = Field(min_length=3, description="outer ring, counter-clockwise")
+    height_m: float = Field(gt=0.0, le=400.0)
+    levels: int = Field(ge=1, le=120)
+    height_from: Literal["height", "building:levels", "default"]
+
+
+class MapRoad(_Strict):
+    """A carriageway centre line and its resolved width (lanes x lane width if untagged)."""
+
+    osm_id: str
+    highway: str
+    line_m: list[XY] = Field(min_length=2)
+    width_m: float = Field(gt=1.0, le=60.0)
+    lanes: int = Field(ge=1, le=12)
+    width_from: Literal["width", "lanes", "default"]
+    oneway: bool = False
+
+
+class MapPoint(_Strict):
+    """A mapped point feature; heading is along the nearest road (crossings, benches)."""
+
+    osm_id: str
+    kind: MapPointKind
+    x_m: float
+    y_m: float
+    heading_deg: float = 0.0
+
+
+class OsmMap(_Strict):
+    """What the extract says inside the place, projected; written by scene resolution."""
+
+    buildings: list[MapBuilding] = []
+    roads: list[MapRoad] = []
+    points: list[MapPoint] = []
+
+
+class OsmPlace(_Strict):
+    """A real place cut from a local OpenStreetMap extract (never downloaded).
+
+    World frame: a transverse Mercator centred on `centre`, x east, y north, metres.
+    `map` is filled from the extract when the scene is resolved; a resolved scene keeps
+    it, so re-rendering needs the extract no more.
+    """
+
+    kind: Literal["osm"]
+    extract: str = Field(min_length=1, description=".osm (XML) or .osm.pbf file")
+    centre: LatLon = Field(description="[latitude, longitude] in degrees (WGS84)")
+    radius_m: float = Field(60.0, ge=10.0, le=500.0)
+    layout_seed: int = Field(0, ge=0)
+    storey_height_m: float = Field(
+        3.0, ge=2.6, le=5.0, description="storeys above the 4 m ground floor, for building:levels"
+    )
+    lane_width_m: float = Field(3.0, ge=2.5, le=4.5)
+    map: OsmMap | None = None
+
+
+def _place_tag(value: Any) -> str:
+    kind = value.get("kind") if isinstance(value, dict) else getattr(value, "kind", None)
+    return "osm" if kind == "osm" else "street"
+
+
+AnyPlace = Annotated[
+    Annotated[Place, Tag("street")] | Annotated[OsmPlace, Tag("osm")],
+    Discriminator(_place_tag),
+]
+
+
 Pose = Literal["standing", "walking", "sitting", "lying"]
 Build = Literal["slim", "average", "heavy"]
 AgeGroup = Literal["child", "adult", "elderly"]
@@ -104,6 +190,41 @@ class Vehicle(_Strict):
         from twinflash.flash.plates import canonical_siv
 
         return canonical_siv(value)
+
+
+WasteKind = Literal["bin_bag", "cardboard", "mattress", "furniture", "appliance", "rubble_bag"]
+
+# Nominal size (length along the heading, depth, height in metres) and default colour.
+WASTE_KINDS: dict[str, tuple[tuple[float, float, float], str]] = {
+    "bin_bag": ((0.55, 0.5, 0.65), "#151515"),  # a 100 L bag, tied
+    "cardboard": ((0.6, 0.45, 0.4), "#a47b4f"),  # a moving box
+    "mattress": ((1.9, 0.9, 0.2), "#e8e4da"),  # a double mattress
+    "furniture": ((0.8, 0.45, 1.2), "#7b5a3c"),  # a chest of drawers
+    "appliance": ((0.6, 0.6, 0.85), "#f0f0ee"),  # a washing machine
+    "rubble_bag": ((0.9, 0.9, 0.8), "#d9d6cc"),  # a builders' big bag of rubble
+}
+
+
+class Waste(_Strict):
+    """An illegally dumped object on the ground ("dépôt sauvage"). A mattress
+    `against_wall` stands on its long edge; `pile` groups the items of one dump."""
+
+    kind: WasteKind
+    x_m: float
+    y_m: float
+    heading_deg: float = Field(0.0, description="direction of the object's length")
+    size: float = Field(1.0, ge=0.5, le=2.0, description="scale on the kind's nominal size")
+    color: Color | None = Field(None, description="None: the kind's usual colour")
+    against_wall: bool = False
+    pile: int | None = Field(None, ge=0, description="items of one dump share a pile number")
+
+    @property
+    def dimensions_m(self) -> tuple[float, float, float]:
+        """(length along the heading, depth, height) in metres, as it stands."""
+        (length, depth, height), _ = WASTE_KINDS[self.kind]
+        if self.against_wall and self.kind == "mattress":
+            depth, height = height, depth  # stood on its long edge against the wall
+        return (length * self.size, depth * self.size, height * self.size)
 
 
 class Light(_Strict):
@@ -161,6 +282,12 @@ class Camera(_Strict):
         None, ge=0, description="speed_camera: index of the flashed vehicle"
     )
     effects: SensorEffects = SensorEffects()
+    lat_lon: LatLon | None = Field(
+        None, description="osm places: mast position [lat, lon]; sets x_m, y_m"
+    )
+    heading_deg: float | None = Field(
+        None, ge=0.0, lt=360.0, description="osm places: compass bearing of view; sets yaw_deg"
+    )
 
     @field_validator("resolution_wh")
     @classmethod
@@ -187,9 +314,10 @@ class Scene(_Strict):
     schema_version: Literal[1] = SCHEMA_VERSION
     name: str = "scene"
     seed: int = Field(0, ge=0)
-    place: Place = Place()
+    place: AnyPlace = Place()
     people: list[Person] = []
     vehicles: list[Vehicle] = []
+    waste: list[Waste] = []
     light: Light = Light()
     weather: Weather = Weather()
     camera: Camera = Camera()

@@ -9,7 +9,7 @@ import random
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
 from twinflash.scene.layout import ROOFTOP_CLEARANCE_M, facade_y_at, is_open_ground
-from twinflash.scene.models import QUALITY_PRESETS, Camera, Scene
+from twinflash.scene.models import QUALITY_PRESETS, WASTE_KINDS, Camera, OsmPlace, Scene
 
 # Preset values apply to the camera fields the scene file leaves out.
 CAMERA_PRESETS: dict[str, dict[str, float]] = {
@@ -32,7 +32,16 @@ def _rng(scene: Scene, stream: str) -> random.Random:
 
 def _placement_errors(scene: Scene, source: str) -> None:
     place = scene.place
-    for kind, items in (("people", scene.people), ("vehicles", scene.vehicles)):
+    if isinstance(place, OsmPlace):
+        from twinflash.scene.osm_resolve import osm_placement_errors
+
+        osm_placement_errors(scene, source)
+        return
+    for kind, items in (
+        ("people", scene.people),
+        ("vehicles", scene.vehicles),
+        ("waste", scene.waste),
+    ):
         for i, item in enumerate(items):
             if not is_open_ground(place, item.x_m, item.y_m):
                 where = (
@@ -89,6 +98,16 @@ def _speed_camera(scene: Scene, source: str) -> dict[str, float]:
 
 def _resolve_camera(scene: Scene, source: str) -> Camera:
     cam = scene.camera
+    if isinstance(scene.place, OsmPlace):
+        from twinflash.scene.osm_resolve import resolve_osm_camera
+
+        return resolve_osm_camera(scene, source, _speed_camera, CAMERA_PRESETS, CAMERA_LIMITS)
+    if cam.lat_lon is not None or cam.heading_deg is not None:
+        field = "lat_lon" if cam.lat_lon is not None else "heading_deg"
+        raise InputError(
+            f"{source}: camera.{field}: only an osm place has latitudes and bearings; "
+            "use x_m, y_m and yaw_deg in a procedural street"
+        )
     given = cam.model_fields_set
     values = dict(CAMERA_PRESETS.get(cam.preset, {}))
     place = scene.place
@@ -143,6 +162,10 @@ def resolve_scene(scene: Scene, source: str = "<scene>") -> Scene:
             get_vehicle_model(v.model)
         except KeyError as exc:
             raise InputError(f"{source}: vehicles[{i}].model: {exc.args[0]}") from None
+    if isinstance(scene.place, OsmPlace):
+        from twinflash.scene.osm_resolve import resolve_osm_place
+
+        scene = resolve_osm_place(scene, source)
     _placement_errors(scene, source)
 
     rng = _rng(scene, "plates")
@@ -160,7 +183,17 @@ def resolve_scene(scene: Scene, source: str = "<scene>") -> Scene:
     if weather.kind == "rain" and "wetness" not in weather.model_fields_set:
         weather = weather.model_copy(update={"wetness": 0.3 + 0.7 * weather.rain_intensity})
     camera = _resolve_camera(scene, source)
+    waste = [
+        w if w.color else w.model_copy(update={"color": WASTE_KINDS[w.kind][1]})
+        for w in scene.waste
+    ]
     resolved = scene.model_copy(
-        update={"vehicles": vehicles, "quality": quality, "weather": weather, "camera": camera}
+        update={
+            "vehicles": vehicles,
+            "waste": waste,
+            "quality": quality,
+            "weather": weather,
+            "camera": camera,
+        }
     )
     return type(scene).model_validate(resolved.model_dump())

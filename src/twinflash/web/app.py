@@ -21,7 +21,7 @@ from twinflash.errors import InputError
 from twinflash.web import pages
 from twinflash.web.auth import ForbiddenError, NotAuthenticatedError, TooManyAttemptsError
 from twinflash.web.queue import Queue, build_queue
-from twinflash.web.ratelimit import RateLimiter
+from twinflash.web.ratelimit import build_limiter
 from twinflash.web.settings import Settings
 from twinflash.web.store import Store
 from twinflash.web.uploads import UploadError
@@ -32,6 +32,14 @@ CSP = (
     "default-src 'self'; img-src 'self' blob: data:; style-src 'self'; script-src 'self'; "
     "connect-src 'self'; form-action 'self'; frame-ancestors 'none'; base-uri 'none'"
 )
+
+APP_INFO: dict = {
+    "title": "twinflash serve",
+    "version": "1",
+    "description": "Agents review suspected cloned plates; the public tries the twin city.",
+    "docs_url": None,  # Swagger UI loads from a CDN: not here. The schema is /openapi.json
+    "redoc_url": None,
+}
 
 
 class BodyLimit:
@@ -81,7 +89,9 @@ def create_app(
         own_store = store is None
         app.state.store = store or Store.open(settings.database_url)
         app.state.queue = queue or build_queue(settings, app.state.store)
+        app.state.limiter = build_limiter(app.state.store.engine, settings.queue_url)
         consumer = None
+        _purge_now(settings, app.state.store)
         resent = app.state.queue.resend_orphans()
         if resent:
             log.info("re-sent %d unfinished job(s) after a restart", len(resent))
@@ -96,18 +106,11 @@ def create_app(
             if own_store:
                 app.state.store.close()
 
-    app = FastAPI(
-        title="twinflash serve",
-        version="1",
-        description="Agents review suspected cloned plates; the public tries the twin city.",
-        lifespan=lifespan,
-        docs_url=None,  # Swagger UI loads from a CDN: not here. The schema is /openapi.json
-        redoc_url=None,
-    )
+    app = FastAPI(**APP_INFO, lifespan=lifespan)
     app.state.settings = settings
-    app.state.limiter = RateLimiter()
     if store is not None:  # usable before the lifespan runs (tests without a client context)
         app.state.store = store
+        app.state.limiter = build_limiter(store.engine, settings.queue_url)
     if queue is not None:
         app.state.queue = queue
     max_body = settings.limits.upload_bytes * settings.limits.files_per_batch + 1_000_000
@@ -130,12 +133,33 @@ def create_app(
     _handlers(app)
     static = resources.files("twinflash.web") / "static"
     app.mount("/static", StaticFiles(directory=str(static)), name="static")
-    from twinflash.web import routes_agents, routes_auth, routes_public
-
-    app.include_router(routes_public.router)
-    app.include_router(routes_auth.router)
-    app.include_router(routes_agents.router)
+    _include_routers(app)
     return app
+
+
+def _include_routers(app: FastAPI) -> None:
+    from twinflash.web import routes_agents, routes_auth, routes_public, routes_videos
+
+    for module in (routes_public, routes_videos, routes_auth, routes_agents):
+        app.include_router(module.router)
+
+
+def openapi_schema() -> dict:
+    """The service's OpenAPI schema without a service: no settings, database or folder
+    (what `/openapi.json` serves; the fuzz tests load it at collection time)."""
+    app = FastAPI(**APP_INFO)
+    _include_routers(app)
+    return app.openapi()
+
+
+def _purge_now(settings: Settings, store: Store) -> None:
+    """Retention at start too: a service stopped for a week must not serve stale files."""
+    from twinflash.web.retention import purge_all
+
+    try:
+        purge_all(settings, store)
+    except Exception:  # never keep the service from starting; the periodic task retries
+        log.exception("retention at start failed")
 
 
 def _handlers(app: FastAPI) -> None:

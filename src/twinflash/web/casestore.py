@@ -53,6 +53,7 @@ class Case:
     decided_by: str | None
     decided_at: float | None
     comment: str | None
+    vehicle: str | None = None  # the recogniser's crop (real verdict only)
 
 
 def _case(row: Any) -> Case:
@@ -91,7 +92,8 @@ def add_case(engine: Engine, job_id: str, item: int, filename: str, plate: str |
 
 
 def set_result(engine: Engine, case_id: int, **values: Any) -> None:
-    """Store a check's outcome: status, score, verdict (dict), photo, crop, faces_blurred, error."""
+    """Store a check's outcome: status, score, verdict (dict), photo, crop, vehicle,
+    faces_blurred, error."""
     if isinstance(values.get("verdict"), dict):
         values["verdict"] = json.dumps(values["verdict"])
     with engine.begin() as conn:
@@ -218,6 +220,6 @@ def mark_photo_deleted(engine: Engine, case_id: int) -> None:
         conn.execute(
             cases.update()
             .where(cases.c.id == case_id)
-            .values(photo_deleted_at=time.time(), photo=None, crop=None)
+            .values(photo_deleted_at=time.time(), photo=None, crop=None, vehicle=None)
         )
-        log(conn, "system", "retention_delete", case_id, "photo and crop deleted")
+        log(conn, "system", "retention_delete", case_id, "photo and crops deleted")

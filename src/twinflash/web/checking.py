@@ -13,7 +13,11 @@ import logging
 from collections.abc import Mapping
 from pathlib import Path
 
+import numpy as np
+
 from twinflash.web.standin import Checker, Expected, StandinChecker
+
+XYXY = tuple[float, float, float, float]
 
 log = logging.getLogger(__name__)
 
@@ -61,3 +65,16 @@ def make_checker(
     if model_dir is not None:
         return clone_checker(Path(model_dir), db_url)
     return StandinChecker(expected, registry_lookup(db_url))
+
+
+def vehicle_view(checker: Checker, rgb: np.ndarray, plate_xyxy: XYXY | None) -> np.ndarray | None:
+    """What the recogniser looked at (its plate-anchored crop) cut from `rgb`, or None for
+    the stand-in or a photo without a plate. Pass the faces-blurred photo: the crop shows the
+    windscreen. Anchored on the verdict's plate box, it is the recogniser's exact input
+    when the plate was framed from the reader's text line (the usual path), else close."""
+    recogniser = getattr(checker, "recogniser", None)
+    if recogniser is None or plate_xyxy is None:
+        return None
+    x1, y1, x2, y2 = plate_xyxy
+    corners = np.array([[x1, y1], [x2, y1], [x2, y2], [x1, y2]], dtype=np.float64)
+    return recogniser.crop(rgb, plate_corners_xy=corners)[0]

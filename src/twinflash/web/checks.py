@@ -1,4 +1,5 @@
-"""A batch check job: each uploaded photo -> verdict, faces-blurred copy, plate crop -> case.
+"""A batch check job: each uploaded photo -> verdict, faces-blurred copy, plate crop and the
+recogniser's view of the vehicle (real verdict) -> case.
 
 Per-item failures are recorded on the case and the batch carries on. The uploaded original
 is deleted once its case is stored: the service keeps only the blurred photo and the plate
@@ -14,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 from twinflash.web import casestore, jobstore
-from twinflash.web.checking import make_checker
+from twinflash.web.checking import make_checker, vehicle_view
 from twinflash.web.settings import Settings
 from twinflash.web.standin import Expected
 from twinflash.web.store import Store
@@ -92,10 +93,14 @@ def run_check(settings: Settings, store: Store, job_id: str) -> None:
             photo = f"{job_id}/{n}.jpg"
             _save(blurred, settings.photos_dir / photo)
             crop = plate_crop(rgb, verdict.plate_xyxy)
-            crop_name = None
+            crop_name = vehicle_name = None
             if crop is not None:
                 crop_name = f"{job_id}/{n}-plate.png"
                 _save(crop, settings.photos_dir / crop_name)
+            view = vehicle_view(checker, blurred, verdict.plate_xyxy)
+            if view is not None:
+                vehicle_name = f"{job_id}/{n}-vehicle.png"
+                _save(view, settings.photos_dir / vehicle_name)
             casestore.set_result(
                 store.engine,
                 case_id,
@@ -104,6 +109,7 @@ def run_check(settings: Settings, store: Store, job_id: str) -> None:
                 verdict=verdict.to_json(),
                 photo=photo,
                 crop=crop_name,
+                vehicle=vehicle_name,
                 faces_blurred=faces,
             )
         except UploadError as exc:

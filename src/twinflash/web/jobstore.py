@@ -17,7 +17,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from twinflash.files import pid_alive
-from twinflash.web.schema import jobs
+from twinflash.web.schema import PUBLIC_KINDS, jobs
 from twinflash.web.settings import new_token
 
 
@@ -160,13 +160,16 @@ def orphaned(engine: Engine) -> list[str]:
 
 
 def queue_position(engine: Engine, job: Job) -> int:
-    """How many jobs of its kind are ahead of it (0: running or next)."""
+    """How many jobs are ahead of it (0: running or next): of its kind, and for a public job
+    every public job (renders and videos share the worker). Agents' batches are not
+    counted for the public: their number says nothing to a visitor that is theirs."""
     if job.status != "queued":
         return 0
+    kinds = PUBLIC_KINDS if job.kind in PUBLIC_KINDS else (job.kind,)
     with engine.connect() as conn:
         return conn.execute(
             sa.select(sa.func.count()).where(
-                jobs.c.kind == job.kind,
+                jobs.c.kind.in_(kinds),
                 jobs.c.status.in_(("queued", "running")),
                 jobs.c.created_at < job.created_at,
             )
@@ -190,3 +193,25 @@ def recent(engine: Engine, kind: str, limit: int, owner: str | None = None) -> l
     with engine.connect() as conn:
         rows = conn.execute(q.order_by(jobs.c.created_at.desc()).limit(limit)).all()
     return [_job(r) for r in rows]
+
+
+def expired_public(engine: Engine, kind: str, before: float, keep: int | None = None) -> list[str]:
+    """Finished public jobs of `kind` that ended before `before`, and, with `keep`, every
+    finished one beyond the newest `keep` (the disk stays bounded whatever the traffic)."""
+    done = jobs.c.status.in_(("done", "failed"))
+    with engine.connect() as conn:
+        old = conn.execute(
+            sa.select(jobs.c.id).where(jobs.c.kind == kind, done, jobs.c.finished_at < before)
+        ).scalars()
+        ids = set(old)
+        if keep is not None:
+            q = sa.select(jobs.c.id).where(jobs.c.kind == kind, done)
+            q = q.order_by(jobs.c.created_at.desc()).offset(keep)
+            ids |= set(conn.execute(q).scalars())
+    return sorted(ids)
+
+
+def delete_jobs(engine: Engine, ids: list[str]) -> None:
+    """Forget public jobs (never a check job: cases point at those)."""
+    with engine.begin() as conn:
+        conn.execute(jobs.delete().where(jobs.c.id.in_(ids), jobs.c.kind.in_(PUBLIC_KINDS)))

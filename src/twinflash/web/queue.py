@@ -90,9 +90,9 @@ def build_queue(settings: Settings, store: Store, name: str = "twinflash") -> Qu
     task = huey.task(name="run_job")(run_job)
 
     def purge() -> None:
-        from twinflash.web.retention import purge_expired
+        from twinflash.web.retention import purge_all
 
-        purge_expired(settings, store)
+        purge_all(settings, store)
 
     huey.periodic_task(crontab(minute=f"*/{PURGE_EVERY_MIN}"), name="purge")(purge)
     return Queue(huey, task, settings, store)
@@ -112,6 +112,10 @@ def execute(settings: Settings, store: Store, job_id: str) -> None:
             from twinflash.web.renders import run_render
 
             run_render(settings, store, job_id)
+        elif job is not None and job.kind == "video":
+            from twinflash.web.videos import run_video
+
+            run_video(settings, store, job_id)
     except Exception as exc:
         log.exception("job %s failed", job_id)
         jobstore.finish(store.engine, job_id, False, f"{type(exc).__name__}: {exc}")

@@ -181,10 +181,10 @@ def case_page(request: Request, user: AgentUser, case_id: CASE_ID) -> Response:
 
 
 def _case_file(
-    request: Request, user: AgentUser, case_id: int, which: Literal["photo", "crop"]
+    request: Request, user: AgentUser, case_id: int, which: Literal["photo", "crop", "vehicle"]
 ) -> Response:
     case = _case(request, case_id)
-    name = case.photo if which == "photo" else case.crop
+    name = {"photo": case.photo, "crop": case.crop, "vehicle": case.vehicle}[which]
     if case.photo_deleted_at is not None:
         raise UploadError(f"case {case_id}: {which} deleted after the retention period", 410)
     path: FsPath | None = request.app.state.settings.photos_dir / name if name else None
@@ -202,6 +202,11 @@ def case_photo(request: Request, user: AgentUser, case_id: CASE_ID) -> Response:
 @router.get("/cases/{case_id}/crop", summary="The plate crop (logged)")
 def case_crop(request: Request, user: AgentUser, case_id: CASE_ID) -> Response:
     return _case_file(request, user, case_id, "crop")
+
+
+@router.get("/cases/{case_id}/vehicle", summary="The recogniser's view, faces blurred (logged)")
+def case_vehicle(request: Request, user: AgentUser, case_id: CASE_ID) -> Response:
+    return _case_file(request, user, case_id, "vehicle")
 
 
 @router.post("/cases/{case_id}/decision", summary="Confirm, dismiss or mark the plate misread")

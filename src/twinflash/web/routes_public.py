@@ -9,7 +9,7 @@ import io
 import threading
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, File, Form, Path, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, HTTPException, Path, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import FileResponse, JSONResponse, RedirectResponse, Response
 
@@ -24,18 +24,38 @@ JOB_ID = Annotated[str, Path(pattern=r"^[A-Za-z0-9_-]{1,48}$")]
 _blur_lock = threading.Semaphore(1)  # one blur at a time: the CPU is shared with renders
 
 
-def _limited(bucket: str, attr: str):  # -> a FastAPI dependency
+def limited(bucket: str, attr: str):  # -> a FastAPI dependency
+    """Refuse (429) a client over `Limits.<attr>` hits per minute in `bucket`."""
+
     def check(request: Request) -> None:
         limit = getattr(request.app.state.settings.limits, attr)
         wait = request.app.state.limiter.allow(bucket, client_of(request), limit)
         if wait:
-            raise UploadError(f"too many requests: try again in {int(wait) + 1} s", 429)
+            after = str(int(wait) + 1)
+            raise HTTPException(
+                429, f"too many requests: try again in {after} s", {"Retry-After": after}
+            )
 
     return check
 
 
+FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
+
+
+async def form_sent(request: Request) -> None:
+    """A form route refuses a request with no form, or an empty field: FastAPI would give
+    those fields their defaults, and a visitor would get a street they did not ask for."""
+    kind = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if kind not in FORM_TYPES:
+        raise UploadError(f"send the form as {' or '.join(FORM_TYPES)} (got {kind!r})", 415)
+    form = await request.form()
+    empty = next((k for k, v in form.multi_items() if isinstance(v, str) and not v.strip()), None)
+    if empty is not None:
+        raise UploadError(f"{empty[:40]}: empty (leave it out for the default)", 422)
+
+
 router = APIRouter(
-    tags=["public"], dependencies=[Depends(_limited("any", "public_requests_per_min"))]
+    tags=["public"], dependencies=[Depends(limited("any", "public_requests_per_min"))]
 )
 
 
@@ -62,7 +82,7 @@ def healthz() -> dict:
 @router.post(
     "/demo/renders",
     summary="Ask for a render of a street with these conditions",
-    dependencies=[Depends(_limited("render", "public_renders_per_min"))],
+    dependencies=[Depends(form_sent), Depends(limited("render", "public_renders_per_min"))],
 )
 def submit_render(request: Request, req: Annotated[DemoRequest, Form()]) -> Response:
     st = request.app.state
@@ -111,7 +131,8 @@ def render_status(request: Request, job_id: JOB_ID) -> dict:
 def render_page(request: Request, job_id: JOB_ID) -> Response:
     job = _render_job(request, job_id)
     position = jobstore.queue_position(request.app.state.store.engine, job)
-    return pages.render(request, "render.html", job=job, position=position)
+    settings = request.app.state.settings
+    return pages.render(request, "render.html", job=job, position=position, settings=settings)
 
 
 @router.get("/demo/renders/{job_id}/{name}", summary="image.png, overlay.png or annotations.json")
@@ -155,7 +176,7 @@ def blur_bytes(data: bytes, name: str, max_pixels: int) -> tuple[bytes, str, int
 @router.post(
     "/demo/blur",
     summary="Blur faces and plates of a photo; the copy comes back, nothing is kept",
-    dependencies=[Depends(_limited("blur", "public_blurs_per_min"))],
+    dependencies=[Depends(limited("blur", "public_blurs_per_min"))],
     response_class=Response,
     responses={200: {"content": {"image/png": {}, "image/jpeg": {}}}},
 )

@@ -14,7 +14,8 @@ VERSION_TABLE = "web_alembic_version"
 metadata = sa.MetaData()
 
 ROLES = ("admin", "reviewer")
-JOB_KINDS = ("check", "render")
+JOB_KINDS = ("check", "render", "video")  # video: a public blur job
+PUBLIC_KINDS = ("render", "video")
 JOB_STATES = ("queued", "running", "done", "failed")
 DECISIONS = ("confirmed", "dismissed", "misread")
 
@@ -80,6 +81,7 @@ cases = sa.Table(
     sa.Column("error", sa.Text, nullable=True),  # per-item failure: the batch carries on
     sa.Column("photo", sa.String(255), nullable=True),  # faces blurred, relative to photos/
     sa.Column("crop", sa.String(255), nullable=True),  # plate crop, relative to photos/
+    sa.Column("vehicle", sa.String(255), nullable=True),  # the recogniser's view, ditto
     sa.Column("faces_blurred", sa.Integer, nullable=False, default=0),
     sa.Column("created_at", sa.Float, nullable=False, index=True),
     sa.Column("photo_deleted_at", sa.Float, nullable=True),
@@ -99,4 +101,12 @@ audit = sa.Table(
     sa.Column("action", sa.String(32), nullable=False),
     sa.Column("case_id", sa.Integer, nullable=True, index=True),
     sa.Column("detail", sa.Text, nullable=False, default=""),
+)
+
+rate_limits = sa.Table(
+    "web_rate_limits",
+    metadata,
+    sa.Column("key", sa.String(200), primary_key=True),  # limits' key: bucket, client
+    sa.Column("count", sa.Integer, nullable=False),
+    sa.Column("expires_at", sa.Float, nullable=False, index=True),  # end of the window
 )

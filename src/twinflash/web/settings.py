@@ -37,6 +37,12 @@ class Limits:
     public_blurs_per_min: int = 10
     public_requests_per_min: int = 240
     render_queue_max: int = 50  # queued public renders beyond this are refused (503)
+    video_bytes: int = 50_000_000
+    video_seconds: float = 30.0
+    video_frames: int = 900  # also enforced while decoding: a header may lie or be silent
+    video_pixels: int = 1920 * 1080  # per frame
+    public_videos_per_min: int = 2
+    video_queue_max: int = 10
 
 
 @dataclass(frozen=True)
@@ -46,7 +52,10 @@ class Settings:
     data_dir: Path = DEFAULT_DATA_DIR
     db_url: str = ""  # empty: sqlite file in data_dir
     queue_url: str = ""  # empty: Huey on a SQLite file in data_dir; redis://... for Redis
-    retention_days: float = 30.0
+    retention_days: float = 30.0  # agents' case photos and plate crops
+    public_retention_hours: float = 24.0  # public renders (the gallery shows what is left)
+    public_renders_kept: int = 500  # and never more than this many on disk
+    video_keep_minutes: float = 60.0  # a blurred video not downloaded by then is deleted
     secure_cookies: bool = True
     session_hours: float = 12.0
     demo_resolution_wh: tuple[int, int] = (320, 180)
@@ -73,8 +82,13 @@ class Settings:
 
     @property
     def uploads_dir(self) -> Path:
-        """Uploaded originals wait here for their check job, then are deleted."""
+        """Uploaded originals wait here for their job, then are deleted."""
         return self.data_dir / "uploads"
+
+    @property
+    def videos_dir(self) -> Path:
+        """Public blurred videos, each until its download or `video_keep_minutes`."""
+        return self.data_dir / "videos"
 
     def with_(self, **changes: object) -> Settings:
         return replace(self, **changes)  # type: ignore[arg-type]
@@ -83,10 +97,16 @@ class Settings:
         """Create the folders; refuse a data folder that is a file (one line, exit 2)."""
         if self.data_dir.exists() and not self.data_dir.is_dir():
             raise InputError(f"--data: {self.data_dir} is a file, not a folder")
-        for folder in (self.data_dir, self.photos_dir, self.renders_dir, self.uploads_dir):
+        folders = (self.photos_dir, self.renders_dir, self.uploads_dir, self.videos_dir)
+        for folder in (self.data_dir, *folders):
             folder.mkdir(parents=True, exist_ok=True)
-        if self.retention_days <= 0:
-            raise InputError(f"--retention-days: must be > 0 (got {self.retention_days})")
+        for flag, value in (
+            ("--retention-days", self.retention_days),
+            ("--public-retention-hours", self.public_retention_hours),
+            ("--video-keep-minutes", self.video_keep_minutes),
+        ):
+            if value <= 0:
+                raise InputError(f"{flag}: must be > 0 (got {value})")
         if self.model_dir is not None:  # refuse a wrong --model now, not at the first check
             from twinflash.flash.recogniser.card import read_card
 

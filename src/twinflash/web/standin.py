@@ -113,6 +113,6 @@ class StandinChecker:
             plate_readings=[(plate, 0.93)],
             registry=record,
             recognised=recognised,
-            reasons=[reasons, "stand-in verdict (twinflash.flash.verdict not wired yet)"],
+            reasons=[reasons, "stand-in verdict: no recogniser model (serve --model DIR)"],
             plate_xyxy=box,
         )
