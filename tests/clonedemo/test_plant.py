@@ -8,7 +8,7 @@ import pytest
 from twinflash.clonedemo.photos import Photo
 from twinflash.clonedemo.registry import kind_of, plant
 from twinflash.clonedemo.report import Rate
-from twinflash.clonedemo.run import DemoSize, _check_size
+from twinflash.clonedemo.run import DemoSize, claim_folder
 from twinflash.errors import InputError
 
 VEHICLES = [("Renault", "Clio"), ("Renault", "Mégane"), ("Peugeot", "208"),
@@ -65,11 +65,29 @@ def test_exact_binomial_interval() -> None:
 
 
 def test_a_folder_of_another_size_or_a_user_folder_is_refused(tmp_path) -> None:
-    _check_size(tmp_path / "demo", DemoSize(rounds=5))
-    _check_size(tmp_path / "demo", DemoSize(rounds=5))  # same size: resumes
+    claim_folder(tmp_path / "demo", DemoSize(rounds=5))
+    claim_folder(tmp_path / "demo", DemoSize(rounds=5))  # same size: resumes
     with pytest.raises(InputError, match="another size"):
-        _check_size(tmp_path / "demo", DemoSize(rounds=6))
+        claim_folder(tmp_path / "demo", DemoSize(rounds=6))
     (tmp_path / "mine").mkdir()
     (tmp_path / "mine" / "notes.txt").write_text("x")
     with pytest.raises(InputError, match="not a demo folder"):
-        _check_size(tmp_path / "mine", DemoSize())
+        claim_folder(tmp_path / "mine", DemoSize())
+
+
+def test_demo_command_refuses_a_folder_it_did_not_make(tmp_path, monkeypatch, capsys) -> None:
+    import sys
+
+    import typer
+
+    from twinflash.cli import flash
+    from twinflash.cli._errors import run_guarded
+
+    (tmp_path / "notes.txt").write_text("mine")
+    app = typer.Typer()
+    flash.register(app)
+    monkeypatch.setattr(sys, "argv", ["twinflash", "flash", "demo", "--out", str(tmp_path)])
+    assert run_guarded(app) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "not a demo folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written

@@ -355,8 +355,10 @@ def demo_cmd(
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from twinflash.clonedemo.run import SIZES, run_demo
+    from twinflash.clonedemo.run import SIZES, claim_folder, run_demo
 
+    size = SIZES["full" if full else "demo"]()
+    claim_folder(out, size)  # a folder of another size or not a demo: one line, before the bar
     console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[note]}"))  # fmt: skip
@@ -368,7 +370,7 @@ def demo_cmd(
                 tasks[stage] = bar.add_task(stage, total=total, note="")
             bar.update(tasks[stage], completed=done, total=total, note=note)
 
-        result = run_demo(out, SIZES["full" if full else "demo"](), workers=workers, say=say)
+        result = run_demo(out, size, workers=workers, say=say)
     c, h = result.clones_flagged, result.honest_flagged
     print(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
           f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['this run']:.0f} s"

@@ -72,7 +72,8 @@ class DemoResult:
     reused: list[str] = field(default_factory=list)
 
 
-def _check_size(out: Path, size: DemoSize) -> None:
+def claim_folder(out: Path, size: DemoSize) -> None:
+    """Make `out` a demo folder of `size`, or check that it is one; else one InputError."""
     marker = out / "demo.json"
     mine = {"schema_version": SCHEMA_VERSION, "size": asdict(size)}
     mine = json.loads(json.dumps(mine))  # tuples as lists, as read back
@@ -180,7 +181,7 @@ def run_demo(
     size = size or DemoSize()
     say = say or (lambda *_: None)
     out = Path(out)
-    _check_size(out, size)
+    claim_folder(out, size)
     stages = out / "stages.json"  # seconds of each stage when it last ran (not reused)
     timings: dict[str, float] = json.loads(stages.read_text()) if stages.is_file() else {}
     reused: list[str] = []
