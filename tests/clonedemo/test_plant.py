@@ -91,3 +91,22 @@ def test_demo_command_refuses_a_folder_it_did_not_make(tmp_path, monkeypatch, ca
     err = capsys.readouterr().err
     assert err.startswith("error: ") and err.count("\n") == 1 and "not a demo folder" in err
     assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
+
+
+def test_a_file_or_a_broken_marker_is_refused(tmp_path) -> None:
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        claim_folder(tmp_path / "f", DemoSize())
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "demo.json").write_text("{not json")
+    with pytest.raises(InputError, match="another size or version"):
+        claim_folder(tmp_path / "d", DemoSize())
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [({"rounds": 4}, "at least 5"), ({"vehicles": ("fiat_500",)}, "at least 2 models")],
+)
+def test_a_demo_size_that_cannot_split_or_plant_is_refused(kw, match) -> None:
+    with pytest.raises(InputError, match=match):
+        DemoSize(**kw)

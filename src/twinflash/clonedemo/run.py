@@ -2,7 +2,8 @@
 
 Stages and what marks them done: photos (one folder each), the recogniser
 (``model/card.json``; a killed training resumes from its checkpoint), thresholds
-(``model/thresholds.json``), the registry (``registry.db``, renamed into place whole), the
+(``model/thresholds.json``), the plate-as-a-ruler calibration (``model/ruler.json``), the
+registry (``registry.db``, renamed into place whole), the
 batch (``results.parquet``; a killed batch resumes from its journal) and the report
 (always rewritten: it is cheap). ``demo.json`` records the size the folder was made
 with; another size in the same folder is refused rather than mixed.
@@ -42,6 +43,12 @@ class DemoSize:
     fleet: int = 2000  # other vehicles in the registry
     seed: int = 0
 
+    def __post_init__(self) -> None:
+        if self.rounds < 5:  # rounds 0-4 give each of train, test, cal and val a photo
+            raise InputError(f"rounds: {self.rounds}; the demo needs at least 5")
+        if len(self.vehicles) < 2:
+            raise InputError("vehicles: the demo needs at least 2 models to plant clones")
+
 
 def _all_vehicles() -> tuple[str, ...]:
     from twinflash.scene.catalog import vehicle_models
@@ -77,8 +84,13 @@ def claim_folder(out: Path, size: DemoSize) -> None:
     marker = out / "demo.json"
     mine = {"schema_version": SCHEMA_VERSION, "size": asdict(size)}
     mine = json.loads(json.dumps(mine))  # tuples as lists, as read back
+    if out.exists() and not out.is_dir():
+        raise InputError(f"{out}: is a file, expected a demo folder")
     if marker.is_file():
-        found = json.loads(marker.read_text(encoding="utf-8"))
+        try:
+            found = json.loads(marker.read_text(encoding="utf-8"))
+        except (UnicodeDecodeError, json.JSONDecodeError):
+            found = None
         if found != mine:
             raise InputError(
                 f"{out}: made by a demo of another size or version ({marker}); "
@@ -205,8 +217,6 @@ def run_demo(
 
     t = time.perf_counter()
     batch = [p for p in photos if p.split == "test"]
-    if not batch:
-        raise InputError(f"{size.rounds} round(s): too few for a fresh batch (needs >= 2)")
     db, planted = out / "registry.db", out / "planted.csv"
     url = f"sqlite:///{db.resolve()}"  # worker processes may run elsewhere
     if db.is_file():  # the registry is the commit point: its planted clones are on file
