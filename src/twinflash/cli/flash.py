@@ -298,7 +298,7 @@ def _absolute_sqlite(db: str | None) -> str:
 
 @flash_app.command("check-batch")
 def check_batch_cmd(
-    manifest: Annotated[Path, typer.Argument(help="CSV: path[,plate][,tl_x,...,bl_y].")],
+    manifest: Annotated[Path, typer.Argument(help="CSV: path[,plate][,tl_x,...,bl_y][,x,y,w,h].")],
     out: Annotated[Path, typer.Option("--out", help="Results (Parquet).")],
     model: ModelOpt = None,
     db: DbOpt = None,
