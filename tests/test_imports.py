@@ -55,3 +55,16 @@ def test_inference_does_not_import_torch(module: str) -> None:
     code = f"import sys, {module}\nprint('torch' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False", f"importing {module} imported torch"
+
+
+@pytest.mark.parametrize(
+    "module",
+    ["twinflash.datasets.generate", "twinflash.datasets.executors", "twinflash.cli.datasets"],
+)
+def test_datasets_import_without_blender_or_ray(module: str) -> None:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}; print([m for m in ('bpy', 'ray') if m in sys.modules])"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

@@ -109,6 +109,36 @@ def test_no_module_imports_itself_round_about() -> None:
     assert _cycles(_graph()) == []
 
 
+def test_the_walk_sees_lazy_and_type_checking_imports(tmp_path: Path) -> None:
+    """The circles issue 12 broke (generate/exports, plan/sampler, normalise/evaluation)
+    each ran through an import inside a function: the walk must see those."""
+    module = tmp_path / "m.py"
+    module.write_text(
+        "from typing import TYPE_CHECKING\n"
+        "if TYPE_CHECKING:\n"
+        "    from twinflash.datasets.plan import Plan\n"
+        "def f():\n"
+        "    import twinflash.datasets.exports as e\n"
+        "    from twinflash.datasets import generate\n",
+        encoding="utf-8",
+    )
+    names = {name for name, _ in _imported(module)}
+    assert {"twinflash.datasets.plan", "twinflash.datasets.exports"} <= names
+    assert "twinflash.datasets.generate" in names
+    assert _cycles({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == [["a", "b", "c"]]
+
+
+def test_imports_are_absolute() -> None:
+    """The walk reads absolute imports only: a relative one would hide an edge."""
+    relative = [
+        f"{path.relative_to(SRC)}:{node.lineno}"
+        for path in MODULES.values()
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.ImportFrom) and node.level > 0
+    ]
+    assert relative == []
+
+
 # The floors of docs/architecture.md: which part of twinflash may import which. A part is
 # a top-level module or package; flash.plates (pure standard library, the plate formats
 # the scene models validate with) sits at the bottom apart from the rest of flash.

@@ -111,7 +111,7 @@ def test_onnx_classifier_softmax_and_labels(tmp_path: Path) -> None:
 
 
 def test_onnx_adapters_need_their_files(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match="--class-map: required"):
+    with pytest.raises(InputError, match="`class_map`: required"):
         build_model(f"onnx-yolo:{_const_model(tmp_path / 'y.onnx', {'o': np.zeros((1, 6, 1))})}")
     junk = tmp_path / "junk.onnx"
     junk.write_bytes(b"not onnx")

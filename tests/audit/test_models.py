@@ -78,7 +78,7 @@ def test_each_adapter_offers_the_protocols_of_its_tasks(tmp_path: Path) -> None:
     [
         (
             lambda m, ds: run_detector(m, ds, 1, None, "person"),
-            r"--model nothing: this adapter does not detect objects "
+            r"`model_spec` nothing: this adapter does not detect objects "
             r"\(no detect\(rgb\) or detections_for\(dataset, category_id\)\)",
         ),
         (

@@ -78,14 +78,11 @@ def test_a_folder_of_another_size_or_a_user_folder_is_refused(tmp_path) -> None:
 def test_demo_command_refuses_a_folder_it_did_not_make(tmp_path, monkeypatch, capsys) -> None:
     import sys
 
-    import typer
-
     from twinflash.cli import flash
     from twinflash.cli._errors import run_guarded
 
     (tmp_path / "notes.txt").write_text("mine")
-    app = typer.Typer()
-    flash.register(app)
+    app = flash.app
     monkeypatch.setattr(sys, "argv", ["twinflash", "flash", "demo", "--out", str(tmp_path)])
     assert run_guarded(app) == 2
     err = capsys.readouterr().err

@@ -155,3 +155,11 @@ def synthetic_dataset(root: Path, count: int = 2) -> Path:
     report = generate(plan, root, executor=SyntheticExecutor(), source="tiny.yaml")
     assert report.rendered == count and not report.failures
     return root
+
+
+# the example plans, and a tolerance of four standard deviations for drawn frequencies
+PLANS = sorted((Path(__file__).resolve().parents[2] / "examples" / "plans").glob("*.yaml"))
+
+
+def within(observed: float, expected: float, sd: float) -> bool:
+    return abs(observed - expected) <= 4 * sd

@@ -26,6 +26,7 @@ from twinflash.datasets.exports import build_all
 from twinflash.datasets.generate import generate
 from twinflash.datasets.plan import parse_plan
 from twinflash.datasets.store import DatasetDir
+from twinflash.errors import InputError
 from twinflash.formats import coco as coco_format
 from twinflash.formats import crowd as crowd_format
 from twinflash.formats import yolo as yolo_format
@@ -404,3 +405,18 @@ def test_killing_a_ray_driver_stops_its_render_tasks(tmp_path) -> None:
         for pid in _session(proc.pid):
             os.kill(pid, signal.SIGKILL)
     assert _done(DatasetDir(out)) == done_at_kill
+
+
+def test_generate_checks_a_plan_built_without_parse_plan_before_creating_out(
+    tmp_path: Path,
+) -> None:
+    """A KeyError after rendering every sample, and no exports, before issue #11."""
+    from twinflash.datasets.generate import generate
+    from twinflash.datasets.plan import Plan
+
+    mapping = tiny_plan_mapping(2)
+    mapping["splits"]["hold_out"] = {"key": "moon_phase", "values": [1]}
+    plan = Plan.model_validate(mapping)  # no parse_plan: nothing checked the scene yet
+    with pytest.raises(InputError, match="no metadata column 'moon_phase'"):
+        generate(plan, tmp_path / "ds", workers=1)
+    assert not (tmp_path / "ds").exists()

@@ -117,6 +117,16 @@ def test_plate_at_the_border_is_padded_not_refused() -> None:
     np.testing.assert_allclose(centre, expected_plate(CropSpec())[0], atol=1.0)
 
 
+@pytest.mark.parametrize("mode", ["similarity", "perspective"])
+def test_padding_is_pad_value_in_every_channel(mode: str) -> None:
+    """OpenCV reads a lone border number as (value, 0, 0, 0): a grey pad came out red."""
+    corners = plate_corners(45, 465, 80, 0)
+    crop = crop_vehicle(photo_with_plate(corners), plate_corners_xy=corners, pad_value=128,
+                        mode=mode)  # fmt: skip
+    assert (crop.image[-5:, :] == 128).all()  # below the photo, all three channels
+    assert (crop.image[:, :5] == 128).all()
+
+
 def test_box_is_used_when_given_and_centred() -> None:
     img = np.zeros((300, 400, 3), np.uint8)
     img[100:200, 50:250] = 200  # a 200x100 "vehicle"

@@ -17,7 +17,7 @@ from twinflash.cli._errors import run_guarded
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     app = typer.Typer()
-    privacy.register(app)
+    app.add_typer(privacy.app)
     monkeypatch.setattr(sys, "argv", ["twinflash", *args])
     return run_guarded(app)
 

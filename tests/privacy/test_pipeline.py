@@ -132,12 +132,12 @@ def test_speed_camera_keeps_driver_and_flashed_plate() -> None:
 @pytest.mark.parametrize(
     ("field", "value", "message"),
     [
-        ("style", "swirl", "--style"),
-        ("margin", -1.0, "--margin"),
-        ("face_threshold", 0.0, "--threshold"),
-        ("driver_side", "middle", "--driver-side"),
-        ("face_scales", (0.0,), "--face-scales"),
-        ("plate_every", 7, "--plate-every"),
+        ("style", "swirl", "^`style`: 'swirl' unknown"),
+        ("margin", -1.0, r"^`margin`: must be in \[0, 2\]"),
+        ("face_threshold", 0.0, r"^`face_threshold`: must be in \(0, 1\)"),
+        ("driver_side", "middle", "^`driver_side`: right or left"),
+        ("face_scales", (0.0,), r"^`face_scales`: each in \(0, 4\]"),
+        ("plate_every", 7, r"^`plate_every`: must be in \[1, persistence \+ 1"),
     ],
 )
 def test_bad_options_refused(field: str, value: object, message: str) -> None:

@@ -22,7 +22,7 @@ def test_users_and_sessions(store: Store) -> None:
     store.add_user("rey", "reviewer", "hash-r")
     with pytest.raises(InputError, match="already exists"):
         store.add_user("ann", "reviewer", "x")
-    with pytest.raises(InputError, match="--role"):
+    with pytest.raises(InputError, match="`role`"):
         store.add_user("bob", "root", "x")
     with pytest.raises(InputError, match="user name"):
         store.add_user("Robert'); DROP", "admin", "x")

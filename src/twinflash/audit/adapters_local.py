@@ -26,7 +26,9 @@ class HogPeople:
 
     def __init__(self, options: AdapterOptions) -> None:
         if options.argument:
-            raise InputError(f"--model hog-people takes no argument (got {options.argument!r})")
+            raise InputError(
+                f"`model_spec` hog-people takes no argument (got {options.argument!r})"
+            )
 
     def detect(self, rgb: np.ndarray) -> Detections:
         from twinflash.audit.hog import detect_people
@@ -48,7 +50,7 @@ class PredictionsFile:
 
     def __init__(self, options: AdapterOptions) -> None:
         if not options.argument:
-            raise InputError("--model predictions:RESULTS.json: the file is missing")
+            raise InputError("`model_spec` predictions:RESULTS.json: the file is missing")
         self.path = Path(options.argument)
         try:
             data = json.loads(self.path.read_text(encoding="utf-8"))
@@ -147,16 +149,20 @@ class PythonCallable:
         target = options.argument or ""
         module_name, _, func_name = target.partition(":")
         if not module_name or not func_name:
-            raise InputError(f"--model python:{target}: expected python:package.module:function")
+            raise InputError(
+                f"`model_spec` python:{target}: expected python:package.module:function"
+            )
         try:
             module = importlib.import_module(module_name)
         except ImportError as exc:
             raise InputError(
-                f"--model python:{target}: cannot import {module_name} ({exc})"
+                f"`model_spec` python:{target}: cannot import {module_name} ({exc})"
             ) from None
         func = getattr(module, func_name, None)
         if not callable(func):
-            raise InputError(f"--model python:{target}: {module_name} has no function {func_name}")
+            raise InputError(
+                f"`model_spec` python:{target}: {module_name} has no function {func_name}"
+            )
         self.func: Callable[[np.ndarray], Any] = func
         self.where = f"python:{target}"
 

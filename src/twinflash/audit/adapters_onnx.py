@@ -20,11 +20,11 @@ IMAGENET_MEAN = np.array([0.485, 0.456, 0.406], dtype=np.float32)
 IMAGENET_STD = np.array([0.229, 0.224, 0.225], dtype=np.float32)
 
 
-def read_names(path: Path | None, flag: str) -> list[str]:
+def read_names(path: Path | None, parameter: str) -> list[str]:
     """Class names from a text file (one per line), a JSON list, or a JSON/YAML map
     {index: name}; InputError names the file otherwise."""
     if path is None:
-        raise InputError(f"{flag}: required by this adapter")
+        raise InputError(f"`{parameter}`: required by this adapter")
     try:
         text = Path(path).read_text(encoding="utf-8")
     except FileNotFoundError:
@@ -51,7 +51,7 @@ def read_names(path: Path | None, flag: str) -> list[str]:
 
 def _session(path_text: str | None, flag: str) -> Any:
     if not path_text:
-        raise InputError(f"--model {flag}:MODEL.onnx: the model file is missing")
+        raise InputError(f"`model_spec` {flag}:MODEL.onnx: the model file is missing")
     path = Path(path_text)
     if not path.is_file():
         raise InputError(f"{path}: file not found")
@@ -90,7 +90,7 @@ class OnnxYolo:
 
     def __init__(self, options: AdapterOptions) -> None:
         self.session = _session(options.argument, "onnx-yolo")
-        self.names = read_names(options.class_map, "--class-map")
+        self.names = read_names(options.class_map, "class_map")
         self.hw = _input_hw(self.session, int(options.options.get("input_size", 640)))
         self.conf_floor = float(options.options.get("conf_floor", 0.001))
         self.nms_iou = float(options.options.get("nms_iou", 0.6))
@@ -160,7 +160,7 @@ class OnnxClassifier:
 
     def __init__(self, options: AdapterOptions) -> None:
         self.session = _session(options.argument, "onnx-classifier")
-        self.labels = read_names(options.labels, "--labels")
+        self.labels = read_names(options.labels, "labels")
         self.hw = _input_hw(self.session, int(options.options.get("input_size", 224)))
         self.input_name = self.session.get_inputs()[0].name
         self.normalise = bool(options.options.get("imagenet_norm", True))

@@ -86,7 +86,7 @@ def run_classifier(
         return model.classes_for(ds, rows)
     if not isinstance(model, Classifier):
         raise InputError(
-            f"--model {model.name}: this adapter does not classify images "
+            f"`model_spec` {model.name}: this adapter does not classify images "
             f"({missing_method(Classifier, ClassesSource)})"
         )
     out: dict[int, tuple[list[str], np.ndarray]] = {}

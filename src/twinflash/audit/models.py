@@ -155,12 +155,12 @@ ADAPTERS: dict[str, tuple[str, str, str]] = {
     "onnx-yolo": (
         "twinflash.audit.adapters_onnx",
         "OnnxYolo",
-        "onnx-yolo:MODEL.onnx --class-map NAMES  (YOLO export: boxes, scores, classes)",
+        "onnx-yolo:MODEL.onnx `class_map` NAMES  (YOLO export: boxes, scores, classes)",
     ),
     "onnx-classifier": (
         "twinflash.audit.adapters_onnx",
         "OnnxClassifier",
-        "onnx-classifier:MODEL.onnx --labels LABELS.txt  (image classifier on crops)",
+        "onnx-classifier:MODEL.onnx `labels` LABELS.txt  (image classifier on crops)",
     ),
     "predictions": (
         "twinflash.audit.adapters_local",
@@ -184,7 +184,7 @@ def build_model(spec: str, options: AdapterOptions | None = None) -> Adapter:
     name, _, argument = spec.partition(":")
     if name not in ADAPTERS:
         raise InputError(
-            f"--model {spec!r}: unknown model adapter {name!r}; known: {known_models()}"
+            f"`model_spec` {spec!r}: unknown model adapter {name!r}; known: {known_models()}"
         )
     module, factory, _ = ADAPTERS[name]
     opts = options or AdapterOptions()

@@ -60,7 +60,7 @@ def evaluate(
 ) -> TaskOutput:
     """Run the model where needed and score every unit of the task."""
     if task not in TASKS:
-        raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
+        raise InputError(f"`task` {task!r}: unknown; known: {', '.join(TASKS)}")
     threshold = settings.score_threshold
     if threshold is None:
         threshold = default_score_threshold(model, DEFAULT_THRESHOLD)
@@ -79,21 +79,21 @@ def evaluate(
 
 
 def check_options(settings: AuditSettings, analysis: AnalysisSettings) -> None:
-    """Refuse impossible settings up front, naming the command-line option of each."""
+    """Refuse impossible settings up front, naming the parameter of each."""
     checks: list[tuple[str, Any, bool, str]] = [
-        ("--bootstrap", analysis.n_boot, analysis.n_boot >= 1, "must be >= 1"),
-        ("--seed", analysis.seed, analysis.seed >= 0, "must be >= 0"),
-        ("--alpha", analysis.alpha, 0 < analysis.alpha < 1, "must be between 0 and 1"),
-        ("--min-support", analysis.min_support, analysis.min_support >= 0, "must be >= 0"),
-        ("--min-images", analysis.min_images, analysis.min_images >= 0, "must be >= 0"),
+        ("n_boot", analysis.n_boot, analysis.n_boot >= 1, "must be >= 1"),
+        ("seed", analysis.seed, analysis.seed >= 0, "must be >= 0"),
+        ("alpha", analysis.alpha, 0 < analysis.alpha < 1, "must be between 0 and 1"),
+        ("min_support", analysis.min_support, analysis.min_support >= 0, "must be >= 0"),
+        ("min_images", analysis.min_images, analysis.min_images >= 0, "must be >= 0"),
         (
-            "--min-height-px",
+            "min_height_px",
             settings.min_height_px,
             math.isfinite(settings.min_height_px) and settings.min_height_px >= 0,
             "must be >= 0",
         ),
         (
-            "--min-visibility",
+            "min_visibility",
             settings.min_visibility,
             0 <= settings.min_visibility <= 1,
             "must be between 0 and 1",
@@ -101,10 +101,10 @@ def check_options(settings: AuditSettings, analysis: AnalysisSettings) -> None:
     ]
     if settings.score_threshold is not None:
         threshold = settings.score_threshold
-        checks.append(("--score-threshold", threshold, math.isfinite(threshold), "must be finite"))
-    for option, value, ok, rule in checks:
+        checks.append(("score_threshold", threshold, math.isfinite(threshold), "must be finite"))
+    for name, value, ok, rule in checks:
         if not ok:
-            raise InputError(f"{option}: {rule} (got {value:g})")
+            raise InputError(f"`{name}`: {rule} (got {value:g})")
 
 
 def _clean(d: dict[str, Any]) -> dict[str, Any]:
@@ -130,9 +130,9 @@ def audit(
     settings = settings or AuditSettings()
     analysis = analysis or AnalysisSettings()
     if task not in TASKS:
-        raise InputError(f"--task {task!r}: unknown; known: {', '.join(TASKS)}")
+        raise InputError(f"`task` {task!r}: unknown; known: {', '.join(TASKS)}")
     check_options(settings, analysis)
-    check_output_location(Path(out_dir), "--out")
+    check_output_location(Path(out_dir), "out_dir")
     ds = load_dataset(dataset, split=split, metadata=metadata, images_dir=images_dir)
     for column in [*(analysis.columns or []), *(c for p in analysis.crossings or [] for c in p)]:
         column_values(ds, column)  # a typo fails now, not after an hour of inference

@@ -171,7 +171,7 @@ def column_values(ds: AuditDataset, column: str) -> tuple[str, np.ndarray]:
                 values = np.where(ds.images[cond[0]] == cond[1], values, np.nan)
             return level, values
     known = sorted(set(ds.images) | set(ds.objects))
-    raise InputError(f"--slice {column}: no such metadata column; known: {', '.join(known)}")
+    raise InputError(f"`columns` {column}: no such metadata column; known: {', '.join(known)}")
 
 
 def column_slices(

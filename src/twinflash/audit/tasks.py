@@ -121,7 +121,7 @@ def run_detector(
         return model.detections_for(ds, category_id)
     if not isinstance(model, Detector):
         raise InputError(
-            f"--model {model.name}: this adapter does not detect objects "
+            f"`model_spec` {model.name}: this adapter does not detect objects "
             f"({missing_method(Detector, DetectionsSource)})"
         )
     out = []
@@ -153,7 +153,7 @@ def detection_task(
     if ignored.all():
         raise InputError(
             f"no {settings.target_class} left to count: all {len(rows)} are ignored "
-            f"(--min-height-px {settings.min_height_px:g}, --min-visibility "
+            f"(`min_height_px` {settings.min_height_px:g}, `min_visibility` "
             f"{settings.min_visibility:g}"
             + (", lying people only)" if task == "lying-person-detection" else ")")
         )
@@ -309,7 +309,7 @@ def run_counter(
             return counts
     if not isinstance(model, Counter | DetectionsSource | Detector):
         raise InputError(
-            f"--model {model.name}: this adapter does not count objects "
+            f"`model_spec` {model.name}: this adapter does not count objects "
             f"({missing_method(Counter, CountsSource, Detector, DetectionsSource)})"
         )
     if isinstance(model, Counter):

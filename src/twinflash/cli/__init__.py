@@ -1,6 +1,7 @@
 """The `twinflash` command: parse, call a package, print. No logic lives here.
 
-Each area registers its commands from its own module in this package.
+Each area's module in this package declares its commands on a module-level `app`
+(top-level commands, and groups added by name); the root adds every area's `app`.
 """
 
 from __future__ import annotations
@@ -9,13 +10,7 @@ import sys
 
 import typer
 
-from twinflash.cli import audit as _audit
-from twinflash.cli import datasets as _datasets
-from twinflash.cli import flash as _flash
-from twinflash.cli import privacy as _privacy
-from twinflash.cli import registry as _registry
-from twinflash.cli import render as _render
-from twinflash.cli import serve as _serve
+from twinflash.cli import audit, datasets, flash, privacy, registry, render, serve
 from twinflash.cli._errors import run_guarded
 
 app = typer.Typer(
@@ -25,13 +20,8 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     add_completion=False,
 )
-_render.register(app)
-_privacy.register(app)
-_datasets.register(app)
-_registry.register(app)
-_audit.register(app)
-_flash.register(app)
-_serve.register(app)
+for area in (render, privacy, datasets, registry, audit, flash, serve):
+    app.add_typer(area.app)
 
 
 def main() -> None:

@@ -1,4 +1,5 @@
-"""Turn known input errors into one line and exit code 2.
+"""Turn known input errors into one line and exit code 2, in the command line's terms
+(the library names parameters, `in_cli_terms` names their flags).
 
 Usage errors (unknown command or option, a missing or malformed value) come from click;
 typer >= 0.20 vendors its own copy of click (`typer._click`), whose exceptions are not
@@ -12,6 +13,7 @@ import sys
 import typer
 from pydantic import ValidationError
 
+from twinflash.cli.options import in_cli_terms
 from twinflash.errors import InputError
 
 
@@ -43,11 +45,15 @@ def _usage_line(exc: BaseException) -> str:
 
 
 def run_guarded(app: typer.Typer) -> int:
+    """Run `app` on sys.argv; the exit code, every known error reported on one line."""
     click_errors = _click_exception_types()
     try:
         # without standalone mode, click returns typer.Exit's code instead of raising it
         code = app(standalone_mode=False)
-    except (InputError, FileNotFoundError, IsADirectoryError) as exc:
+    except InputError as exc:
+        print(f"error: {in_cli_terms(' '.join(str(exc).split()))}", file=sys.stderr)
+        return 2
+    except (FileNotFoundError, IsADirectoryError) as exc:
         print(f"error: {' '.join(str(exc).split())}", file=sys.stderr)
         return 2
     except ValidationError as exc:  # a model validated outside a loader: still one line

@@ -7,7 +7,10 @@ from typing import Annotated
 
 import typer
 
+from twinflash.cli.output import STDERR, echo
 from twinflash.errors import InputError
+
+app = typer.Typer()
 
 
 def _crossings(values: list[str] | None) -> list[tuple[str, str]] | None:
@@ -22,6 +25,7 @@ def _crossings(values: list[str] | None) -> list[tuple[str, str]] | None:
     return out
 
 
+@app.command()
 def audit(
     dataset: Annotated[Path, typer.Argument(help="twinflash dataset directory or COCO JSON")],
     model: Annotated[
@@ -79,7 +83,6 @@ def audit(
     ] = "model",
 ) -> None:
     """Measure MODEL on DATASET for TASK, slice by every condition, write a bias report."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from twinflash.audit.analysis import AnalysisSettings
@@ -97,9 +100,8 @@ def audit(
         raise InputError(f"--category {category}: only for --task object-detection")
     if label_level not in ("model", "make"):
         raise InputError(f"--label-level {label_level!r}: expected model or make")
-    console = Console(stderr=True)
     with Progress(
-        BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=console, transient=True
+        BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(), console=STDERR, transient=True
     ) as bar:
         job = bar.add_task("predict", total=None)
         report = run_audit(
@@ -131,9 +133,5 @@ def audit(
             progress=lambda done, total: bar.update(job, completed=done, total=total),
         )
     for line in report.headline:
-        typer.echo(f"- {line}")
-    typer.echo(f"report: {out / 'report.html'} (figures: {out / 'report.json'})")
-
-
-def register(app: typer.Typer) -> None:
-    app.command()(audit)
+        echo(f"- {line}")
+    echo(f"report: {out / 'report.html'} (figures: {out / 'report.json'})")

@@ -13,12 +13,15 @@ from typing import Annotated, Any
 
 import typer
 
+from twinflash.cli.output import STDERR, echo
 from twinflash.errors import InputError
 
 flash_app = typer.Typer(
     help="Plate/vehicle consistency: the make/model recogniser and the clone verdict.",
     no_args_is_help=True,
 )
+app = typer.Typer()
+app.add_typer(flash_app, name="flash")
 
 
 @flash_app.command("train")
@@ -58,7 +61,6 @@ def train_cmd(
         raise InputError(
             f"training needs PyTorch ({exc.name} missing): pip install 'twinflash[flash-train]'"
         ) from None
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     if threads:
@@ -74,22 +76,22 @@ def train_cmd(
         seed=seed,
         augment=None if no_augment else FitConfig().augment,
     )
-    console = Console(stderr=True)
     columns = (
         TextColumn("{task.description}"),
         BarColumn(),
         MofNCompleteColumn(),
         TextColumn("{task.fields[stats]}"),
     )
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=STDERR, transient=True) as bar:
         tasks: list[Any] = []  # the bar appears with the first batch, not before the data check
 
         def progress(event: dict[str, Any]) -> None:
             if event.get("stage") == "data":
-                console.print(
+                echo(
                     f"{event['photos']} photos, {event['classes']} classes "
                     f"(train {event['train']}, val {event['val']}, test {event['test']}), "
-                    f"{event['skipped']} skipped"
+                    f"{event['skipped']} skipped",
+                    err=True,
                 )
             elif event.get("end"):
                 fold = f"fold {event['fold']}/{event['folds']} " if "fold" in event else ""
@@ -98,9 +100,10 @@ def train_cmd(
                     if "fold" in event
                     else (f" val loss {event['val_loss']:.3f} val acc {event['val_acc']:.2f}")
                 )
-                console.print(
+                echo(
                     f"{fold}epoch {event['epoch'] + 1}: loss {event['loss']:.3f} "
-                    f"acc {event['acc']:.2f}{val}"
+                    f"acc {event['acc']:.2f}{val}",
+                    err=True,
                 )
             elif "batch" in event:
                 if not tasks:
@@ -119,17 +122,17 @@ def train_cmd(
         )
     m = card.metrics
     acc = m["val_accuracy"]
-    print(
+    echo(
         f"{out}: {len(card.classes)} classes, val top-1 model {acc['model']:.3f} "
         f"make {acc['make']:.3f} body {acc['body']:.3f}; temperature {card.temperature:.2f}, "
         f"ECE {m['val_ece_before']:.3f} -> {m['val_ece_after']:.3f}"
     )
     if "test_accuracy" in m:
-        print(f"test top-1 model {m['test_accuracy']['model']:.3f} on {m['test_photos']} photos")
+        echo(f"test top-1 model {m['test_accuracy']['model']:.3f} on {m['test_photos']} photos")
     if mine_clones:
-        print(f"{m['clone_suspects']} clone suspect(s) in {out / 'clone_suspects.csv'}")
+        echo(f"{m['clone_suspects']} clone suspect(s) in {out / 'clone_suspects.csv'}")
     if card.training_data["skipped"]:
-        print(f"{card.training_data['skipped']} item(s) skipped: see {out / 'skipped.csv'}")
+        echo(f"{card.training_data['skipped']} item(s) skipped: see {out / 'skipped.csv'}")
 
 
 def _corners(text: str, option: str = "--plate") -> Any:
@@ -175,10 +178,10 @@ def recognise_cmd(
     answers = rec.recognise(images, plate_corners=[corners] * len(images), top_k=top_k)
     for path, ans in zip(photos, answers, strict=True):
         if as_json:
-            print(json.dumps({"photo": str(path), **ans.to_json()}))
+            echo(json.dumps({"photo": str(path), **ans.to_json()}))
             continue
         best = ", ".join(f"{r.label} {r.p:.2f}" for r in ans.models)
-        print(
+        echo(
             f"{path}: {best} | make {ans.makes[0].label} {ans.makes[0].p:.2f} "
             f"| body {ans.bodies[0].label} {ans.bodies[0].p:.2f}"
         )
@@ -231,20 +234,20 @@ def calibrate_cmd(
         model_dir, data, split=None if split == "all" else split, target=target,
         confidence=confidence, min_score=min_score, require_certified=strict,
     )  # fmt: skip
-    print(f"{model_dir / 'thresholds.json'}: {t.source['photos']} honest photos")
+    echo(f"{model_dir / 'thresholds.json'}: {t.source['photos']} honest photos")
     for lv in t.levels.values():
         if lv.threshold is None:
-            print(f"  {lv.level}: no photo to calibrate on; never flags at this level")
+            echo(f"  {lv.level}: no photo to calibrate on; never flags at this level")
             continue
         ok = "meets" if lv.certified else "does NOT certify"
         recall = "" if lv.recall is None else f", simulated clones flagged {lv.recall:.1%}"
-        print(
+        echo(
             f"  {lv.level}: threshold {lv.threshold:.4f}; {lv.false_alarms}/{lv.n_honest} honest "
             f"flagged, false alarms <= {lv.false_alarm_upper:.2%} at {confidence:.0%} "
             f"({ok} the {target:.2%} target){recall}"
         )
     if not all(lv.certified for lv in t.levels.values() if lv.threshold is not None):
-        print(f"  certifying {target:.2%} needs >= {photos_needed(target, confidence)} honest "
+        echo(f"  certifying {target:.2%} needs >= {photos_needed(target, confidence)} honest "
               "photos per level with no false alarm")  # fmt: skip
 
 
@@ -277,11 +280,11 @@ def check_cmd(
         quad = _corners(corners, "--corners") if corners else None
         verdict = checker.check(image, plate, plate_corners_xy=quad, vehicle_box_xyxy=_box(box))
     if as_json:
-        print(json.dumps({"photo": str(photo), **verdict.to_json()}, ensure_ascii=False))
+        echo(json.dumps({"photo": str(photo), **verdict.to_json()}, ensure_ascii=False))
         return
-    print(f"{photo}: {verdict.status.replace('_', ' ').upper()} (clone score {verdict.score:.3f})")
+    echo(f"{photo}: {verdict.status.replace('_', ' ').upper()} (clone score {verdict.score:.3f})")
     for reason in verdict.reasons:
-        print(f"  {reason}")
+        echo(f"  {reason}")
 
 
 def _absolute_sqlite(db: str | None) -> str:
@@ -310,7 +313,6 @@ def check_batch_cmd(
     ] = None,
 ) -> None:
     """Verdicts for every photo of MANIFEST; resumable (rerun the same command after a kill)."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from twinflash.flash.batch import CheckerSpec, check_executor, check_inputs, run_batch
@@ -320,10 +322,9 @@ def check_batch_cmd(
     spec = CheckerSpec(str(_model_dir(model).resolve()), _absolute_sqlite(db), threads)
     check_inputs(manifest, out)  # bad inputs: one line, before the progress bar
     check_executor(executor, address)
-    console = Console(stderr=True)
     columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[counts]}"))  # fmt: skip
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=STDERR, transient=True) as bar:
         task = bar.add_task("", total=None, counts="")
 
         def progress(done: int, total: int, counts: Any) -> None:
@@ -336,9 +337,9 @@ def check_batch_cmd(
         )  # fmt: skip
     resumed = f" ({report.resumed} from a previous run)" if report.resumed else ""
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
-    print(f"{out}: {report.rows} photos{resumed}: {counts}")
+    echo(f"{out}: {report.rows} photos{resumed}: {counts}")
     if report.errors:
-        print("  " + ", ".join(f"{k} {v}" for k, v in sorted(report.errors.items())))
+        echo("  " + ", ".join(f"{k} {v}" for k, v in sorted(report.errors.items())))
 
 
 @flash_app.command("demo")
@@ -352,17 +353,15 @@ def demo_cmd(
     workers: Annotated[int, typer.Option(min=1, max=64, help="check-batch processes.")] = 1,
 ) -> None:
     """The clone loop end to end: render, train, export, registry, check-batch, report."""
-    from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
     from twinflash.clonedemo.run import SIZES, claim_folder, run_demo
 
     size = SIZES["full" if full else "demo"]()
     claim_folder(out, size)  # a folder of another size or not a demo: one line, before the bar
-    console = Console(stderr=True)
     columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[note]}"))  # fmt: skip
-    with Progress(*columns, console=console, transient=True) as bar:
+    with Progress(*columns, console=STDERR, transient=True) as bar:
         tasks: dict[str, Any] = {}
 
         def say(stage: str, done: int, total: int, note: str) -> None:
@@ -372,10 +371,6 @@ def demo_cmd(
 
         result = run_demo(out, size, workers=workers, say=say)
     c, h = result.clones_flagged, result.honest_flagged
-    print(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
-          f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['this run']:.0f} s"
-          + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(flash_app, name="flash")
+    echo(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
+         f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['this run']:.0f} s"
+         + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip

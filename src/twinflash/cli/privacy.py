@@ -8,9 +8,13 @@ from typing import Annotated
 
 import typer
 
+from twinflash.cli.options import in_cli_terms
+from twinflash.cli.output import STDERR, echo
 from twinflash.errors import InputError
 
+app = typer.Typer()
 plate_app = typer.Typer(help="Read French licence plates in photos.", no_args_is_help=True)
+app.add_typer(plate_app, name="plate")
 
 
 def _floats(text: str, name: str, count: int | None = None) -> tuple[float, ...]:
@@ -28,6 +32,7 @@ def _one_line(text: str) -> str:
     return text.replace("\r", "\\r").replace("\n", "\\n")
 
 
+@app.command()
 def blur(
     inputs: Annotated[list[Path], typer.Argument(help="Images, videos or folders (recursive).")],
     out: Annotated[Path, typer.Option("--out", "-o", help="Folder for the blurred copies.")],
@@ -63,7 +68,6 @@ def blur(
     ] = False,
 ) -> None:
     """Write blurred copies of photos and videos (faces, plates), with a JSON sidecar each."""
-    from rich.console import Console
     from rich.progress import Progress, TextColumn, TimeElapsedColumn
 
     from twinflash.privacy.pipeline import BlurOptions, FileReport, blur_jobs, prepare
@@ -87,12 +91,11 @@ def blur(
     )
     jobs = prepare(inputs, out)  # bad --out, colliding outputs: refused before any model loads
     # file names are data: no markup ("[red]" or "[/x]" in a path), no wrapping, one line each
-    console = Console(stderr=True, markup=False, highlight=False, soft_wrap=True, emoji=False)
     with Progress(
         TextColumn("{task.description}"),
         TextColumn("{task.fields[rate]}"),
         TimeElapsedColumn(),
-        console=console,
+        console=STDERR,
         transient=True,
     ) as progress:
         task = progress.add_task("blurring", rate="")
@@ -104,18 +107,19 @@ def blur(
         def on_file(rep: FileReport) -> None:
             progress.reset(task, description="blurring", rate="")
             if rep.ok:
-                console.print(
+                echo(
                     _one_line(
                         f"ok   {rep.source} -> {rep.output} ({rep.faces} faces, "
                         f"{rep.plates} plates, {rep.seconds:.1f} s)"
-                    )
+                    ),
+                    err=True,
                 )
             else:
-                console.print(_one_line(f"FAIL {rep.error}"))
+                echo(_one_line(f"FAIL {in_cli_terms(str(rep.error))}"), err=True)
 
         reports = blur_jobs(jobs, options, on_file=on_file, on_frame=on_frame)
     failed = sum(not r.ok for r in reports)
-    typer.echo(f"{len(reports) - failed} written, {failed} failed")
+    echo(f"{len(reports) - failed} written, {failed} failed")
     if failed or not reports:
         raise SystemExit(1)  # typer.Exit's code is lost under standalone_mode=False
 
@@ -137,7 +141,7 @@ def plate_read(
     except ValueError as exc:
         raise InputError(f"{image}: --box: {exc}") from exc
     if as_json:
-        typer.echo(
+        echo(
             json.dumps(
                 [
                     {
@@ -154,12 +158,7 @@ def plate_read(
         )
     else:
         for r in readings:
-            typer.echo(f"{r.text}\t{r.format}\t{r.confidence:.3f}")
+            echo(f"{r.text}\t{r.format}\t{r.confidence:.3f}")
     if not readings:
-        typer.echo(f"{image}: no French plate read", err=True)
+        echo(f"{image}: no French plate read", err=True)
         raise SystemExit(1)
-
-
-def register(app: typer.Typer) -> None:
-    app.command("blur")(blur)
-    app.add_typer(plate_app, name="plate")

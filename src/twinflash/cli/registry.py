@@ -10,6 +10,7 @@ from typing import Annotated
 
 import typer
 
+from twinflash.cli.output import STDERR, echo
 from twinflash.errors import InputError
 
 # Kept equal to twinflash.flash.registry.synth.MAX_COUNT (a test checks), not imported:
@@ -20,6 +21,8 @@ registry_app = typer.Typer(
     help="The vehicle registry (SIV): import, look up, statistics, synthetic data.",
     no_args_is_help=True,
 )
+app = typer.Typer()
+app.add_typer(registry_app, name="registry")
 
 DbOpt = Annotated[
     str | None,
@@ -61,7 +64,7 @@ def init(db: DbOpt = None) -> None:
     from twinflash.flash.registry.store import migrate
 
     with _open(db) as reg:
-        print(f"registry at {reg.engine.url.render_as_string(hide_password=True)}: "
+        echo(f"registry at {reg.engine.url.render_as_string(hide_password=True)}: "
               f"schema {migrate(reg.engine)}")  # fmt: skip
 
 
@@ -76,12 +79,10 @@ def import_(
     chunk_size: Annotated[int, typer.Option(min=1, help="Rows per transaction.")] = 20_000,
 ) -> None:
     """Stream FILE into the registry: upsert by plate, reject bad rows with reasons."""
-    from rich.console import Console
     from rich.progress import BarColumn, DownloadColumn, Progress, TimeRemainingColumn
 
     from twinflash.flash.registry.importer import prepare_import
 
-    console = Console(stderr=True)
     with (
         prepare_import(file, rejects_path=rejects) as job,  # input and output checked first
         _open(db) as reg,
@@ -91,7 +92,7 @@ def import_(
             BarColumn(),
             DownloadColumn(),
             TimeRemainingColumn(),
-            console=console,
+            console=STDERR,
             transient=True,
         ) as bar,
     ):
@@ -101,13 +102,13 @@ def import_(
             chunk_size=chunk_size,
             on_progress=lambda done, total: bar.update(task, completed=done, total=total),
         )
-    print(
+    echo(
         f"{report.rows:,} rows in {report.seconds:.1f} s ({report.rows_per_second:,.0f} rows/s): "
         f"{report.inserted:,} new, {report.updated:,} updated, {report.unchanged:,} unchanged, "
         f"{report.rejected:,} rejected; {report.distinct_pairs:,} distinct make/model texts"
     )
     if report.rejects_path:
-        print(f"rejected rows and reasons: {report.rejects_path}")
+        echo(f"rejected rows and reasons: {report.rejects_path}")
 
 
 @registry_app.command("lookup")
@@ -141,26 +142,25 @@ def lookup(
             "record": record.as_dict() if record else None,
             "alternatives": [a.as_dict() for a in alternatives],
         }
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        echo(json.dumps(doc, ensure_ascii=False, indent=2))
     elif record:
         _print_record(record)
     else:
-        print(f"{canonical or plate}: not registered" + ("" if canonical else f" ({reason})"))
+        echo(f"{canonical or plate}: not registered" + ("" if canonical else f" ({reason})"))
         for alt in alternatives:
-            print(f"  registered reading {alt.plate}: {alt.make or alt.make_raw} "
+            echo(f"  registered reading {alt.plate}: {alt.make or alt.make_raw} "
                   f"{alt.model or alt.model_raw}")  # fmt: skip
     if record is None:
         raise typer.Exit(1)
 
 
 def _print_record(record) -> None:  # VehicleRecord
-    from rich.console import Console
     from rich.table import Table
 
     table = Table(title=record.plate, show_header=False)
     for key, value in record.as_dict().items():
         table.add_row(key, "" if value is None else str(value))
-    Console().print(table)
+    echo(table)
 
 
 @registry_app.command("stats")
@@ -178,16 +178,16 @@ def stats(db: DbOpt = None, top: int = 10, as_json: JsonOpt = False) -> None:
             "first_registration": [lo.isoformat() if lo else None, hi.isoformat() if hi else None],
             "mean_score": s.mean_score,
         }
-        print(json.dumps(doc, ensure_ascii=False, indent=2))
+        echo(json.dumps(doc, ensure_ascii=False, indent=2))
         return
-    print(f"vehicles: {s.vehicles:,}")
-    print("by format: " + ", ".join(f"{k} {v:,}" for k, v in s.by_format.items()))
-    print("normalisation: " + ", ".join(f"{k} {v:,}" for k, v in s.by_status.items()))
+    echo(f"vehicles: {s.vehicles:,}")
+    echo("by format: " + ", ".join(f"{k} {v:,}" for k, v in s.by_format.items()))
+    echo("normalisation: " + ", ".join(f"{k} {v:,}" for k, v in s.by_status.items()))
     if s.mean_score is not None:
-        print(f"mean score: {s.mean_score:.3f}")
-    print(f"first registration: {lo} .. {hi}")
+        echo(f"mean score: {s.mean_score:.3f}")
+    echo(f"first registration: {lo} .. {hi}")
     for make, model, n in s.top_models:
-        print(f"  {n:>9,}  {make} {model}")
+        echo(f"  {n:>9,}  {make} {model}")
 
 
 @registry_app.command("synth")
@@ -206,10 +206,6 @@ def synth(
     from twinflash.flash.registry import synth as gen
 
     written, planted = gen.write_files(out, count=count, seed=seed, clones=clones, truth=truth)
-    print(f"{written:,} vehicles -> {out}")
+    echo(f"{written:,} vehicles -> {out}")
     if truth is not None:
-        print(f"{planted:,} planted clones -> {truth}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(registry_app, name="registry")
+        echo(f"{planted:,} planted clones -> {truth}")

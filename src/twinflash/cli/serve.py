@@ -12,12 +12,16 @@ from typing import Annotated
 
 import typer
 
+from twinflash.cli.output import echo
+
 serve_app = typer.Typer(
     help="The web service: agents review suspected clones, the public tries the twin city.",
     invoke_without_command=True,
 )
 users_app = typer.Typer(help="Agents' accounts (roles: admin, reviewer).", no_args_is_help=True)
 serve_app.add_typer(users_app, name="users")
+app = typer.Typer()
+app.add_typer(serve_app, name="serve")
 
 DbOpt = Annotated[
     str | None,
@@ -126,7 +130,7 @@ def serve(
     if demo:
         _demo(settings)
     app = create_app(settings)
-    typer.echo(f"twinflash serve: http://{host}:{port}/ (data in {settings.data_dir})", err=True)
+    echo(f"twinflash serve: http://{host}:{port}/ (data in {settings.data_dir})", err=True)
     uvicorn.run(app, host=host, port=port, log_level="info", proxy_headers=False)
 
 
@@ -142,9 +146,9 @@ def _demo(settings) -> None:
         if not store.list_users():
             password = secrets.token_urlsafe(12)
             store.add_user("admin", "admin", hash_password(password))
-            typer.echo(f"demo: created user 'admin' with password {password}", err=True)
+            echo(f"demo: created user 'admin' with password {password}", err=True)
         job = load_demo(build_queue(settings, store))
-        typer.echo(f"demo: {'queued demo cases' if job else 'cases already present'}", err=True)
+        echo(f"demo: {'queued demo cases' if job else 'cases already present'}", err=True)
     finally:
         store.close()
 
@@ -203,7 +207,7 @@ def purge(
         done = purge_all(settings, store)
     finally:
         store.close()
-    typer.echo(
+    echo(
         f"deleted the photos of {done.cases} case(s), {done.renders} public render(s) "
         f"and {done.videos} blurred video(s)"
     )
@@ -232,7 +236,7 @@ def users_add(
         user = store.add_user(username, role, hash_password(password))
     finally:
         store.close()
-    typer.echo(f"added {user.username} ({user.role})")
+    echo(f"added {user.username} ({user.role})")
 
 
 @users_app.command("list")
@@ -243,7 +247,7 @@ def users_list(db: DbOpt = None, data: DataOpt = None) -> None:
     store = _store(_settings(db, data))
     try:
         for user, created in store.list_users():
-            typer.echo(f"{user.username}\t{user.role}\t{iso(created)}")
+            echo(f"{user.username}\t{user.role}\t{iso(created)}")
     finally:
         store.close()
 
@@ -258,8 +262,4 @@ def users_remove(
         store.remove_user(username)
     finally:
         store.close()
-    typer.echo(f"removed {username}")
-
-
-def register(app: typer.Typer) -> None:
-    app.add_typer(serve_app, name="serve")
+    echo(f"removed {username}")

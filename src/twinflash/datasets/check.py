@@ -214,7 +214,9 @@ def check_dataset(root: str | Path) -> CheckReport:
         return report
     plan = manifest.get("plan") if isinstance(manifest, dict) else None
     try:
-        count = int(plan["count"])  # type: ignore[index]
+        if not isinstance(plan, dict):
+            raise TypeError("no plan")
+        count = int(plan["count"])
     except (TypeError, KeyError, ValueError):
         report.problems.append(f"{store.manifest}: no plan with a count")
         return report

@@ -54,6 +54,10 @@ class _Dist(BaseModel):
         """Values that bound what a draw can give: every value, or a range's ends."""
         raise NotImplementedError
 
+    def draw(self, rng: np.random.Generator) -> Any:
+        """One value, from `rng` only (the sample's seeded generator)."""
+        raise NotImplementedError
+
 
 class Choice(_Dist):
     kind: Literal["choice"] = "choice"

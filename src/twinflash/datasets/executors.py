@@ -40,7 +40,9 @@ CLUSTER_THREADS = 4  # Cycles threads (and Ray CPUs) per task on a Ray cluster, 
 
 
 class Executor(Protocol):
-    threads_per_worker: int | None  # Cycles threads of each render; None: every core
+    @property
+    def threads_per_worker(self) -> int | None:
+        """Cycles threads of each render; None: every core."""
 
     def run(self, tasks: Iterable[Task]) -> Iterator[dict[str, Any]]: ...
 
@@ -67,7 +69,7 @@ def _alive(pid: int) -> bool:
     return True
 
 
-def _pin_worker(owners: SynchronizedArray, threads: int) -> None:
+def _pin_worker(owners: SynchronizedArray[int], threads: int) -> None:
     """Pool initializer: claim a free slot and keep this process on that slot's cores.
 
     `owners[i]` is the pid holding cores `[i*threads, (i+1)*threads)` of the usable set; a
@@ -79,7 +81,7 @@ def _pin_worker(owners: SynchronizedArray, threads: int) -> None:
     deadline = time.monotonic() + SLOT_WAIT_S
     while True:
         with owners.get_lock():
-            free = [i for i, pid in enumerate(owners) if pid == 0 or not _alive(pid)]
+            free = [i for i, pid in enumerate(owners[:]) if pid == 0 or not _alive(pid)]
             if free:
                 owners[free[0]] = os.getpid()
                 break
@@ -89,7 +91,7 @@ def _pin_worker(owners: SynchronizedArray, threads: int) -> None:
     os.sched_setaffinity(0, cores[free[0] * threads : (free[0] + 1) * threads])
 
 
-def _init_worker(coordinator_pid: int, owners: SynchronizedArray | None, threads: int) -> None:
+def _init_worker(coordinator_pid: int, owners: SynchronizedArray[int] | None, threads: int) -> None:
     """Pool initializer: die with the coordinator, then take cores of its own if pinned."""
     die_with_parent(coordinator_pid)
     if owners is not None:
@@ -97,13 +99,13 @@ def _init_worker(coordinator_pid: int, owners: SynchronizedArray | None, threads
 
 
 def _check(workers: int, recycle_every: int, threads_per_worker: int | None) -> None:
-    for option, value in (
-        ("--workers", workers),
-        ("--recycle-every", recycle_every),
-        ("--threads-per-worker", threads_per_worker),
+    for name, value in (
+        ("workers", workers),
+        ("recycle_every", recycle_every),
+        ("threads_per_worker", threads_per_worker),
     ):
         if value is not None and value < 1:
-            raise InputError(f"{option}: must be >= 1 (got {value})")
+            raise InputError(f"`{name}`: must be >= 1 (got {value})")
 
 
 class LocalExecutor:
@@ -119,7 +121,7 @@ class LocalExecutor:
         _check(workers, recycle_every, threads_per_worker)
         if address is not None:
             raise InputError(
-                "--address: the local executor takes no cluster address (use --executor ray)"
+                "`address`: the local executor takes no cluster address (use the ray executor)"
             )
         self.workers, self.recycle_every = workers, recycle_every
         self.threads_per_worker = threads_per_worker or split_cores(workers)
@@ -150,10 +152,10 @@ class LocalExecutor:
         try:
             while True:
                 while len(running) < self.workers * IN_FLIGHT_PER_WORKER:
-                    task = next(todo, None)
-                    if task is None:
+                    new = next(todo, None)
+                    if new is None:
                         break
-                    running[pool.submit(run_task, task)] = task
+                    running[pool.submit(run_task, new)] = new
                 if not running:
                     return
                 done, _ = wait(running, return_when=FIRST_COMPLETED)
@@ -166,7 +168,7 @@ class LocalExecutor:
                         broken = True
                         yield _died(task)
                 if broken:  # a worker crashed (e.g. Blender segfault): fail in-flight, go on
-                    for task in running:
+                    for task in running.values():  # the keys are futures
                         yield _died(task)
                     running.clear()
                     pool.shutdown(wait=False, cancel_futures=True)
@@ -223,8 +225,8 @@ class RayExecutor:
             if started:
                 ray.shutdown()
             raise InputError(
-                f"--threads-per-worker: {self.threads_per_worker}, but the largest Ray node "
-                f"has {largest:g} CPUs (lower it, or start nodes with more --num-cpus)"
+                f"`threads_per_worker`: {self.threads_per_worker}, but the largest Ray node "
+                f"has {largest:g} CPUs (lower it, or start Ray nodes with more CPUs)"
             )
         remote = ray.remote(
             num_cpus=self.threads_per_worker, max_calls=self.recycle_every, max_retries=0
@@ -259,16 +261,18 @@ EXECUTORS: dict[str, Callable[..., Executor]] = {"local": LocalExecutor, "ray": 
 
 
 def make_executor(
-    name: str,
+    executor: str,
     workers: int = 1,
     recycle_every: int = 20,
     address: str | None = None,
     threads_per_worker: int | None = None,
 ) -> Executor:
-    """The executor called `name`; the error for an unknown name lists the known ones."""
-    if name not in EXECUTORS:
-        raise InputError(f"--executor: unknown executor {name!r}; known: {', '.join(EXECUTORS)}")
-    return EXECUTORS[name](
+    """The executor called `executor`; the error for an unknown name lists the known ones."""
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"`executor`: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
+        )
+    return EXECUTORS[executor](
         workers=workers,
         recycle_every=recycle_every,
         address=address,

@@ -61,7 +61,9 @@ def _check_manifest(store: DatasetDir, plan: Plan, source: str) -> None:
     manifest = store.read_manifest()
     if manifest is None:
         if store.samples.exists() and any(store.samples.iterdir()):
-            raise InputError(f"{store.root}: holds samples but no manifest.json; use a new --out")
+            raise InputError(
+                f"{store.root}: holds samples but no manifest.json; use a new `out_dir`"
+            )
         store.write_manifest(
             {
                 "schema_version": MANIFEST_SCHEMA_VERSION,
@@ -76,8 +78,8 @@ def _check_manifest(store: DatasetDir, plan: Plan, source: str) -> None:
         return
     if manifest.get("plan_digest") != plan.digest():
         raise InputError(
-            f"{store.root}: was generated from another plan (or other --resolution/--samples/"
-            f"--count); rerun with the same ones or use a new --out"
+            f"{store.root}: was generated from another plan (or other `resolution_wh`/"
+            f"`render_samples`/`count`); rerun with the same ones or use a new `out_dir`"
         )
 
 
@@ -129,7 +131,7 @@ def generate(
     store = DatasetDir(out_dir)
     # everything that can be known wrong is refused before the directory is created
     check_plan(plan, source)
-    check_output_location(store.root, "--out")
+    check_output_location(store.root, "out_dir")
     runner = (
         make_executor(executor, workers, recycle_every, address, threads_per_worker)
         if isinstance(executor, str)

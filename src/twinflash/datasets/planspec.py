@@ -14,7 +14,7 @@ import copy
 import hashlib
 import json
 from collections.abc import Callable
-from typing import Any, Literal, Self
+from typing import Any, Final, Literal, Self
 
 import numpy as np
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
@@ -33,8 +33,9 @@ from twinflash.errors import InputError
 from twinflash.scene.io import format_validation_error
 from twinflash.scene.models import OsmPlace, Person, Place, Scene, Vehicle, Waste
 
-PLAN_SCHEMA_VERSION = 1
-FORMATS = ("coco", "yolo", "crowd", "vehicles", "mot")
+PLAN_SCHEMA_VERSION: Final = 1
+Format = Literal["coco", "yolo", "crowd", "vehicles", "mot"]
+FORMATS: tuple[Format, ...] = ("coco", "yolo", "crowd", "vehicles", "mot")
 
 
 MAX_PEOPLE = 1000  # per scene: beyond this a street has no room and placement gives up
@@ -51,7 +52,7 @@ def _ordered_range(value: tuple[float, float] | None) -> tuple[float, float] | N
     return value
 
 
-def _check_mix(mix: dict[str, Any], validate: Callable[[str, Any], None]) -> None:
+def _check_mix(mix: dict[str, Any], validate: Callable[[str, Any], object]) -> None:
     """Every value a mix distribution can draw must be valid for its scene field."""
     for name, dist in mix.items():
         for value in dist.support():
@@ -222,10 +223,13 @@ class Sweep(_Strict):
     def grid(self) -> list[Any]:
         if self.values is not None:
             return list(self.values)
+        start, stop, num = self.start, self.stop, self.num
+        if start is None or stop is None or num is None:  # `_grid` refuses such a sweep
+            raise ValueError("start, stop and num go together")
         if self.scale == "log":
-            pts = np.geomspace(self.start, self.stop, self.num)
+            pts = np.geomspace(start, stop, num)
         else:
-            pts = np.linspace(self.start, self.stop, self.num)
+            pts = np.linspace(start, stop, num)
         return [round(float(v), 6) for v in pts]
 
 
@@ -285,7 +289,7 @@ class SplitSpec(_Strict):
 
 
 class ExportSpec(_Strict):
-    formats: list[Literal["coco", "yolo", "crowd", "vehicles", "mot"]] = list(FORMATS)
+    formats: list[Format] = list(FORMATS)
     crowd_sigma_px: float = Field(4.0, gt=0.0, le=100.0)
     vehicle_min_box_px: int = Field(24, ge=1)
     vehicle_min_visibility: float = Field(0.5, ge=0.0, le=1.0)
@@ -393,11 +397,11 @@ class PlanSpec(_Strict):
         """The plan with command-line overrides folded in and validated, and where to say
         an error comes from; None without overrides. `Plan.with_overrides` checks it."""
         given = [
-            f"{option} {value}"
-            for option, value in (
-                ("--resolution", resolution_wh and "x".join(map(str, resolution_wh))),
-                ("--samples", render_samples),
-                ("--count", count),
+            f"`{name}` {value}"
+            for name, value in (
+                ("resolution_wh", resolution_wh and "x".join(map(str, resolution_wh))),
+                ("render_samples", render_samples),
+                ("count", count),
             )
             if value is not None
         ]

@@ -37,27 +37,27 @@ def sample_name(index: int, count: int) -> str:
     return f"{index:0{max(6, len(str(count - 1)))}d}"
 
 
-def check_output_location(path: str | Path, option: str = "--out") -> None:
+def check_output_location(path: str | Path, parameter: str = "out_dir") -> None:
     """Refuse an output directory that cannot be written, before any work starts.
 
     `path` may exist (a directory) or not (its nearest existing ancestor must be a
     directory). Writability is tried, not guessed from permission bits (root ignores
     them; a read-only mount does not): a directory is created there and removed again.
-    Nothing is left behind either way.
+    Nothing is left behind either way. Errors name `parameter`, the caller's name for it.
     """
     path = Path(path)
     if path.exists() and not path.is_dir():
-        raise InputError(f"{option} {path}: exists and is not a directory")
+        raise InputError(f"`{parameter}` {path}: exists and is not a directory")
     target = path.absolute()
     while not target.exists() and target != target.parent:
         target = target.parent
     if not target.is_dir():
-        raise InputError(f"{option} {path}: {target} is not a directory")
+        raise InputError(f"`{parameter}` {path}: {target} is not a directory")
     try:
         os.rmdir(tempfile.mkdtemp(prefix=".twinflash-write-test-", dir=target))
     except OSError as exc:
         reason = exc.strerror or type(exc).__name__
-        raise InputError(f"{option} {path}: cannot write in {target} ({reason})") from None
+        raise InputError(f"`{parameter}` {path}: cannot write in {target} ({reason})") from None
 
 
 def read_sample_coco(sample_dir: Path) -> dict[str, Any]:

@@ -258,7 +258,7 @@ def check_inputs(manifest: Path, out: Path) -> list[Item]:
     """The manifest's items, once the output is known to be writable: before any work."""
     items = read_manifest(manifest)
     if out.exists() and not journal_path(out).exists():
-        raise InputError(f"{out}: already exists (a finished batch); choose another --out")
+        raise InputError(f"{out}: already exists (a finished batch); choose another `out`")
     if not out.parent.is_dir():
         raise InputError(f"{out}: folder {out.parent} does not exist")
     return items

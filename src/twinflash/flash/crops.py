@@ -21,7 +21,7 @@ crop came from the photo. Grayscale (infra-red) photos give grayscale crops.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import cv2
 import numpy as np
@@ -78,12 +78,10 @@ class CropSpec:
         }
 
     @classmethod
-    def from_json(cls, doc: dict[str, object]) -> CropSpec:
-        return cls(
-            size_wh=tuple(int(v) for v in doc["size_wh"]),  # type: ignore[arg-type,union-attr]
-            width_pw=float(doc["width_pw"]),  # type: ignore[arg-type]
-            plate_center_xy=tuple(float(v) for v in doc["plate_center_xy"]),  # type: ignore[arg-type,union-attr]
-        )
+    def from_json(cls, doc: dict[str, Any]) -> CropSpec:
+        w, h = (int(v) for v in doc["size_wh"])
+        x, y = (float(v) for v in doc["plate_center_xy"])
+        return cls(size_wh=(w, h), width_pw=float(doc["width_pw"]), plate_center_xy=(x, y))
 
 
 @dataclass(frozen=True)
@@ -191,20 +189,22 @@ def _warp(
     centred = np.linalg.inv(shift) @ matrix @ shift  # pixel centres in, pixel centres out
     size = (int(spec.size_wh[0]), int(spec.size_wh[1]))
     ones = np.ones(image.shape[:2], np.uint8)
-    border = {"borderMode": cv2.BORDER_CONSTANT}
+    # every channel: a lone number would be the Scalar (pad_value, 0, 0, 0), a red pad
+    pad = (float(pad_value),) * 4
+    constant = cv2.BORDER_CONSTANT
     if np.allclose(matrix[2], [0, 0, 1]):
         out = cv2.warpAffine(
-            image, centred[:2], size, flags=cv2.INTER_LINEAR, borderValue=pad_value, **border
+            image, centred[:2], size, flags=cv2.INTER_LINEAR, borderMode=constant, borderValue=pad
         )
         seen = cv2.warpAffine(
-            ones, centred[:2], size, flags=cv2.INTER_NEAREST, borderValue=0, **border
+            ones, centred[:2], size, flags=cv2.INTER_NEAREST, borderMode=constant, borderValue=(0,)
         )
     else:
         out = cv2.warpPerspective(
-            image, centred, size, flags=cv2.INTER_LINEAR, borderValue=pad_value, **border
+            image, centred, size, flags=cv2.INTER_LINEAR, borderMode=constant, borderValue=pad
         )
         seen = cv2.warpPerspective(
-            ones, centred, size, flags=cv2.INTER_NEAREST, borderValue=0, **border
+            ones, centred, size, flags=cv2.INTER_NEAREST, borderMode=constant, borderValue=(0,)
         )
     return out, float(seen.mean())
 

@@ -90,11 +90,11 @@ class Normaliser:
         self._model_make: dict[tuple[str, str], str] = {}  # (make seen, model) -> real make
         self._weak: set[tuple[str, str]] = set()  # (make, joined alias) of weak aliases
         for entry in taxonomy.models:
-            for alias in (entry.model, *entry.aliases):
-                under, _, text = alias.rpartition(":")
+            for spelling in (entry.model, *entry.aliases):
+                under, _, text = spelling.rpartition(":")
                 owner = self._make_alias.get(tuple(clean(under).split())) if under else entry.make
                 if owner is None:
-                    raise ValueError(f"alias {alias!r}: unknown make {under!r}")
+                    raise ValueError(f"alias {spelling!r}: unknown make {under!r}")
                 tokens = tuple(clean(text).split())
                 self._models[owner][tokens] = entry.model
                 if text.startswith("~"):  # weak: names the model only if nothing else does
@@ -117,10 +117,10 @@ class Normaliser:
         self._fuzzy_keys = {make: list(joined.items()) for make, joined in self._joined.items()}
         self._phonetic_keys: dict[str, dict[str, set[str]]] = {}
         for make, fkeys in self._fuzzy_keys.items():
-            table = self._phonetic_keys[make] = {}
+            by_sound = self._phonetic_keys[make] = {}
             for key, model in fkeys:
                 if len(key) >= 4:
-                    table.setdefault(phonetic(key), set()).add(model)
+                    by_sound.setdefault(phonetic(key), set()).add(model)
         # per make: model word -> models whose aliases hold it; per model: its own words
         self._model_words: dict[str, dict[str, set[str]]] = {}
         self._own_words: dict[str, dict[str, frozenset[str]]] = {}

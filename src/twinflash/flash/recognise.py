@@ -72,9 +72,9 @@ class Recogniser:
         self.card: ModelCard = read_card(self.model_dir)
         self.classes = ClassSet.from_json({"classes": [c.model_dump() for c in self.card.classes]})
         self.spec = CropSpec(
-            size_wh=tuple(self.card.crop["size_wh"]),  # type: ignore[arg-type]
+            size_wh=tuple(self.card.crop["size_wh"]),
             width_pw=float(self.card.crop["width_pw"]),
-            plate_center_xy=tuple(self.card.crop["plate_center_xy"]),  # type: ignore[arg-type]
+            plate_center_xy=tuple(self.card.crop["plate_center_xy"]),
         )
         onnx = self.model_dir / self.card.files.get("onnx", "model.onnx")
         if not onnx.is_file():
@@ -137,7 +137,7 @@ class Recogniser:
     def _answer(self, probs: np.ndarray, anchor: str, top_k: int) -> Recognition:
         levels = {}
         for level in ("model", "make", "body"):
-            labels, p = self.classes.level_probs(probs[None], level)  # type: ignore[arg-type]
+            labels, p = self.classes.level_probs(probs[None], level)
             order = np.argsort(-p[0])[:top_k]
             levels[level] = [Ranked(labels[i], float(p[0, i])) for i in order]
         return Recognition(levels["model"], levels["make"], levels["body"], probs, anchor)
@@ -153,10 +153,14 @@ class Recogniser:
         from twinflash.flash.recogniser.labels import body_of, class_name
 
         norm = normalise_vehicle(make, model)
-        key = {
-            "model": class_name(norm.make or "", norm.model or ""),
-            "make": norm.make,
-            "body": body_of(norm.make, norm.model) if norm.model else None,  # type: ignore[arg-type]
-        }[level]
+        key: str | None
+        if level == "model":
+            key = class_name(norm.make or "", norm.model or "")
+        elif level == "make":
+            key = norm.make
+        else:
+            key = body_of(norm.make, norm.model) if norm.make and norm.model else None
+        if key is None:  # judge_level said the record names this level
+            raise ValueError(f"{make!r} {model!r}: no {level} after normalisation")
         labels, p = self.classes.level_probs(recognition.probs[None], level)
         return Judgement(level, key, float(p[0, labels.index(key)]))

@@ -116,9 +116,11 @@ def load_ruler(model_dir: Path) -> RulerCalibration | None:
         doc = json.loads(path.read_text(encoding="utf-8"))
         if doc.get("schema_version") != SCHEMA_VERSION:
             raise InputError(f"{path}: schema_version {doc.get('schema_version')!r}, expected 1")
-        return RulerCalibration(tuple(doc["bias_wh"]), tuple(doc["tolerance_wh"]),  # type: ignore[arg-type]
-                                int(doc["n_fit"]), int(doc["n_tolerance"]))  # fmt: skip
-    except (json.JSONDecodeError, KeyError, TypeError, AttributeError) as exc:
+        bias_w, bias_h = (float(v) for v in doc["bias_wh"])
+        tol_w, tol_h = (float(v) for v in doc["tolerance_wh"])
+        n_fit, n_tol = int(doc["n_fit"]), int(doc["n_tolerance"])
+        return RulerCalibration((bias_w, bias_h), (tol_w, tol_h), n_fit, n_tol)
+    except (json.JSONDecodeError, KeyError, TypeError, ValueError, AttributeError) as exc:
         raise InputError(f"{path}: malformed ruler calibration ({exc})") from None
 
 

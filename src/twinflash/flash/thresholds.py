@@ -261,7 +261,9 @@ def calibrate_model(
     if split is not None:
         found.samples = [s for s in found.samples if s.split == split]
         if not found.samples:
-            raise InputError(f"{data}: no labelled photo in split {split!r} (use --split all)")
+            raise InputError(
+                f"{data}: no labelled photo in split {split!r} (use `split=None` for all)"
+            )
     loaded = load_crops(found, rec.spec, min_per_class=1)  # one honest photo is a photo
     known = set(rec.classes.classes)
     keep = [i for i, s in enumerate(loaded.samples) if (s.make, s.model) in known]

@@ -69,10 +69,13 @@ class Checker(Protocol):
     def check(self, rgb: np.ndarray, plate: str | None = None) -> Verdict: ...
 
 
-class Reading(Protocol):
-    text: str
-    confidence: float
-    xyxy: XYXY
+class Reading(Protocol):  # read-only: a frozen dataclass (PlateReading) is one
+    @property
+    def text(self) -> str: ...
+    @property
+    def confidence(self) -> float: ...
+    @property
+    def xyxy(self) -> XYXY: ...
 
 
 class Reader(Protocol):

@@ -79,7 +79,7 @@ def blur_regions(
         if region.kind == "face" and ellipse_faces:
             mask = np.zeros(patch.shape[:2], dtype=np.uint8)
             ph, pw = mask.shape
-            cv2.ellipse(mask, (pw // 2, ph // 2), (pw // 2, ph // 2), 0, 0, 360, 255, -1)
+            cv2.ellipse(mask, (pw // 2, ph // 2), (pw // 2, ph // 2), 0, 0, 360, (255,), -1)
             patch[mask > 0] = hidden[mask > 0]
         else:
             patch[:] = hidden

@@ -91,7 +91,7 @@ def output_path(source: Path, relative: Path, out_dir: Path) -> Path:
     if media_kind(source) == "video":
         target = target.with_suffix(".mp4")
     if target.resolve() == source.resolve():
-        raise InputError(f"{source}: output would overwrite the original; choose another --out")
+        raise InputError(f"{source}: output would overwrite the original; choose another `out_dir`")
     return target
 
 
@@ -129,23 +129,23 @@ def load_image(path: Path, max_pixels: int = DEFAULT_MAX_PIXELS) -> np.ndarray:
 def check_out_dir(out_dir: Path) -> None:
     """InputError unless `out_dir` is a writable folder or can be created as one.
 
-    Checked before any model is loaded or file read: a bad --out fails at once, in one line.
+    Checked before any model is loaded or file read: a bad folder fails at once, in one line.
     Nothing is created: the deepest existing folder on the way is probed with a hidden file
     that is removed at once.
     """
     existing = out_dir
     while not existing.exists() and existing != existing.parent:
         if existing.is_symlink():  # a dangling link: mkdir would fail on it
-            raise InputError(f"{out_dir}: --out: {existing} is a broken symbolic link")
+            raise InputError(f"{out_dir}: `out_dir`: {existing} is a broken symbolic link")
         existing = existing.parent
     if not existing.is_dir():
         what = "exists and is not a folder" if existing == out_dir else f"{existing} is a file"
-        raise InputError(f"{out_dir}: --out {what}")
+        raise InputError(f"{out_dir}: `out_dir` {what}")
     try:
         fd, probe = tempfile.mkstemp(prefix=".twinflash-probe-", dir=existing)
     except OSError as exc:
         where = "" if existing == out_dir else f" ({existing} cannot be written to)"
-        raise InputError(f"{out_dir}: --out is not writable{where}: {exc.strerror}") from exc
+        raise InputError(f"{out_dir}: `out_dir` is not writable{where}: {exc.strerror}") from exc
     os.close(fd)
     os.unlink(probe)
 

@@ -59,22 +59,22 @@ class BlurOptions:
 
     def __post_init__(self) -> None:
         if self.style not in STYLES:
-            raise InputError(f"--style: {self.style!r} unknown; choose {', '.join(STYLES)}")
+            raise InputError(f"`style`: {self.style!r} unknown; choose {', '.join(STYLES)}")
         if not 0.0 <= self.margin <= 2.0:
-            raise InputError(f"--margin: must be in [0, 2] (got {self.margin})")
+            raise InputError(f"`margin`: must be in [0, 2] (got {self.margin})")
         if not 0.0 <= self.plate_margin <= 2.0:
-            raise InputError(f"--plate-margin: must be in [0, 2] (got {self.plate_margin})")
+            raise InputError(f"`plate_margin`: must be in [0, 2] (got {self.plate_margin})")
         if not 0.0 < self.face_threshold < 1.0:
-            raise InputError(f"--threshold: must be in (0, 1) (got {self.face_threshold})")
+            raise InputError(f"`face_threshold`: must be in (0, 1) (got {self.face_threshold})")
         if not 1 <= self.plate_every <= self.persistence + 1:
             raise InputError(
-                f"--plate-every: must be in [1, persistence + 1 = {self.persistence + 1}] "
+                f"`plate_every`: must be in [1, persistence + 1 = {self.persistence + 1}] "
                 f"so plates stay blurred between searches (got {self.plate_every})"
             )
         if self.driver_side not in ("right", "left"):
-            raise InputError(f"--driver-side: right or left (got {self.driver_side!r})")
+            raise InputError(f"`driver_side`: right or left (got {self.driver_side!r})")
         if self.face_scales is not None and not all(0 < s <= 4 for s in self.face_scales):
-            raise InputError(f"--face-scales: each in (0, 4] (got {list(self.face_scales)})")
+            raise InputError(f"`face_scales`: each in (0, 4] (got {list(self.face_scales)})")
 
 
 @dataclass

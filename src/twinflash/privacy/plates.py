@@ -56,7 +56,7 @@ class _Line:
         q = self.quad
         w = (np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
         h = (np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
-        return float(w), float(max(h, 1.0))
+        return float(w), max(float(h), 1.0)
 
 
 def compact(text: str) -> str:
@@ -320,7 +320,7 @@ def _plate_panels(rgb: np.ndarray) -> list[tuple[int, int, int, int, float]]:
     detail; overlapping panels keep the larger one.
     """
     grey = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    mser = cv2.MSER_create(2, 25, 2500, 0.5)
+    mser = cv2.MSER.create(2, 25, 2500, 0.5)
     regions, boxes = mser.detectRegions(grey)
     found = []
     for pts, (x, y, w, h) in zip(regions, boxes, strict=True):
@@ -410,7 +410,7 @@ def _has_eu_band(rgb: np.ndarray, quad: np.ndarray) -> bool:
 def _quad_wh(quad: np.ndarray) -> tuple[float, float]:
     w = (np.linalg.norm(quad[1] - quad[0]) + np.linalg.norm(quad[2] - quad[3])) / 2
     h = (np.linalg.norm(quad[3] - quad[0]) + np.linalg.norm(quad[2] - quad[1])) / 2
-    return float(w), float(max(h, 1.0))
+    return float(w), max(float(h), 1.0)
 
 
 def _join_rotated(quads: list[np.ndarray]) -> list[np.ndarray]:
@@ -459,12 +459,12 @@ def _char_groups(rgb: np.ndarray) -> list[np.ndarray]:
     scale = min(1.0, 1600 / max(grey.shape))
     if scale < 1.0:
         grey = cv2.resize(grey, None, fx=scale, fy=scale, interpolation=cv2.INTER_AREA)
-    mser = cv2.MSER_create(5, 12, max(200, grey.size // 200))
+    mser = cv2.MSER.create(5, 12, max(200, grey.size // 200))
     _, boxes = mser.detectRegions(grey)
-    chars = []
+    chars: list[tuple[float, float, float, float]] = []
     for x, y, w, h in boxes:
         if 6 <= h <= 240 and 0.12 <= w / h <= 1.1:
-            chars.append((x + w / 2, y + h / 2, w, h))
+            chars.append((x + w / 2, y + h / 2, float(w), float(h)))
     chars = _unique_boxes(chars)
     chars.sort()
     n = len(chars)
@@ -496,9 +496,9 @@ def _char_groups(rgb: np.ndarray) -> list[np.ndarray]:
             continue
         pts = []
         for k in members:
-            x, y, w, h = chars[k]
-            pts += [(x - w / 2, y - h / 2), (x + w / 2, y - h / 2), (x + w / 2, y + h / 2),
-                    (x - w / 2, y + h / 2)]  # fmt: skip
+            cx, cy, cw, ch = chars[k]
+            pts += [(cx - cw / 2, cy - ch / 2), (cx + cw / 2, cy - ch / 2),
+                    (cx + cw / 2, cy + ch / 2), (cx - cw / 2, cy + ch / 2)]  # fmt: skip
         quad = _ordered(np.asarray(pts, np.float32) / scale)
         c = quad.mean(axis=0)  # grow a little: the recogniser wants a margin
         quads.append((c + (quad - c) * np.array([1.08, 1.35], np.float32)).astype(np.float32))

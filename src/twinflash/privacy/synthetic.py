@@ -126,8 +126,8 @@ def rain_streaks(rgb: np.ndarray, density: float = 0.002, seed: int = 0) -> np.n
     for _ in range(int(density * h * w / length)):
         x, y = int(rng.integers(0, w)), int(rng.integers(0, h))
         dx = int(length * 0.25)
-        cv2.line(layer, (x, y), (x + dx, y + length), float(rng.uniform(0.3, 0.8)), 1)
-    layer = cv2.GaussianBlur(layer, (0, 0), 0.8)[..., None]
+        cv2.line(layer, (x, y), (x + dx, y + length), (float(rng.uniform(0.3, 0.8)),), 1)
+    layer = np.asarray(cv2.GaussianBlur(layer, (0, 0), 0.8), np.float32)[..., None]
     out = rgb.astype(np.float32) * (1 - 0.6 * layer) + 220 * 0.6 * layer
     return np.clip(out, 0, 255).astype(np.uint8)
 
@@ -142,7 +142,7 @@ def motion_blur(rgb: np.ndarray, length_px: int, angle_deg: float = 0.0) -> np.n
     kernel[length_px // 2, :] = 1.0
     centre = ((length_px - 1) / 2, (length_px - 1) / 2)
     rot = cv2.getRotationMatrix2D(centre, angle_deg, 1.0)
-    kernel = cv2.warpAffine(kernel, rot, (length_px, length_px))
+    kernel = np.asarray(cv2.warpAffine(kernel, rot, (length_px, length_px)), np.float32)
     return cv2.filter2D(rgb, -1, kernel / kernel.sum())
 
 

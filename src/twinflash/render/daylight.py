@@ -156,8 +156,8 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
     return LightLevels(
         sky_strength=sky_factor * gain,
         dome_zenith_rgb=tuple(float(v) * dome_zenith for v in OVERCAST_TINT),
-        night_sky_rgb=tuple(float(v) for v in night),
-        sun_rgb=tuple(float(v) for v in sun_rgb),
+        night_sky_rgb=_rgb(night),
+        sun_rgb=_rgb(sun_rgb),
         sun_angle_deg=SUN_ANGLE_CLEAR_DEG + 15.0 * cover,
         global_irradiance=global_irr,
         effective_cloud_cover=cover,
@@ -169,4 +169,9 @@ def airlight_rgb(levels: LightLevels) -> tuple[float, float, float]:
     grey = 0.6 * levels.global_irradiance / math.pi  # below the sky: the fog is lit from above
     dusk = levels.global_irradiance <= 0.05  # then the fog glows with sodium-orange lamps
     tint = np.array((1.0, 0.9, 0.75)) if dusk else np.array(OVERCAST_TINT)
-    return tuple(float(v) for v in grey * tint)
+    return _rgb(grey * tint)
+
+
+def _rgb(values: np.ndarray) -> tuple[float, float, float]:
+    r, g, b = (float(v) for v in values)
+    return r, g, b

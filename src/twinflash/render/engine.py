@@ -211,7 +211,7 @@ def render_scene(scene: Scene, work_dir: Path | None = None, threads: int | None
     if infrared.is_infrared(scene):
         rgb = infrared.to_infrared(rgb)  # before noise and JPEG, as in the camera
     rgb = apply_sensor_effects(rgb, scene.camera.effects, ctx.np_rng("sensor"))
-    derived = {
+    derived: dict[str, object] = {
         "sun_elevation_deg": round(ctx.sun.elevation_deg, 4),
         "sun_azimuth_deg": round(ctx.sun.azimuth_deg, 4),
         "is_night": ctx.sun.is_night,

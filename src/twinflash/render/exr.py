@@ -20,6 +20,8 @@ def _oiio() -> ModuleType:
     if not found:
         raise RuntimeError(f"OpenImageIO not found in the bpy wheel under {site}")
     spec = importlib.util.spec_from_file_location("OpenImageIO", found[0])
+    if spec is None or spec.loader is None:
+        raise RuntimeError(f"{found[0]}: not loadable as a Python extension module")
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
     return module

@@ -56,7 +56,9 @@ def _chains_object(
     """All chains of one material in one mesh: Skin modifier (one root per chain) + subsurf."""
     verts = np.concatenate([c.points for c in chains])
     radii = np.concatenate([c.radii for c in chains])
-    edges, roots, start = [], [], 0
+    edges: list[tuple[int, int]] = []
+    roots: list[int] = []
+    start = 0
     for c in chains:
         n = len(c.points)
         edges.extend((start + i, start + i + 1) for i in range(n - 1))
@@ -110,7 +112,9 @@ def _ellipsoids_object(
                 for j in range(segments)
             ]
         unit.append((0.0, 0.0, -1.0))
-        verts += [tuple(float(v) for v in s.center + s.radii * np.array(u)) for u in unit]
+        for u in unit:
+            x, y, z = (float(v) for v in s.center + s.radii * np.array(u))
+            verts.append((x, y, z))
         last = len(unit) - 1
 
         def ring(i: int, j: int, base: int = base) -> int:

@@ -55,7 +55,7 @@ def _fit_text(text: str, box_wh: tuple[int, int], font_px: int) -> Image.Image:
     """Text rendered large, cropped to its ink and resized to fill `box_wh` (condenses it)."""
     font = _font(font_px)
     left, top, right, bottom = font.getbbox(text)
-    img = Image.new("L", (right - left + 8, bottom - top + 8), 0)
+    img = Image.new("L", (int(right - left) + 8, int(bottom - top) + 8), 0)
     ImageDraw.Draw(img).text((4 - left, 4 - top), text, font=font, fill=255)
     ink = img.getbbox() or (0, 0, img.width, img.height)
     return img.crop(ink).resize(box_wh, Image.Resampling.LANCZOS)

@@ -11,6 +11,7 @@ in photographs. Positions are drawn from `ctx.np_rng("rain" | "snow")`.
 from __future__ import annotations
 
 import math
+from collections.abc import Sequence
 
 import bpy
 import numpy as np
@@ -58,7 +59,7 @@ def _unit(v: np.ndarray) -> np.ndarray:
 def _mesh_object(
     name: str,
     verts: np.ndarray,
-    faces: list[tuple[int, ...]],
+    faces: Sequence[tuple[int, ...]],
     opacity: np.ndarray,
     material: bpy.types.Material,
 ) -> bpy.types.Object:

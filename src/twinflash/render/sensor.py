@@ -22,7 +22,7 @@ def apply_sensor_effects(
         kernel[length // 2, :] = 1.0 / length
         centre = ((length - 1) / 2, (length - 1) / 2)
         rot = cv2.getRotationMatrix2D(centre, effects.motion_blur_angle_deg, 1.0)
-        kernel = cv2.warpAffine(kernel, rot, (length, length))
+        kernel = np.asarray(cv2.warpAffine(kernel, rot, (length, length)), np.float32)
         kernel /= max(kernel.sum(), 1e-9)
         out = cv2.filter2D(out, -1, kernel, borderType=cv2.BORDER_REFLECT)
     if effects.noise_sigma > 0:

@@ -52,7 +52,8 @@ def body_mesh(name: str, spec: VehicleModel, pal: Palette) -> bpy.types.Mesh:
     mats = face_materials(spec, x, k)
     n = len(x)
     verts = rings.reshape(-1, 3)
-    faces, slots = [], []
+    faces: list[tuple[int, ...]] = []
+    slots: list[int] = []
     for i in range(n - 1):
         for j in range(RING):
             a, b = i * RING + j, i * RING + (j + 1) % RING

@@ -10,10 +10,11 @@ from __future__ import annotations
 import math
 from functools import cache
 from importlib import resources
-from typing import Literal
+from typing import Any, Literal
 
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic_core import ErrorDetails
 
 BodyType = Literal["city_car", "hatchback", "sedan", "suv", "van", "large_van"]
 CATALOG_FILE = "data/vehicles.yaml"
@@ -91,7 +92,7 @@ class VehicleModel(BaseModel):
         return self.length_m - s.hood_length_m - windscreen_run - rear_run - s.deck_length_m
 
 
-def _where(err: dict) -> str:
+def _where(err: ErrorDetails) -> str:
     return ".".join(str(p) for p in err["loc"]) or "shape"
 
 
@@ -101,7 +102,9 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> dict[str, VehicleMod
     shapes = raw.get("body_shapes", {})
     out = {}
     for key, spec in raw["models"].items():
-        fields = {k: str(v) if k in ("model", "generation") else v for k, v in spec.items()}
+        fields: dict[str, Any] = {
+            k: str(v) if k in ("model", "generation") else v for k, v in spec.items()
+        }
         overrides = fields.pop("shape", {}) or {}
         fields["shape"] = {**shapes.get(fields.get("body_type"), {}), **overrides}
         try:

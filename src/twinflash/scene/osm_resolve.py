@@ -8,11 +8,11 @@ computed at the centre's latitude and longitude, and +x is east (bearing 90).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 from twinflash.errors import InputError
-from twinflash.scene.models import Camera, OsmPlace, Scene
+from twinflash.scene.models import Camera, OsmPlace, Person, Scene, Vehicle, Waste
 from twinflash.scene.osm import Projector, load_map
 from twinflash.scene.osm_layout import GROUND_MARGIN_M, osm_layout
 
@@ -45,11 +45,12 @@ def osm_placement_errors(scene: Scene, source: str) -> None:
     place = scene.place
     assert isinstance(place, OsmPlace)
     layout = osm_layout(place)
-    for kind, items in (
+    groups: tuple[tuple[str, Sequence[Person | Vehicle | Waste]], ...] = (
         ("people", scene.people),
         ("vehicles", scene.vehicles),
         ("waste", scene.waste),
-    ):
+    )
+    for kind, items in groups:
         for i, item in enumerate(items):
             if layout.is_open_ground(item.x_m, item.y_m):
                 continue

@@ -5,11 +5,21 @@ from __future__ import annotations
 
 import math
 import random
+from collections.abc import Sequence
 
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
 from twinflash.scene.layout import ROOFTOP_CLEARANCE_M, facade_y_at, is_open_ground
-from twinflash.scene.models import QUALITY_PRESETS, WASTE_KINDS, Camera, OsmPlace, Scene
+from twinflash.scene.models import (
+    QUALITY_PRESETS,
+    WASTE_KINDS,
+    Camera,
+    OsmPlace,
+    Person,
+    Scene,
+    Vehicle,
+    Waste,
+)
 
 # Preset values apply to the camera fields the scene file leaves out.
 CAMERA_PRESETS: dict[str, dict[str, float]] = {
@@ -37,11 +47,12 @@ def _placement_errors(scene: Scene, source: str) -> None:
 
         osm_placement_errors(scene, source)
         return
-    for kind, items in (
+    groups: tuple[tuple[str, Sequence[Person | Vehicle | Waste]], ...] = (
         ("people", scene.people),
         ("vehicles", scene.vehicles),
         ("waste", scene.waste),
-    ):
+    )
+    for kind, items in groups:
         for i, item in enumerate(items):
             if not is_open_ground(place, item.x_m, item.y_m):
                 where = (

@@ -117,7 +117,7 @@ def create_app(
     app.add_middleware(BodyLimit, max_bytes=max_body)
 
     @app.middleware("http")
-    async def headers(request: Request, call_next):  # type: ignore[no-untyped-def]
+    async def headers(request: Request, call_next):
         try:
             response: Response = await call_next(request)
         except UploadError as exc:  # raised by BodyLimit inside the body stream

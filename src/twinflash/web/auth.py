@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import hmac
-from typing import Annotated
+from typing import Annotated, Literal, TypedDict
 
 from fastapi import Depends, Request
 
@@ -90,7 +90,14 @@ def start_session(store: Store, settings: Settings, user: User) -> str:
     return token
 
 
-def cookie_args(settings: Settings) -> dict[str, object]:
+class CookieArgs(TypedDict):
+    httponly: bool
+    secure: bool
+    samesite: Literal["lax", "strict", "none"]
+    path: str
+
+
+def cookie_args(settings: Settings) -> CookieArgs:
     return {"httponly": True, "secure": settings.secure_cookies, "samesite": "strict", "path": "/"}
 
 
@@ -130,7 +137,9 @@ def check_csrf(request: Request, sent: str | None) -> None:
 
 def login_token_ok(request: Request, sent: str | None) -> bool:
     cookie = request.cookies.get(LOGIN_COOKIE)
-    return bool(cookie and sent) and hmac.compare_digest(cookie.encode(), (sent or "").encode())
+    if not cookie or not sent:
+        return False
+    return hmac.compare_digest(cookie.encode(), sent.encode())
 
 
 AgentUser = Annotated[User, Depends(current_user)]

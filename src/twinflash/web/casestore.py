@@ -79,7 +79,8 @@ def add_case(engine: Engine, job_id: str, item: int, filename: str, plate: str |
             return int(found.id)
         return int(
             conn.execute(
-                cases.insert().values(
+                cases.insert()
+                .values(
                     job_id=job_id,
                     item=item,
                     filename=filename[:255],
@@ -87,7 +88,8 @@ def add_case(engine: Engine, job_id: str, item: int, filename: str, plate: str |
                     faces_blurred=0,
                     created_at=time.time(),
                 )
-            ).inserted_primary_key[0]
+                .returning(cases.c.id)
+            ).scalar_one()
         )
 
 

@@ -82,7 +82,7 @@ def build_queue(settings: Settings, store: Store, name: str = "twinflash") -> Qu
     else:
         from twinflash.errors import InputError
 
-        raise InputError(f"--queue: {url!r}: use redis://HOST:PORT/DB or sqlite:///FILE")
+        raise InputError(f"`queue_url`: {url!r}: use redis://HOST:PORT/DB or sqlite:///FILE")
 
     def run_job(job_id: str) -> None:
         execute(settings, store, job_id)

@@ -32,11 +32,7 @@ class SqlStorage(Storage):
     def __init__(self, engine: Engine) -> None:
         super().__init__()
         self.engine = engine
-        if engine.dialect.name == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
-        else:
-            from sqlalchemy.dialects.sqlite import insert
-        self._insert = insert
+        self._postgresql = engine.dialect.name == "postgresql"  # else SQLite
 
     @property
     def base_exceptions(self) -> type[Exception]:
@@ -47,8 +43,12 @@ class SqlStorage(Storage):
         One statement, so one write per hit and no window between reading and counting."""
         now = time.time()
         ended = table.c.expires_at <= now
-        up = self._insert(table).values(key=key, count=amount, expires_at=now + expiry)
-        up = up.on_conflict_do_update(
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        new: postgresql.Insert | sqlite.Insert
+        new = postgresql.insert(table) if self._postgresql else sqlite.insert(table)
+        new = new.values(key=key, count=amount, expires_at=now + expiry)
+        up = new.on_conflict_do_update(
             index_elements=[table.c.key],
             set_={
                 "count": sa.case((ended, amount), else_=table.c.count + amount),

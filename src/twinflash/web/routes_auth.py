@@ -39,7 +39,7 @@ def _login_page(request: Request, status: int = 200, message: str = "", nxt: str
     resp = pages.render(
         request, "login.html", status, login_token=token, message=message, next=_safe_next(nxt)
     )
-    resp.set_cookie(LOGIN_COOKIE, token, max_age=3600, **cookie_args(request.app.state.settings))  # type: ignore[arg-type]
+    resp.set_cookie(LOGIN_COOKIE, token, max_age=3600, **cookie_args(request.app.state.settings))
     return resp
 
 
@@ -68,7 +68,7 @@ def login(
     resp = RedirectResponse(_safe_next(next), status_code=303)
     resp.set_cookie(
         SESSION_COOKIE, start_session(st.store, st.settings, user), **cookie_args(st.settings)
-    )  # type: ignore[arg-type]
+    )
     resp.delete_cookie(LOGIN_COOKIE, path="/")
     return resp
 

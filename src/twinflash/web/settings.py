@@ -96,17 +96,17 @@ class Settings:
     def prepare(self) -> Settings:
         """Create the folders; refuse a data folder that is a file (one line, exit 2)."""
         if self.data_dir.exists() and not self.data_dir.is_dir():
-            raise InputError(f"--data: {self.data_dir} is a file, not a folder")
+            raise InputError(f"`data_dir`: {self.data_dir} is a file, not a folder")
         folders = (self.photos_dir, self.renders_dir, self.uploads_dir, self.videos_dir)
         for folder in (self.data_dir, *folders):
             folder.mkdir(parents=True, exist_ok=True)
-        for flag, value in (
-            ("--retention-days", self.retention_days),
-            ("--public-retention-hours", self.public_retention_hours),
-            ("--video-keep-minutes", self.video_keep_minutes),
+        for name, value in (
+            ("retention_days", self.retention_days),
+            ("public_retention_hours", self.public_retention_hours),
+            ("video_keep_minutes", self.video_keep_minutes),
         ):
             if value <= 0:
-                raise InputError(f"{flag}: must be > 0 (got {value})")
+                raise InputError(f"`{name}`: must be > 0 (got {value})")
         if self.model_dir is not None:  # refuse a wrong --model now, not at the first check
             from twinflash.flash.recogniser.card import read_card
 

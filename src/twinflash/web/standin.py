@@ -12,9 +12,12 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Callable, Mapping
 from dataclasses import asdict, dataclass, field
-from typing import Literal, Protocol
+from typing import TYPE_CHECKING, Literal, Protocol
 
 import numpy as np
+
+if TYPE_CHECKING:
+    from twinflash.flash import verdict
 
 Status = Literal["consistent", "suspected_clone", "inconclusive"]
 STATUSES: tuple[Status, ...] = ("consistent", "suspected_clone", "inconclusive")
@@ -43,7 +46,9 @@ class Verdict:
 
 
 class Checker(Protocol):
-    def check(self, rgb: np.ndarray, plate: str | None = None) -> Verdict: ...
+    """The stand-in or the real `CloneChecker`: the review flow reads either verdict."""
+
+    def check(self, rgb: np.ndarray, plate: str | None = None) -> Verdict | verdict.Verdict: ...
 
 
 @dataclass(frozen=True)

@@ -42,13 +42,13 @@ def make_engine(url: str, **kwargs: Any) -> Engine:
     try:
         backend = sa.engine.make_url(url).get_backend_name()
     except (sa.exc.ArgumentError, ValueError) as exc:
-        raise InputError(f"--db {shown_url(url)!r}: {exc}") from exc
+        raise InputError(f"`db_url` {shown_url(url)!r}: {exc}") from exc
     if backend not in ("sqlite", "postgresql"):
-        raise InputError(f"--db: {backend!r} databases are not supported (sqlite, postgresql)")
+        raise InputError(f"`db_url`: {backend!r} databases are not supported (sqlite, postgresql)")
     try:
         engine = sa.create_engine(url, connect_args=args, **kwargs)
     except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise InputError(f"--db {shown_url(url)!r}: {exc}") from exc
+        raise InputError(f"`db_url` {shown_url(url)!r}: {exc}") from exc
     if engine.dialect.name == "sqlite":
 
         @sa.event.listens_for(engine, "connect")
@@ -127,18 +127,20 @@ class Store:
     def add_user(self, username: str, role: str, password_hash: str) -> User:
         check_username(username)
         if role not in ROLES:
-            raise InputError(f"--role: {role!r} unknown; choose {', '.join(ROLES)}")
+            raise InputError(f"`role`: {role!r} unknown; choose {', '.join(ROLES)}")
         with self.engine.begin() as conn:
             if conn.execute(sa.select(users.c.id).where(users.c.username == username)).first():
                 raise InputError(f"user {username!r} already exists")
             new_id = conn.execute(
-                users.insert().values(
+                users.insert()
+                .values(
                     username=username,
                     role=role,
                     password_hash=password_hash,
                     created_at=time.time(),
                 )
-            ).inserted_primary_key[0]
+                .returning(users.c.id)
+            ).scalar_one()
         return User(int(new_id), username, role)
 
     def remove_user(self, username: str) -> None:

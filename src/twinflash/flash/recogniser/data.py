@@ -120,7 +120,7 @@ def from_manifest(path: Path) -> Discovered:
             box, corners = _floats(row, BOX_COLS, where), _floats(row, CORNER_COLS, where)
             bad = next((v for v in (box, corners) if isinstance(v, Skip)), None)
             if bad is not None:
-                out.skipped.append(bad)  # type: ignore[arg-type]
+                out.skipped.append(bad)
                 continue
             photo = Path(row["path"].strip())
             photo = photo if photo.is_absolute() else Path(path).parent / photo
@@ -243,7 +243,7 @@ def load_crops(found: Discovered, spec: CropSpec, min_per_class: int = MIN_PER_C
     `min_per_class` photos (training needs two to split; scoring needs one)."""
     crops, kept, skipped = [], [], list(found.skipped)
     lines = []
-    cache: dict[Path, tuple[np.ndarray | None, str]] = {}
+    cache: dict[Path, tuple[np.ndarray, str]] = {}
     for s in found.samples:
         if s.path not in cache:
             try:
@@ -257,7 +257,7 @@ def load_crops(found: Discovered, spec: CropSpec, min_per_class: int = MIN_PER_C
                 )
                 continue
         image, sha = cache[s.path]
-        h, w = image.shape[:2]  # type: ignore[union-attr]
+        h, w = image.shape[:2]
         try:
             if s.box_xyxy is not None or s.corners_xy is None:
                 crop = crop_vehicle(

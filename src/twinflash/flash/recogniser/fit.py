@@ -14,7 +14,7 @@ import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypedDict
 
 import numpy as np
 import torch
@@ -27,6 +27,19 @@ from twinflash.flash.recogniser.backbone import backbone_parameters, build, head
 from twinflash.flash.recogniser.preprocess import to_input
 
 OnBatch = Callable[[dict[str, Any]], None]
+
+
+class _State(TypedDict):
+    """Where a training is: saved in each checkpoint, all a resume needs besides weights."""
+
+    epoch: int
+    batch: int
+    best_loss: float
+    best_epoch: int
+    bad: int  # epochs since the validation loss last improved
+    history: list[dict[str, float]]
+    best: dict[str, torch.Tensor] | None  # the weights of the best epoch so far
+    running: list[float]  # this epoch's summed loss, correct answers, photos
 
 
 @dataclass(frozen=True)
@@ -116,7 +129,7 @@ def fit(
     if cfg.train_backbone:
         groups.append({"params": backbone_parameters(model), "lr": cfg.lr * cfg.backbone_lr_factor})
     opt = torch.optim.AdamW(groups, weight_decay=cfg.weight_decay)
-    state = {
+    state: _State = {
         "epoch": 0,
         "batch": 0,
         "best_loss": float("inf"),
@@ -132,7 +145,7 @@ def fit(
         if ck["fingerprint"] != cfg.fingerprint() or ck["data_digest"] != data_digest:
             raise InputError(
                 f"{checkpoint}: saved by a training with other data or settings; "
-                "rerun with the same ones, or without --resume to start over"
+                "rerun with the same ones, or without `resume` to start over"
             )
         model.load_state_dict(ck["model"])
         opt.load_state_dict(ck["opt"])

@@ -9,7 +9,7 @@ make's models were trained) or at the body level, and never guessed at the model
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal
 
 import numpy as np
 
@@ -103,9 +103,6 @@ class ClassSet:
         }
 
     @classmethod
-    def from_json(cls, doc: dict[str, object]) -> ClassSet:
+    def from_json(cls, doc: dict[str, Any]) -> ClassSet:
         rows = doc["classes"]
-        return cls(
-            tuple((r["make"], r["model"]) for r in rows),  # type: ignore[index,union-attr]
-            tuple(r["body"] for r in rows),  # type: ignore[index,union-attr]
-        )
+        return cls(tuple((r["make"], r["model"]) for r in rows), tuple(r["body"] for r in rows))

@@ -49,12 +49,12 @@ def split_indices(samples: list[Sample], labels: np.ndarray, val_fraction: float
     rng = np.random.default_rng([seed, 5])
     test = np.flatnonzero(np.array([sp == "test" for sp in splits]))
     pool = np.setdiff1d(np.arange(len(samples)), test)
-    val = []
+    val_rows: list[int] = []
     for c in np.unique(labels[pool]):
         idx = rng.permutation(pool[labels[pool] == c])
         n_val = min(len(idx) - 1, max(1, round(val_fraction * len(idx))))
-        val.extend(idx[:n_val].tolist())
-    val_arr = np.array(sorted(val), int)
+        val_rows.extend(idx[:n_val].tolist())
+    val_arr = np.array(sorted(val_rows), int)
     return np.setdiff1d(pool, val_arr), val_arr, test
 
 
@@ -70,7 +70,7 @@ def level_accuracy(probs: np.ndarray, labels: np.ndarray, classes: ClassSet) -> 
     """Top-1 accuracy at each level (model, make, body)."""
     out = {}
     for level in ("model", "make", "body"):
-        _, m = classes.level_matrix(level)  # type: ignore[arg-type]
+        _, m = classes.level_matrix(level)
         out[level] = (
             float(((probs @ m).argmax(1) == m[labels].argmax(1)).mean())
             if len(labels)
@@ -94,7 +94,7 @@ def train(
     out_dir = Path(out_dir)
     if (out_dir / "card.json").exists() and not resume:
         raise InputError(
-            f"{out_dir}: already holds a trained model (card.json); choose another --out"
+            f"{out_dir}: already holds a trained model (card.json); choose another `out_dir`"
         )
     found = discover(data)
     spec = CropSpec(size_wh=(cfg.input_size, cfg.input_size))

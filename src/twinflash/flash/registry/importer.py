@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import csv
 import datetime as dt
+import io
 import operator
 import os
 import time
@@ -26,6 +27,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+
+import sqlalchemy as sa
 
 from twinflash.errors import InputError
 from twinflash.files import check_file_target, reserve_text
@@ -36,13 +39,23 @@ from twinflash.flash.registry.store import Registry
 
 REQUIRED = ("plate", "make", "model")
 OPTIONAL = ("type", "cnit", "genre", "body", "first_registration")
+
+
+def _max_length(column: sa.Column[Any]) -> int:
+    """The declared length of a text column of the schema (VARCHAR(n))."""
+    kind = column.type
+    if not isinstance(kind, sa.String) or kind.length is None:
+        raise TypeError(f"vehicles.{column.name}: not a text column of bounded length")
+    return kind.length
+
+
 _LIMITS = {
-    "make": vehicles.c.make_raw.type.length,
-    "model": vehicles.c.model_raw.type.length,
-    "type": vehicles.c.type_code.type.length,
-    "cnit": vehicles.c.cnit.type.length,
-    "genre": vehicles.c.genre.type.length,
-    "body": vehicles.c.body.type.length,
+    "make": _max_length(vehicles.c.make_raw),
+    "model": _max_length(vehicles.c.model_raw),
+    "type": _max_length(vehicles.c.type_code),
+    "cnit": _max_length(vehicles.c.cnit),
+    "genre": _max_length(vehicles.c.genre),
+    "body": _max_length(vehicles.c.body),
 }
 _EARLIEST = dt.date(1900, 1, 1)
 # The longest CSV field read: 16 Mi characters. Longer fields (an unclosed quote swallowing
@@ -336,7 +349,8 @@ def _stream(
     rows = accepted = inserted = updated = 0
     _allow_long_fields()
 
-    with path.open(encoding="utf-8-sig", newline="") as fh:
+    # the text is read through a binary file whose position is the progress in bytes
+    with path.open("rb") as raw, io.TextIOWrapper(raw, encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh)
         next(reader)  # the header, read and checked by prepare_import
         chunk: dict[str, tuple[Any, ...]] = {}
@@ -349,7 +363,7 @@ def _stream(
                 updated += counts.updated
                 chunk.clear()
             if on_progress is not None:
-                on_progress(fh.buffer.tell(), total_bytes)
+                on_progress(raw.tell(), total_bytes)
 
         while True:
             first_line = reader.line_num + 1

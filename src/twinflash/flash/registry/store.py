@@ -98,7 +98,8 @@ def _check_sqlite_file(path: Path, *, create: bool) -> None:
         return
     if not create:
         raise InputError(
-            f"registry {path}: no such database (import a file first, or check --db / ${ENV_URL})"
+            f"registry {path}: no such database "
+            f"(import a file first, or check the URL / ${ENV_URL})"
         )
     if not path.parent.is_dir():
         raise InputError(f"registry {path}: folder {path.parent} does not exist")
@@ -164,13 +165,15 @@ class Registry:
     def __init__(self, engine: Engine) -> None:
         self.engine = engine
         dialect = engine.dialect.name
+        from sqlalchemy.dialects import postgresql, sqlite
+
+        stmt: sqlite.Insert | postgresql.Insert
         if dialect == "sqlite":
-            from sqlalchemy.dialects.sqlite import insert
+            stmt = sqlite.insert(vehicles)
         elif dialect == "postgresql":
-            from sqlalchemy.dialects.postgresql import insert
+            stmt = postgresql.insert(vehicles)
         else:
             raise InputError(f"registry: dialect {dialect!r} not supported (sqlite, postgresql)")
-        stmt = insert(vehicles)
         changed = sa.or_(*(vehicles.c[c].is_distinct_from(stmt.excluded[c]) for c in DATA_COLUMNS))
         # Two statements per chunk, so that counts are what this import did even when
         # another one runs at the same time: a new plate is counted by the insert that won
@@ -188,10 +191,10 @@ class Registry:
 
     def _compile(self, statement: sa.Insert) -> tuple[str, bool]:
         compiled = statement.compile(dialect=self.engine.dialect)
-        positional = compiled.positiontup is not None
-        if positional and tuple(compiled.positiontup) != COLUMNS:
-            raise RuntimeError(f"upsert parameter order {compiled.positiontup} != {COLUMNS}")
-        return str(compiled), positional
+        order = compiled.positiontup
+        if order is not None and tuple(order) != COLUMNS:
+            raise RuntimeError(f"upsert parameter order {order} != {COLUMNS}")
+        return str(compiled), order is not None
 
     @classmethod
     def open(cls, url: str | None = None, *, create: bool = True, **engine_kwargs: Any) -> Registry:

@@ -230,9 +230,9 @@ def write_files(
     generation. Without clones the rows are streamed to the file. Returns (vehicles,
     planted clones)."""
     if not 1 <= count <= MAX_COUNT:
-        raise InputError(f"--count must be in 1..{MAX_COUNT:,} (got {count:,})")
+        raise InputError(f"`count` must be in 1..{MAX_COUNT:,} (got {count:,})")
     if clones and truth is None:
-        raise InputError("--clones needs --truth PATH to record the planted clones")
+        raise InputError("`clones` needs `truth`, the file that records the planted clones")
     if clones > count:
         raise InputError(f"cannot plant {clones:,} clones in {count:,} vehicles")
     if truth is not None and truth.resolve() == out.resolve():

@@ -201,7 +201,7 @@ class _StubModel:
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     app = typer.Typer()
-    privacy.register(app)
+    app.add_typer(privacy.app)
     monkeypatch.setattr(sys, "argv", ["twinflash", *args])
     try:
         return run_guarded(app)

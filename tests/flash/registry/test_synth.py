@@ -9,8 +9,10 @@ from pathlib import Path
 
 import pytest
 
+from twinflash.errors import InputError
 from twinflash.flash.normalise import normalise_vehicle
 from twinflash.flash.plates import normalise_plate, siv_index
+from twinflash.flash.registry import synth as gen
 from twinflash.flash.registry.synth import (
     HEADER,
     SIV_START,
@@ -20,6 +22,8 @@ from twinflash.flash.registry.synth import (
     write_registry_csv,
 )
 from twinflash.flash.taxonomy import load_taxonomy
+
+from .conftest import hidden_files
 
 
 @pytest.fixture(scope="module")
@@ -87,3 +91,42 @@ def test_files(tmp_path: Path, fleet: list) -> None:
     with (tmp_path / "t.csv").open(encoding="utf-8") as fh:
         assert [r["plate"] for r in csv.DictReader(fh)] == [c.plate for c in clones]
     assert sorted(p.name for p in tmp_path.iterdir()) == ["r.csv", "t.csv", "t.json"]  # no temp
+
+
+def test_synth_refuses_counts_out_of_range_before_any_work(tmp_path: Path) -> None:
+    for count in (0, -5, gen.MAX_COUNT + 1):
+        with pytest.raises(InputError, match=r"`count` must be in 1\.\.10,000,000"):
+            gen.write_files(tmp_path / "r.csv", count=count)
+    with pytest.raises(ValueError, match="count must be in"):
+        next(gen.generate(gen.MAX_COUNT + 1))
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_synth_checks_both_destinations_before_generating(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def boom(*_a: object, **_k: object) -> None:
+        raise AssertionError("generation started before the destinations were checked")
+
+    monkeypatch.setattr(gen, "generate", boom)
+    (tmp_path / "adir").mkdir()
+    with pytest.raises(InputError, match="adir: is a directory"):
+        gen.write_files(tmp_path / "adir", count=5)
+    with pytest.raises(InputError, match=r"t\.json: is a directory"):
+        (tmp_path / "t.json").mkdir()
+        gen.write_files(tmp_path / "r.csv", count=5, clones=1, truth=tmp_path / "t.json")
+    with pytest.raises(InputError, match="cannot plant 6 clones in 5"):
+        gen.write_files(tmp_path / "r.csv", count=5, clones=6, truth=tmp_path / "x.json")
+    with pytest.raises(InputError, match="cannot be the registry CSV"):
+        gen.write_files(tmp_path / "r.csv", count=5, clones=1, truth=tmp_path / "r.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["adir", "t.json"]
+
+
+def test_synth_streams_the_same_file_as_before(tmp_path: Path) -> None:
+    gen.write_registry_csv(tmp_path / "list.csv", list(gen.generate(500, seed=4)))
+    assert gen.write_files(tmp_path / "stream.csv", count=500, seed=4) == (500, 0)
+    assert (tmp_path / "stream.csv").read_bytes() == (tmp_path / "list.csv").read_bytes()
+    assert gen.write_files(tmp_path / "c.csv", count=500, seed=4, clones=3,
+                           truth=tmp_path / "t.csv") == (500, 3)  # fmt: skip
+    assert (tmp_path / "c.csv").read_bytes() == (tmp_path / "list.csv").read_bytes()
+    assert hidden_files(tmp_path) == []

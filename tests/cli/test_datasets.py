@@ -147,3 +147,29 @@ def test_check_reports_each_missing_export_in_one_line(
     lines = res.stderr.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("problem ") and message in lines[0], res.stderr
     assert "1 problems" in res.stdout
+
+
+PLANS = sorted((Path(__file__).resolve().parents[2] / "examples" / "plans").glob("*.yaml"))
+
+
+def test_cli_bad_input_is_one_line_exit_2_and_check_of_nothing_fails(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    def run(*args: str) -> subprocess.CompletedProcess:
+        cmd = [sys.executable, "-m", "twinflash", *args]
+        return subprocess.run(cmd, capture_output=True, text=True, timeout=120)
+
+    bad = tmp_path / "plan.yaml"
+    bad.write_text("count: 3\nvary: {weather.kind: {choice: {fog: -1}}}\n")
+    out = run("generate", str(bad), "--out", str(tmp_path / "ds"))
+    assert out.returncode == 2 and out.stderr.count("\n") == 1
+    assert out.stderr.startswith(f"error: {bad}: vary.weather.kind")
+    out = run("generate", str(PLANS[0]), "--out", str(tmp_path / "ds"), "--executor", "dask")
+    assert out.returncode == 2 and "known: local, ray" in out.stderr
+    for option in ("--workers", "--threads-per-worker", "--recycle-every"):
+        out = run("generate", str(PLANS[0]), "--out", str(tmp_path / "ds"), option, "0")
+        assert out.returncode == 2 and out.stderr == f"error: {option}: must be >= 1 (got 0)\n"
+    assert not (tmp_path / "ds").exists()
+    out = run("dataset", "check", str(tmp_path / "nothing"))
+    assert out.returncode == 1 and "not a directory" in out.stdout + out.stderr

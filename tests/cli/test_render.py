@@ -13,6 +13,8 @@ import time
 from pathlib import Path
 
 import pytest
+import yaml
+from tests.scene.osm_xml import CENTRE, crossroads, latlon, write_osm
 
 REPO = Path(__file__).resolve().parents[2]
 SPEED = REPO / "examples" / "scenes" / "speed_camera.yaml"
@@ -134,3 +136,52 @@ def test_render_killed_mid_way_leaves_nothing_a_rerun_does_not_sweep(tmp_path) -
     assert done.returncode == 0, done.stderr
     assert sorted(p.name for p in tmp_path.iterdir()) == ["out"]
     assert (out / "image.png").is_file() and (out / ".twinflash").is_file()
+
+
+def test_cli_bad_scene_exits_2_with_one_line_and_writes_nothing(tmp_path: Path) -> None:
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(yaml.safe_dump({"people": [{"x_m": 0, "y_m": 0, "height_m": -1}]}))
+    out = tmp_path / "out"
+    proc = subprocess.run(
+        [sys.executable, "-m", "twinflash", "render", str(bad), "--out", str(out)],
+        capture_output=True,
+        text=True,
+    )
+    assert proc.returncode == 2
+    lines = [line for line in proc.stderr.splitlines() if line.strip()]
+    assert len(lines) == 1 and "people[0].height_m" in lines[0], proc.stderr
+    assert not out.exists()
+
+
+# An osm scene whose extract is missing, corrupt, empty around the centre, or does not hold
+# the centre: read while the scene is resolved, so refused before anything renders.
+def _osm_scene(
+    tmp_path: Path, extract: str, centre: tuple[float, float], radius: float = 60
+) -> Path:
+    path = tmp_path / "scene.yaml"
+    place = {"kind": "osm", "extract": extract, "centre": list(centre), "radius_m": radius}
+    camera = {"lat_lon": list(latlon(-6.5, -7.5)), "height_m": 6.0, "heading_deg": 50}
+    path.write_text(yaml.safe_dump({"place": place, "camera": camera}), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("extract", "centre", "radius", "expected"),
+    [
+        ("missing.osm", CENTRE, 60, "place.extract: "),
+        ("corrupt.osm", CENTRE, 60, "is not a readable OSM file"),
+        ("x.osm", latlon(80.0, 80.0), 10, "no building and no road"),
+        ("x.osm", (48.9, 2.4), 60, "place.centre: (48.9, 2.4) is outside the extract"),
+    ],
+)
+def test_bad_extract_is_one_line(
+    cli, tmp_path: Path, extract: str, centre: tuple[float, float], radius: float, expected: str
+) -> None:
+    write_osm(tmp_path / "x.osm", crossroads())
+    (tmp_path / "corrupt.osm").write_text("<osm version='0.6'><node id='1' lat=", "utf-8")
+    scene = _osm_scene(tmp_path, extract, centre, radius)
+    out = tmp_path / "out"
+    result = cli("render", scene, "--out", out)
+    result.assert_one_line_error(2, expected)
+    assert str(scene) in result.error_lines[0]
+    assert not out.exists()

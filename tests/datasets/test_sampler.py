@@ -1,0 +1,164 @@
+"""Sampling a plan: drawn values follow their distributions, streams are independent and
+seeded, people and vehicles are placed apart, clips move (no Blender)."""
+
+from __future__ import annotations
+
+import collections
+import math
+from pathlib import Path
+
+import numpy as np
+import pytest
+import yaml
+
+from twinflash.datasets.placement import (
+    Capsule,
+    Rect,
+    capsule_hits_rect,
+    capsules_overlap,
+    person_spot_ok,
+    rects_overlap,
+)
+from twinflash.datasets.plan import load_plan, parse_plan
+from twinflash.datasets.sampler import sample_mapping, sample_scene
+from twinflash.scene.catalog import get_vehicle_model
+from twinflash.scene.models import OsmPlace
+
+from .conftest import PLANS, tiny_plan_mapping, within
+
+
+def test_plan_distributions_are_respected() -> None:
+    n = 600
+    weights = {"clear": 0.5, "rain": 0.2, "fog": 0.15, "snow": 0.05, "overcast": 0.1}
+    plan = parse_plan(
+        tiny_plan_mapping(count=n)
+        | {
+            "vary": {
+                "weather.kind": {"choice": weights},
+                "camera.height_m": {"normal": {"mean": 1.6, "std": 0.2, "low": 1.0, "high": 2.2}},
+                "weather.fog_visibility_m": {"uniform": [20, 500]},
+                "light.local_time": {"uniform": [6, 18]},
+            },
+            "people": {"count": {"uniform_int": [0, 4]}, "lying": {"uniform_int": [0, 1]}},
+            "vehicles": {"count": 0},
+        }
+    )
+    maps = [sample_mapping(plan, i) for i in range(n)]
+    kinds = collections.Counter(m["weather"]["kind"] for m in maps)
+    for kind, p in weights.items():
+        assert within(kinds[kind] / n, p, math.sqrt(p * (1 - p) / n)), (kind, kinds)
+    heights = np.array([m["camera"]["height_m"] for m in maps])
+    assert within(heights.mean(), 1.6, 0.2 / math.sqrt(n))
+    assert within(heights.std(), 0.2, 0.2 / math.sqrt(2 * n))
+    fog = np.array([m["weather"]["fog_visibility_m"] for m in maps])
+    assert fog.min() >= 20 and fog.max() <= 500
+    assert within(fog.mean(), 260, 480 / math.sqrt(12 * n))
+    hours = [int(m["light"]["local_time"][:2]) for m in maps]
+    assert min(hours) == 6 and max(hours) == 17
+    people = np.array([len(m["people"]) for m in maps])
+    assert set(people.tolist()) == {0, 1, 2, 3, 4}
+    assert within(people.mean(), 2.0, math.sqrt(2.0 / n))
+    lying = np.array([sum(p["pose"] == "lying" for p in m["people"]) for m in maps])
+    assert (lying <= 1).all() and (lying <= people).all()
+    assert within(lying[people > 0].mean(), 0.5, 0.5 / math.sqrt((people > 0).sum()))
+
+
+def test_same_plan_same_samples_and_streams_are_independent() -> None:
+    plan = parse_plan(tiny_plan_mapping(count=20))
+    first = [sample_mapping(plan, i) for i in range(20)]
+    assert first == [sample_mapping(plan, i) for i in range(20)]
+    assert len({yaml.safe_dump(m) for m in first}) == 20
+    more = tiny_plan_mapping(count=20)
+    more["vary"] = more["vary"] | {"light.cloud_cover": {"uniform": [0, 1]}}
+    other = [sample_mapping(parse_plan(more), i) for i in range(20)]
+    for a, b in zip(first, other, strict=True):
+        assert a["people"] == b["people"] and a["weather"] == b["weather"]
+    reseeded = parse_plan(tiny_plan_mapping(count=20) | {"seed": 6})
+    assert sample_mapping(reseeded, 0)["people"] != first[0]["people"]
+
+
+def test_sweep_runs_the_grid_with_everything_else_fixed() -> None:
+    sweep = {"path": "weather.fog_visibility_m", "start": 20, "stop": 500, "num": 4, "scale": "log"}
+    plan = parse_plan(tiny_plan_mapping(count=8) | {"sweep": sweep})
+    maps = [sample_mapping(plan, i) for i in range(8)]
+    fog = [m["weather"]["fog_visibility_m"] for m in maps]
+    assert fog[:4] == fog[4:] == [20.0, 58.4804, 170.9976, 500.0]  # 20 * 25 ** (k / 3)
+    assert all(m["people"] == maps[0]["people"] for m in maps[:4])
+    assert maps[4]["people"] != maps[0]["people"]
+
+
+@pytest.mark.parametrize("path", PLANS, ids=lambda p: p.stem)
+def test_people_on_open_ground_apart_and_vehicles_in_lanes(path: Path) -> None:
+    plan = load_plan(path)
+    for i in range(25):
+        scene = sample_scene(plan, i)
+        place = scene.place
+        caps = [
+            Capsule.person(p.x_m, p.y_m, p.heading_deg, p.pose, p.height_m) for p in scene.people
+        ]
+        rects = []
+        for v in scene.vehicles:
+            spec = get_vehicle_model(v.model)
+            rects.append(Rect(v.x_m, v.y_m, v.heading_deg, spec.length_m, spec.width_m))
+            if not isinstance(place, OsmPlace):  # osm layouts: tests/datasets/test_osm_plan.py
+                assert abs(v.y_m) + spec.width_m / 2 < place.half_road_m  # on the road
+                assert (v.heading_deg == 0) == (v.y_m < 0)  # traffic keeps right
+        for a, cap in enumerate(caps):
+            if not isinstance(place, OsmPlace):
+                assert person_spot_ok(place, plan.people.zone, cap), scene.people[a]
+            assert not any(capsules_overlap(cap, other, 0.0) for other in caps[a + 1 :])
+            assert not any(capsule_hits_rect(cap, r, 0.0) for r in rects)
+        for a, r in enumerate(rects):
+            assert not any(rects_overlap(r, other, 0.0) for other in rects[a + 1 :])
+
+
+def test_sequence_frames_move_walkers_and_traffic_and_keep_identities() -> None:
+    seq = {"frames": 4, "fps": 2.0, "walk_speed_mps": 1.5, "drive_speed_kmh": 36.0}
+    mapping = tiny_plan_mapping(8) | {"sequence": seq}
+    mapping["people"] = {"count": 3, "zone": "open", "mix": {"pose": {"choice": {"walking": 1}}}}
+    mapping["vehicles"] = {"count": 1, "parked_share": 0.0}
+    plan = parse_plan(mapping)
+    for clip in range(2):
+        frames = [sample_scene(plan, clip * 4 + f) for f in range(4)]
+        first = frames[0]
+        for f, scene in enumerate(frames):
+            t = f / 2.0
+            assert scene.seed == first.seed and scene.weather == first.weather
+            for p0, p in zip(first.people, scene.people, strict=True):
+                assert p.skin_tone == p0.skin_tone and p.heading_deg == p0.heading_deg
+                assert math.hypot(p.x_m - p0.x_m, p.y_m - p0.y_m) == pytest.approx(
+                    1.5 * t, abs=0.01
+                )
+            for v0, v in zip(first.vehicles, scene.vehicles, strict=True):
+                assert v.plate_text == v0.plate_text and v.y_m == v0.y_m
+                assert v.x_m - v0.x_m == pytest.approx(
+                    (10 if v0.heading_deg == 0 else -10) * t, abs=0.01
+                )
+            caps = [
+                Capsule.person(p.x_m, p.y_m, p.heading_deg, p.pose, p.height_m)
+                for p in scene.people
+            ]
+            for a, cap in enumerate(caps):  # still apart and on open ground at every frame
+                assert person_spot_ok(scene.place, "open", cap)
+                assert not any(capsules_overlap(cap, other, 0.0) for other in caps[a + 1 :])
+    assert sample_scene(plan, 4).people[0] != sample_scene(plan, 0).people[0]
+
+
+@pytest.mark.parametrize("preset", ["speed_camera", "speed_camera_ir"])
+def test_nothing_stands_between_a_speed_camera_and_its_target(preset: str) -> None:
+    """Day and infra-red night speed cameras both keep their sight line clear."""
+    from twinflash.datasets.placement import point_segment_distance
+    from twinflash.datasets.sampler import SIGHT_LINE_KEEP_OUT_M, _sight_lines
+
+    mapping = yaml.safe_load(
+        (Path(__file__).parents[2] / "examples/plans/speed_camera_vehicles.yaml").read_text()
+    )
+    mapping["base"]["camera"]["preset"] = preset
+    mapping["people"] = {"count": {"uniform_int": [20, 30]}, "zone": "open"}
+    plan = parse_plan(mapping, source="p.yaml")
+    for index in range(6):
+        scene = sample_mapping(plan, index, "p.yaml")
+        (ax, ay, bx, by), *_ = _sight_lines(scene, scene["vehicles"], "p.yaml")
+        for person in scene["people"]:
+            d = point_segment_distance(person["x_m"], person["y_m"], ax, ay, bx, by)
+            assert d >= SIGHT_LINE_KEEP_OUT_M - 1e-6, (index, person)

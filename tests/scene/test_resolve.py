@@ -1,0 +1,29 @@
+"""Resolving a scene: seeded random values, camera presets and quality presets made explicit."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from twinflash.scene.io import load_scene, parse_scene
+
+
+def test_random_plates_are_seeded() -> None:
+    data = {"seed": 9, "vehicles": [{"model": "peugeot_208_2", "x_m": 0, "y_m": -2}]}
+    assert parse_scene(data).vehicles[0].plate_text == parse_scene(data).vehicles[0].plate_text
+    other = parse_scene({**data, "seed": 10}).vehicles[0].plate_text
+    assert other != parse_scene(data).vehicles[0].plate_text
+
+
+def test_speed_camera_faces_the_target_vehicle_off_axis(examples_dir: Path) -> None:
+    scene = load_scene(examples_dir / "speed_camera.yaml")
+    cam, v = scene.camera, scene.vehicles[0]
+    assert 0.5 <= cam.height_m <= 1.5
+    # the camera looks back along the vehicle's axis, 10-25 degrees off it
+    off = abs(((cam.yaw_deg - (v.heading_deg + 180)) + 180) % 360 - 180)
+    assert 5 <= off <= 25
+    assert abs(cam.y_m) >= scene.place.half_road_m  # on the roadside, not in the lane
+
+
+def test_quality_presets_apply() -> None:
+    assert parse_scene({"quality": {"preset": "final"}}).quality.samples == 64
+    assert parse_scene({"quality": {"preset": "final", "samples": 100}}).quality.samples == 100
