@@ -25,8 +25,10 @@ browser:
 	    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
 	  else echo "note: chromium not installed; the report's browser test will skip"; fi; }
 
+# The example scenes, then the clone loop end to end (~7 min on 2 idle cores; rerun resumes).
 demo: $(STAMP)
 	$(VENV)/bin/twinflash demo --out out
+	$(VENV)/bin/twinflash flash demo --out out/flash
 
 test: $(STAMP) browser
 	$(VENV)/bin/ruff check src tests benchmarks

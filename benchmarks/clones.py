@@ -6,7 +6,8 @@
    conditions: ``day`` (colour, late morning), ``night_ir`` (the ``speed_camera_ir`` look)
    and ``rain`` (colour, afternoon rain); the camera height (0.8-1.4 m), the vehicle's
    heading (+-10 deg: the angle) and place vary. Exact plate corners come from the
-   annotations. Photos already rendered are kept (rerun to resume).
+   annotations. Photos already rendered are kept (rerun to resume). The renders are the
+   demo's (``twinflash.clonedemo.photos``, heading now +-12 deg), one folder per photo.
 2. Split each (model, condition) cell: train / val (early stopping, temperature) / cal
    (thresholds) / test; train the recogniser (head-only, 64 px), calibrate thresholds.
 3. Check every test photo against a synthetic registry: honestly registered, and as a
@@ -21,9 +22,7 @@ Prints a Markdown table for docs/benchmarks.md. Sample sizes are small: read the
 from __future__ import annotations
 
 import argparse
-import csv
 import json
-import random
 import time
 import zlib
 from collections import defaultdict
@@ -31,91 +30,14 @@ from pathlib import Path
 
 import numpy as np
 
-# Kinds of clone covered: Clio/Mégane (same make, same body), Clio/208 (same body, other
-# make), 3008 (suv) and Master (large van) against the rest (other body).
-MODELS = ["renault_clio_5", "renault_megane_4", "peugeot_208_2", "peugeot_3008_2",
-          "renault_master_3"]  # fmt: skip
-CONDITIONS = {
-    "day": {"preset": "speed_camera", "time": "11:00:00", "weather": "clear"},
-    "night_ir": {"preset": "speed_camera_ir", "time": "23:30:00", "weather": "clear"},
-    "rain": {"preset": "speed_camera", "time": "15:00:00", "weather": "rain"},
-}
-COLOURS = ["#1e3a5f", "#a01818", "#d9d9d9", "#202020", "#f2f2f2", "#6b6b6b", "#2e5e3a"]
-SPLITS = ["train", "test", "cal", "train", "val", "train", "test", "cal"]  # by round
-
-
-def scene_dict(model: str, condition: str, seed: int, size: tuple[int, int]) -> dict:
-    from twinflash.flash.plates import random_siv
-
-    rng = random.Random(f"clones:{model}:{condition}:{seed}")
-    c = CONDITIONS[condition]
-    return {
-        "name": f"{model}_{condition}_{seed}",
-        "seed": seed,
-        "place": {"kind": "street", "layout_seed": rng.randrange(30), "zebra_crossing_x_m": None},
-        "vehicles": [{
-            "model": model, "x_m": rng.uniform(-4, 4), "y_m": 2.25,
-            "heading_deg": 180 + rng.uniform(-10, 10), "color": rng.choice(COLOURS),
-            "plate_text": random_siv(rng),
-        }],
-        "light": {"date": "2026-09-12", "local_time": c["time"], "cloud_cover": 0.3},
-        "weather": {"kind": c["weather"]},
-        "camera": {"preset": c["preset"], "target_vehicle": 0, "resolution_wh": list(size),
-                   "height_m": round(rng.uniform(0.8, 1.4), 2)},
-        "quality": {"preset": "custom", "samples": 6},
-    }  # fmt: skip
-
-
-def render_photos(out: Path, per_cell: int, size: tuple[int, int]) -> list[dict]:
-    """Render what is missing; return the rows of all photos (manifest.csv)."""
-    import cv2
-
-    from twinflash.scene.catalog import get_vehicle_model
-    from twinflash.scene.io import parse_scene
-
-    photos = out / "photos"
-    photos.mkdir(parents=True, exist_ok=True)
-    rows = []
-    cells = [(k, m, c) for k in range(per_cell) for m in MODELS for c in CONDITIONS]
-    for k, model, condition in cells:  # round by round: stopping early leaves balanced cells
-        spec = get_vehicle_model(model)
-        name = f"{model}_{condition}_{k}"
-        meta = photos / f"{name}.json"
-        if not meta.exists():
-            from twinflash.render import engine
-
-            t0 = time.perf_counter()
-            scene = parse_scene(scene_dict(model, condition, k, size))
-            frame = engine.render_scene(scene)
-            plate = next(o for o in frame.objects
-                         if o.kind == "license_plate" and o.scene_index == 0)  # fmt: skip
-            uv, _ = frame.camera.project(plate.plate_corners_world)
-            cv2.imwrite(str(photos / f"{name}.png"), frame.rgb[..., ::-1])
-            meta.write_text(json.dumps({
-                "plate": plate.plate_text, "corners": uv.round(2).tolist(),
-                "height_m": scene.camera.height_m,
-                "heading_deg": scene.vehicles[0].heading_deg,
-                "render_s": round(time.perf_counter() - t0, 1),
-            }))  # fmt: skip
-            print(f"rendered {name} in {time.perf_counter() - t0:.0f} s", flush=True)
-        m = json.loads(meta.read_text())
-        rows.append({
-            "path": f"photos/{name}.png", "make": spec.make, "model": spec.model,
-            "condition": condition, "split": SPLITS[k % len(SPLITS)], "plate": m["plate"],
-            "corners": m["corners"], "angle_deg": abs(m["heading_deg"] - 180),
-        })  # fmt: skip
-    return rows
-
-
-def write_manifest(path: Path, rows: list[dict], split: str | None) -> None:
-    """A `flash train` manifest; `split` None: each row's own split, "": no split column."""
-    cols = ["tl_x", "tl_y", "tr_x", "tr_y", "br_x", "br_y", "bl_x", "bl_y"]
-    with path.open("w", newline="") as fh:
-        w = csv.writer(fh)
-        w.writerow(["path", "make", "model", *cols, "split"])
-        for r in rows:
-            own = r["split"] if split is None else split
-            w.writerow([r["path"], r["make"], r["model"], *np.ravel(r["corners"]), own])
+from twinflash.clonedemo.photos import (
+    CONDITIONS,
+    DEFAULT_MODELS,
+    Photo,
+    render_photos,
+    write_train_manifest,
+)
+from twinflash.clonedemo.registry import kind_of
 
 
 class CachedReader:
@@ -168,46 +90,36 @@ class DictRegistry:
         return found
 
 
-def kind_of(a: tuple[str, str, str], b: tuple[str, str, str]) -> str:
-    """Kind of clone: photo vehicle `a`, registered vehicle `b` (make, model, body)."""
-    if a[2] != b[2]:
-        return "other_body"
-    return "same_body_other_make" if a[0] != b[0] else "same_make_other_model"
-
-
 def evaluate(
-    out: Path, model_dir: Path, rows: list[dict], reader: CachedReader | None, dense: bool = False
+    out: Path, model_dir: Path, rows: list[Photo], reader: CachedReader | None, dense: bool = False
 ) -> dict:
     """Tallies of verdicts on the test photos; `reader` None: true plate and corners given."""
     read_plates = reader is not None
-    from twinflash.flash.recogniser.labels import body_of
     from twinflash.flash.recogniser.preprocess import read_image
     from twinflash.flash.verdict import CloneChecker
 
     registry = DictRegistry()
     registry.dense = dense
     checker = CloneChecker(model_dir, registry, reader=reader)
-    vehicles = sorted({(r["make"], r["model"]) for r in rows})
-    info = {v: (*v, body_of(*v)) for v in vehicles}
+    vehicles = sorted({(r.make, r.model) for r in rows})
     tally: dict = defaultdict(lambda: [0, 0])  # key -> [flagged, n]
     statuses: dict = defaultdict(int)
-    for r in [r for r in rows if r["split"] == "test"]:
-        image = read_image(out / r["path"])
-        truth = (r["make"], r["model"])
+    for r in [r for r in rows if r.split == "test"]:
+        image = read_image(out / r.path)
+        truth = (r.make, r.model)
         for registered in vehicles:
             registry.records.clear()
-            registry.register(r["plate"], *registered)
+            registry.register(r.plate, *registered)
             if read_plates:
                 v = checker.check(image)
             else:
-                v = checker.check(image, r["plate"], plate_corners_xy=np.array(r["corners"]))
+                v = checker.check(image, r.plate, plate_corners_xy=np.array(r.corners_xy))
             flagged = v.status == "suspected_clone"
             if read_plates and registered == truth:
-                statuses[("plate read right", v.plate == r["plate"])] += 1
-            honest = registered == truth
-            kind = "honest" if honest else kind_of(info[truth], info[registered])
+                statuses[("plate read right", v.plate == r.plate)] += 1
+            kind = kind_of(truth, registered)
             statuses[(kind == "honest", v.status)] += 1
-            for key in [("all", kind == "honest"), (r["condition"], kind == "honest"),
+            for key in [("all", kind == "honest"), (r.condition, kind == "honest"),
                         (kind, kind == "honest")]:  # fmt: skip
                 tally[key][0] += flagged
                 tally[key][1] += 1
@@ -219,6 +131,7 @@ def main() -> None:
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--per-cell", type=int, default=4, help="photos per (model, condition)")
     ap.add_argument("--size", default="320x180")
+    ap.add_argument("--samples", type=int, default=6)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--input-size", type=int, default=96)
     ap.add_argument("--whole-network", action="store_true", help="train the backbone too")
@@ -227,7 +140,15 @@ def main() -> None:
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     t0 = time.perf_counter()
-    rows = render_photos(args.out, args.per_cell, size)  # type: ignore[arg-type]
+    rows = render_photos(
+        args.out,
+        DEFAULT_MODELS,
+        list(CONDITIONS),
+        args.per_cell,
+        size,
+        args.samples,
+        lambda i, n, name: print(f"{i}/{n} {name}", flush=True),
+    )
     t_render = time.perf_counter() - t0
     if args.render_only:
         return
@@ -239,9 +160,9 @@ def main() -> None:
         from twinflash.flash.recogniser.train import train
 
         torch.set_num_threads(2)
-        train_rows = [r for r in rows if r["split"] in ("train", "val")]
+        train_rows = [r for r in rows if r.split in ("train", "val")]
         trainval = args.out / "trainval.csv"
-        write_manifest(trainval, train_rows, None)  # each row keeps its own split
+        write_train_manifest(trainval, train_rows, None)  # each row keeps its own split
         cfg = FitConfig(input_size=args.input_size, epochs=args.epochs, batch_size=16, lr=3e-3,
                         patience=4, train_backbone=args.whole_network)  # fmt: skip
         card = train(trainval, model_dir, cfg)
@@ -249,7 +170,7 @@ def main() -> None:
     from twinflash.flash.thresholds import calibrate_model
 
     cal = args.out / "cal.csv"
-    write_manifest(cal, [r for r in rows if r["split"] == "cal"], "")
+    write_train_manifest(cal, [r for r in rows if r.split == "cal"], "")
     thresholds = calibrate_model(model_dir, cal, split=None)
     report = {"photos": len(rows), "render_s": round(t_render), "thresholds": {
         k: {"threshold": v.threshold, "n": v.n_honest, "fa_upper": v.false_alarm_upper}

@@ -159,6 +159,9 @@ ALLOWED: dict[str, set[str]] = {
     "flash": BOTTOM | {"scene", "privacy"},  # the verdict reads plates with privacy's reader
     "datasets": BOTTOM | {"formats", "scene", "annotate", "pipeline"},
     "audit": BOTTOM | {"formats", "scene", "datasets"},
+    # the clone loop end to end: renders (pipeline), trains and checks (flash), reports (audit)
+    "clonedemo": BOTTOM
+    | {"formats", "scene", "annotate", "pipeline", "datasets", "audit", "privacy", "flash"},
     "web": BOTTOM
     | {"formats", "scene", "annotate", "datasets", "audit", "privacy", "flash", "pipeline"},
     "cli": set(),  # filled below: the top may import every part

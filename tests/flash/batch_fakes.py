@@ -32,3 +32,15 @@ class SlowChecker:
         return Verdict(status, score, plate, [(plate or "", 1.0)],
                        {"make": "Renault", "model": "Twingo", "body": "city_car"},
                        [("RENAULT TWINGO", 1 - score)], ["fake"], None)  # fmt: skip
+
+
+@dataclass(frozen=True)
+class BoxChecker:
+    """Says which vehicle box it was given, in its reasons."""
+
+    def __call__(self) -> BoxChecker:
+        return self
+
+    def check(self, rgb: np.ndarray, plate: str | None = None, **kw: object) -> Verdict:
+        box = kw.get("vehicle_box_xyxy")
+        return Verdict("consistent", 0.0, plate, [], None, [], [f"box {box}"], None)

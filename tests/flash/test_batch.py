@@ -112,3 +112,23 @@ def test_bad_manifest_is_one_error(tmp_path: Path, content, message) -> None:
         path.write_text(content)
     with pytest.raises(InputError, match=message):
         read_manifest(path)
+
+
+def test_vehicle_box_columns_reach_the_checker_and_bad_ones_are_rows(tmp_path: Path) -> None:
+    from tests.flash.batch_fakes import BoxChecker
+
+    (tmp_path / "a.png").write_bytes(cv2.imencode(".png", np.zeros((8, 8, 3), np.uint8))[1])
+    manifest = tmp_path / "m.csv"
+    manifest.write_text("path,plate,x,y,w,h\na.png,AB-100-CD,1,2,30,40\na.png,AB-101-CD,1,x,3,4\n"
+                        "a.png,AB-102-CD,,,,\n")  # fmt: skip
+    rows = pq.read_table(run_batch(manifest, tmp_path / "o.parquet", BoxChecker()).out).to_pylist()
+    assert rows[0]["reasons"] == "box (1.0, 2.0, 31.0, 42.0)"
+    assert (rows[1]["status"], rows[1]["error"]) == ("error", "bad_box")
+    assert rows[2]["reasons"] == "box None"
+    with pytest.raises(InputError, match="vehicle box needs all of"):
+        read_manifest(_write(tmp_path / "n.csv", "path,x,y\na.png,1,2\n"))
+
+
+def _write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path

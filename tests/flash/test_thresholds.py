@@ -64,3 +64,21 @@ def test_calibrate_levels_and_kinds_of_clone() -> None:
     # body level: SUVs (three makes); the other bodies have one make each
     assert t.levels["body"].n_honest == int(np.isin(labels, suv).sum())
     assert t.to_json()["levels"]["model"]["threshold"] == model.threshold
+
+
+def test_calibration_keeps_a_class_with_one_honest_photo(tiny_model, tmp_path) -> None:
+    """Training needs two photos of a class to split them; calibration scores each photo
+    alone, so one photo of a class still counts (it was dropped before)."""
+    import shutil
+
+    from tests.flash.synthetic_vehicles import write_manifest
+
+    from twinflash.flash.thresholds import calibrate_model
+
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    write_manifest(tmp_path, {"twingo": 1, "3008": 1, "master": 1}, seed=12, manifest="one.csv")
+    t = calibrate_model(model, tmp_path / "one.csv", split=None)
+    assert t.source["photos"] == 3
+    assert t.source["skipped"] == 0
+    assert t.levels["model"].n_honest == 3

@@ -218,3 +218,38 @@ def test_public_shape_the_web_service_builds_on() -> None:
     hints = typing.get_type_hints(Verdict, vars(verdict))
     assert hints["plate_xyxy"] == tuple[float, float, float, float] | None
     assert dataclasses.is_dataclass(Verdict) and Verdict.__dataclass_params__.frozen  # type: ignore[attr-defined]
+
+
+def _box_for(corners: np.ndarray, width_m: float, height_m: float) -> tuple[float, ...]:
+    """A vehicle box that the plate-as-a-ruler reads as `width_m` x `height_m`."""
+    from twinflash.flash.ruler import px_per_metre
+
+    ppm = px_per_metre(corners)
+    cx, bottom = corners[:, 0].mean(), corners[:, 1].max() + 0.3 * ppm
+    return (cx - width_m * ppm / 2, bottom - height_m * ppm, cx + width_m * ppm / 2, bottom)
+
+
+def test_plate_as_a_ruler_flags_a_van_on_a_city_cars_plate(world, tiny_model: Path) -> None:
+    """With a ruler calibration and a vehicle box, a size that contradicts the registered
+    model's dimensions is a clone even when the recogniser is fooled; a fitting size adds
+    its reason and changes nothing; a plate in doubt still blocks it."""
+    from twinflash.flash.ruler import RulerCalibration
+
+    base, honest, _ = world
+    ruler = RulerCalibration((1.0, 1.0), (0.08, 0.08), 20, 15)
+    checker = CloneChecker(tiny_model, base.registry, reader=base._reader, ruler=ruler,
+                           recogniser=base.recogniser)  # fmt: skip
+    twingo = next(p for p in honest if p.registered == "twingo")
+    assert check(checker, twingo).status == "consistent"  # no box: as before
+    fits = check(checker, twingo, vehicle_box_xyxy=_box_for(twingo.corners, 1.65, 1.50))
+    assert fits.status == "consistent"
+    assert any(r.endswith("size fits") and "1.65 x 1.55 m" in r for r in fits.reasons)
+    van = check(checker, twingo, vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))
+    assert van.status == "suspected_clone" and van.score == 1.0
+    assert any("2.31 m high" in r and r.endswith("size differs") for r in van.reasons)
+    checker._reader = FakeReader([(twingo.plate, 0.4)], twingo.corners)  # read unsurely
+    doubt = check(checker, twingo, plate=None,
+                  vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))  # fmt: skip
+    assert doubt.status == "inconclusive" and any("never a clone" in r for r in doubt.reasons)
+    with pytest.raises(InputError, match="bad vehicle box"):
+        check(checker, twingo, vehicle_box_xyxy=(10, 10, 5, 5))

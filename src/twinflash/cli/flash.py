@@ -147,6 +147,16 @@ def _corners(text: str, option: str = "--plate") -> Any:
     return np.array(values).reshape(4, 2)
 
 
+def _box(text: str | None) -> tuple[float, float, float, float] | None:
+    if text is None:
+        return None
+    try:
+        x, y, w, h = (float(v) for v in text.split(","))
+    except ValueError:
+        raise InputError(f"--box {text!r}: expected 4 numbers x,y,w,h") from None
+    return (x, y, x + w, y + h)
+
+
 @flash_app.command("recognise")
 def recognise_cmd(
     model_dir: Annotated[Path, typer.Argument(help="A directory written by `flash train`.")],
@@ -254,6 +264,10 @@ def check_cmd(
         str | None,
         typer.Option(help="Plate corners x1,y1,...,x4,y4 (TL, TR, BR, BL) if known exactly."),
     ] = None,
+    box: Annotated[
+        str | None,
+        typer.Option(help="The vehicle's box x,y,w,h (px), for the plate-as-a-ruler check."),
+    ] = None,
 ) -> None:
     """Does the vehicle match the registry record of its plate? The verdict and its reasons."""
     from twinflash.flash.recogniser.preprocess import read_image
@@ -264,7 +278,7 @@ def check_cmd(
     with Registry.open(db, create=False) as registry:
         checker = CloneChecker(_model_dir(model), registry)
         quad = _corners(corners, "--corners") if corners else None
-        verdict = checker.check(image, plate, plate_corners_xy=quad)
+        verdict = checker.check(image, plate, plate_corners_xy=quad, vehicle_box_xyxy=_box(box))
     if as_json:
         echo(json.dumps({"photo": str(photo), **verdict.to_json()}, ensure_ascii=False))
         return
@@ -273,24 +287,41 @@ def check_cmd(
         echo(f"  {reason}")
 
 
+def _absolute_sqlite(db: str | None) -> str:
+    """The registry URL with a relative SQLite path made absolute: worker processes (Ray's
+    especially) may not run in this folder."""
+    from twinflash.flash.registry import registry_url
+
+    url = registry_url(db)
+    prefix = "sqlite:///"
+    if url.startswith(prefix) and not url.startswith(prefix + "/") and ":memory:" not in url:
+        return prefix + str(Path(url[len(prefix) :]).resolve())
+    return url
+
+
 @flash_app.command("check-batch")
 def check_batch_cmd(
-    manifest: Annotated[Path, typer.Argument(help="CSV: path[,plate][,tl_x,...,bl_y].")],
+    manifest: Annotated[Path, typer.Argument(help="CSV: path[,plate][,tl_x,...,bl_y][,x,y,w,h].")],
     out: Annotated[Path, typer.Option("--out", help="Results (Parquet).")],
     model: ModelOpt = None,
     db: DbOpt = None,
-    workers: Annotated[int, typer.Option(min=1, max=64, help="Local processes.")] = 1,
+    workers: Annotated[int, typer.Option(min=1, max=256, help="Processes (or Ray actors).")] = 1,
     threads: Annotated[int, typer.Option(min=0, help="Threads per process (0: default).")] = 0,
+    executor: Annotated[str, typer.Option(help="local or ray.")] = "local",
+    address: Annotated[
+        str | None, typer.Option(help="Ray cluster address (with --executor ray).")
+    ] = None,
 ) -> None:
     """Verdicts for every photo of MANIFEST; resumable (rerun the same command after a kill)."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
 
-    from twinflash.flash.batch import CheckerSpec, check_inputs, run_batch
+    from twinflash.flash.batch import CheckerSpec, check_executor, check_inputs, run_batch
 
     if out.suffix.lower() != ".parquet":
         raise InputError(f"--out {out}: expected a .parquet file")
-    spec = CheckerSpec(str(_model_dir(model)), db, threads)
+    spec = CheckerSpec(str(_model_dir(model).resolve()), _absolute_sqlite(db), threads)
     check_inputs(manifest, out)  # bad inputs: one line, before the progress bar
+    check_executor(executor, address)
     columns = (TextColumn("checking"), BarColumn(), MofNCompleteColumn(),
                TextColumn("{task.fields[counts]}"))  # fmt: skip
     with Progress(*columns, console=STDERR, transient=True) as bar:
@@ -302,10 +333,44 @@ def check_batch_cmd(
 
         report = run_batch(
             manifest, out, spec, fingerprint=spec.fingerprint(), workers=workers,
-            progress=progress,
+            executor=executor, address=address, progress=progress,
         )  # fmt: skip
     resumed = f" ({report.resumed} from a previous run)" if report.resumed else ""
     counts = ", ".join(f"{k} {v}" for k, v in sorted(report.counts.items()))
     echo(f"{out}: {report.rows} photos{resumed}: {counts}")
     if report.errors:
         echo("  " + ", ".join(f"{k} {v}" for k, v in sorted(report.errors.items())))
+
+
+@flash_app.command("demo")
+def demo_cmd(
+    out: Annotated[Path, typer.Option("--out", help="Demo folder (rerun to resume).")] = Path(
+        "out/flash"
+    ),
+    full: Annotated[
+        bool, typer.Option("--full", help="All catalogue models, more and larger photos.")
+    ] = False,
+    workers: Annotated[int, typer.Option(min=1, max=64, help="check-batch processes.")] = 1,
+) -> None:
+    """The clone loop end to end: render, train, export, registry, check-batch, report."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
+
+    from twinflash.clonedemo.run import SIZES, claim_folder, run_demo
+
+    size = SIZES["full" if full else "demo"]()
+    claim_folder(out, size)  # a folder of another size or not a demo: one line, before the bar
+    columns = (TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(),
+               TextColumn("{task.fields[note]}"))  # fmt: skip
+    with Progress(*columns, console=STDERR, transient=True) as bar:
+        tasks: dict[str, Any] = {}
+
+        def say(stage: str, done: int, total: int, note: str) -> None:
+            if stage not in tasks:
+                tasks[stage] = bar.add_task(stage, total=total, note="")
+            bar.update(tasks[stage], completed=done, total=total, note=note)
+
+        result = run_demo(out, size, workers=workers, say=say)
+    c, h = result.clones_flagged, result.honest_flagged
+    echo(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
+         f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['this run']:.0f} s"
+         + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip

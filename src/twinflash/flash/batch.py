@@ -3,7 +3,8 @@
 Manifest: a CSV with a ``path`` column (relative to the CSV's folder), optionally ``plate``
 (the plate text when the caller has it; empty: read on the photo) and the plate corners
 ``tl_x, tl_y, tr_x, tr_y, br_x, br_y, bl_x, bl_y`` (when known exactly, e.g. a twinflash
-render). Any other column is refused, so a typo is not silently ignored.
+render) and the vehicle's box ``x, y, w, h`` (from a detector: the plate-as-a-ruler size
+check, `flash.ruler`). Any other column is refused, so a typo is not silently ignored.
 
 Nothing lost, nothing twice: one process (the parent) appends each finished row to a
 journal beside the output (``<out>.journal``, JSON lines, flushed per row) and skips the
@@ -13,7 +14,7 @@ The journal's first line names the manifest (SHA-256) and the checker, so a reru
 other inputs is refused instead of mixing two batches.
 
 Per-item failures are rows, never a stop: ``error`` is ``unreadable_image``,
-``malformed_plate``, ``bad_corners``, ``bad_input``, ``no_plate_found``,
+``malformed_plate``, ``bad_corners``, ``bad_box``, ``bad_input``, ``no_plate_found``,
 ``plate_not_registered`` or ``failed`` (an unexpected exception, with its message), and
 ``status`` is ``error`` for items that got no verdict at all.
 """
@@ -35,10 +36,10 @@ import numpy as np
 
 from twinflash.errors import InputError
 from twinflash.files import temp_sibling
-from twinflash.flash.recogniser.data import CORNER_COLS
+from twinflash.flash.recogniser.data import BOX_COLS, CORNER_COLS
 from twinflash.flash.verdict import Checker, Verdict
 
-COLUMNS = {"path", "plate", *CORNER_COLS}
+COLUMNS = {"path", "plate", *CORNER_COLS, *BOX_COLS}
 JOURNAL_VERSION = 1
 Progress = Callable[[int, int, Counter[str]], None]
 
@@ -51,6 +52,7 @@ class Item:
     plate: str | None
     corners: tuple[float, ...] | None
     corners_error: str | None = None
+    box_xywh: tuple[float, ...] | None = None
 
 
 def read_manifest(path: Path) -> list[Item]:
@@ -72,10 +74,13 @@ def read_manifest(path: Path) -> list[Item]:
         )
     unknown = [h for h in header if h not in COLUMNS]
     if unknown:
-        raise InputError(f"{path}: unknown column(s) {unknown}; expected path, plate, corners")
+        raise InputError(f"{path}: unknown column(s) {unknown}; expected path, plate, corners, box")
     has_corners = [c for c in CORNER_COLS if c in header]
     if has_corners and len(has_corners) != len(CORNER_COLS):
         raise InputError(f"{path}: plate corners need all of {list(CORNER_COLS)}")
+    has_box = [c for c in BOX_COLS if c in header]
+    if has_box and len(has_box) != len(BOX_COLS):
+        raise InputError(f"{path}: the vehicle box needs all of {list(BOX_COLS)}")
     reader.fieldnames = header
     items = []
     for i, row in enumerate(reader):
@@ -83,7 +88,7 @@ def read_manifest(path: Path) -> list[Item]:
         if not photo:
             raise InputError(f"{path}:{i + 2}: empty path")
         plate = (row.get("plate") or "").strip() or None
-        corners, error = None, None
+        corners, box, error = None, None, None
         if has_corners:
             raw = [(row.get(c) or "").strip() for c in CORNER_COLS]
             if any(raw):
@@ -91,7 +96,14 @@ def read_manifest(path: Path) -> list[Item]:
                     corners = tuple(float(v) for v in raw)
                 except ValueError:
                     error = f"plate corners {raw}: not 8 numbers"
-        items.append(Item(i, photo, path.parent / photo, plate, corners, error))
+        if has_box:
+            raw = [(row.get(c) or "").strip() for c in BOX_COLS]
+            if any(raw):
+                try:
+                    box = tuple(float(v) for v in raw)
+                except ValueError:
+                    error = f"vehicle box {raw}: not 4 numbers x, y, w, h"
+        items.append(Item(i, photo, path.parent / photo, plate, corners, error, box))
     return items
 
 
@@ -121,19 +133,27 @@ def check_item(checker: Checker, item: Item) -> dict:
     from twinflash.flash.recogniser.preprocess import read_image
 
     if item.corners_error:
-        return result_row(item, None, "bad_corners", item.corners_error)
+        kind = "bad_box" if item.corners_error.startswith("vehicle box") else "bad_corners"
+        return result_row(item, None, kind, item.corners_error)
     try:
         image = read_image(item.photo)
     except InputError as exc:
         return result_row(item, None, "unreadable_image", str(exc))
     try:
-        kw = {} if item.corners is None else {"plate_corners_xy": np.reshape(item.corners, (4, 2))}
+        kw: dict[str, Any] = {}
+        if item.corners is not None:
+            kw["plate_corners_xy"] = np.reshape(item.corners, (4, 2))
+        if item.box_xywh is not None:
+            x, y, w, h = item.box_xywh
+            kw["vehicle_box_xyxy"] = (x, y, x + w, y + h)
         verdict = checker.check(image, item.plate, **kw)
     except InputError as exc:
         msg = str(exc)
         kind = (
             "malformed_plate"
             if msg.startswith("malformed plate")
+            else "bad_box"
+            if msg.startswith("bad vehicle box")
             else "bad_corners"
             if "corners" in msg
             else "bad_input"
@@ -195,9 +215,23 @@ def _work(item: Item) -> dict:
     return check_item(_checker, item)
 
 
-def _results(items: list[Item], factory: Callable[[], Checker], workers: int) -> Iterator[dict]:
-    """Rows as they finish: in this process, or in `workers` local processes."""
+EXECUTORS = ("local", "ray")
+
+
+def _results(
+    items: list[Item],
+    factory: Callable[[], Checker],
+    workers: int,
+    executor: str = "local",
+    address: str | None = None,
+) -> Iterator[dict]:
+    """Rows as they finish: in this process, in `workers` local processes, or in Ray."""
     if not items:
+        return
+    if executor == "ray":
+        from twinflash.flash.batch_ray import ray_results
+
+        yield from ray_results(items, factory, check_item, workers, address)
         return
     if workers <= 1:
         checker = factory()
@@ -230,6 +264,18 @@ def check_inputs(manifest: Path, out: Path) -> list[Item]:
     return items
 
 
+def check_executor(executor: str, address: str | None) -> None:
+    """One InputError for an unknown executor or an address the local one cannot use."""
+    if executor not in EXECUTORS:
+        raise InputError(
+            f"--executor: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
+        )
+    if address is not None and executor != "ray":
+        raise InputError(
+            "--address: the local executor takes no cluster address (use --executor ray)"
+        )
+
+
 @dataclass(frozen=True)
 class BatchReport:
     out: Path
@@ -246,13 +292,18 @@ def run_batch(
     *,
     fingerprint: dict[str, Any] | None = None,
     workers: int = 1,
+    executor: str = "local",
+    address: str | None = None,
     progress: Progress | None = None,
 ) -> BatchReport:
     """Check every item of `manifest` into the Parquet file `out` (see the module docstring).
 
     `factory` builds a checker (in each worker process: it must pickle); `fingerprint`
-    names what it checks with (model, registry), recorded in the journal.
+    names what it checks with (model, registry), recorded in the journal. `executor`:
+    ``local`` (this process, or `workers` spawned processes) or ``ray`` (`workers` Ray
+    actors; a local Ray instance, or the cluster at `address`).
     """
+    check_executor(executor, address)
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -265,7 +316,7 @@ def run_batch(
     resumed = len(done)
     counts = Counter(r["status"] for r in done.values())
     todo = [it for it in items if it.row not in done]
-    if todo and workers > 1:
+    if todo and (workers > 1 or executor == "ray"):
         factory()  # a bad model or registry: one line here, not a broken worker pool
     with journal.open("a", encoding="utf-8") as fh:
         if not resumed and fh.tell() == 0:
@@ -273,7 +324,7 @@ def run_batch(
             fh.flush()
         if progress:
             progress(len(done), len(items), counts)
-        for row in _results(todo, factory, workers):
+        for row in _results(todo, factory, workers, executor, address):
             fh.write(json.dumps(row, ensure_ascii=False) + "\n")
             fh.flush()  # a kill -9 keeps every flushed row (the OS holds it)
             done[row["row"]] = row

@@ -264,7 +264,7 @@ def calibrate_model(
             raise InputError(
                 f"{data}: no labelled photo in split {split!r} (use `split=None` for all)"
             )
-    loaded = load_crops(found, rec.spec)
+    loaded = load_crops(found, rec.spec, min_per_class=1)  # one honest photo is a photo
     known = set(rec.classes.classes)
     keep = [i for i, s in enumerate(loaded.samples) if (s.make, s.model) in known]
     if not keep:

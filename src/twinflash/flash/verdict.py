@@ -30,6 +30,7 @@ import numpy as np
 from twinflash.errors import InputError
 from twinflash.flash.crops import PLATE_ASPECT, check_corners
 from twinflash.flash.plates import normalise_plate, plate_candidates
+from twinflash.flash.ruler import RulerCalibration, catalogue_size, load_ruler, vehicle_size
 from twinflash.flash.thresholds import LevelThreshold, Thresholds, load_thresholds
 
 if TYPE_CHECKING:
@@ -140,11 +141,13 @@ class CloneChecker:
         *,
         recogniser: Recogniser | None = None,
         threads: int = 0,
+        ruler: RulerCalibration | None = None,
     ) -> None:
         from twinflash.flash.recognise import Recogniser
 
         self.model_dir = Path(model_dir)
         self.thresholds = thresholds or load_thresholds(self.model_dir)
+        self.ruler = ruler or load_ruler(self.model_dir)  # None: vehicle boxes are not used
         self.recogniser = recogniser or Recogniser(self.model_dir, threads=threads)
         self.registry = registry
         self._reader = reader
@@ -208,12 +211,43 @@ class CloneChecker:
 
     # --- the verdict ----------------------------------------------------------------------
 
+    def _size(self, box: Any, corners: np.ndarray, reg: dict[str, str]) -> tuple[list[str], bool]:
+        """The plate-as-a-ruler check: (reason, contradicts). Needs a vehicle box, a ruler
+        calibration beside the model, and the registered model's catalogue dimensions."""
+        if box is None or self.ruler is None or self.thresholds.require_certified:
+            return [], False
+        truth = catalogue_size(reg["make"], reg["model"])
+        if truth is None:
+            return [], False
+        try:
+            size = vehicle_size(corners, tuple(float(v) for v in box))  # type: ignore[arg-type]
+        except ValueError as exc:
+            raise InputError(f"bad vehicle box: {exc}") from None
+        dev = self.ruler.deviation(size, truth)
+        bias = np.array(self.ruler.bias_wh)
+        w, h = np.array([size.width_m, size.height_m]) * bias
+        bad = self.ruler.contradicts(size, truth)
+        tol = self.ruler.tolerance_wh
+        return [
+            f"size from the plate: {w:.2f} m wide, {h:.2f} m high; registry "
+            f"{_name(reg['make'], reg['model'])}: {truth[0]:.2f} x {truth[1]:.2f} m "
+            f"({dev[0]:+.0%}, {dev[1]:+.0%}; tolerance {tol[0]:.0%}, {tol[1]:.0%}, "
+            f"n={self.ruler.n_tolerance}): {'size differs' if bad else 'size fits'}"
+        ], bad
+
     def check(
-        self, rgb: np.ndarray, plate: str | None = None, *, plate_corners_xy: Any = None
+        self,
+        rgb: np.ndarray,
+        plate: str | None = None,
+        *,
+        plate_corners_xy: Any = None,
+        vehicle_box_xyxy: Any = None,
     ) -> Verdict:
         """The verdict on one photo. `plate`: the plate text when the caller has it (else
         read on the photo); `plate_corners_xy`: TL, TR, BR, BL when known exactly (else
-        estimated from the reader's text box). A malformed plate or image: InputError."""
+        estimated from the reader's text box); `vehicle_box_xyxy`: the vehicle's box, when
+        a detector or a person gave it (the plate-as-a-ruler size check, if the model has
+        a ``ruler.json``). A malformed plate, box or image: InputError."""
         image = _check_image(rgb)
         pl = self._locate(image, plate, plate_corners_xy)
         xyxy = None
@@ -253,40 +287,54 @@ class CloneChecker:
         recognised = [(_name(*r.label.split(" | ")), r.p) for r in answer.models]
         judged = rec.judge(answer, record.make_raw, record.model_raw)
         summary = self._summary(reg, answer)
+        size_why, size_differs = self._size(vehicle_box_xyxy, pl.corners, reg)
         kw: dict[str, Any] = {"registry": reg, "recognised": recognised}
+
+        def flag(evidence: list[str], doubts: list[str]) -> Verdict:
+            blockers = list(pl.doubts) + doubts
+            if others:
+                blockers.append("look-alike readings also registered: " + ", ".join(others))
+            if blockers:
+                return verdict("inconclusive", [summary, *evidence, *blockers, "never a clone "
+                               "while the plate or the threshold is in doubt"], **kw)  # fmt: skip
+            return verdict("suspected_clone", [summary, *evidence], **kw)
+
         if judged.level is None or judged.p is None:
-            why = [summary, f"the recogniser knows neither the model, the make nor the body "
-                   f"type {reg['body']} of {_name(reg['make'], reg['model'])}"]  # fmt: skip
-            return verdict("inconclusive", why, **kw)
+            why = [f"the recogniser knows neither the model, the make nor the body type "
+                   f"{reg['body']} of {_name(reg['make'], reg['model'])}"]  # fmt: skip
+            if size_differs:
+                kw["score"] = 1.0
+                return flag(why + size_why, [])
+            return verdict("inconclusive", [summary, *why, *size_why], **kw)
         lt = self.thresholds.for_level(judged.level)
         score = float(np.clip(1.0 - judged.p, 0.0, 1.0))
-        kw["score"] = score
+        kw["score"] = max(score, 1.0 if size_differs else 0.0)
         shown = judged.label.replace(" | ", " ").upper() if judged.label else "?"
         measure = f"{judged.level} level: p({shown}) = {judged.p:.3f}, clone score {score:.3f}"
         if lt is None or lt.threshold is None:
-            why = [summary, measure, f"no calibrated threshold at the {judged.level} level"]
-            return verdict("inconclusive", why, **kw)
-        rule = _rule(lt, self.thresholds)
-        if score >= lt.threshold:
-            blockers = list(pl.doubts)
-            if others:
-                blockers.append("look-alike readings also registered: " + ", ".join(others))
-            if self.thresholds.require_certified and not lt.certified:
-                blockers.append(f"the {judged.level}-level threshold misses the target")
-            if blockers:
-                return verdict(
-                    "inconclusive",
-                    [summary, f"{measure} >= {lt.threshold:.3f}", *blockers, "never a clone "
-                     "while the plate or the threshold is in doubt"], **kw,
-                )  # fmt: skip
-            return verdict("suspected_clone", [summary, f"{measure} >= {rule}"], **kw)
+            why = [measure, f"no calibrated threshold at the {judged.level} level"]
+            if size_differs:
+                return flag(why + size_why, [])
+            return verdict("inconclusive", [summary, *why, *size_why], **kw)
+        if score >= lt.threshold or size_differs:
+            doubts = []
+            if score < lt.threshold:
+                evidence = [f"{measure} < {lt.threshold:.3f}"]
+            elif self.thresholds.require_certified and not lt.certified:
+                evidence = [f"{measure} >= {lt.threshold:.3f}"]
+                doubts.append(f"the {judged.level}-level threshold misses the target")
+            else:
+                evidence = [f"{measure} >= {_rule(lt, self.thresholds)}"]
+            return flag(evidence + size_why, doubts)
         if score < self.thresholds.consistent_below and not pl.doubts:
-            return verdict("consistent", [summary, f"{measure} < {lt.threshold:.3f}"], **kw)
+            return verdict(
+                "consistent", [summary, f"{measure} < {lt.threshold:.3f}", *size_why], **kw
+            )
         why = pl.doubts or [
             f"the photo neither matches (score < {self.thresholds.consistent_below:.2f}) nor "
             "clearly contradicts the record"
         ]
-        return verdict("inconclusive", [summary, measure, *why], **kw)
+        return verdict("inconclusive", [summary, measure, *size_why, *why], **kw)
 
     def _registry_view(self, record: VehicleRecord) -> dict[str, str]:
         from twinflash.flash.recogniser.labels import body_of

@@ -238,8 +238,9 @@ class Loaded:
     digest: str
 
 
-def load_crops(found: Discovered, spec: CropSpec) -> Loaded:
-    """Decode, crop and check every sample; then drop classes left with one photo."""
+def load_crops(found: Discovered, spec: CropSpec, min_per_class: int = MIN_PER_CLASS) -> Loaded:
+    """Decode, crop and check every sample; then drop classes left with fewer than
+    `min_per_class` photos (training needs two to split; scoring needs one)."""
     crops, kept, skipped = [], [], list(found.skipped)
     lines = []
     cache: dict[Path, tuple[np.ndarray, str]] = {}
@@ -274,14 +275,16 @@ def load_crops(found: Discovered, spec: CropSpec) -> Loaded:
         kept.append(s)
         lines.append(f"{sha} {s.make}|{s.model} {s.box_xyxy} {s.corners_xy} {s.split}")
     counts = Counter((s.make, s.model) for s in kept)
-    lonely = {k for k, n in counts.items() if n < MIN_PER_CLASS}
+    lonely = {k for k, n in counts.items() if n < min_per_class}
     if lonely:
         keep = [i for i, s in enumerate(kept) if (s.make, s.model) not in lonely]
         for s in kept:
             if (s.make, s.model) in lonely:
                 skipped.append(
                     Skip(
-                        s.where, f"class {s.make} {s.model} has 1 photo (needs >= {MIN_PER_CLASS})"
+                        s.where,
+                        f"class {s.make} {s.model} has {counts[(s.make, s.model)]} photo(s) "
+                        f"(needs >= {min_per_class})",
                     )
                 )
         crops, kept, lines = (
