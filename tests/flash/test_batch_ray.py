@@ -90,5 +90,5 @@ def test_unknown_executor_and_stray_address_are_one_error(tmp_path: Path) -> Non
     manifest = write_photos(tmp_path, 2)
     with pytest.raises(InputError, match="unknown executor 'dask'; known: local, ray"):
         run_batch(manifest, tmp_path / "o.parquet", SlowChecker("c"), executor="dask")
-    with pytest.raises(InputError, match="--address: the local executor takes no"):
+    with pytest.raises(InputError, match="`address`: the local executor takes no"):
         run_batch(manifest, tmp_path / "o.parquet", SlowChecker("c"), address="1.2.3.4:6379")

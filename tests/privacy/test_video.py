@@ -60,12 +60,22 @@ def clip(tmp_path_factory: pytest.TempPathFactory, astronaut: np.ndarray) -> Pat
     return clip
 
 
+def test_video_blurred_sound_dropped_by_default(clip: Path, tmp_path: Path) -> None:
+    """Voices are personal data the blur cannot hide: no sound track unless asked for."""
+    det = Detectors(BlurOptions(plates=False))
+    (report,) = blur_paths([clip], tmp_path, BlurOptions(plates=False), detectors=det)
+    assert report.ok, report.error
+    assert not probe(tmp_path / "clip.mp4").has_audio
+    side = json.loads((tmp_path / "clip.mp4.json").read_text())
+    assert side["audio_dropped"] and not side["audio_kept"]
+
+
 def test_video_blurred_with_sound_kept(clip: Path, tmp_path: Path) -> None:
     faces = FaceDetector(scales=(1.0,))  # the video defaults
     before = _read_all(clip)
     assert all(len(faces(f)) == 1 for f in before)  # the face is there in every frame
-    det = Detectors(BlurOptions(plates=False))
-    (report,) = blur_paths([clip], tmp_path, BlurOptions(plates=False), detectors=det)
+    opts = BlurOptions(plates=False, keep_audio=True)
+    (report,) = blur_paths([clip], tmp_path, opts, detectors=Detectors(opts))
     assert report.ok, report.error
     out = tmp_path / "clip.mp4"
     info = probe(out)
@@ -74,7 +84,7 @@ def test_video_blurred_with_sound_kept(clip: Path, tmp_path: Path) -> None:
     assert len(after) == FRAMES == report.frames
     assert all(faces(f) == [] for f in after)
     side = json.loads((tmp_path / "clip.mp4.json").read_text())
-    assert side["audio_kept"] and side["frames"] == FRAMES
+    assert side["audio_kept"] and not side["audio_dropped"] and side["frames"] == FRAMES
     assert sorted({r["frame"] for r in side["blurred"]}) == list(range(FRAMES))
     tags = subprocess.run(
         [imageio_ffmpeg.get_ffmpeg_exe(), "-i", str(out)], capture_output=True, text=True

@@ -58,6 +58,12 @@ def blur(
             "versions, faster but leaves more plates readable; for comparison)."
         ),
     ] = True,
+    keep_audio: Annotated[
+        bool,
+        typer.Option(
+            help="Video: keep the sound track (dropped by default: voices are personal data)."
+        ),
+    ] = False,
     sidecar_plate_text: Annotated[
         bool,
         typer.Option(
@@ -87,6 +93,7 @@ def blur(
         driver_side=driver_side,  # type: ignore[arg-type]
         keep_plate=keep_plate,
         sidecar_plate_text=sidecar_plate_text,
+        keep_audio=keep_audio,
         eager_plates=eager_plates,
     )
     jobs = prepare(inputs, out)  # bad --out, colliding outputs: refused before any model loads

@@ -94,11 +94,11 @@ def claim_folder(out: Path, size: DemoSize) -> None:
         if found != mine:
             raise InputError(
                 f"{out}: made by a demo of another size or version ({marker}); "
-                "use another --out, or delete it to start over"
+                "use another `out`, or delete it to start over"
             )
         return
     if out.exists() and any(out.iterdir()):
-        raise InputError(f"{out}: exists and is not a demo folder; choose another --out")
+        raise InputError(f"{out}: exists and is not a demo folder; choose another `out`")
     out.mkdir(parents=True, exist_ok=True)
     atomic_write_text(marker, json.dumps(mine, indent=1) + "\n")
 

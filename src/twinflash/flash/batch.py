@@ -268,11 +268,11 @@ def check_executor(executor: str, address: str | None) -> None:
     """One InputError for an unknown executor or an address the local one cannot use."""
     if executor not in EXECUTORS:
         raise InputError(
-            f"--executor: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
+            f"`executor`: unknown executor {executor!r}; known: {', '.join(EXECUTORS)}"
         )
     if address is not None and executor != "ray":
         raise InputError(
-            "--address: the local executor takes no cluster address (use --executor ray)"
+            "`address`: the local executor takes no cluster address (use the ray executor)"
         )
 
 

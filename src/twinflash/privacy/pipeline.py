@@ -53,6 +53,7 @@ class BlurOptions:
     driver_side: Side = "right"
     keep_plate: bool = False
     sidecar_plate_text: bool = False  # internal use only: the text undoes the blur
+    keep_audio: bool = False  # video: voices are personal data the blur does not hide
     eager_plates: bool = True  # off: the single plate pass of earlier versions (benchmarks)
     small_plates: bool = True  # eager: also plate-shaped panels too small for the detector
     max_pixels: int = media.DEFAULT_MAX_PIXELS
@@ -239,7 +240,7 @@ def _blur_one(
             )
 
         info, regions, report.frames = blur_video(
-            source, target, detect, obscure, opts.persistence, on_frame
+            source, target, detect, obscure, opts.persistence, on_frame, opts.keep_audio
         )
         kept_ids = {(r.frame, r.xyxy) for r in kept}
         blurred = [r for r in regions if (r.frame, r.xyxy) not in kept_ids]
@@ -247,7 +248,8 @@ def _blur_one(
             "size_wh": list(info.size_wh),
             "fps": info.fps,
             "frames": report.frames,
-            "audio_kept": info.has_audio,
+            "audio_kept": info.has_audio and opts.keep_audio,
+            "audio_dropped": info.has_audio and not opts.keep_audio,
         }
     report.faces = sum(r.kind == "face" for r in blurred)
     report.plates = sum(r.kind == "plate" for r in blurred)

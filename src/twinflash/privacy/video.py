@@ -1,8 +1,9 @@
-"""Videos: decode and encode with the ffmpeg binary shipped in imageio-ffmpeg, sound kept.
+"""Videos: decode and encode with the ffmpeg binary shipped in imageio-ffmpeg.
 
-Frames are read as RGB, blurred one by one with detections carried by the tracker, encoded
-to H.264 with the input's audio remuxed (AAC) in the same ffmpeg call, and global metadata
-(GPS, device) dropped.
+Frames are read as RGB, blurred one by one with detections carried by the tracker and
+encoded to H.264; global metadata (GPS, device) is dropped. The sound track is dropped too
+unless asked for (voices and names spoken are personal data the blur cannot hide); when
+kept it is remuxed (AAC) in the same ffmpeg call.
 """
 
 from __future__ import annotations
@@ -63,11 +64,13 @@ def blur_video(
     obscure: Callable[[np.ndarray, list[Region]], np.ndarray],
     persistence: int = 5,
     on_frame: Callable[[int], None] | None = None,
+    keep_audio: bool = False,
 ) -> tuple[VideoInfo, list[Region], int]:
     """Blur every frame; returns the video facts, the regions blurred and the frame count.
 
     `detect` finds regions in one frame, `obscure` blurs them; a truncated file raises
-    InputError after the partial output has been removed.
+    InputError after the partial output has been removed. The input's sound is copied
+    only with `keep_audio`.
     """
     import imageio_ffmpeg
 
@@ -77,6 +80,7 @@ def blur_video(
     tmp = temp_sibling(target, keep_suffix=True)  # ffmpeg picks the container from it
     blurred: list[Region] = []
     frames = 0
+    audio = info.has_audio and keep_audio
     writer = imageio_ffmpeg.write_frames(
         str(tmp),
         info.size_wh,
@@ -86,8 +90,8 @@ def blur_video(
         macro_block_size=2,
         ffmpeg_log_level="error",
         output_params=["-map_metadata", "-1", "-movflags", "+faststart"],
-        audio_path=str(source) if info.has_audio else None,
-        audio_codec="aac" if info.has_audio else None,
+        audio_path=str(source) if audio else None,
+        audio_codec="aac" if audio else None,
     )
     reader = imageio_ffmpeg.read_frames(str(source))
     try:
