@@ -46,4 +46,4 @@ def test_lying_person_detection_ignores_standing_people(tmp_path: Path) -> None:
     assert out.summary["recall"] == 0.0 and out.summary["objects_counted"] == 1
     assert out.summary["false_positives_per_image"] == 0.0  # on an ignored person
     res = analyse(ds, out, AnalysisSettings(n_boot=50))
-    assert res["overall"]["recall"]["value"] == 0.0
+    assert res.overall["recall"].value == 0.0
