@@ -5,6 +5,7 @@ from __future__ import annotations
 from twinflash.audit.result import (
     Analysis,
     AuditReport,
+    CountingSummary,
     CountRow,
     FailureExample,
     OverallFigure,
@@ -35,7 +36,7 @@ def _report(per_image: list[CountRow] | None) -> AuditReport:
         dataset="d",
         images=1,
         settings=ReportSettings(10, 0, 0.05, "holm", 30, 10, 20.0, 0.2, None),
-        summary={"mae": 1.0},
+        summary=CountingSummary(1.0, 1.0, 0.5, 0.0, 2.0, 1),
         analysis=_analysis(),
         details={},
         timings_s=Timings(0.5, 1.25),
@@ -106,3 +107,17 @@ def test_a_detection_slice_lists_miss_rate_then_ap_figures_flat() -> None:
     assert tail[:2] == ["log_average_miss_rate", "ap"] and tail[-1] == "ap50_gap_hi"
     assert row["log_average_miss_rate"] is None and row["ap50"] == 0.1 * 6
     assert "ap" not in _row(SliceDetection(0.3)).to_json()
+
+
+def test_a_summary_writes_nan_as_null_and_counting_names_its_threshold_once_set() -> None:
+    s = CountingSummary(1.0, float("nan"), 0.5, 0.0, 2.0, 3)
+    assert s.to_json() == {
+        "mae": 1.0,
+        "rmse": None,
+        "relative_error": 0.5,
+        "bias": 0.0,
+        "true_count_mean": 2.0,
+        "images": 3,
+    }
+    s.score_threshold = 0.4
+    assert list(s.to_json())[-1] == "score_threshold" and s.to_json()["score_threshold"] == 0.4

@@ -33,7 +33,7 @@ def test_counting_report(planted_files: dict[str, Path], tmp_path: Path) -> None
         metadata=planted_files["meta"],
         analysis=AnalysisSettings(n_boot=200, min_support=10),
     )  # units are images
-    assert report.summary["mae"] == np.mean([2 * v for v in night.values()])
+    assert report.summary.mae == np.mean([2 * v for v in night.values()])
     assert (
         "Mean absolute count error is higher (worse) for is_night = True"
         in report.analysis.headline[0]

@@ -148,7 +148,7 @@ def render_html(report: AuditReport, failures: list[FailureExample]) -> str:
         "</ul><h2>Overall</h2><table class='kv'>",
         *[
             f"<tr><td>{escape(k)}</td><td>{_fmt(v, 4)}</td></tr>"
-            for k, v in report.summary.items()
+            for k, v in report.summary.to_json().items()
             if k not in a.overall  # shown below with its interval
         ],
         *[

@@ -4,6 +4,7 @@ the order of the report's keys, so the file reads the same whatever produced it.
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -54,6 +55,59 @@ class FailureExample:
 
     def to_json(self) -> dict[str, Any]:
         return {k: v for k, v in asdict(self).items() if k != "png"}
+
+
+@dataclass
+class Summary:
+    """A task's headline figures (NaN where undefined, e.g. recall without people)."""
+
+    def to_json(self) -> dict[str, Any]:
+        """The figures in field order, NaN written as null (JSON has no NaN)."""
+        return {
+            k: None if isinstance(v, float) and not math.isfinite(v) else v
+            for k, v in asdict(self).items()
+        }
+
+
+@dataclass
+class DetectionSummary(Summary):
+    ap: float
+    ap50: float
+    log_average_miss_rate: float
+    recall: float  # at the score threshold, of the people counted
+    precision: float
+    false_positives_per_image: float
+    score_threshold: float
+    objects_counted: int
+    objects_ignored: int  # too small or hidden (lying-person-detection: not lying)
+    images: int
+
+
+@dataclass
+class CountingSummary(Summary):
+    mae: float
+    rmse: float
+    relative_error: float  # |pred - true| / max(true, 1)
+    bias: float  # pred - true
+    true_count_mean: float
+    images: int
+    score_threshold: float | None = None  # set by the audit when counting from detections
+
+    def to_json(self) -> dict[str, Any]:
+        out = super().to_json()
+        if self.score_threshold is None:
+            del out["score_threshold"]
+        return out
+
+
+@dataclass
+class ClassificationSummary(Summary):
+    top1: float
+    top5: float
+    ece: float  # expected calibration error
+    vehicles: int
+    classes: int
+    images: int
 
 
 @dataclass
@@ -201,7 +255,7 @@ class AuditReport:
     dataset: str
     images: int
     settings: ReportSettings
-    summary: dict[str, Any]  # the task's headline figures (NaN written as null)
+    summary: Summary  # the task's headline figures
     analysis: Analysis
     details: dict[str, Any]  # the task's own tables (classification: per class, confusions)
     timings_s: Timings
@@ -220,7 +274,7 @@ class AuditReport:
             "dataset": self.dataset,
             "images": self.images,
             "settings": asdict(self.settings),
-            "summary": self.summary,
+            "summary": self.summary.to_json(),
             "analysis": self.analysis.to_json(),
             "details": self.details,
             "timings_s": asdict(self.timings_s),
