@@ -39,8 +39,9 @@ def main() -> None:
     t1 = time.perf_counter()
     res = analyse(ds, out, AnalysisSettings(n_boot=args.bootstrap, seed=0))
     t2 = time.perf_counter()
-    n_slices = sum(r["metric"] == "recall" for r in res["slices"])
-    ap_reps = res["overall"].get("ap", {}).get("replicates", "none")  # > slice_ap_max_images
+    n_slices = sum(r.metric == "recall" for r in res.slices)
+    ap = res.overall.get("ap")  # none above slice_ap_max_images
+    ap_reps = "none" if ap is None else ap.replicates
     print(
         "| images | people | detections | slices | bootstrap | AP replicates | columns + "
         "evaluate (s) | slice + bootstrap (s) | total (s) | CPUs |"

@@ -76,3 +76,20 @@ def pg_schema(postgres_url: str) -> Iterator[str]:
         with admin.begin() as conn:
             conn.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
         admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def astronaut():  # -> np.ndarray; numpy and skimage load only for the tests that ask
+    """skimage's astronaut photo (512x512): a known face for privacy and its commands."""
+    from skimage import data
+
+    return data.astronaut()
+
+
+@pytest.fixture(scope="session")
+def astronaut_with_plate(astronaut):
+    """The astronaut photo with a 26 px high SIV plate on the suit (bottom right)."""
+    from twinflash.privacy.synthetic import paste_plate
+
+    img, _ = paste_plate(astronaut, "AB-123-CD", 26, (360, 440))
+    return img

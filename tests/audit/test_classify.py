@@ -48,13 +48,13 @@ def test_classification_accuracy_confusions_and_ece(tmp_path: Path) -> None:
         build_model(f"predictions:{preds}"), ds, "vehicle-classification", AuditSettings()
     )
     # the 10x10 vehicle is too small to classify; of three, one right at top-1, two at top-5
-    assert out.summary["vehicles"] == 3
-    assert out.summary["top1"] == pytest.approx(1 / 3)
-    assert out.summary["top5"] == pytest.approx(2 / 3)
+    assert out.summary.vehicles == 3
+    assert out.summary.top1 == pytest.approx(1 / 3)
+    assert out.summary.top5 == pytest.approx(2 / 3)
     pairs = {(c["true"], c["predicted"], c["count"]) for c in out.confusions}
     assert pairs == {("Renault/Clio", "Peugeot/208", 1), ("Peugeot/208", "Renault/Clio", 1)}
     # ECE: bins of width 1/15; confidences 0.9 (right), 0.6 (wrong), 0.7 (wrong)
-    assert out.summary["ece"] == pytest.approx((0.1 + 0.6 + 0.7) / 3)
+    assert out.summary.ece == pytest.approx((0.1 + 0.6 + 0.7) / 3)
 
 
 def test_ece_of_a_calibrated_model_is_small() -> None:

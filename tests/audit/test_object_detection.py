@@ -75,7 +75,7 @@ def test_unknown_category_names_the_known_ones(waste_files: dict[str, Path], tmp
 def test_category_goes_with_object_detection(
     waste_files: dict[str, Path], tmp_path: Path, args: list[str], message: str
 ) -> None:
-    from tests.audit.test_cli import _run
+    from tests.cli.test_audit import _run
 
     res = _run(str(waste_files["gt"]), "--model", f"predictions:{waste_files['preds']}", *args,
                "--out", str(tmp_path / "rep"))  # fmt: skip

@@ -33,10 +33,10 @@ def test_counting_report(planted_files: dict[str, Path], tmp_path: Path) -> None
         metadata=planted_files["meta"],
         analysis=AnalysisSettings(n_boot=200, min_support=10),
     )  # units are images
-    assert report.summary["mae"] == np.mean([2 * v for v in night.values()])
+    assert report.summary.mae == np.mean([2 * v for v in night.values()])
     assert (
         "Mean absolute count error is higher (worse) for is_night = True"
-        in report.analysis["headline"][0]
+        in report.analysis.headline[0]
     )
     html = (tmp_path / "rep" / "report.html").read_text()
     assert "mean absolute count error by is_night" in html
@@ -83,7 +83,7 @@ def test_classification_report(tmp_path: Path) -> None:
         metadata=tmp_path / "m.csv",
         analysis=AnalysisSettings(n_boot=200),
     )
-    assert "Top-1 accuracy is lower (worse) for is_night = True" in report.analysis["headline"][0]
+    assert "Top-1 accuracy is lower (worse) for is_night = True" in report.analysis.headline[0]
     data = json.loads((tmp_path / "rep" / "report.json").read_text())
     assert data["details"]["confusions"][0]["predicted"] == "Tesla/Model 3"
     assert 0 < data["summary"]["ece"] < 1
@@ -102,7 +102,7 @@ def test_audit_writes_html_and_json_with_the_same_figures(
     )
     data = json.loads((tmp_path / "rep" / "report.json").read_text())
     html = (tmp_path / "rep" / "report.html").read_text()
-    assert data["analysis"]["headline"] == report.analysis["headline"]
+    assert data["analysis"]["headline"] == report.analysis.headline
     assert data["schema_version"] == 1 and data["failures"]
     assert "http://" not in html.replace("http://www.w3.org/2000/svg", "")
     assert "https://" not in html and "<script" not in html

@@ -29,10 +29,10 @@ def test_counting_errors_by_hand(tmp_path: Path) -> None:
     preds = tmp_path / "counts.json"
     preds.write_text(json.dumps([{"image_id": i + 1, "count": c} for i, c in enumerate([3, 0, 0])]))
     out = evaluate(build_model(f"predictions:{preds}"), ds, "crowd-counting", AuditSettings())
-    assert out.summary["mae"] == pytest.approx(2 / 3)
-    assert out.summary["rmse"] == pytest.approx(math.sqrt(2 / 3))
-    assert out.summary["relative_error"] == pytest.approx((0.5 + 0 + 1) / 3)
-    assert out.summary["bias"] == pytest.approx(0.0)
+    assert out.summary.mae == pytest.approx(2 / 3)
+    assert out.summary.rmse == pytest.approx(math.sqrt(2 / 3))
+    assert out.summary.relative_error == pytest.approx((0.5 + 0 + 1) / 3)
+    assert out.summary.bias == pytest.approx(0.0)
 
 
 def test_lying_person_detection_ignores_standing_people(tmp_path: Path) -> None:
@@ -43,7 +43,7 @@ def test_lying_person_detection_ignores_standing_people(tmp_path: Path) -> None:
     ds = from_coco(coco_of(objects, 1), [{}], tmp_path, "coco")
     dets = [Detections([[100, 0, 120, 60]], [0.9])]  # finds only the standing person
     out = detection_task(ds, dets, "lying-person-detection", AuditSettings(), 0.5)
-    assert out.summary["recall"] == 0.0 and out.summary["objects_counted"] == 1
-    assert out.summary["false_positives_per_image"] == 0.0  # on an ignored person
+    assert out.summary.recall == 0.0 and out.summary.objects_counted == 1
+    assert out.summary.false_positives_per_image == 0.0  # on an ignored person
     res = analyse(ds, out, AnalysisSettings(n_boot=50))
-    assert res["overall"]["recall"]["value"] == 0.0
+    assert res.overall["recall"].value == 0.0

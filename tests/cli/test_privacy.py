@@ -1,5 +1,7 @@
-"""`twinflash blur` on hostile input (issue #11): one line per problem, no traceback, exit
-codes that say what happened, nothing left behind.
+"""`twinflash blur` and `twinflash plate read` from the command line: readings and one-line
+errors; hostile input (issue #11): one line per problem, no traceback, exit codes that say
+what happened, nothing left behind; and the sidecar, which never holds the plate text
+unless asked.
 
 A table of (inputs, --out) -> exit code -> the one stderr line expected. Bad `--out` and
 colliding outputs refuse the run (exit 2) before any model is loaded; a bad file is reported
@@ -9,6 +11,8 @@ on its own line while the batch carries on with the good file beside it (exit 1)
 from __future__ import annotations
 
 import io
+import json
+import logging
 import os
 import signal
 import subprocess
@@ -26,6 +30,7 @@ from PIL import Image
 from twinflash.cli import privacy
 from twinflash.cli._errors import run_guarded
 from twinflash.privacy import pipeline
+from twinflash.privacy.synthetic import paste_plate
 from twinflash.privacy.video import probe
 
 FRAMES = 200  # the killed video: long enough to be caught mid-way
@@ -290,3 +295,174 @@ def test_rerun_after_kill_sweeps_partial_video(tmp_path: Path) -> None:
     assert sorted(p.name for p in out.iterdir()) == sorted(
         ["long.mp4", "long.mp4.json", *(p.name for p in keep)]
     )
+
+
+# `twinflash blur` and `twinflash plate read` through the real command-line plumbing.
+
+
+def _run_raising(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
+    app = typer.Typer()
+    app.add_typer(privacy.app)
+    monkeypatch.setattr(sys, "argv", ["twinflash", *args])
+    return run_guarded(app)
+
+
+@pytest.fixture()
+def plate_photo(tmp_path: Path, astronaut_with_plate: np.ndarray) -> Path:
+    path = tmp_path / "photo.png"
+    Image.fromarray(astronaut_with_plate).save(path)
+    return path
+
+
+def test_plate_read_with_tight_box(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], plate_photo: Path
+) -> None:
+    # the pasted plate is centred on (360, 440), 26 px high: box on its characters only
+    code = _run_raising(
+        monkeypatch, "plate", "read", str(plate_photo), "--box", "312,430,108,20", "--json"
+    )
+    assert code == 0
+    readings = json.loads(capsys.readouterr().out)
+    assert readings[0]["text"] == "AB-123-CD" and readings[0]["format"] == "SIV"
+    assert 0.5 < readings[0]["confidence"] <= 1.0
+
+
+def test_plate_read_whole_photo(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], plate_photo: Path
+) -> None:
+    assert _run_raising(monkeypatch, "plate", "read", str(plate_photo)) == 0
+    first = capsys.readouterr().out.splitlines()[0].split("\t")
+    assert first[:2] == ["AB-123-CD", "SIV"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--box", "1,2,3"], "--box: expected 4 numbers"),
+        (["--box", "a,b,c,d"], "--box: expected comma-separated numbers"),
+        (["--box", "5000,5000,40,10"], "outside the 512x512 image"),
+    ],
+)
+def test_plate_read_bad_box_is_one_line_exit_2(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    plate_photo: Path,
+    args: list[str],
+    message: str,
+) -> None:
+    assert _run_raising(monkeypatch, "plate", "read", str(plate_photo), *args) == 2
+    err = capsys.readouterr().err.strip()
+    assert message in err and len(err.splitlines()) == 1
+
+
+def test_blur_reports_failures_and_exits_1(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], plate_photo: Path
+) -> None:
+    bad = plate_photo.with_name("bad.jpg")
+    bad.write_bytes(b"\xff\xd8\xff\xe0 not really a jpeg")
+    out = plate_photo.parent / "out"
+    with pytest.raises(SystemExit) as exc:
+        _run_raising(
+            monkeypatch,
+            "blur",
+            str(plate_photo),
+            str(bad),
+            "--out",
+            str(out),
+            "--style",
+            "pixelate",
+        )
+    assert exc.value.code == 1
+    captured = capsys.readouterr()
+    assert "1 written, 1 failed" in captured.out
+    assert "FAIL" in captured.err and "bad.jpg" in captured.err
+    assert (out / "photo.png").is_file() and (out / "photo.png.json").is_file()
+
+
+def test_blur_bad_style_is_exit_2(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], plate_photo: Path
+) -> None:
+    assert (
+        _run_raising(monkeypatch, "blur", str(plate_photo), "--out", "x", "--style", "swirl") == 2
+    )
+    assert "--style" in capsys.readouterr().err
+
+
+# The sidecar says what was hidden (kind, box, score), never the plate text, unless asked.
+
+TEXT = "EF-905-TZ"
+
+
+def _leaks(data: bytes) -> list[str]:
+    """Forms of the plate text found in `data` (with dashes, without, any case)."""
+    low = data.lower()
+    forms = {TEXT, TEXT.replace("-", ""), TEXT.replace("-", " ")}
+    return [f for f in forms if f.lower().encode() in low]
+
+
+@pytest.fixture()
+def street_photo(tmp_path: Path, astronaut: np.ndarray) -> Path:
+    img, _ = paste_plate(astronaut, TEXT, 30, (360, 440))
+    path = tmp_path / "in" / "street.png"
+    path.parent.mkdir()
+    Image.fromarray(img).save(path)
+    return path
+
+
+@pytest.fixture()
+def clip(tmp_path: Path, astronaut: np.ndarray) -> Path:
+    """Four 320x240 frames with the plate sliding right, no sound."""
+    path = tmp_path / "in" / "road.mp4"
+    path.parent.mkdir(exist_ok=True)
+    writer = imageio_ffmpeg.write_frames(str(path), (320, 240), fps=4, macro_block_size=2)
+    writer.send(None)
+    for i in range(4):
+        frame, _ = paste_plate(np.full((240, 320, 3), 120, np.uint8), TEXT, 30, (150 + 4 * i, 120))
+        writer.send(frame)
+    writer.close()
+    return path
+
+
+def test_sidecar_never_holds_the_plate_text_by_default(
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    caplog: pytest.LogCaptureFixture,
+    street_photo: Path,
+    clip: Path,
+    tmp_path: Path,
+) -> None:
+    caplog.set_level(logging.DEBUG)
+    out = tmp_path / "out"
+    assert _run(monkeypatch, "blur", str(street_photo), str(clip), "--out", str(out)) == 0
+    captured = capsys.readouterr()
+    for side in (out / "street.png.json", out / "road.mp4.json"):
+        data = side.read_bytes()
+        doc = json.loads(data)
+        plates = [r for r in doc["blurred"] if r["kind"] == "plate"]
+        assert plates, f"{side.name}: the plate must have been found (else the test proves nothing)"
+        assert all(set(r) >= {"kind", "xyxy", "score"} and "text" not in r for r in plates)
+        assert doc["plate_text"] is False
+        assert _leaks(data) == [], side.name
+    # nor does the console (ok lines, summary) or the log
+    assert _leaks((captured.out + captured.err + caplog.text).encode()) == []
+
+
+def test_sidecar_plate_text_only_on_request(
+    monkeypatch: pytest.MonkeyPatch, street_photo: Path, clip: Path, tmp_path: Path
+) -> None:
+    out = tmp_path / "out"
+    args = ["blur", str(street_photo), str(clip), "--out", str(out), "--sidecar-plate-text"]
+    assert _run(monkeypatch, *args) == 0
+    for side in (out / "street.png.json", out / "road.mp4.json"):
+        doc = json.loads(side.read_bytes())
+        assert doc["plate_text"] is True
+        assert TEXT in {r["text"] for r in doc["blurred"] if r["kind"] == "plate"}, side.name
+
+
+def test_help_warns_that_the_option_undoes_the_blur(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("COLUMNS", "300")  # one help line per option
+    _run(monkeypatch, "blur", "--help")
+    text = " ".join(capsys.readouterr().out.replace("│", " ").split())
+    assert "--sidecar-plate-text" in text and "undoes the blur" in text

@@ -100,7 +100,7 @@ def test_people_on_open_ground_apart_and_vehicles_in_lanes(path: Path) -> None:
         for v in scene.vehicles:
             spec = get_vehicle_model(v.model)
             rects.append(Rect(v.x_m, v.y_m, v.heading_deg, spec.length_m, spec.width_m))
-            if not isinstance(place, OsmPlace):  # osm layouts: tests/datasets/test_osm_plan.py
+            if not isinstance(place, OsmPlace):  # osm layouts: tests/datasets/test_osm_placement.py
                 assert abs(v.y_m) + spec.width_m / 2 < place.half_road_m  # on the road
                 assert (v.heading_deg == 0) == (v.y_m < 0)  # traffic keeps right
         for a, cap in enumerate(caps):

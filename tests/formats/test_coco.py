@@ -21,6 +21,7 @@ from twinflash.formats.coco import (
     coco_to_annotations,
     merge_coco,
     read,
+    read_sample,
     write,
 )
 from twinflash.frame import Frame, ObjectGeometry
@@ -160,6 +161,34 @@ def test_read_names_the_file(tmp_path, content: str | None, message: str) -> Non
         path.write_text(content, encoding="utf-8")
     with pytest.raises(InputError, match=f"annotations.json: {message}"):
         read(path)
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        (None, r"unreadable \(FileNotFoundError: "),
+        ("{not json", r"unreadable \(JSONDecodeError: "),
+        (b"\xff\xfe{}", r"unreadable \(UnicodeDecodeError: "),
+        ("[]", "expected a COCO dict with one image"),
+        ('{"images": [{"id": 1}, {"id": 2}]}', "expected a COCO dict with one image"),
+    ],
+)
+def test_read_sample_names_the_file(tmp_path, content: str | bytes | None, message: str) -> None:
+    path = tmp_path / "annotations.json"
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    elif content is not None:
+        path.write_text(content, encoding="utf-8")
+    with pytest.raises(ValueError, match=f"annotations.json: {message}") as exc:
+        read_sample(path)
+    assert not isinstance(exc.value, InputError)  # a problem to list or redo, not a refusal
+
+
+def test_read_sample_gives_the_one_image_coco_back(tmp_path, annotated) -> None:
+    frame, scene, ann = annotated
+    one = annotations_to_coco(ann, camera=frame.camera, scene=scene.model_dump(mode="json"))
+    back = read_sample(write(one, tmp_path / "annotations.json"))
+    assert len(back["images"]) == 1 and back == json.loads(dumps_json(one))
 
 
 def test_truth_of_the_synthetic_frame(annotated) -> None:

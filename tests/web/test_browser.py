@@ -197,7 +197,7 @@ def test_visitor_gets_a_photo_back_blurred(page, server, tmp_path, face_photo) -
 def test_visitor_gets_a_video_back_blurred(page, server, tmp_path) -> None:
     """Upload a clip, watch the job page until the download appears, download it once."""
     import imageio_ffmpeg
-    from tests.web.test_video import FRAMES, _clip, _frames
+    from tests.web.test_videos import FRAMES, _clip, _frames
 
     base, settings = server
     clip = tmp_path / "street.mp4"

@@ -15,6 +15,15 @@ import numpy as np
 
 from twinflash.audit.ap_bootstrap import SliceAP
 from twinflash.audit.data import AuditDataset
+from twinflash.audit.result import (
+    Analysis,
+    CurvePoint,
+    CurveTable,
+    OverallFigure,
+    SliceAPFigures,
+    SliceDetection,
+    SliceRow,
+)
 from twinflash.audit.slices import Curve, Slice, plan_slices
 from twinflash.audit.stats import CORRECTIONS, bootstrap_weights, slice_stats
 from twinflash.audit.tasks import DetectionOutput, Metric, TaskOutput, slice_miss_rate
@@ -54,21 +63,28 @@ def _f(x: Any) -> float | None:
 
 
 def metric_table(
-    metric: Metric, slices: list[Slice], weights: np.ndarray, settings: AnalysisSettings
-) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    metric: Metric,
+    slices: list[Slice],
+    weights: np.ndarray,
+    settings: AnalysisSettings,
+    primary: bool,
+) -> tuple[OverallFigure, list[SliceRow]]:
     """(overall value with interval, one row per applicable slice)."""
     usable = [s for s in slices if metric.level == "object" or s.level == "image"]
     masks, refs = _unit_masks(metric, usable)
     st = slice_stats(
         metric.unit_image, metric.values, masks, weights, metric.transform, rest_masks=refs
     )
-    overall = {
-        "value": _f(st.value[0]),
-        "lo": _f(st.lo[0]),
-        "hi": _f(st.hi[0]),
-        "units": int(st.n_units[0]),
-        "images": int(st.n_images[0]),
-    }
+    overall = OverallFigure(
+        value=_f(st.value[0]),
+        lo=_f(st.lo[0]),
+        hi=_f(st.hi[0]),
+        units=int(st.n_units[0]),
+        images=int(st.n_images[0]),
+        title=metric.title,
+        higher_is_better=metric.higher_is_better,
+        primary=primary,
+    )
     rows = []
     for k, s in enumerate(usable, start=1):
         rest_units = int(st.n_rest[k])
@@ -78,47 +94,47 @@ def metric_table(
             and rest_units >= settings.min_support
         )
         rows.append(
-            {
-                "metric": metric.key,
-                "column": s.column,
-                "label": s.label,
-                "level": s.level,
-                "compared_with": s.compared_with,
-                "value": _f(st.value[k]),
-                "lo": _f(st.lo[k]),
-                "hi": _f(st.hi[k]),
-                "rest": _f(st.rest[k]),
-                "gap": _f(st.gap[k]),
-                "gap_lo": _f(st.gap_lo[k]),
-                "gap_hi": _f(st.gap_hi[k]),
-                "p": _f(st.p[k]) if enough else None,
-                "p_adjusted": None,
-                "units": int(st.n_units[k]),
-                "images": int(st.n_images[k]),
-                "status": "not tested" if enough else INSUFFICIENT,
-            }
+            SliceRow(
+                metric=metric.key,
+                column=s.column,
+                label=s.label,
+                level=s.level,
+                compared_with=s.compared_with,
+                value=_f(st.value[k]),
+                lo=_f(st.lo[k]),
+                hi=_f(st.hi[k]),
+                rest=_f(st.rest[k]),
+                gap=_f(st.gap[k]),
+                gap_lo=_f(st.gap_lo[k]),
+                gap_hi=_f(st.gap_hi[k]),
+                p=_f(st.p[k]) if enough else None,
+                p_adjusted=None,
+                units=int(st.n_units[k]),
+                images=int(st.n_images[k]),
+                status="not tested" if enough else INSUFFICIENT,
+            )
         )
     return overall, rows
 
 
-def flag(rows: list[dict[str, Any]], higher_is_better: bool, settings: AnalysisSettings) -> None:
+def flag(rows: list[SliceRow], higher_is_better: bool, settings: AnalysisSettings) -> None:
     """Correct the family of tested rows in place and set each row's status."""
-    p = np.array([np.nan if r["p"] is None else r["p"] for r in rows], dtype=float)
+    p = np.array([np.nan if r.p is None else r.p for r in rows], dtype=float)
     adjusted = CORRECTIONS[settings.correction](p)
     for r, q in zip(rows, adjusted, strict=True):
-        if r["status"] == INSUFFICIENT:
+        if r.status == INSUFFICIENT:
             continue
-        r["p_adjusted"] = _f(q)
-        if np.isfinite(q) and q < settings.alpha and r["gap"] is not None:
-            worse = (r["gap"] < 0) == higher_is_better
-            r["status"] = "significantly worse" if worse else "significantly better"
+        r.p_adjusted = _f(q)
+        if np.isfinite(q) and q < settings.alpha and r.gap is not None:
+            worse = (r.gap < 0) == higher_is_better
+            r.status = "significantly worse" if worse else "significantly better"
         else:
-            r["status"] = "no significant gap"
+            r.status = "no significant gap"
 
 
 def curve_table(
     metric: Metric, curve: Curve, weights: np.ndarray, settings: AnalysisSettings
-) -> dict[str, Any]:
+) -> CurveTable:
     fake = [
         Slice(curve.column, lb, curve.level, m)
         for lb, m in zip(curve.labels, curve.masks, strict=True)
@@ -133,17 +149,17 @@ def curve_table(
             st.n_units[k + 1] >= settings.min_support and st.n_images[k + 1] >= settings.min_images
         )
         points.append(
-            {
-                "x": float(curve.x[k]),
-                "label": curve.labels[k],
-                "value": _f(st.value[k + 1]),
-                "lo": _f(st.lo[k + 1]),
-                "hi": _f(st.hi[k + 1]),
-                "units": int(st.n_units[k + 1]),
-                "enough_support": bool(enough),
-            }
+            CurvePoint(
+                x=float(curve.x[k]),
+                label=curve.labels[k],
+                value=_f(st.value[k + 1]),
+                lo=_f(st.lo[k + 1]),
+                hi=_f(st.hi[k + 1]),
+                units=int(st.n_units[k + 1]),
+                enough_support=bool(enough),
+            )
         )
-    return {"metric": metric.key, "column": curve.column, "level": curve.level, "points": points}
+    return CurveTable(metric.key, curve.column, curve.level, points)
 
 
 def _num(x: float | None) -> str:
@@ -151,7 +167,7 @@ def _num(x: float | None) -> str:
 
 
 def headline(
-    rows: list[dict[str, Any]],
+    rows: list[SliceRow],
     metric: Metric,
     settings: AnalysisSettings,
     n_tested: int,
@@ -163,8 +179,8 @@ def headline(
     One per column: the other side of a two-level column, or the other bins of a
     parameter, mostly restate its largest gap, and would crowd other parameters out.
     """
-    sig = [r for r in rows if r["status"].startswith("significantly")]
-    sig.sort(key=lambda r: (r["status"] != "significantly worse", -abs(r["gap"])))
+    sig = [r for r in rows if r.significant and r.gap is not None]
+    sig.sort(key=lambda r: (r.status != "significantly worse", -abs(r.gap or 0.0)))
     name = {"holm": "Holm", "bh": "Benjamini-Hochberg"}[settings.correction]
     if not sig:
         return [
@@ -175,30 +191,31 @@ def headline(
     out: list[str] = []
     seen: set[str] = set()
     for r in sig:
-        if r["column"] in seen or len(out) >= top:
+        if r.column in seen or len(out) >= top:
             continue
-        seen.add(r["column"])
-        word = "lower" if r["gap"] < 0 else "higher"
-        judgement = "worse" if r["status"] == "significantly worse" else "better"
-        p = r["p_adjusted"]
-        p_text = "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
+        seen.add(r.column)
+        gap = r.gap or 0.0
+        word = "lower" if gap < 0 else "higher"
+        judgement = "worse" if r.status == "significantly worse" else "better"
+        p = r.p_adjusted
+        p_text = "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}"
         out.append(
-            f"{metric.title.capitalize()} is {word} ({judgement}) for {r['column']} = "
-            f"{r['label']}: {_num(r['value'])} [95% CI {_num(r['lo'])}-{_num(r['hi'])}] "
-            f"against {_num(r['rest'])} for {r['compared_with']}, a gap of {r['gap']:+.3f} "
-            f"[{r['gap_lo']:+.3f}, {r['gap_hi']:+.3f}] ({name}-adjusted {p_text}; "
-            f"{r['units']} {unit_word} in {r['images']} images)."
+            f"{metric.title.capitalize()} is {word} ({judgement}) for {r.column} = "
+            f"{r.label}: {_num(r.value)} [95% CI {_num(r.lo)}-{_num(r.hi)}] "
+            f"against {_num(r.rest)} for {r.compared_with}, a gap of {gap:+.3f} "
+            f"[{r.gap_lo:+.3f}, {r.gap_hi:+.3f}] ({name}-adjusted {p_text}; "
+            f"{r.units} {unit_word} in {r.images} images)."
         )
     return out
 
 
 def _detection_columns(
     out: DetectionOutput,
-    rows: list[dict[str, Any]],
+    rows: list[SliceRow],
     slices: list[Slice],
     weights: np.ndarray,
     settings: AnalysisSettings,
-) -> dict[str, Any]:
+) -> dict[str, OverallFigure]:
     """Add the log-average miss rate and COCO AP / AP@0.5 (with bootstrap intervals and
     gaps) to the rows of image-level slices; return the overall AP entries."""
     match = out.match
@@ -207,46 +224,42 @@ def _detection_columns(
         n_dets = max(1, len(match.image_eval.det_image))
         ap = SliceAP(match.image_eval, weights[: settings.ap_boot_budget // n_dets])
     for r, s in zip(rows, slices, strict=True):
-        if s.level == "image" and r["status"] != INSUFFICIENT:
-            r["log_average_miss_rate"] = _f(slice_miss_rate(out, s.mask))
+        if s.level == "image" and r.status != INSUFFICIENT:
+            r.detection = SliceDetection(_f(slice_miss_rate(out, s.mask)))
             if with_ap:
-                r |= ap.summary(s.mask, ~s.mask if s.reference is None else s.reference)
+                rest = ~s.mask if s.reference is None else s.reference
+                r.detection.ap = SliceAPFigures(**ap.summary(s.mask, rest))
     if not with_ap:
         return {}
     every = ap.summary(np.ones(match.n_images, bool))
     units, images = int(match.image_eval.positives.sum()), int(match.n_images)
     return {
-        key: {
-            "value": every[key],
-            "lo": every[f"{key}_lo"],
-            "hi": every[f"{key}_hi"],
-            "units": units,
-            "images": images,
-            "title": title,
-            "higher_is_better": True,
-            "primary": False,
-            "replicates": len(ap.weights),
-        }
+        key: OverallFigure(
+            value=every[key],
+            lo=every[f"{key}_lo"],
+            hi=every[f"{key}_hi"],
+            units=units,
+            images=images,
+            title=title,
+            higher_is_better=True,
+            primary=False,
+            replicates=len(ap.weights),
+        )
         for key, title in (("ap", "COCO AP@[.5:.95]"), ("ap50", "COCO AP@0.5"))
     }
 
 
-def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> dict[str, Any]:
-    """Every table and figure of the report, JSON-ready (no image data)."""
+def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> Analysis:
+    """Every table and figure of the report (no image data)."""
     slices, curves = plan_slices(
         ds, out.object_rows, settings.columns, settings.crossings, settings.n_bins
     )
     weights = bootstrap_weights(ds.n_images, settings.n_boot, settings.seed)
     primary = out.metrics[0]
-    overall: dict[str, Any] = {}
-    table: list[dict[str, Any]] = []
+    overall: dict[str, OverallFigure] = {}
+    table: list[SliceRow] = []
     for k, metric in enumerate(out.metrics):
-        ov, rows = metric_table(metric, slices, weights, settings)
-        overall[metric.key] = ov | {
-            "title": metric.title,
-            "higher_is_better": metric.higher_is_better,
-            "primary": k == 0,
-        }
+        overall[metric.key], rows = metric_table(metric, slices, weights, settings, k == 0)
         if k == 0:
             flag(rows, metric.higher_is_better, settings)
             if isinstance(out, DetectionOutput):
@@ -254,28 +267,28 @@ def analyse(ds: AuditDataset, out: TaskOutput, settings: AnalysisSettings) -> di
                 overall |= _detection_columns(out, rows, usable, weights, settings)
         else:
             for r in rows:  # untested: an uncorrected p-value would invite over-reading
-                r["p"] = None
+                r.p = None
         table.extend(rows)
     curve_data = [
         curve_table(primary, c, weights, settings)
         for c in curves
         if primary.level == "object" or c.level == "image"
     ]
-    tested = [r for r in table if r["metric"] == primary.key and r["p"] is not None]
+    tested = [r for r in table if r.metric == primary.key and r.p is not None]
     unit_word = {"object": "objects", "image": "images"}[primary.level]
     if out.task.endswith("person-detection"):
         unit_word = "people" if primary.level == "object" else unit_word
-    return {
-        "overall": overall,
-        "headline": headline(
-            [r for r in table if r["metric"] == primary.key],
+    return Analysis(
+        overall=overall,
+        headline=headline(
+            [r for r in table if r.metric == primary.key],
             primary,
             settings,
             len(tested),
             unit_word,
         ),
-        "slices": table,
-        "curves": curve_data,
-        "tested": len(tested),
-        "significant": sum(r["status"].startswith("significantly") for r in tested),
-    }
+        slices=table,
+        curves=curve_data,
+        tested=len(tested),
+        significant=sum(r.significant for r in tested),
+    )

@@ -6,8 +6,12 @@ opens offline in any browser and the charts are the same numbers as the JSON.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
 from html import escape
-from typing import Any
+from typing import Protocol
+
+from twinflash.audit.result import CurvePoint
 
 COLOURS = {
     "significantly worse": "#c62828",
@@ -31,14 +35,43 @@ def _range(values: list[float], unit_range: bool) -> tuple[float, float]:
     return lo - pad, hi + pad
 
 
+class DotRow(Protocol):
+    """What a dot chart shows of a row: an audit's `SliceRow`, or a `Dot`."""
+
+    @property
+    def label(self) -> str: ...
+    @property
+    def value(self) -> float | None: ...
+    @property
+    def lo(self) -> float | None: ...
+    @property
+    def hi(self) -> float | None: ...
+    @property
+    def units(self) -> int: ...
+    @property
+    def status(self) -> str: ...
+
+
+@dataclass(frozen=True)
+class Dot:
+    """A dot chart's row for figures that are not an audit's slices (the clone demo)."""
+
+    label: str
+    value: float | None
+    lo: float | None
+    hi: float | None
+    units: int
+    status: str
+
+
 def dot_chart(
-    title: str, rows: list[dict[str, Any]], overall: float | None, unit_range: bool = True
+    title: str, rows: Sequence[DotRow], overall: float | None, unit_range: bool = True
 ) -> str:
     """One row per slice: label, interval whisker, dot coloured by status, support."""
     label_w, plot_w, right_w, row_h, top = 260, 380, 170, 22, 46
     width = label_w + plot_w + right_w
     height = top + row_h * len(rows) + 30
-    vals = [v for r in rows for v in (r["lo"], r["hi"], r["value"]) if v is not None]
+    vals = [v for r in rows for v in (r.lo, r.hi, r.value) if v is not None]
     if overall is not None:
         vals.append(overall)
     lo, hi = _range(vals, unit_range)
@@ -70,39 +103,39 @@ def dot_chart(
         )
     for k, r in enumerate(rows):
         y = top + row_h * k + row_h / 2
-        colour = COLOURS.get(r["status"], "#1f5fa8")
+        colour = COLOURS.get(r.status, "#1f5fa8")
         out.append(
             f'<text x="{label_w - 8}" y="{y + 4:.1f}" font-size="11" '
-            f'text-anchor="end">{escape(str(r["label"]))[:44]}</text>'
+            f'text-anchor="end">{escape(str(r.label))[:44]}</text>'
         )
-        if r["lo"] is not None and r["hi"] is not None:
+        if r.lo is not None and r.hi is not None:
             out.append(
-                f'<line x1="{x(r["lo"]):.1f}" y1="{y:.1f}" x2="{x(r["hi"]):.1f}" '
+                f'<line x1="{x(r.lo):.1f}" y1="{y:.1f}" x2="{x(r.hi):.1f}" '
                 f'y2="{y:.1f}" stroke="{colour}" stroke-width="2"/>'
             )
-        if r["value"] is not None:
-            fill = "white" if r["status"] == "insufficient support" else colour
+        if r.value is not None:
+            fill = "white" if r.status == "insufficient support" else colour
             out.append(
-                f'<circle class="dot" cx="{x(r["value"]):.1f}" cy="{y:.1f}" r="4.5" '
+                f'<circle class="dot" cx="{x(r.value):.1f}" cy="{y:.1f}" r="4.5" '
                 f'fill="{fill}" stroke="{colour}" stroke-width="1.5"/>'
             )
-        note = r["status"] if r["status"] != "not tested" else ""
+        note = r.status if r.status != "not tested" else ""
         out.append(
             f'<text x="{label_w + plot_w + 8}" y="{y + 4:.1f}" font-size="10" '
-            f'fill="{colour}">n={r["units"]} {escape(note)}</text>'
+            f'fill="{colour}">n={r.units} {escape(note)}</text>'
         )
     out.append("</svg>")
     return "".join(out)
 
 
 def curve_chart(
-    title: str, x_label: str, y_label: str, points: list[dict[str, Any]], unit_range: bool = True
+    title: str, x_label: str, y_label: str, points: list[CurvePoint], unit_range: bool = True
 ) -> str:
     """Metric against a continuous parameter: line, interval band, hollow low-support dots."""
     width, height, left, right, top, bottom = 420, 240, 52, 12, 28, 40
-    pts = [p for p in points if p["value"] is not None]
-    xs = [p["x"] for p in pts] or [0.0, 1.0]
-    ys = [v for p in pts for v in (p["lo"], p["hi"], p["value"]) if v is not None]
+    pts = [p for p in points if p.value is not None]
+    xs = [p.x for p in pts] or [0.0, 1.0]
+    ys = [v for p in pts for v in (p.lo, p.hi, p.value) if v is not None]
     x0, x1 = min(xs), max(xs)
     if x0 == x1:
         x0, x1 = x0 - 1, x1 + 1
@@ -138,20 +171,20 @@ def curve_chart(
         f'transform="rotate(-90 10 {(top + height - bottom) / 2:.1f})" '
         f'text-anchor="middle">{escape(y_label)}</text>'
     )
-    band = [p for p in pts if p["lo"] is not None and p["hi"] is not None]
+    band = [p for p in pts if p.lo is not None and p.hi is not None]
     if len(band) >= 2:
-        poly = [f"{sx(p['x']):.1f},{sy(p['hi']):.1f}" for p in band]
-        poly += [f"{sx(p['x']):.1f},{sy(p['lo']):.1f}" for p in reversed(band)]
+        poly = [f"{sx(p.x):.1f},{sy(p.hi):.1f}" for p in band]
+        poly += [f"{sx(p.x):.1f},{sy(p.lo):.1f}" for p in reversed(band)]
         out.append(f'<polygon points="{" ".join(poly)}" fill="#1f5fa8" fill-opacity="0.18"/>')
     if len(pts) >= 2:
-        line = " ".join(f"{sx(p['x']):.1f},{sy(p['value']):.1f}" for p in pts)
+        line = " ".join(f"{sx(p.x):.1f},{sy(p.value):.1f}" for p in pts)
         out.append(f'<polyline points="{line}" fill="none" stroke="#1f5fa8" stroke-width="2"/>')
     for p in pts:
-        fill = "#1f5fa8" if p["enough_support"] else "white"
+        fill = "#1f5fa8" if p.enough_support else "white"
         out.append(
-            f'<circle class="dot" cx="{sx(p["x"]):.1f}" cy="{sy(p["value"]):.1f}" '
-            f'r="3.5" fill="{fill}" stroke="#1f5fa8"><title>{escape(p["label"])}: '
-            f"{p['value']:.3g} (n={p['units']})</title></circle>"
+            f'<circle class="dot" cx="{sx(p.x):.1f}" cy="{sy(p.value):.1f}" '
+            f'r="3.5" fill="{fill}" stroke="#1f5fa8"><title>{escape(p.label)}: '
+            f"{p.value:.3g} (n={p.units})</title></circle>"
         )
     out.append("</svg>")
     return "".join(out)

@@ -19,6 +19,7 @@ import numpy as np
 
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.models import Adapter, ClassesSource, Classifier, missing_method
+from twinflash.audit.result import ClassificationSummary
 from twinflash.audit.tasks import AuditSettings, Metric, Progress, TaskOutput
 from twinflash.errors import InputError
 
@@ -32,6 +33,7 @@ ECE_BINS = 15
 class ClassificationOutput(TaskOutput):
     """Vehicle classification: the tables the report shows beside the slices."""
 
+    summary: ClassificationSummary
     per_class: list[dict[str, Any]]  # {label, accuracy, count}, worst first
     confusions: list[dict[str, Any]]  # {true, predicted, count}, most frequent first
     reliability: list[dict[str, float]]  # {bin, confidence, accuracy, count}
@@ -164,14 +166,14 @@ def classification_task(
             False,
         ),
     ]
-    summary = {
-        "top1": float(top1.mean()),
-        "top5": float(top5.mean()),
-        "ece": ece,
-        "vehicles": len(rows),
-        "classes": len(per_class),
-        "images": ds.n_images,
-    }
+    summary = ClassificationSummary(
+        top1=float(top1.mean()),
+        top5=float(top5.mean()),
+        ece=ece,
+        vehicles=len(rows),
+        classes=len(per_class),
+        images=ds.n_images,
+    )
     return ClassificationOutput(
         "vehicle-classification",
         metrics,

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 from twinflash.audit.charts import COLOURS, curve_chart, dot_chart
-from twinflash.audit.result import AuditReport, FailureExample
+from twinflash.audit.result import Analysis, AuditReport, FailureExample, SliceRow
 from twinflash.files import atomic_write_text
 
 REPORT_SCHEMA_VERSION = 1
@@ -40,18 +40,19 @@ def _fmt(v: Any, digits: int = 3) -> str:
     return escape(str(v))
 
 
-def _with_ci(row: dict[str, Any], key: str) -> str:
-    """`value [lo, hi]`, or the value alone when the row has no interval for it."""
-    if row.get(key) is None:
+def _with_ci(value: float | None, lo: float | None, hi: float | None) -> str:
+    """`value [lo, hi]`, or the value alone when there is no interval for it."""
+    if value is None:
         return ""
-    if row.get(f"{key}_lo") is None:
-        return _fmt(row[key])
-    return f"{_fmt(row[key])} [{_fmt(row[f'{key}_lo'])}, {_fmt(row[f'{key}_hi'])}]"
+    if lo is None:
+        return _fmt(value)
+    return f"{_fmt(value)} [{_fmt(lo)}, {_fmt(hi)}]"
 
 
-def _ap_replicates(analysis: dict[str, Any], n_boot: int) -> str:
+def _ap_replicates(analysis: Analysis, n_boot: int) -> str:
     """Say so when COCO AP's intervals use fewer replicates than the other metrics."""
-    k = analysis["overall"].get("ap", {}).get("replicates", n_boot)
+    ap = analysis.overall.get("ap")
+    k = n_boot if ap is None or ap.replicates is None else ap.replicates
     if k >= n_boot:
         return ""
     if k == 0:
@@ -59,7 +60,7 @@ def _ap_replicates(analysis: dict[str, Any], n_boot: int) -> str:
     return f"; COCO AP: the first {k}, as its cost grows with the detections"
 
 
-def _slice_table(rows: list[dict[str, Any]]) -> str:
+def _slice_table(rows: list[SliceRow]) -> str:
     head = (
         "metric",
         "column",
@@ -84,74 +85,76 @@ def _slice_table(rows: list[dict[str, Any]]) -> str:
         + "</tr></thead><tbody>"
     ]
     for r in rows:
-        colour = COLOURS.get(r["status"], "#222")
-        ci = f"{_fmt(r['lo'])}-{_fmt(r['hi'])}" if r["lo"] is not None else ""
-        gci = f"{_fmt(r['gap_lo'])}, {_fmt(r['gap_hi'])}" if r["gap_lo"] is not None else ""
+        colour = COLOURS.get(r.status, "#222")
+        ci = f"{_fmt(r.lo)}-{_fmt(r.hi)}" if r.lo is not None else ""
+        gci = f"{_fmt(r.gap_lo)}, {_fmt(r.gap_hi)}" if r.gap_lo is not None else ""
+        det = r.detection
+        ap = det.ap if det else None
         cells = (
-            r["metric"],
-            r["column"],
-            r["label"],
-            _fmt(r["value"]),
+            r.metric,
+            r.column,
+            r.label,
+            _fmt(r.value),
             ci,
-            _fmt(r["rest"]),
-            _fmt(r["gap"]),
+            _fmt(r.rest),
+            _fmt(r.gap),
             gci,
-            _fmt(r["p"]),
-            _fmt(r["p_adjusted"]),
-            r["units"],
-            r["images"],
-            _with_ci(r, "ap50"),
-            _with_ci(r, "ap50_gap"),
-            _fmt(r.get("log_average_miss_rate")),
+            _fmt(r.p),
+            _fmt(r.p_adjusted),
+            r.units,
+            r.images,
+            _with_ci(ap.ap50, ap.ap50_lo, ap.ap50_hi) if ap else "",
+            _with_ci(ap.ap50_gap, ap.ap50_gap_lo, ap.ap50_gap_hi) if ap else "",
+            _fmt(det.log_average_miss_rate if det else None),
         )
         out.append(
             "<tr>"
             + "".join(f"<td>{escape(str(c))}</td>" for c in cells)
-            + f'<td style="color:{colour}">{escape(r["status"])}</td></tr>'
+            + f'<td style="color:{colour}">{escape(r.status)}</td></tr>'
         )
     out.append("</tbody></table>")
     return "".join(out)
 
 
-def _order(column: str, rows: list[dict[str, Any]]) -> tuple[int, float]:
+def _order(column: str, rows: list[SliceRow]) -> tuple[int, float]:
     """Charts with findings first, then by the largest gap among tested slices."""
-    mine = [r for r in rows if r["column"] == column]
-    found = any(r["status"].startswith("significantly") for r in mine)
-    gaps = [abs(r["gap"]) for r in mine if r["p"] is not None and r["gap"] is not None]
+    mine = [r for r in rows if r.column == column]
+    found = any(r.significant for r in mine)
+    gaps = [abs(r.gap) for r in mine if r.p is not None and r.gap is not None]
     return (0 if found else 1, -max(gaps, default=0.0))
 
 
-def render_html(report: dict[str, Any], failures: list[FailureExample]) -> str:
-    """The self-contained HTML page of a report (`AuditReport.to_json()`) and its failures."""
-    a = report["analysis"]
-    primary = next(k for k, v in a["overall"].items() if v["primary"])
-    pov = a["overall"][primary]
-    unit = pov["higher_is_better"]
+def render_html(report: AuditReport, failures: list[FailureExample]) -> str:
+    """The self-contained HTML page of a report and its failures."""
+    a, settings = report.analysis, report.settings
+    primary = a.primary
+    pov = a.overall[primary]
+    unit = pov.higher_is_better
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
-        f"<title>twinflash audit: {escape(report['model'])} on {escape(report['task'])}</title>",
+        f"<title>twinflash audit: {escape(report.model)} on {escape(report.task)}</title>",
         f"<style>{CSS}</style></head><body>",
-        f"<h1>Audit of <code>{escape(report['model'])}</code> for {escape(report['task'])}</h1>",
-        f"<p class='note'>Dataset {escape(report['dataset'])} ({report['images']} images). "
-        f"Intervals: 95% bootstrap over images ({report['settings']['n_boot']} replicates, "
-        f"seed {report['settings']['seed']}{_ap_replicates(a, report['settings']['n_boot'])}). "
+        f"<h1>Audit of <code>{escape(report.model)}</code> for {escape(report.task)}</h1>",
+        f"<p class='note'>Dataset {escape(report.dataset)} ({report.images} images). "
+        f"Intervals: 95% bootstrap over images ({settings.n_boot} replicates, "
+        f"seed {settings.seed}{_ap_replicates(a, settings.n_boot)}). "
         "Gaps: slice minus the rest; p-values "
-        f"{escape(report['settings']['correction'])}-adjusted over "
-        f"{a['tested']} tested slices; a slice with fewer than "
-        f"{report['settings']['min_support']} units or {report['settings']['min_images']} "
+        f"{escape(settings.correction)}-adjusted over "
+        f"{a.tested} tested slices; a slice with fewer than "
+        f"{settings.min_support} units or {settings.min_images} "
         f"images is shown as insufficient support, never as a finding.</p>",
         "<h2>Headline</h2><ul class='headline'>",
-        *[f"<li>{escape(s)}</li>" for s in a["headline"]],
+        *[f"<li>{escape(s)}</li>" for s in a.headline],
         "</ul><h2>Overall</h2><table class='kv'>",
         *[
             f"<tr><td>{escape(k)}</td><td>{_fmt(v, 4)}</td></tr>"
-            for k, v in report["summary"].items()
-            if k not in a["overall"]  # shown below with its interval
+            for k, v in report.summary.to_json().items()
+            if k not in a.overall  # shown below with its interval
         ],
         *[
-            f"<tr><td>{escape(v['title'])}</td><td>{_fmt(v['value'], 4)} "
-            f"[{_fmt(v['lo'])}-{_fmt(v['hi'])}]</td></tr>"
-            for v in a["overall"].values()
+            f"<tr><td>{escape(v.title)}</td><td>{_fmt(v.value, 4)} "
+            f"[{_fmt(v.lo)}-{_fmt(v.hi)}]</td></tr>"
+            for v in a.overall.values()
         ],
         "</table>",
         "<h2>By parameter</h2><p class='legend'>"
@@ -162,24 +165,20 @@ def render_html(report: dict[str, Any], failures: list[FailureExample]) -> str:
         )
         + "</p><div class='charts'>",
     ]
-    rows = [r for r in a["slices"] if r["metric"] == primary]
-    columns = sorted(dict.fromkeys(r["column"] for r in rows), key=lambda c: _order(c, rows))
+    rows = [r for r in a.slices if r.metric == primary]
+    columns = sorted(dict.fromkeys(r.column for r in rows), key=lambda c: _order(c, rows))
     for col in columns:
-        col_rows = [r for r in rows if r["column"] == col]
+        col_rows = [r for r in rows if r.column == col]
         parts.append(
-            dot_chart(
-                f"{pov['title']} by {col}", col_rows, pov["value"], unit_range=unit is not None
-            )
+            dot_chart(f"{pov.title} by {col}", col_rows, pov.value, unit_range=unit is not None)
         )
     parts.append("</div><h2>Sensitivity curves</h2><div class='charts'>")
-    for c in a["curves"]:
-        parts.append(
-            curve_chart(f"{pov['title']} vs {c['column']}", c["column"], pov["title"], c["points"])
-        )
-    if not a["curves"]:
+    for c in a.curves:
+        parts.append(curve_chart(f"{pov.title} vs {c.column}", c.column, pov.title, c.points))
+    if not a.curves:
         parts.append("<p class='note'>No continuous parameter with enough distinct values.</p>")
     parts.append("</div>")
-    extra = report.get("details") or {}
+    extra = report.details or {}
     if extra.get("confusions"):
         parts.append(
             "<h2>Most frequent confusions</h2><table class='slices'><tr><th>true</th>"
@@ -216,7 +215,7 @@ def render_html(report: dict[str, Any], failures: list[FailureExample]) -> str:
     else:
         parts.append("<p class='note'>No example (no failure, or images not readable).</p>")
     parts.append("<h2>All slices</h2>")
-    parts.append(_slice_table(a["slices"]))
+    parts.append(_slice_table(a.slices))
     parts.append("</body></html>")
     return "\n".join(parts)
 
@@ -234,7 +233,7 @@ def write_report(
     }
     json_path, html_path = out_dir / "report.json", out_dir / "report.html"
     atomic_write_text(json_path, json.dumps(data, indent=1, default=_default) + "\n")
-    atomic_write_text(html_path, render_html(figures, failures))
+    atomic_write_text(html_path, render_html(report, failures))
     return html_path, json_path
 
 

@@ -72,7 +72,7 @@ def evaluate(
         cid = _category_id(ds, settings.target_class)
         counts = run_counter(model, ds, cid, threshold, progress, settings.target_class)
         out = counting_task(ds, counts, settings)
-        out.summary["score_threshold"] = threshold
+        out.summary.score_threshold = threshold
         return out
     rows = vehicle_rows(ds)
     return classification_task(ds, rows, run_classifier(model, ds, rows, progress), settings)
@@ -105,10 +105,6 @@ def check_options(settings: AuditSettings, analysis: AnalysisSettings) -> None:
     for name, value, ok, rule in checks:
         if not ok:
             raise InputError(f"`{name}`: {rule} (got {value:g})")
-
-
-def _clean(d: dict[str, Any]) -> dict[str, Any]:
-    return {k: (None if isinstance(v, float) and not math.isfinite(v) else v) for k, v in d.items()}
 
 
 def audit(
@@ -167,7 +163,7 @@ def audit(
             category=settings.target_class,
             split=split,
         ),
-        summary=_clean(out.summary),
+        summary=out.summary,
         analysis=result,
         details=out.report_details(),
         timings_s=Timings(round(t1 - t0, 3), round(t2 - t1, 3)),

@@ -26,6 +26,7 @@ from twinflash.audit.models import (
     Detector,
     missing_method,
 )
+from twinflash.audit.result import CountingSummary, DetectionSummary, Summary
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -58,7 +59,7 @@ class TaskOutput:
 
     task: str
     metrics: list[Metric]  # the first is the primary metric, tested slice by slice
-    summary: dict[str, Any]  # headline figures (numbers, NaN where undefined)
+    summary: Summary  # headline figures (NaN where undefined)
     object_rows: np.ndarray | None  # the task's objects (None: image-level task)
 
     def report_details(self) -> dict[str, Any]:
@@ -70,6 +71,7 @@ class TaskOutput:
 class DetectionOutput(TaskOutput):
     """Person detection: the COCO matching and what it was run on."""
 
+    summary: DetectionSummary
     match: DetectionMatch
     gt_rows: np.ndarray  # (n_gt,) object rows of the target class
     gt_ignored: np.ndarray  # (n_gt,) bool: ignore regions (too small, hidden, not lying)
@@ -84,6 +86,7 @@ class DetectionOutput(TaskOutput):
 class CountingOutput(TaskOutput):
     """Crowd counting: the true and predicted count of every image."""
 
+    summary: CountingSummary
     truth: np.ndarray  # (n_images,)
     predicted: np.ndarray  # (n_images,)
 
@@ -167,20 +170,20 @@ def detection_task(
     tp_img = np.bincount(match.det_image[above & match.det_tp], minlength=ds.n_images)
     counted_dets = ~match.det_ignored
     n_pos = int((~ignored).sum())
-    summary = {
-        "ap": match.ap,
-        "ap50": match.ap50,
-        "log_average_miss_rate": log_average_miss_rate(
+    summary = DetectionSummary(
+        ap=match.ap,
+        ap50=match.ap50,
+        log_average_miss_rate=log_average_miss_rate(
             match.det_score[counted_dets], match.det_tp[counted_dets], n_pos, ds.n_images
         ),
-        "recall": float(found.mean()) if len(found) else float("nan"),
-        "precision": float(tp_img.sum() / max(1, tp_img.sum() + fp_img.sum())),
-        "false_positives_per_image": float(fp_img.mean()) if ds.n_images else float("nan"),
-        "score_threshold": threshold,
-        "objects_counted": n_pos,
-        "objects_ignored": int(ignored.sum()),
-        "images": ds.n_images,
-    }
+        recall=float(found.mean()) if len(found) else float("nan"),
+        precision=float(tp_img.sum() / max(1, tp_img.sum() + fp_img.sum())),
+        false_positives_per_image=float(fp_img.mean()) if ds.n_images else float("nan"),
+        score_threshold=threshold,
+        objects_counted=n_pos,
+        objects_ignored=int(ignored.sum()),
+        images=ds.n_images,
+    )
     images = np.arange(ds.n_images)
     metrics = [
         Metric(
@@ -281,14 +284,14 @@ def counting_task(
         ),
         Metric("bias", "signed count error (pred - true)", "image", images, None, err, False),
     ]
-    summary = {
-        "mae": float(np.abs(err).mean()),
-        "rmse": float(np.sqrt((err**2).mean())),
-        "relative_error": float(rel.mean()),
-        "bias": float(err.mean()),
-        "true_count_mean": float(truth.mean()),
-        "images": ds.n_images,
-    }
+    summary = CountingSummary(
+        mae=float(np.abs(err).mean()),
+        rmse=float(np.sqrt((err**2).mean())),
+        relative_error=float(rel.mean()),
+        bias=float(err.mean()),
+        true_count_mean=float(truth.mean()),
+        images=ds.n_images,
+    )
     return CountingOutput(
         "crowd-counting", metrics, summary, None, truth=truth, predicted=predicted
     )

@@ -18,7 +18,7 @@ from typing import Any
 
 import numpy as np
 
-from twinflash.audit.charts import dot_chart
+from twinflash.audit.charts import Dot, dot_chart
 from twinflash.audit.report import CSS
 from twinflash.clonedemo.photos import Photo
 from twinflash.clonedemo.registry import KINDS, Registered
@@ -100,7 +100,7 @@ def tally(cases: Sequence[Case]) -> dict[str, Any]:
     return out
 
 
-def _chart_rows(groups: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
+def _chart_rows(groups: Mapping[str, Any], key: str) -> list[Dot]:
     rows = []
     for label, r in groups.items():
         rate: Rate = r[key]
@@ -108,8 +108,7 @@ def _chart_rows(groups: Mapping[str, Any], key: str) -> list[dict[str, Any]]:
             continue
         lo, hi = rate.interval()
         status = "insufficient support" if rate.n < 5 else "not tested"
-        rows.append({"label": label, "value": rate.value, "lo": lo, "hi": hi, "units": rate.n,
-                     "status": status})  # fmt: skip
+        rows.append(Dot(label, rate.value, lo, hi, rate.n, status))
     return rows
 
 

@@ -28,6 +28,7 @@ from typing import Any
 from twinflash.annotate.write import SCENE_FILES
 from twinflash.errors import InputError
 from twinflash.files import atomic_write_text, dumps_json
+from twinflash.formats import coco as coco_format
 
 MANIFEST_SCHEMA_VERSION = 1
 SAMPLES = "samples"
@@ -62,14 +63,7 @@ def check_output_location(path: str | Path, parameter: str = "out_dir") -> None:
 
 def read_sample_coco(sample_dir: Path) -> dict[str, Any]:
     """The sample's COCO dict; ValueError naming the file if missing or unreadable."""
-    path = sample_dir / "annotations.json"
-    try:
-        coco = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
-        raise ValueError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from None
-    if not isinstance(coco, dict) or len(coco.get("images", [])) != 1:
-        raise ValueError(f"{path}: expected a COCO dict with one image")
-    return coco
+    return coco_format.read_sample(sample_dir / "annotations.json")
 
 
 class DatasetDir:

@@ -265,6 +265,19 @@ def read(path: str | Path) -> dict[str, Any]:
     return data
 
 
+def read_sample(path: str | Path) -> dict[str, Any]:
+    """Read one rendered sample's COCO file (exactly one image). A plain ValueError names the
+    file on any failure: a dataset check lists it as a problem, a resume renders it again."""
+    path = Path(path)
+    try:
+        coco = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+        raise ValueError(f"{path}: unreadable ({type(exc).__name__}: {exc})") from None
+    if not isinstance(coco, dict) or len(coco.get("images", [])) != 1:
+        raise ValueError(f"{path}: expected a COCO dict with one image")
+    return coco
+
+
 def write(coco: dict[str, Any], path: str | Path) -> Path:
     """Deterministic JSON (sorted keys, rounded floats), written atomically."""
     path = Path(path)

@@ -12,6 +12,8 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
+from web.conftest import cheap_argon2  # noqa: F401  (autouse: the service tests' argon2 costs)
+
 SRC = Path(__file__).resolve().parents[2] / "src"
 
 

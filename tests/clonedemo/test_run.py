@@ -1,0 +1,54 @@
+"""The demo's folder and size: a folder it did not make, of another size, a file or a broken
+marker, and sizes that cannot split or plant are refused, nothing written."""
+
+from __future__ import annotations
+
+import pytest
+
+from twinflash.clonedemo.run import DemoSize, claim_folder
+from twinflash.errors import InputError
+
+
+def test_a_folder_of_another_size_or_a_user_folder_is_refused(tmp_path) -> None:
+    claim_folder(tmp_path / "demo", DemoSize(rounds=5))
+    claim_folder(tmp_path / "demo", DemoSize(rounds=5))  # same size: resumes
+    with pytest.raises(InputError, match="another size"):
+        claim_folder(tmp_path / "demo", DemoSize(rounds=6))
+    (tmp_path / "mine").mkdir()
+    (tmp_path / "mine" / "notes.txt").write_text("x")
+    with pytest.raises(InputError, match="not a demo folder"):
+        claim_folder(tmp_path / "mine", DemoSize())
+
+
+def test_demo_command_refuses_a_folder_it_did_not_make(tmp_path, monkeypatch, capsys) -> None:
+    import sys
+
+    from twinflash.cli import flash
+    from twinflash.cli._errors import run_guarded
+
+    (tmp_path / "notes.txt").write_text("mine")
+    app = flash.app
+    monkeypatch.setattr(sys, "argv", ["twinflash", "flash", "demo", "--out", str(tmp_path)])
+    assert run_guarded(app) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and err.count("\n") == 1 and "not a demo folder" in err
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["notes.txt"]  # nothing written
+
+
+def test_a_file_or_a_broken_marker_is_refused(tmp_path) -> None:
+    (tmp_path / "f").write_text("x")
+    with pytest.raises(InputError, match="is a file"):
+        claim_folder(tmp_path / "f", DemoSize())
+    (tmp_path / "d").mkdir()
+    (tmp_path / "d" / "demo.json").write_text("{not json")
+    with pytest.raises(InputError, match="another size or version"):
+        claim_folder(tmp_path / "d", DemoSize())
+
+
+@pytest.mark.parametrize(
+    ("kw", "match"),
+    [({"rounds": 4}, "at least 5"), ({"vehicles": ("fiat_500",)}, "at least 2 models")],
+)
+def test_a_demo_size_that_cannot_split_or_plant_is_refused(kw, match) -> None:
+    with pytest.raises(InputError, match=match):
+        DemoSize(**kw)
