@@ -3,8 +3,11 @@ for hidden objects, plates left out; and back to tracks."""
 
 from __future__ import annotations
 
+import dataclasses
+
 import numpy as np
 
+from twinflash.annotations import CATEGORIES
 from twinflash.formats.mot import annotations_to_mot, read, write
 
 
@@ -15,6 +18,15 @@ def test_gt_lines_of_one_frame(annotated) -> None:
         "3,1001,36.00,30.00,24.00,16.00,1,3,1.0000",  # vehicle 0: track 1001, car
         "3,2,38.08,23.36,0.64,0.64,0,1,0.0000",  # person 1, hidden: not evaluated
     ]  # the plate (row 2) is not tracked
+
+
+def test_waste_is_a_static_occluder_never_evaluated(annotated) -> None:
+    """Dumped waste: MOT17 class 10, its own track ids, conf 0 even when fully visible."""
+    _, _, ann = annotated
+    category = ann.category_id.copy()
+    category[1] = CATEGORIES["waste"]  # the vehicle row (visible, scene index 0) as waste
+    waste = dataclasses.replace(ann, category_id=category)
+    assert annotations_to_mot(waste, 3)[1] == "3,2001,36.00,30.00,24.00,16.00,0,10,1.0000"
 
 
 def test_write_then_read_gives_the_tracks(tmp_path, annotated) -> None:

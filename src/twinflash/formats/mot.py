@@ -5,10 +5,12 @@
     gt/gt.txt            frame, id, bb_left, bb_top, bb_width, bb_height, conf, class, visibility
 
 Frames count from 1. Track ids are stable across a clip: person k of the scene is k + 1,
-vehicle k is 1001 + k (plates are not tracked). Boxes are the amodal boxes (the whole
-object, occluded parts included, as MOT annotators draw them), clipped to the image;
-`visibility` is the visible share; `conf` 1 marks boxes to evaluate (fully hidden
-objects get 0); class follows MOT17 (1 pedestrian, 3 car).
+vehicle k is 1001 + k, waste item k is 2001 + k (plates are not tracked). Boxes are the
+amodal boxes (the whole object, occluded parts included, as MOT annotators draw them),
+clipped to the image; `visibility` is the visible share; `conf` 1 marks boxes to evaluate
+(fully hidden objects get 0); class follows MOT17 (1 pedestrian, 3 car, 10 "occluder on
+the ground" for dumped waste, which is static: always conf 0, never a tracking target,
+there so a tracker's detections on it are ignored rather than counted false).
 """
 
 from __future__ import annotations
@@ -20,18 +22,22 @@ import numpy as np
 from twinflash.annotations import CATEGORIES, Annotations
 from twinflash.files import link_or_copy
 
-MOT_CLASS = {CATEGORIES["person"]: 1, CATEGORIES["vehicle"]: 3}
+MOT_CLASS = {CATEGORIES["person"]: 1, CATEGORIES["vehicle"]: 3, CATEGORIES["waste"]: 10}
 VEHICLE_TRACK_BASE = 1001
+WASTE_TRACK_BASE = 2001
+_STATIC = {CATEGORIES["waste"]}  # annotated, never evaluated
 
 
 def track_id(category_id: int, scene_index: int) -> int:
     if category_id == CATEGORIES["person"]:
         return scene_index + 1
+    if category_id == CATEGORIES["waste"]:
+        return WASTE_TRACK_BASE + scene_index
     return VEHICLE_TRACK_BASE + scene_index
 
 
 def annotations_to_mot(ann: Annotations, frame: int) -> list[str]:
-    """gt.txt lines of one frame (1-based), persons and vehicles in view."""
+    """gt.txt lines of one frame (1-based): persons, vehicles and waste in view."""
     w, h = ann.image_wh
     lines = []
     for i in range(len(ann)):
@@ -43,7 +49,7 @@ def annotations_to_mot(ann: Annotations, frame: int) -> list[str]:
         if x1 <= x0 or y1 <= y0:
             continue  # entirely out of the frame
         tid = track_id(cid, int(ann.attributes[i]["scene_index"]))
-        conf = 1 if ann.area[i] > 0 else 0
+        conf = 1 if ann.area[i] > 0 and cid not in _STATIC else 0
         lines.append(
             f"{frame},{tid},{x0:.2f},{y0:.2f},{x1 - x0:.2f},{y1 - y0:.2f},{conf},"
             f"{MOT_CLASS[cid]},{ann.visibility[i]:.4f}"
