@@ -80,7 +80,9 @@ def _split(rng: random.Random, length: float) -> list[float]:
 
 
 @dataclass
-class _Mats:
+class FacadeMaterials:
+    """The Haussmann materials, made once per scene and shared with `render.osm_place`."""
+
     wall: bpy.types.Material
     rustic: bpy.types.Material
     zinc: bpy.types.Material
@@ -91,7 +93,7 @@ class _Mats:
     door: bpy.types.Material
 
     @classmethod
-    def of(cls, ctx: BuildContext) -> _Mats:
+    def of(cls, ctx: BuildContext) -> FacadeMaterials:
         return cls(
             wall=stone(ctx, "limestone", "#dccfb3", "#c9b999", 0.52, 1.15),
             rustic=stone(ctx, "limestone_rustic", "#d6c8aa", "#c4b392", 0.42, 1000.0),
@@ -106,7 +108,7 @@ class _Mats:
         )
 
 
-def _wall(
+def facade_wall(
     kit: MeshKit,
     ua: float,
     ub: float,
@@ -137,13 +139,18 @@ def _wall(
     quad(u, ub, hz0, hz1)
 
 
-def _ground_floor(
-    ctx: BuildContext, kit: MeshKit, rng: random.Random, m: _Mats, centres: list[float], bay: float
+def ground_floor(
+    ctx: BuildContext,
+    kit: MeshKit,
+    rng: random.Random,
+    m: FacadeMaterials,
+    centres: list[float],
+    bay: float,
 ) -> None:
     """Shop fronts grouped over bays, one carriage door, signage bands and awnings."""
     half = (bay - 0.7) / 2
     holes = [(c - half, c + half) for c in centres]
-    _wall(
+    facade_wall(
         kit,
         centres[0] - bay / 2,
         centres[-1] + bay / 2,
@@ -207,7 +214,7 @@ def _building(
     ctx: BuildContext,
     rng: random.Random,
     units: WindowUnits,
-    m: _Mats,
+    m: FacadeMaterials,
     row: Row,
     ua: float,
     ub: float,
@@ -224,7 +231,7 @@ def _building(
     k = max(2, round(width / BAY_M))
     bay = width / k
     centres = [ua + bay * (i + 0.5) for i in range(k)]
-    _ground_floor(ctx, kit, rng, m, centres, bay)
+    ground_floor(ctx, kit, rng, m, centres, bay)
     balconies = {2, min(5, storeys - 1)}
     for lvl in range(1, storeys):
         zb, zt = levels[lvl], levels[lvl + 1]
@@ -234,7 +241,7 @@ def _building(
             hz0, hz1 = zb + 0.2, zt - 0.55
         w2 = WINDOW_W_M / 2 if lvl > 1 else 0.6
         holes = [(c - w2, c + w2) for c in centres]
-        _wall(kit, ua, ub, zb, zt, holes, hz0, hz1, m.rustic if lvl == 1 else m.wall)
+        facade_wall(kit, ua, ub, zb, zt, holes, hz0, hz1, m.rustic if lvl == 1 else m.wall)
         for c in centres:
             loc = kit.world((c, -REVEAL_M, hz0))
             units.place(
@@ -270,7 +277,7 @@ def _roof(
     kit: MeshKit,
     rng: random.Random,
     units: WindowUnits,
-    m: _Mats,
+    m: FacadeMaterials,
     row: Row,
     ua: float,
     ub: float,
@@ -345,7 +352,7 @@ def build_buildings(ctx: BuildContext) -> int:
     place = procedural_place(ctx.scene.place)
     rng = random.Random(f"{place.layout_seed}:buildings")
     units = WindowUnits(ctx)
-    mats = _Mats.of(ctx)
+    mats = FacadeMaterials.of(ctx)
     count = 0
     for row in facade_rows(place):
         widths = _split(rng, row.u1 - row.u0)

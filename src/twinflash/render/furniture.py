@@ -131,7 +131,7 @@ def build_furniture(ctx: BuildContext) -> dict[str, int]:
         ):
             obj = placer.put("lamp", lamp_src, x, side * (hr + 0.55))
             if obj is not None and lights_on(ctx):
-                _lamp_light(x, side * (hr + 0.55))
+                lamp_light(x, side * (hr + 0.55))
     _place_zebra_bollards(place, placer, props.bollard(ctx))
     if place.trees and sw >= 2.8:
         _place_trees(ctx, place, placer, rng, xmax)
@@ -199,7 +199,8 @@ def _place_trees(
                     instance(grate, f"grate_p{placer.counts['tree']}", (x, y, CURB_HEIGHT_M))
 
 
-def _lamp_light(x: float, y: float) -> None:
+def lamp_light(x: float, y: float) -> None:
+    """The lantern's point light at a lamp column (streets and osm places alike)."""
     light = bpy.data.lights.new("street_lamp", "POINT")
     light.energy = LAMP_LIGHT_W
     light.color = hex_to_linear_rgba(LAMP_LIGHT_HEX)[:3]

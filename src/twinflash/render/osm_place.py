@@ -21,13 +21,13 @@ from twinflash.render.buildings import (
     LEVEL_HEIGHTS_M,
     REVEAL_M,
     WINDOW_W_M,
-    _ground_floor,
-    _Mats,
-    _wall,
+    FacadeMaterials,
+    facade_wall,
+    ground_floor,
 )
 from twinflash.render.context import BuildContext
 from twinflash.render.facade import WindowUnits, railing
-from twinflash.render.furniture import _lamp_light
+from twinflash.render.furniture import lamp_light
 from twinflash.render.materials import principled
 from twinflash.render.meshkit import MeshKit, instance, lights_on
 from twinflash.render.road import PAINT_Z_M, ZEBRA_BAND_M, ZEBRA_GAP_M
@@ -190,7 +190,7 @@ def _facade(
     ctx: BuildContext,
     rng: random.Random,
     units: WindowUnits,
-    m: _Mats,
+    m: FacadeMaterials,
     kit: MeshKit,
     length: float,
     top: float,
@@ -203,9 +203,9 @@ def _facade(
     centres = [bay * (i + 0.5) for i in range(k)]
     storeys, sh = _storeys(top, levels)
     if storeys == 1:
-        _wall(kit, 0.0, length, 0.0, top, [], 0.0, 0.0, m.rustic)
+        facade_wall(kit, 0.0, length, 0.0, top, [], 0.0, 0.0, m.rustic)
         return
-    _ground_floor(ctx, kit, rng, m, centres, bay)
+    ground_floor(ctx, kit, rng, m, centres, bay)
     ground_m = LEVEL_HEIGHTS_M[0]
     balconies = {2, min(5, storeys - 1)}
     for lvl in range(1, storeys):
@@ -213,7 +213,7 @@ def _facade(
         hz0, hz1 = (zb + 0.55, zt - 0.5) if lvl == 1 else (zb + 0.2, zt - 0.55)
         w2 = min(WINDOW_W_M / 2, bay / 2 - 0.35) if lvl > 1 else min(0.6, bay / 2 - 0.35)
         holes = [(c - w2, c + w2) for c in centres]
-        _wall(kit, 0.0, length, zb, zt, holes, hz0, hz1, m.rustic if lvl == 1 else m.wall)
+        facade_wall(kit, 0.0, length, zb, zt, holes, hz0, hz1, m.rustic if lvl == 1 else m.wall)
         for c in centres:
             loc = kit.world((c, -REVEAL_M, hz0))
             units.place(2 * w2, hz1 - hz0, lvl > 1 and lvl not in balconies, rng, loc, heading)
@@ -229,7 +229,7 @@ def _building(
     ctx: BuildContext,
     layout: OsmLayout,
     units: WindowUnits,
-    m: _Mats,
+    m: FacadeMaterials,
     b: MapBuilding,
 ) -> None:
     """Walls on every footprint edge (a façade where it faces a street), a flat zinc roof."""
@@ -324,7 +324,7 @@ def _props(ctx: BuildContext, place: OsmPlace, layout: OsmLayout) -> dict[str, i
         else:
             instance(sources[p.kind][0], name, (p.x_m, p.y_m, z))
             if p.kind == "street_lamp" and lights_on(ctx):
-                _lamp_light(p.x_m, p.y_m)
+                lamp_light(p.x_m, p.y_m)
     return counts
 
 
@@ -336,7 +336,7 @@ def build_osm_place(ctx: BuildContext) -> dict[str, int]:
     _ground(ctx, layout)
     _crossings(ctx, place, layout)
     units = WindowUnits(ctx)
-    mats = _Mats.of(ctx)
+    mats = FacadeMaterials.of(ctx)
     for b in place.map.buildings:
         _building(ctx, layout, units, mats, b)
     counts = _props(ctx, place, layout)
