@@ -98,22 +98,31 @@ def submit_render(request: Request, req: Annotated[DemoRequest, Form()]) -> Resp
         sample(req, st.settings)  # refuse impossible scenes now, not after the wait
     except (InputError, ValueError) as exc:
         raise InputError(f"this street cannot be built: {exc}") from None
-    job_id = jobstore.create_job(
-        st.store.engine, "render", req.model_dump(mode="json"), client_tag(request)
-    )
+    return queue_public_job(request, "render", req.model_dump(mode="json"), "/demo/renders")
+
+
+def queue_public_job(
+    request: Request, kind: str, payload: dict, base: str, total: int = 1
+) -> Response:
+    """Queue a visitor's job; a browser goes to its page, an API client gets its status URL."""
+    st = request.app.state
+    job_id = jobstore.create_job(st.store.engine, kind, payload, client_tag(request), total)
     st.queue.send(job_id)
     if pages.wants_html(request):
-        return RedirectResponse(f"/demo/renders/{job_id}", status_code=303)
-    return JSONResponse(
-        {"job_id": job_id, "status_url": f"/demo/renders/{job_id}/status"}, status_code=202
-    )
+        return RedirectResponse(f"{base}/{job_id}", status_code=303)
+    return JSONResponse({"job_id": job_id, "status_url": f"{base}/{job_id}/status"}, 202)
+
+
+def public_job(request: Request, job_id: str, kind: str, missing: str) -> jobstore.Job:
+    """The job if it is of `kind` (a visitor reads nothing else), else 404 with `missing`."""
+    job = jobstore.get_job(request.app.state.store.engine, job_id)
+    if job is None or job.kind != kind:
+        raise UploadError(missing, 404)
+    return job
 
 
 def _render_job(request: Request, job_id: str) -> jobstore.Job:
-    job = jobstore.get_job(request.app.state.store.engine, job_id)
-    if job is None or job.kind != "render":
-        raise UploadError(f"no render {job_id}", 404)
-    return job
+    return public_job(request, job_id, "render", f"no render {job_id}")
 
 
 @router.get("/demo/renders/{job_id}/status", summary="State and queue position of a render")

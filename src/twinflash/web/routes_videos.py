@@ -10,12 +10,12 @@ from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Request, UploadFile
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import JSONResponse, RedirectResponse, Response, StreamingResponse
+from fastapi.responses import Response, StreamingResponse
 from starlette.background import BackgroundTask
 
 from twinflash.files import atomic_write_bytes
 from twinflash.web import jobstore, pages
-from twinflash.web.routes_public import JOB_ID, client_tag, limited
+from twinflash.web.routes_public import JOB_ID, limited, public_job, queue_public_job
 from twinflash.web.settings import new_token
 from twinflash.web.uploads import UploadError
 from twinflash.web.videos import ACCEPTED_VIDEOS, check_video, forget, sniff_video, video_file
@@ -57,22 +57,12 @@ async def submit_video(
     except BaseException:
         stored.unlink(missing_ok=True)  # refused: nothing kept
         raise
-    job_id = jobstore.create_job(
-        st.store.engine, "video", {"upload": stored.name}, client_tag(request), frames
-    )
-    st.queue.send(job_id)
-    if pages.wants_html(request):
-        return RedirectResponse(f"/demo/videos/{job_id}", status_code=303)
-    return JSONResponse(
-        {"job_id": job_id, "status_url": f"/demo/videos/{job_id}/status"}, status_code=202
-    )
+    return queue_public_job(request, "video", {"upload": stored.name}, "/demo/videos", frames)
 
 
 def _video_job(request: Request, job_id: str) -> jobstore.Job:
-    job = jobstore.get_job(request.app.state.store.engine, job_id)
-    if job is None or job.kind != "video":
-        raise UploadError(f"no video {job_id} (unknown, or deleted after it expired)", 404)
-    return job
+    missing = f"no video {job_id} (unknown, or deleted after it expired)"
+    return public_job(request, job_id, "video", missing)
 
 
 @router.get("/demo/videos/{job_id}/status", summary="State, progress and queue position")
