@@ -9,6 +9,7 @@ reproduces the render exactly.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 from typing import Annotated, Any, Final, Literal
 
 from pydantic import (
@@ -329,3 +330,9 @@ class Scene(_Strict):
     weather: Weather = Weather()
     camera: Camera = Camera()
     quality: Quality = Quality()
+
+    def grounded(self) -> Iterator[tuple[str, int, Person | Vehicle | Waste]]:
+        """(list name, index, item) of everything standing on the ground, for placement checks."""
+        yield from (("people", i, item) for i, item in enumerate(self.people))
+        yield from (("vehicles", i, item) for i, item in enumerate(self.vehicles))
+        yield from (("waste", i, item) for i, item in enumerate(self.waste))

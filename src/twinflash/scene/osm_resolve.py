@@ -8,11 +8,11 @@ computed at the centre's latitude and longitude, and +x is east (bearing 90).
 from __future__ import annotations
 
 import math
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any
 
 from twinflash.errors import InputError
-from twinflash.scene.models import Camera, OsmPlace, Person, Scene, Vehicle, Waste
+from twinflash.scene.models import Camera, OsmPlace, Scene
 from twinflash.scene.osm import Projector, load_map
 from twinflash.scene.osm_layout import GROUND_MARGIN_M, osm_layout
 
@@ -45,23 +45,15 @@ def osm_placement_errors(scene: Scene, source: str) -> None:
     place = scene.place
     assert isinstance(place, OsmPlace)
     layout = osm_layout(place)
-    groups: tuple[tuple[str, Sequence[Person | Vehicle | Waste]], ...] = (
-        ("people", scene.people),
-        ("vehicles", scene.vehicles),
-        ("waste", scene.waste),
-    )
-    for kind, items in groups:
-        for i, item in enumerate(items):
-            if layout.is_open_ground(item.x_m, item.y_m):
-                continue
-            where = (
-                "inside a building"
-                if layout.in_building(item.x_m, item.y_m)
-                else f"outside the place (radius {place.radius_m:g} m around its centre)"
-            )
-            raise InputError(
-                f"{source}: {kind}[{i}]: position ({item.x_m}, {item.y_m}) m is {where}"
-            )
+    for kind, i, item in scene.grounded():
+        if layout.is_open_ground(item.x_m, item.y_m):
+            continue
+        where = (
+            "inside a building"
+            if layout.in_building(item.x_m, item.y_m)
+            else f"outside the place (radius {place.radius_m:g} m around its centre)"
+        )
+        raise InputError(f"{source}: {kind}[{i}]: position ({item.x_m}, {item.y_m}) m is {where}")
 
 
 MAST_KERB_M = 0.6  # a mast stands this far back from the kerb

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import math
 import random
-from collections.abc import Sequence
 
 from twinflash.errors import InputError
 from twinflash.flash.plates import random_siv
@@ -15,10 +14,7 @@ from twinflash.scene.models import (
     WASTE_KINDS,
     Camera,
     OsmPlace,
-    Person,
     Scene,
-    Vehicle,
-    Waste,
 )
 
 # Preset values apply to the camera fields the scene file leaves out.
@@ -47,24 +43,16 @@ def _placement_errors(scene: Scene, source: str) -> None:
 
         osm_placement_errors(scene, source)
         return
-    groups: tuple[tuple[str, Sequence[Person | Vehicle | Waste]], ...] = (
-        ("people", scene.people),
-        ("vehicles", scene.vehicles),
-        ("waste", scene.waste),
-    )
-    for kind, items in groups:
-        for i, item in enumerate(items):
-            if not is_open_ground(place, item.x_m, item.y_m):
-                where = (
-                    "outside the street"
-                    if abs(item.x_m) > place.length_m / 2
-                    else "inside a building"
-                )
-                raise InputError(
-                    f"{source}: {kind}[{i}]: position ({item.x_m}, {item.y_m}) m is {where} "
-                    f"(façade at |y| = {facade_y_at(place, item.x_m):.2f} m, street ends at "
-                    f"|x| = {place.length_m / 2:.1f} m)"
-                )
+    for kind, i, item in scene.grounded():
+        if not is_open_ground(place, item.x_m, item.y_m):
+            where = (
+                "outside the street" if abs(item.x_m) > place.length_m / 2 else "inside a building"
+            )
+            raise InputError(
+                f"{source}: {kind}[{i}]: position ({item.x_m}, {item.y_m}) m is {where} "
+                f"(façade at |y| = {facade_y_at(place, item.x_m):.2f} m, street ends at "
+                f"|x| = {place.length_m / 2:.1f} m)"
+            )
 
 
 def _speed_camera(scene: Scene, source: str) -> dict[str, float]:
