@@ -88,16 +88,9 @@ def _mattress(
     cloth = snowy(ctx, "mattress", w.color or "#e8e4da", 0.95)
     piping = principled(ctx, "mattress_piping", "#8f8a80", 0.9)
     kit.box((-sx / 2, -sy / 2, 0.0), (sx / 2, sy / 2, sz), cloth)
-    if w.against_wall:  # the border runs round the large faces, here vertical
-        kit.box(
-            (-sx / 2 - 0.01, -sy / 2 - 0.01, sz - 0.03), (sx / 2 + 0.01, sy / 2 + 0.01, sz), piping
-        )
-    else:
-        kit.box(
-            (-sx / 2 - 0.01, -sy / 2 - 0.01, sz - 0.03),
-            (sx / 2 + 0.01, sy / 2 + 0.01, sz - 0.01),
-            piping,
-        )
+    top = sz if w.against_wall else sz - 0.01  # on its edge the border reaches the top
+    rim = (sx / 2 + 0.01, sy / 2 + 0.01)
+    kit.box((-rim[0], -rim[1], sz - 0.03), (rim[0], rim[1], top), piping)
 
 
 def _furniture(
