@@ -51,7 +51,7 @@ def test_classification_accuracy_confusions_and_ece(tmp_path: Path) -> None:
     assert out.summary.vehicles == 3
     assert out.summary.top1 == pytest.approx(1 / 3)
     assert out.summary.top5 == pytest.approx(2 / 3)
-    pairs = {(c["true"], c["predicted"], c["count"]) for c in out.confusions}
+    pairs = {(c.true, c.predicted, c.count) for c in out.confusions}
     assert pairs == {("Renault/Clio", "Peugeot/208", 1), ("Peugeot/208", "Renault/Clio", 1)}
     # ECE: bins of width 1/15; confidences 0.9 (right), 0.6 (wrong), 0.7 (wrong)
     assert out.summary.ece == pytest.approx((0.1 + 0.6 + 0.7) / 3)
@@ -62,7 +62,7 @@ def test_ece_of_a_calibrated_model_is_small() -> None:
     conf = rng.uniform(0, 1, 20000)
     correct = (rng.random(20000) < conf).astype(float)
     ece, table = expected_calibration_error(conf, correct)
-    assert ece < 0.02 and sum(t["count"] for t in table) == 20000
+    assert ece < 0.02 and sum(t.count for t in table) == 20000
 
 
 def test_norm_label_ignores_case_accents_and_separators() -> None:

@@ -38,7 +38,7 @@ def _report(per_image: list[CountRow] | None) -> AuditReport:
         settings=ReportSettings(10, 0, 0.05, "holm", 30, 10, 20.0, 0.2, None),
         summary=CountingSummary(1.0, 1.0, 0.5, 0.0, 2.0, 1),
         analysis=_analysis(),
-        details={},
+        details=None,
         timings_s=Timings(0.5, 1.25),
         per_image=per_image,
     )

@@ -13,13 +13,18 @@ import re
 import unicodedata
 from collections import Counter
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
 from twinflash.audit.data import AuditDataset
 from twinflash.audit.models import Adapter, ClassesSource, Classifier, missing_method
-from twinflash.audit.result import ClassificationSummary
+from twinflash.audit.result import (
+    ClassAccuracy,
+    ClassificationDetails,
+    ClassificationSummary,
+    Confusion,
+    ReliabilityBin,
+)
 from twinflash.audit.tasks import AuditSettings, Metric, Progress, TaskOutput
 from twinflash.errors import InputError
 
@@ -34,16 +39,12 @@ class ClassificationOutput(TaskOutput):
     """Vehicle classification: the tables the report shows beside the slices."""
 
     summary: ClassificationSummary
-    per_class: list[dict[str, Any]]  # {label, accuracy, count}, worst first
-    confusions: list[dict[str, Any]]  # {true, predicted, count}, most frequent first
-    reliability: list[dict[str, float]]  # {bin, confidence, accuracy, count}
+    per_class: list[ClassAccuracy]  # worst first
+    confusions: list[Confusion]  # most frequent first
+    reliability: list[ReliabilityBin]
 
-    def report_details(self) -> dict[str, Any]:
-        return {
-            "per_class": self.per_class,
-            "confusions": self.confusions,
-            "reliability": self.reliability,
-        }
+    def report_details(self) -> ClassificationDetails:
+        return ClassificationDetails(self.per_class, self.confusions, self.reliability)
 
 
 def norm_label(text: str) -> str:
@@ -104,7 +105,7 @@ def run_classifier(
 
 def expected_calibration_error(
     confidence: np.ndarray, correct: np.ndarray, n_bins: int = ECE_BINS
-) -> tuple[float, list[dict[str, float]]]:
+) -> tuple[float, list[ReliabilityBin]]:
     """ECE with equal-width confidence bins, and the reliability table behind it."""
     edges = np.linspace(0, 1, n_bins + 1)
     idx = np.clip(np.digitize(confidence, edges[1:-1], right=True), 0, n_bins - 1)
@@ -115,7 +116,7 @@ def expected_calibration_error(
             continue
         conf, acc = float(confidence[m].mean()), float(correct[m].mean())
         ece += m.mean() * abs(conf - acc)
-        table.append({"bin": b, "confidence": conf, "accuracy": acc, "count": int(m.sum())})
+        table.append(ReliabilityBin(b, conf, acc, int(m.sum())))
     return float(ece), table
 
 
@@ -180,12 +181,9 @@ def classification_task(
         summary,
         rows,
         per_class=sorted(
-            (
-                {"label": k, "accuracy": float(np.mean(v)), "count": len(v)}
-                for k, v in per_class.items()
-            ),
-            key=lambda d: d["accuracy"],
+            (ClassAccuracy(k, float(np.mean(v)), len(v)) for k, v in per_class.items()),
+            key=lambda c: c.accuracy,
         ),
-        confusions=[{"true": t, "predicted": g, "count": n} for (t, g), n in confusions],
+        confusions=[Confusion(t, g, n) for (t, g), n in confusions],
         reliability=reliability,
     )

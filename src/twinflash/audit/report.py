@@ -178,24 +178,22 @@ def render_html(report: AuditReport, failures: list[FailureExample]) -> str:
     if not a.curves:
         parts.append("<p class='note'>No continuous parameter with enough distinct values.</p>")
     parts.append("</div>")
-    extra = report.details or {}
-    if extra.get("confusions"):
+    details = report.details
+    if details is not None and details.confusions:
         parts.append(
             "<h2>Most frequent confusions</h2><table class='slices'><tr><th>true</th>"
             "<th>predicted</th><th>count</th></tr>"
         )
         parts += [
-            f"<tr><td>{escape(c['true'])}</td><td>{escape(c['predicted'])}</td>"
-            f"<td>{c['count']}</td></tr>"
-            for c in extra["confusions"]
+            f"<tr><td>{escape(c.true)}</td><td>{escape(c.predicted)}</td><td>{c.count}</td></tr>"
+            for c in details.confusions
         ]
         parts.append("</table>")
-    if extra.get("per_class"):
+    if details is not None and details.per_class:
         parts.append("<h2>Per-class accuracy (worst first)</h2><table class='slices'>")
         parts += [
-            f"<tr><td>{escape(c['label'])}</td><td>{c['accuracy']:.3f}</td>"
-            f"<td>n={c['count']}</td></tr>"
-            for c in extra["per_class"][:30]
+            f"<tr><td>{escape(c.label)}</td><td>{c.accuracy:.3f}</td><td>n={c.count}</td></tr>"
+            for c in details.per_class[:30]
         ]
         parts.append("</table>")
     parts.append("<h2>Example failures</h2>")

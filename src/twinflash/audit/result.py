@@ -110,6 +110,46 @@ class ClassificationSummary(Summary):
     images: int
 
 
+@dataclass(frozen=True)
+class ClassAccuracy:
+    """Top-1 accuracy on the vehicles of one true class."""
+
+    label: str
+    accuracy: float
+    count: int
+
+
+@dataclass(frozen=True)
+class Confusion:
+    """How often a true class was taken (at top-1) for another label."""
+
+    true: str
+    predicted: str
+    count: int
+
+
+@dataclass(frozen=True)
+class ReliabilityBin:
+    """One confidence bin of the reliability table behind the ECE."""
+
+    bin: int
+    confidence: float  # mean top-1 score in the bin
+    accuracy: float  # top-1 accuracy in the bin
+    count: int
+
+
+@dataclass
+class ClassificationDetails:
+    """The classification audit's own tables, beside the slices."""
+
+    per_class: list[ClassAccuracy]  # worst first
+    confusions: list[Confusion]  # most frequent first
+    reliability: list[ReliabilityBin]  # bins with at least one vehicle, in order
+
+    def to_json(self) -> dict[str, Any]:
+        return asdict(self)
+
+
 @dataclass
 class OverallFigure:
     """A metric over the whole dataset with its bootstrap interval."""
@@ -257,7 +297,7 @@ class AuditReport:
     settings: ReportSettings
     summary: Summary  # the task's headline figures
     analysis: Analysis
-    details: dict[str, Any]  # the task's own tables (classification: per class, confusions)
+    details: ClassificationDetails | None  # the task's own tables (classification only)
     timings_s: Timings
     per_image: list[CountRow] | None = None  # counting audits only
 
@@ -276,7 +316,7 @@ class AuditReport:
             "settings": asdict(self.settings),
             "summary": self.summary.to_json(),
             "analysis": self.analysis.to_json(),
-            "details": self.details,
+            "details": {} if self.details is None else self.details.to_json(),
             "timings_s": asdict(self.timings_s),
         }
         if self.per_image is not None:

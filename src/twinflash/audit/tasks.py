@@ -11,7 +11,6 @@ from __future__ import annotations
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 
@@ -26,7 +25,12 @@ from twinflash.audit.models import (
     Detector,
     missing_method,
 )
-from twinflash.audit.result import CountingSummary, DetectionSummary, Summary
+from twinflash.audit.result import (
+    ClassificationDetails,
+    CountingSummary,
+    DetectionSummary,
+    Summary,
+)
 from twinflash.errors import InputError
 
 log = logging.getLogger(__name__)
@@ -62,9 +66,9 @@ class TaskOutput:
     summary: Summary  # headline figures (NaN where undefined)
     object_rows: np.ndarray | None  # the task's objects (None: image-level task)
 
-    def report_details(self) -> dict[str, Any]:
+    def report_details(self) -> ClassificationDetails | None:
         """The task's tables for the report's `details` (none by default)."""
-        return {}
+        return None
 
 
 @dataclass
