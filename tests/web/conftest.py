@@ -138,3 +138,13 @@ def face_photo() -> bytes:
     buf = io.BytesIO()
     Image.fromarray(img).resize((256, 256)).save(buf, format="JPEG", quality=92)
     return buf.getvalue()
+
+
+def checked_case(store: Store, item: int, score: float, status: str = "suspected_clone") -> int:
+    """A checked case of a new check job, with its verdict status and score."""
+    from twinflash.web import casestore, jobstore
+
+    job_id = jobstore.create_job(store.engine, "check", {}, "ann")
+    case_id = casestore.add_case(store.engine, job_id, item, f"p{item}.jpg", "AB-123-CD")
+    casestore.set_result(store.engine, case_id, status=status, score=score, verdict={"reasons": []})
+    return case_id

@@ -8,8 +8,9 @@ import datetime as dt
 import time
 
 import sqlalchemy as sa
+from tests.web.conftest import checked_case
 
-from twinflash.web import jobstore
+from twinflash.web import casestore, jobstore
 from twinflash.web.retention import purge_all, purge_public
 from twinflash.web.schema import jobs
 from twinflash.web.settings import Settings
@@ -95,3 +96,20 @@ def test_purge_all_counts_each_kind(store: Store, settings) -> None:
     _public_job(store, settings, "video", 3 * HOUR)
     done = purge_all(settings, store)
     assert (done.cases, done.renders, done.videos) == (0, 1, 1)
+
+
+def test_retention_deletes_photos_and_logs_it(store: Store, settings) -> None:
+    from twinflash.web.retention import purge_expired
+
+    case_id = checked_case(store, 0, 0.9)
+    (settings.photos_dir / "x").mkdir()
+    (settings.photos_dir / "x" / "0.jpg").write_bytes(b"jpeg")
+    casestore.set_result(store.engine, case_id, photo="x/0.jpg")
+    assert purge_expired(settings, store, now=time.time()) == 0  # not old yet
+    later = time.time() + settings.retention_days * 86400 + 1
+    assert purge_expired(settings, store, now=later) == 1
+    assert not (settings.photos_dir / "x" / "0.jpg").exists()
+    case = casestore.get_case(store.engine, case_id)
+    assert case.photo is None and case.photo_deleted_at is not None
+    assert casestore.audit_entries(store.engine)[0].action == "retention_delete"
+    assert purge_expired(settings, store, now=later) == 0
