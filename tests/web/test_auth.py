@@ -6,9 +6,8 @@ from __future__ import annotations
 
 import re
 
-import pytest
 from fastapi.routing import APIRoute
-from tests.web.conftest import PASSWORD, login, make_client
+from tests.web.conftest import login, make_client
 
 PUBLIC = {"/", "/healthz", "/login", "/logout", "/demo/blur", "/demo/renders", "/demo/video",
           "/demo/videos"}  # fmt: skip
@@ -86,19 +85,6 @@ def test_public_side_reaches_no_agent_data(app, admin, anon, png) -> None:
     )
 
 
-def test_session_cookie_flags_and_logout(app) -> None:
-    with make_client(app) as c:
-        resp = login(c, "ann")
-        cookie = resp.headers["set-cookie"]
-        assert "tf_session=" in cookie
-        for flag in ("HttpOnly", "Secure", "SameSite=strict"):
-            assert flag.lower() in cookie.lower(), flag
-        csrf = c.get("/agent/whoami").json()["csrf"]
-        assert c.post("/logout", data={"csrf": "wrong"}).status_code == 403  # CSRF checked
-        assert c.post("/logout", data={"csrf": csrf}, follow_redirects=False).status_code == 303
-        assert c.get("/agent/whoami").status_code == 401
-
-
 def test_forms_need_the_csrf_token(app, admin, png) -> None:
     del admin.headers["X-CSRF-Token"]
     r = admin.post(
@@ -111,13 +97,6 @@ def test_forms_need_the_csrf_token(app, admin, png) -> None:
     assert r.status_code == 403
 
 
-def test_login_form_needs_its_token(app) -> None:
-    with make_client(app) as c:
-        r = c.post("/login", data={"username": "ann", "password": PASSWORD, "token": "forged"})
-        assert r.status_code == 403
-        assert "tf_session" not in r.headers.get("set-cookie", "")
-
-
 def test_failed_logins_are_throttled(app) -> None:
     with make_client(app) as c:
         for _ in range(5):
@@ -126,19 +105,6 @@ def test_failed_logins_are_throttled(app) -> None:
         assert r.status_code == 429
         assert int(r.headers["retry-after"]) > 0
         assert "tf_session" not in r.headers.get("set-cookie", "")
-
-
-@pytest.mark.parametrize("target", ["https://evil.example/", "//evil.example", "/demo/blur"])
-def test_login_never_redirects_outside_the_agents_side(app, target: str) -> None:
-    with make_client(app) as c:
-        page = c.get("/login")
-        token = re.search(r'name="token" value="([^"]+)"', page.text).group(1)
-        r = c.post(
-            "/login",
-            data={"username": "rey", "password": PASSWORD, "token": token, "next": target},
-            follow_redirects=False,
-        )
-        assert r.headers["location"] == "/agent"
 
 
 def test_removed_user_is_logged_out(app, reviewer, sqlite_store) -> None:
