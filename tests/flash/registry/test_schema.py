@@ -22,5 +22,5 @@ def test_migrations_build_the_schema(tmp_path: Path) -> None:
 
 
 def test_row_columns_start_with_the_plate_key() -> None:
-    assert COLUMNS[0] == "plate" and DATA_COLUMNS == COLUMNS[1:]
+    assert COLUMNS[0] == "plate" and COLUMNS[1:] == DATA_COLUMNS
     assert "make" in DATA_COLUMNS and "norm_score" in DATA_COLUMNS
