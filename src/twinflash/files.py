@@ -182,6 +182,20 @@ def atomic_text(
         raise
 
 
+@contextlib.contextmanager
+def atomic_path(target: Path, *, keep_suffix: bool = False) -> Iterator[Path]:
+    """A temporary sibling of `target` for a library that writes a file by name
+    (`torch.save`, `savefig`, an ONNX export, a SQLite database): renamed onto `target`
+    when the block ends well, removed when it fails. `keep_suffix` as in `temp_sibling`."""
+    target = Path(target)
+    tmp = temp_sibling(target, keep_suffix=keep_suffix)
+    try:
+        yield tmp
+        os.replace(tmp, target)
+    finally:
+        tmp.unlink(missing_ok=True)
+
+
 def to_jsonable(value: Any, decimals: int = FLOAT_DECIMALS) -> Any:
     """Plain JSON values with floats rounded (non-finite floats become null)."""
     if isinstance(value, dict):

@@ -10,14 +10,13 @@ one: lookups happen among thousands of unrelated plates, as in service.
 
 from __future__ import annotations
 
-import os
 import random
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
 from twinflash.clonedemo.photos import Photo
-from twinflash.files import temp_sibling
+from twinflash.files import atomic_path
 
 KINDS = ("other_body", "same_body_other_make", "same_make_other_model")
 
@@ -95,12 +94,10 @@ def build_registry(
     ]  # fmt: skip
     csv_path = path.with_suffix(".csv")
     write_registry_csv(csv_path, vehicles)
-    tmp = temp_sibling(path, keep_suffix=True)
-    try:
-        with Registry.open(f"sqlite:///{tmp}") as reg:
-            import_csv(reg, csv_path, rejects_path=tmp.with_suffix(".rejects.csv"))
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-        tmp.with_suffix(".rejects.csv").unlink(missing_ok=True)
+    with atomic_path(path, keep_suffix=True) as tmp:
+        try:
+            with Registry.open(f"sqlite:///{tmp}") as reg:
+                import_csv(reg, csv_path, rejects_path=tmp.with_suffix(".rejects.csv"))
+        finally:
+            tmp.with_suffix(".rejects.csv").unlink(missing_ok=True)
     return f"sqlite:///{path}"

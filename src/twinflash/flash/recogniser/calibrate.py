@@ -13,7 +13,7 @@ from pathlib import Path
 import numpy as np
 from scipy.optimize import minimize_scalar
 
-from twinflash.files import temp_sibling
+from twinflash.files import atomic_path
 
 
 def softmax(logits: np.ndarray, temperature: float = 1.0) -> np.ndarray:
@@ -116,8 +116,7 @@ def reliability_diagram(
     fig.suptitle(f"Reliability on {len(labels)} validation photos (counts per bin at the bottom)")
     fig.tight_layout()
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = temp_sibling(path, keep_suffix=True)
-    fig.savefig(tmp, dpi=100)
+    with atomic_path(path, keep_suffix=True) as tmp:
+        fig.savefig(tmp, dpi=100)
     plt.close(fig)
-    tmp.replace(path)
     return path

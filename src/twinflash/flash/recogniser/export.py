@@ -7,14 +7,13 @@ as one self-contained file. The batch axis is dynamic.
 
 from __future__ import annotations
 
-import os
 import warnings
 from pathlib import Path
 
 import numpy as np
 import torch
 
-from twinflash.files import temp_sibling
+from twinflash.files import atomic_path
 
 ONNX_FILE = "model.onnx"
 
@@ -22,9 +21,8 @@ ONNX_FILE = "model.onnx"
 def export_onnx(model: torch.nn.Module, input_size: int, path: Path) -> Path:
     model.eval()
     x = torch.zeros(2, 3, input_size, input_size)
-    tmp = temp_sibling(path, keep_suffix=True)
-    with warnings.catch_warnings():  # the TorchScript exporter's deprecation notices
-        warnings.simplefilter("ignore")
+    with atomic_path(path, keep_suffix=True) as tmp, warnings.catch_warnings():
+        warnings.simplefilter("ignore")  # the TorchScript exporter's deprecation notices
         torch.onnx.export(
             model,
             (x,),
@@ -34,7 +32,6 @@ def export_onnx(model: torch.nn.Module, input_size: int, path: Path) -> Path:
             dynamic_axes={"input": {0: "batch"}, "logits": {0: "batch"}},
             dynamo=False,
         )
-    os.replace(tmp, path)
     return path
 
 

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -21,7 +20,7 @@ import torch
 import torch.nn.functional as F  # noqa: N812
 
 from twinflash.errors import InputError
-from twinflash.files import temp_sibling
+from twinflash.files import atomic_path
 from twinflash.flash.recogniser.augment import AugmentConfig, augment
 from twinflash.flash.recogniser.backbone import backbone_parameters, build, head_parameters
 from twinflash.flash.recogniser.preprocess import to_input
@@ -92,10 +91,10 @@ def predict_logits(
     return np.concatenate(out) if out else np.zeros((0, 0), np.float32)
 
 
-def _atomic_save(obj: object, path: Path) -> None:
-    tmp = temp_sibling(path)
-    torch.save(obj, tmp)
-    os.replace(tmp, path)
+def save_atomic(obj: object, path: Path) -> None:
+    """`torch.save` that leaves the old file or the new one, never half of one."""
+    with atomic_path(path) as tmp:
+        torch.save(obj, tmp)
 
 
 def _set_mode(model: torch.nn.Module, cfg: FitConfig) -> None:
@@ -154,7 +153,7 @@ def fit(
 
     def save() -> None:
         if checkpoint is not None:
-            _atomic_save(
+            save_atomic(
                 {
                     "model": model.state_dict(),
                     "opt": opt.state_dict(),

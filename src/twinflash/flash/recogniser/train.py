@@ -29,7 +29,7 @@ from twinflash.flash.recogniser.calibrate import ece, fit_temperature, reliabili
 from twinflash.flash.recogniser.card import ClassEntry, ModelCard, write_card
 from twinflash.flash.recogniser.data import Loaded, Sample, discover, load_crops
 from twinflash.flash.recogniser.export import ONNX_FILE, export_onnx, onnx_logits
-from twinflash.flash.recogniser.fit import FitConfig, _atomic_save, fit, predict_logits
+from twinflash.flash.recogniser.fit import FitConfig, fit, predict_logits, save_atomic
 from twinflash.flash.recogniser.labels import ClassSet
 from twinflash.flash.recogniser.mine import out_of_fold_probs, suspects
 from twinflash.flash.recogniser.preprocess import to_input
@@ -164,7 +164,7 @@ def train(
         metrics["test_accuracy"] = level_accuracy(
             softmax(test_logits, temperature), labels[test_idx], classes
         )
-    _atomic_save(model.state_dict(), out_dir / "model.pt")
+    save_atomic(model.state_dict(), out_dir / "model.pt")
     export_onnx(model, cfg.input_size, out_dir / ONNX_FILE)
     with torch.no_grad():
         torch_top1 = model(torch.from_numpy(x_check)).numpy().argmax(1)
