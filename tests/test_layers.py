@@ -239,3 +239,18 @@ def test_every_module_has_a_test_file_of_its_name() -> None:
     assert missing == [], "modules without tests/<pkg>/test_<module>.py:\n" + "\n".join(missing)
     stale = sorted(m for m in NO_OWN_TEST if not (PACKAGE / m).is_file())
     assert stale == [], f"NO_OWN_TEST names modules that are gone: {stale}"
+
+
+def test_test_files_have_distinct_module_names() -> None:
+    """pytest imports a test file under its name, prefixed by the packages (`__init__.py`)
+    above it: `tests/render/test_camera.py` beside `tests/test_camera.py` needs
+    `tests/render/__init__.py`, or the whole suite stops at collection."""
+    seen: dict[str, list[str]] = {}
+    for path in sorted(TESTS.rglob("test_*.py")):
+        parts, folder = [path.stem], path.parent
+        while (folder / "__init__.py").is_file():
+            parts.insert(0, folder.name)
+            folder = folder.parent
+        seen.setdefault(".".join(parts), []).append(str(path.relative_to(TESTS)))
+    clashes = {name: paths for name, paths in seen.items() if len(paths) > 1}
+    assert clashes == {}, f"test modules imported under one name: {clashes}"
