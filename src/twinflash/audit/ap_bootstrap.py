@@ -19,6 +19,7 @@ from __future__ import annotations
 import contextlib
 import io
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -37,10 +38,10 @@ class ImageEval:
     iou_thrs: np.ndarray  # (T,) 0.50 ... 0.95
 
 
-def _coco(images: list[dict], annotations: list[dict]):  # -> pycocotools COCO
-    from pycocotools.coco import COCO
-
-    coco = COCO()
+def coco_index(coco_class: Any, images: list[dict], annotations: list[dict]) -> Any:
+    """A COCO object (pycocotools' or faster-coco-eval's class) indexed over one class,
+    without the library's chatter on stdout."""
+    coco = coco_class()
     coco.dataset = {
         "images": images,
         "annotations": annotations,
@@ -59,6 +60,7 @@ def evaluate_images(
     `gts`, `dts`: COCO annotation dicts with image ids 1..n_images (`iscrowd` gts are
     ignore regions), as `detection.match_detections` builds them.
     """
+    from pycocotools.coco import COCO
     from pycocotools.cocoeval import COCOeval
 
     n_images = len(image_wh)
@@ -66,7 +68,7 @@ def evaluate_images(
         {"id": i + 1, "width": int(w), "height": int(h)}
         for i, (w, h) in enumerate(np.asarray(image_wh).reshape(-1, 2))
     ]
-    ev = COCOeval(_coco(images, gts), _coco(images, dts), "bbox")
+    ev = COCOeval(coco_index(COCO, images, gts), coco_index(COCO, images, dts), "bbox")
     ev.params.areaRng, ev.params.areaRngLbl = [[0.0, 1e10]], ["all"]
     ev.params.maxDets = [max_dets]
     with contextlib.redirect_stdout(io.StringIO()):

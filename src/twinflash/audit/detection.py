@@ -12,14 +12,12 @@ boxes beyond that are dropped, best scores kept, before anything is counted.
 
 from __future__ import annotations
 
-import contextlib
-import io
 from dataclasses import dataclass, field
 from functools import cached_property
 
 import numpy as np
 
-from twinflash.audit.ap_bootstrap import ImageEval, evaluate_images
+from twinflash.audit.ap_bootstrap import ImageEval, coco_index, evaluate_images
 from twinflash.audit.models import Detections
 
 MAX_DETS = 100
@@ -70,20 +68,6 @@ def log_average_miss_rate(
     return float(np.exp(np.mean(np.log(np.maximum(miss[idx], 1e-10)))))
 
 
-def _coco(images: list[dict], annotations: list[dict]):  # -> faster_coco_eval COCO
-    from faster_coco_eval import COCO
-
-    coco = COCO()
-    coco.dataset = {
-        "images": images,
-        "annotations": annotations,
-        "categories": [{"id": 1, "name": "object"}],
-    }
-    with contextlib.redirect_stdout(io.StringIO()):
-        coco.createIndex()
-    return coco
-
-
 def match_detections(
     image_wh: np.ndarray,
     gt_image: np.ndarray,
@@ -95,7 +79,7 @@ def match_detections(
 
     `image_wh`: (n_images, 2). `detections[i]`: the boxes of image i (of the class).
     """
-    from faster_coco_eval import COCOeval_faster
+    from faster_coco_eval import COCO, COCOeval_faster
 
     n_images = len(image_wh)
     images = [
@@ -149,8 +133,8 @@ def match_detections(
     ap = ap50 = float("nan")
     if gts and dts:
         ev = COCOeval_faster(
-            _coco(images, gts),
-            _coco(images, dts),
+            coco_index(COCO, images, gts),
+            coco_index(COCO, images, dts),
             "bbox",
             extra_calc=True,
             print_function=lambda *a, **k: None,
