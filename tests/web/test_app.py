@@ -5,10 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 
-import pytest
-
 from twinflash.web.app import BodyLimit, create_app, openapi_schema
-from twinflash.web.uploads import UploadError
 
 
 def _call(limit: int, chunks: list[bytes], declared: int | None) -> tuple[list[dict], bytes]:
@@ -54,10 +51,31 @@ def test_a_body_within_the_limit_passes() -> None:
 
 
 def test_an_undeclared_body_is_counted_while_it_streams() -> None:
-    """Over the limit mid-stream: an UploadError (413) the app's middleware answers with."""
-    with pytest.raises(UploadError, match="request body over 10 bytes") as caught:
-        _call(10, [b"x" * 6, b"y" * 6], declared=None)
-    assert caught.value.status == 413
+    """Over the limit mid-stream: 413 at once, the app told the client left, its answer dropped."""
+    sent, read = _call(10, [b"x" * 6, b"y" * 6, b"z" * 6], declared=None)
+    assert [m["status"] for m in sent if m["type"] == "http.response.start"] == [413]
+    assert json.loads(sent[1]["body"]) == {"error": "request body over 10 bytes"}
+    assert read == b"x" * 6  # the chunk over the limit never reached the app
+
+
+def test_an_app_that_fails_after_the_refusal_does_not_break_the_413() -> None:
+    async def failing(scope, receive, send) -> None:  # type: ignore[no-untyped-def]
+        while (await receive())["type"] != "http.disconnect":
+            pass
+        raise RuntimeError("client disconnected")
+
+    sent: list[dict] = []
+    chunks = [{"type": "http.request", "body": b"x" * 8, "more_body": True}] * 3
+
+    async def receive() -> dict:
+        return chunks.pop(0)
+
+    async def send(msg: dict) -> None:
+        sent.append(msg)
+
+    scope = {"type": "http", "method": "POST", "path": "/", "headers": []}
+    asyncio.run(BodyLimit(failing, 10)(scope, receive, send))
+    assert sent[0]["status"] == 413
 
 
 def test_a_declared_upload_too_large_gets_413_from_the_service(anon, settings) -> None:
@@ -68,6 +86,24 @@ def test_a_declared_upload_too_large_gets_413_from_the_service(anon, settings) -
         headers={"content-type": "multipart/form-data; boundary=b"},
     )
     assert r.status_code == 413 and r.json() == {"error": f"request body over {limit} bytes"}
+
+
+def test_a_streamed_upload_too_large_gets_413_not_400(anon, settings) -> None:
+    """No Content-Length (chunked): the limit is met while FastAPI parses the form."""
+    limit = settings.limits.upload_bytes * settings.limits.files_per_batch + 1_000_000
+    head = b'--b\r\nContent-Disposition: form-data; name="photo"; filename="a.png"\r\n\r\n'
+
+    def body():  # type: ignore[no-untyped-def]
+        yield head
+        for _ in range(limit // 65536 + 2):
+            yield b"x" * 65536
+
+    r = anon.post(
+        "/demo/blur", content=body(), headers={"content-type": "multipart/form-data; boundary=b"}
+    )
+    assert r.status_code == 413, r.text
+    assert r.json() == {"error": f"request body over {limit} bytes"}
+    assert r.headers["x-content-type-options"] == "nosniff"
 
 
 def test_every_answer_carries_the_security_headers(anon) -> None:

@@ -58,16 +58,32 @@ class BodyLimit:
             await _too_large(scope, receive, send, self.max_bytes)
             return
         seen = 0
+        refused = False
 
         async def counted() -> Message:
-            nonlocal seen
+            # Over the limit mid-stream: answer 413 here and tell the app the client left.
+            # Raising instead would reach FastAPI's form parser, which turns any error
+            # into 400 "There was an error parsing the body".
+            nonlocal seen, refused
+            if refused:
+                return {"type": "http.disconnect"}
             msg = await receive()
             seen += len(msg.get("body", b""))
             if seen > self.max_bytes:
-                raise UploadError(f"request body over {self.max_bytes} bytes", 413)
+                refused = True
+                await _too_large(scope, receive, send, self.max_bytes)
+                return {"type": "http.disconnect"}
             return msg
 
-        await self.app(scope, counted, send)
+        async def unless_refused(msg: Message) -> None:
+            if not refused:  # the 413 is already out: whatever the app answers is dropped
+                await send(msg)
+
+        try:
+            await self.app(scope, counted, unless_refused)
+        except Exception:
+            if not refused:
+                raise
 
 
 async def _too_large(scope: Scope, receive: Receive, send: Send, limit: int) -> None:
@@ -118,10 +134,7 @@ def create_app(
 
     @app.middleware("http")
     async def headers(request: Request, call_next):
-        try:
-            response: Response = await call_next(request)
-        except UploadError as exc:  # raised by BodyLimit inside the body stream
-            response = pages.error(request, exc.status, str(exc))
+        response: Response = await call_next(request)
         response.headers.setdefault("Content-Security-Policy", CSP)
         response.headers["X-Content-Type-Options"] = "nosniff"
         response.headers["Referrer-Policy"] = "same-origin"
