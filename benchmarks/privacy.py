@@ -4,7 +4,8 @@ after blurring, the eager path against main's single pass on the same images.
 
     .venv/bin/python benchmarks/privacy.py [--samples 6] [--frames 50] [--out /tmp/privacy-bench]
     .venv/bin/python benchmarks/privacy.py --only recall [--recall-samples 6]
-        [--renders /tmp/tf-plate-renders [--render-limit N]] [--photos DIR --labels CSV]
+        [--renders /tmp/tf-plate-renders [--render-set bulk|classic|all] [--render-limit N]]
+        [--photos DIR --labels CSV] [--modes main,eager] [--misses DIR] [--records FILE]
 
 Truth is known because the test images are made here: plates drawn with Pillow
 (`twinflash.privacy.synthetic`) and faces cut from scikit-image's bundled photos (astronaut,
