@@ -436,7 +436,7 @@ def photo_samples(photos: Path, labels: Path) -> list[Sample]:
 
 MODES = {  # name: BlurOptions for the plates
     "main": {"eager_plates": False},
-    "eager, no small": {"small_plates": False},
+    "eager-no-small": {"small_plates": False},
     "eager": {},
 }
 HEIGHT_BINS = (7, 10, 13, 16, 20, 25, 32, 41, 80, 1000)
