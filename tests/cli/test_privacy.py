@@ -203,6 +203,9 @@ class _StubModel:
     def find_small(self, rgb: np.ndarray, skip: object = ()) -> list:
         return []
 
+    def recognise_lines(self, crops: list) -> list:
+        return [("", 0.0) for _ in crops]
+
 
 def _run(monkeypatch: pytest.MonkeyPatch, *args: str) -> int:
     app = typer.Typer()

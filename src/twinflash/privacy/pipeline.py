@@ -21,6 +21,7 @@ from twinflash.errors import InputError
 from twinflash.privacy import media
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, STYLES, Style, blur_regions
 from twinflash.privacy.faces import FaceDetector
+from twinflash.privacy.plate_bands import band_regions
 from twinflash.privacy.plates import PlateReader
 from twinflash.privacy.regions import Region, iou
 
@@ -56,6 +57,7 @@ class BlurOptions:
     keep_audio: bool = False  # video: voices are personal data the blur does not hide
     eager_plates: bool = True  # off: the single plate pass of earlier versions (benchmarks)
     small_plates: bool = True  # eager: also plate-shaped panels too small for the detector
+    band_plates: bool = True  # eager: also pairs of blue bands (plates rain or glare hides)
     max_pixels: int = media.DEFAULT_MAX_PIXELS
 
     def __post_init__(self) -> None:
@@ -122,6 +124,8 @@ class Detectors:
                 eager = reader.find_eager(rgb)
                 if self.options.small_plates:  # distant plates: small bright panels
                     eager += reader.find_small(rgb, skip=eager)
+                if self.options.band_plates:  # plates whose text rain or glare hides
+                    eager += band_regions(rgb, reader.recognise_lines, skip=eager)
                 found += eager
         return found
 

@@ -259,6 +259,10 @@ class PlateReader:
             out.append(Region("plate", _clip(box, rgb.shape), max(score, 0.01), compact(text)))
         return out
 
+    def recognise_lines(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
+        """(text, score) of each RGB crop of one text line, for finders outside this module."""
+        return self._recognise_many(crops)
+
     def _recognise_many(self, crops: list[np.ndarray]) -> list[tuple[str, float]]:
         """Texts of line crops, recognised in batches (one call of the recogniser)."""
         if not crops:

@@ -169,13 +169,10 @@ def blur_bytes(data: bytes, name: str, max_pixels: int) -> tuple[bytes, str, int
     """Blur faces and plates of an uploaded photo in memory; (bytes, media type, faces, plates)."""
     from PIL import Image
 
-    from twinflash.privacy.blur import blur_regions
-
     kind = sniff(data, name)
     rgb = decode_image(data, name, max_pixels)
-    with _blur_lock:
-        found = detectors().detect(rgb, (1.0, 2.0))
-    out = blur_regions(rgb, found)
+    with _blur_lock:  # as `twinflash blur` does, the post-blur plate check included
+        out, found, _ = detectors().blur_image(rgb, (1.0, 2.0))
     buf = io.BytesIO()
     Image.fromarray(out).save(buf, format=kind, **({"quality": 90} if kind == "JPEG" else {}))
     faces = sum(r.kind == "face" for r in found)
