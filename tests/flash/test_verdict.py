@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -107,8 +107,16 @@ def test_uncertain_plate_reading_is_never_a_clone(world) -> None:
         assert v.status == "inconclusive", why
         assert v.plate == clone.plate and v.plate_readings[0] == readings[0]
         assert any("never a clone" in r for r in v.reasons), v.reasons
-    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)  # read surely
-    v = checker.check(clone.image)
+    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)  # read surely...
+    v = checker.check(clone.image)  # ...from a plate 3-4 px high: no reader can
+    assert v.status == "inconclusive"
+    assert any("too few pixels to trust the reading" in r for r in v.reasons), v.reasons
+    floor = checker.thresholds
+    checker.thresholds = replace(floor, min_plate_height_px=0.0)  # as if it were large
+    try:
+        v = checker.check(clone.image)
+    finally:
+        checker.thresholds = floor
     assert v.status == "suspected_clone" and v.plate_xyxy is not None
 
 

@@ -102,6 +102,11 @@ def plate_corners_from_text_box(xyxy: XYXY) -> np.ndarray:
     )  # fmt: skip
 
 
+def _plate_height_px(text_xyxy: XYXY) -> float:
+    """The plate's height in pixels, from the width of its text line (as the corners)."""
+    return 1.25 * (float(text_xyxy[2]) - float(text_xyxy[0])) / PLATE_ASPECT
+
+
 def _name(make: str, model: str | None = None) -> str:
     return f"{make} {model}".upper() if model else make.upper()
 
@@ -194,6 +199,12 @@ class CloneChecker:
         if corners is None:
             corners = plate_corners_from_text_box(best.xyxy)
         doubts = []
+        height_px = _plate_height_px(best.xyxy)
+        if height_px < t.min_plate_height_px:
+            doubts.append(
+                f"plate read {best.text} from {height_px:.0f} px of plate height "
+                f"< {t.min_plate_height_px:.0f}: too few pixels to trust the reading"
+            )
         if best.confidence < t.min_plate_confidence:
             doubts.append(
                 f"plate read {best.text} with confidence {best.confidence:.2f} "
