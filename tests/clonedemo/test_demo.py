@@ -1,4 +1,4 @@
-"""The clone loop end to end at a tiny size (10 renders of 128x72, 1 sample): every stage
+"""The clone loop end to end at a tiny size (10 renders of 128x96, 1 sample): every stage
 runs, the registry holds the planted truth, the report counts it, a rerun reuses all."""
 
 from __future__ import annotations
@@ -29,7 +29,7 @@ def test_tiny_demo_end_to_end_then_resumes(tmp_path: Path) -> None:
     for p in photos.values():
         spec = get_vehicle_model(p.vehicle)
         assert (p.make, p.model) == (spec.make, spec.model)
-        assert all(0 <= x <= 128 and 0 <= y <= 72 for x, y in p.corners_xy)
+        assert all(0 <= x <= 128 and 0 <= y <= 96 for x, y in p.corners_xy)
     assert (out / "model" / "model.onnx").is_file() and (
         out / "model" / "thresholds.json"
     ).is_file()

@@ -371,6 +371,9 @@ def demo_cmd(
 
         result = run_demo(out, size, workers=workers, say=say)
     c, h = result.clones_flagged, result.honest_flagged
-    echo(f"{result.report}: {result.cases} fresh photos checked; clones flagged {c[0]}/{c[1]}, "
-         f"honest photos flagged {h[0]}/{h[1]} ({result.stages_s['this run']:.0f} s"
+    cr, hr, pr = result.clones_flagged_read, result.honest_flagged_read, result.plates_read_right
+    echo(f"{result.report}: {result.cases} fresh photos checked; plate given: clones flagged "
+         f"{c[0]}/{c[1]}, honest photos flagged {h[0]}/{h[1]}; plate read from the photo "
+         f"({pr[0]}/{pr[1]} read right): clones flagged {cr[0]}/{cr[1]}, honest photos flagged "
+         f"{hr[0]}/{hr[1]} ({result.stages_s['this run']:.0f} s"
          + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip
