@@ -185,8 +185,13 @@ def test_verdict_json_and_thresholds_file(world, tiny_model: Path) -> None:
     checker, _, clones = world
     doc = json.loads(json.dumps(check(checker, clones[0]).to_json()))
     assert set(doc) == {"status", "score", "plate", "plate_readings", "registry", "recognised",
-                        "reasons", "plate_xyxy"}  # fmt: skip
+                        "reasons", "plate_xyxy", "false_alarm"}  # fmt: skip
     assert doc["status"] == "suspected_clone" and len(doc["plate_xyxy"]) == 4
+    promise = doc["false_alarm"]  # what the threshold certifies, not the 0.1% target
+    assert promise["level"] == "model" and promise["n_honest"] == 60
+    assert promise["false_alarm_upper"] == pytest.approx(1 - 0.05 ** (1 / 60), abs=1e-6)
+    assert promise["certified"] is False and promise["target"] == 0.001
+    assert promise["honest_photos_needed"] == 2995
     assert doc["recognised"][0][0] == "RENAULT MASTER"
     t = load_thresholds(tiny_model)
     model = t.levels["model"]
@@ -220,7 +225,7 @@ def test_public_shape_the_web_service_builds_on() -> None:
         ("status", "Status"), ("score", "float"), ("plate", "str | None"),
         ("plate_readings", "list[tuple[str, float]]"), ("registry", "dict[str, str] | None"),
         ("recognised", "list[tuple[str, float]]"), ("reasons", "list[str]"),
-        ("plate_xyxy", "XYXY | None"),
+        ("plate_xyxy", "XYXY | None"), ("false_alarm", "dict[str, Any] | None"),
     ]  # fmt: skip
     assert typing.get_args(verdict.Status) == ("consistent", "suspected_clone", "inconclusive")
     hints = typing.get_type_hints(Verdict, vars(verdict))

@@ -53,6 +53,10 @@ class Verdict:
     recognised: list[tuple[str, float]]  # top answers "MAKE MODEL", calibrated
     reasons: list[str]
     plate_xyxy: XYXY | None
+    # what the threshold judged with promises, from its calibration (None: no threshold
+    # used): {"level", "threshold", "n_honest", "false_alarms", "false_alarm_upper",
+    # "confidence", "target", "certified", "honest_photos_needed"}
+    false_alarm: dict[str, Any] | None = None
 
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -322,6 +326,8 @@ class CloneChecker:
         kw["score"] = max(score, 1.0 if size_differs else 0.0)
         shown = judged.label.replace(" | ", " ").upper() if judged.label else "?"
         measure = f"{judged.level} level: p({shown}) = {judged.p:.3f}, clone score {score:.3f}"
+        if lt is not None and lt.threshold is not None:
+            kw["false_alarm"] = false_alarm_promise(lt, self.thresholds)
         if lt is None or lt.threshold is None:
             why = [measure, f"no calibrated threshold at the {judged.level} level"]
             if size_differs:
@@ -379,6 +385,20 @@ class CloneChecker:
             f"registry: {_name(reg['make'], reg['model'])} ({reg['body']}); photo: "
             f"{_name(make, model)} {top.p:.2f}, {body.label} {body.p:.2f}; {diff}"
         )
+
+
+def false_alarm_promise(lt: LevelThreshold, t: Thresholds) -> dict[str, Any]:
+    """What a level's threshold certifies: the one-sided Clopper-Pearson bound on the
+    false-alarm rate given its n honest calibration photos, and how many photos with no
+    false alarm the target needs (2,995 for 1 in 1,000 at 95 %)."""
+    from twinflash.flash.thresholds import photos_needed
+
+    return {
+        "level": lt.level, "threshold": lt.threshold, "n_honest": lt.n_honest,
+        "false_alarms": lt.false_alarms, "false_alarm_upper": round(lt.false_alarm_upper, 6),
+        "confidence": t.confidence, "target": t.target_false_alarm, "certified": lt.certified,
+        "honest_photos_needed": photos_needed(t.target_false_alarm, t.confidence),
+    }  # fmt: skip
 
 
 def _rule(lt: LevelThreshold, t: Thresholds) -> str:
