@@ -1,7 +1,7 @@
 """Recogniser accuracy on a demo folder's renders: training recipes side by side (issue #13).
 
     PYTHONPATH=src python benchmarks/recogniser_accuracy.py /tmp/fd/demo \\
-        --recipe head96 --recipe whole96 [--epochs 12]
+        --recipe head96 --recipe whole96-e40
 
 Each recipe trains on the demo's train photos (early stopping and temperature on its val
 photos), then is scored with onnxruntime on the held-out photos (the demo's cal and test
@@ -24,18 +24,23 @@ import numpy as np
 
 from twinflash.clonedemo.photos import Photo, rendered_photos, write_train_manifest
 
-# name -> (input size, train the backbone too, augmentation strength: 1 = the default)
-RECIPES: dict[str, tuple[int, bool, float]] = {
-    "head96": (96, False, 1.0),  # the demo until now: last layer only
-    "head96-light": (96, False, 0.5),
-    "whole96": (96, True, 1.0),  # every layer, the backbone at a tenth of the head's rate
-    "whole96-light": (96, True, 0.5),
-    "whole128": (128, True, 1.0),
+# name -> (input size, train the backbone too, augmentation strength (1 = the default),
+# epochs max, patience). An epoch is as many draws as train photos: 30 in the demo, two
+# batches of 16, so 12 epochs are only 24 steps.
+RECIPES: dict[str, tuple[int, bool, float, int, int]] = {
+    "head96": (96, False, 1.0, 12, 4),  # the demo until now: last layer only, 24 steps
+    "head96-e60": (96, False, 1.0, 60, 12),
+    "head96-e60-light": (96, False, 0.5, 60, 12),
+    "whole96": (96, True, 1.0, 12, 4),  # every layer, the backbone at 1/10 the head's rate
+    "whole96-e40": (96, True, 1.0, 40, 10),
+    "whole96-e40-light": (96, True, 0.5, 40, 10),
+    "whole128-e40": (128, True, 1.0, 40, 10),
 }
 
 
-def fit(root: Path, photos: list[Photo], name: str, epochs: int) -> tuple[Path, float, dict]:
-    """Train one recipe (reused if its card exists); (model dir, seconds, val accuracy)."""
+def fit(root: Path, photos: list[Photo], name: str) -> tuple[Path, dict]:
+    """Train one recipe (reused if its card exists); (model dir, val accuracy). Its
+    wall and CPU seconds go to ``train_seconds.json`` beside the model."""
     from twinflash.flash.recogniser.augment import AugmentConfig
     from twinflash.flash.recogniser.fit import FitConfig
     from twinflash.flash.recogniser.train import train
@@ -44,8 +49,8 @@ def fit(root: Path, photos: list[Photo], name: str, epochs: int) -> tuple[Path, 
     card = model_dir / "card.json"
     if card.is_file():
         doc = json.loads(card.read_text())
-        return model_dir, float("nan"), doc["metrics"]["val_accuracy"]
-    size, whole, strength = RECIPES[name]
+        return model_dir, doc["metrics"]["val_accuracy"]
+    size, whole, strength, epochs, patience = RECIPES[name]
     a = AugmentConfig()
     aug = replace(a, p_infrared=a.p_infrared * strength, p_glare=a.p_glare * strength,
                   p_motion_blur=a.p_motion_blur * strength, p_noise=a.p_noise * strength,
@@ -53,11 +58,13 @@ def fit(root: Path, photos: list[Photo], name: str, epochs: int) -> tuple[Path, 
     manifest = root / "recipes" / f"{name}.csv"
     manifest.parent.mkdir(parents=True, exist_ok=True)
     write_train_manifest(manifest, [p for p in photos if p.split in ("train", "val")], None)
-    cfg = FitConfig(input_size=size, epochs=epochs, batch_size=16, lr=3e-3, patience=4,
+    cfg = FitConfig(input_size=size, epochs=epochs, batch_size=16, lr=3e-3, patience=patience,
                     train_backbone=whole, augment=aug, seed=0)  # fmt: skip
-    t0 = time.perf_counter()
+    t0, c0 = time.perf_counter(), time.process_time()
     out = train(manifest, model_dir, cfg)
-    return model_dir, time.perf_counter() - t0, out.metrics["val_accuracy"]
+    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    (model_dir / "train_seconds.json").write_text(json.dumps({"wall": wall, "cpu": cpu}))
+    return model_dir, out.metrics["val_accuracy"]
 
 
 def score(root: Path, model_dir: Path, held: list[Photo]) -> dict:
@@ -98,7 +105,6 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("demo", type=Path, help="a demo folder (twinflash flash demo --out)")
     ap.add_argument("--recipe", action="append", choices=sorted(RECIPES), required=True)
-    ap.add_argument("--epochs", type=int, default=12)
     args = ap.parse_args()
     import torch
 
@@ -109,11 +115,12 @@ def main() -> None:
     counts = Counter(p.split for p in photos)
     print(f"{len(photos)} photos: {dict(counts)}; held out (cal + test): {len(held)}")
     for name in args.recipe:
-        model_dir, secs, val = fit(args.demo, photos, name, args.epochs)
+        model_dir, val = fit(args.demo, photos, name)
+        secs = json.loads((model_dir / "train_seconds.json").read_text())
         s = score(args.demo, model_dir, held)
         card = json.loads((model_dir / "card.json").read_text())
-        print(f"\n### {name} (training {secs:.0f} s, best epoch "
-              f"{card['metrics'].get('best_epoch')})\n")  # fmt: skip
+        print(f"\n### {name} (training {secs['wall']:.0f} s wall, {secs['cpu']:.0f} s CPU, "
+              f"best epoch {card['metrics'].get('best_epoch')})\n")  # fmt: skip
         print("val top-1: " + ", ".join(f"{k} {v:.2f}" for k, v in val.items()))
         for group, acc in s["top1"].items():
             print(f"held-out top-1, {group} (n={s['n'][group]}): "
