@@ -55,8 +55,7 @@ def fit(root: Path, photos: list[Photo], name: str) -> tuple[Path, dict]:
     aug = replace(a, p_infrared=a.p_infrared * strength, p_glare=a.p_glare * strength,
                   p_motion_blur=a.p_motion_blur * strength, p_noise=a.p_noise * strength,
                   p_jpeg=a.p_jpeg * strength, max_shift=a.max_shift * strength)  # fmt: skip
-    manifest = root / "recipes" / f"{name}.csv"
-    manifest.parent.mkdir(parents=True, exist_ok=True)
+    manifest = root / f"recipe_{name}.csv"  # photo paths are relative to the demo folder
     write_train_manifest(manifest, [p for p in photos if p.split in ("train", "val")], None)
     cfg = FitConfig(input_size=size, epochs=epochs, batch_size=16, lr=3e-3, patience=patience,
                     train_backbone=whole, augment=aug, seed=0)  # fmt: skip

@@ -264,5 +264,12 @@ def test_plate_as_a_ruler_flags_a_van_on_a_city_cars_plate(world, tiny_model: Pa
     doubt = check(checker, twingo, plate=None,
                   vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))  # fmt: skip
     assert doubt.status == "inconclusive" and any("never a clone" in r for r in doubt.reasons)
+    # read surely (large enough), but the corners are only the reader's box: no size check
+    checker._reader = FakeReader([(twingo.plate, 0.95)], twingo.corners)
+    checker.thresholds = replace(checker.thresholds, min_plate_height_px=0.0)
+    estimated = checker.check(twingo.image, vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))
+    assert estimated.status == "consistent", estimated.reasons
+    assert any(r.startswith("no size check: the plate's corners are estimated")
+               for r in estimated.reasons)  # fmt: skip
     with pytest.raises(InputError, match="bad vehicle box"):
         check(checker, twingo, vehicle_box_xyxy=(10, 10, 5, 5))
