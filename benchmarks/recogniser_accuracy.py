@@ -29,6 +29,7 @@ from twinflash.clonedemo.photos import Photo, rendered_photos, write_train_manif
 # batches of 16, so 12 epochs are only 24 steps.
 RECIPES: dict[str, tuple[int, bool, float, int, int]] = {
     "head96": (96, False, 1.0, 12, 4),  # the demo until now: last layer only, 24 steps
+    "head96-e40": (96, False, 1.0, 40, 10),
     "head96-e60": (96, False, 1.0, 60, 12),
     "head96-e60-light": (96, False, 0.5, 60, 12),
     "whole96": (96, True, 1.0, 12, 4),  # every layer, the backbone at 1/10 the head's rate

@@ -152,11 +152,12 @@ def render_photos(
 ) -> list[Photo]:
     """Render the photos missing under `root/photos/` (one folder each) and return all.
 
-    `test_size`: (resolution, samples) of the fresh batch's photos (split ``test``), when
-    they differ: a speed camera's photo is large enough to read its plate, while the
-    recogniser's crops can come from smaller renders. A folder is written whole or not at
-    all (`render_to_dir`), so a killed run leaves only finished photos, and the next run
-    renders the rest."""
+    `test_size`: (resolution, samples) of the fresh batch's photos (split ``test``) and of
+    the calibration photos (``cal``: the thresholds bound false alarms on photos like
+    those they were set on), when they differ: a speed camera's photo is large enough to
+    read its plate, while the recogniser's crops can come from smaller renders. A folder
+    is written whole or not at all (`render_to_dir`), so a killed run leaves only finished
+    photos, and the next run renders the rest."""
     from twinflash.pipeline import render_to_dir
     from twinflash.scene.io import parse_scene
 
@@ -167,7 +168,8 @@ def render_photos(
         if progress:
             progress(i, len(todo), folder.name)
         split = SPLITS[k % len(SPLITS)]
-        wh, n = test_size if test_size and split == "test" else (size_wh, samples)
+        big = test_size and split in ("test", "cal")  # thresholds: on photos like the checked
+        wh, n = test_size if big else (size_wh, samples)
         if not (folder / "annotations.json").is_file():
             scene = parse_scene(scene_dict(vehicle, condition, k, wh, n))
             render_to_dir(scene, folder)
