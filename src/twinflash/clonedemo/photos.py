@@ -168,8 +168,8 @@ def render_photos(
         if progress:
             progress(i, len(todo), folder.name)
         split = SPLITS[k % len(SPLITS)]
-        big = test_size and split in ("test", "cal")  # thresholds: on photos like the checked
-        wh, n = test_size if big else (size_wh, samples)
+        big = split in ("test", "cal")  # thresholds: set on photos like the checked ones
+        wh, n = test_size if test_size is not None and big else (size_wh, samples)
         if not (folder / "annotations.json").is_file():
             scene = parse_scene(scene_dict(vehicle, condition, k, wh, n))
             render_to_dir(scene, folder)
