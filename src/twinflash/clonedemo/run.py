@@ -411,8 +411,8 @@ def _facts(size: DemoSize, photos: list[Photo], model_dir: Path, timings: dict[s
             f"False alarms are bounded by what {n_cal} honest calibration photos can certify: "
             f"at best {bound:.1%} at {th.confidence:.0%} confidence (none flagged among "
             f"them), not the {th.target_false_alarm:.1%} target, which needs {needed:,} "
-            "honest photos with none flagged: rerun with `--calibration-photos "
-            f"{needed}` (hours of rendering on 2 cores) to reach it.",
+            "honest photos with none flagged: rerun with --calibration-photos "
+            f"{needed} (hours of rendering on 2 cores) to reach it.",
             "The recogniser learned shape and size from procedural cars (no badge, no "
             "grille): it tells a van from a city car, not a Clio from a 208 on a real photo.",
         ],
