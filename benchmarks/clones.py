@@ -1,20 +1,25 @@
 """Clone detection end to end on twinflash speed-camera renders (issue #13, proof).
 
     PYTHONPATH=src python benchmarks/clones.py --out /tmp/clones [--per-cell 4] [--size 320x180]
+        [--test-size 800x600 --test-samples 1]
+
+Pointed at a demo folder (``--out`` of ``twinflash flash demo``, ``--per-cell 5``) it reuses
+the demo's renders and its recogniser (``--model-name model``).
 
 1. Render speed-camera photos of catalogue models, one flashed vehicle each, under three
    conditions: ``day`` (colour, late morning), ``night_ir`` (the ``speed_camera_ir`` look)
-   and ``rain`` (colour, afternoon rain); the camera height (0.8-1.4 m), the vehicle's
-   heading (+-10 deg: the angle) and place vary. Exact plate corners come from the
-   annotations. Photos already rendered are kept (rerun to resume). The renders are the
-   demo's (``twinflash.clonedemo.photos``, heading now +-12 deg), one folder per photo.
+   and ``rain`` (colour, afternoon rain); the camera height (0.8-1.4 m), its distance (8-12
+   m through a fixed lens), the vehicle's heading (+-12 deg: the angle) and place vary.
+   Exact plate corners come from the annotations. Photos already rendered are kept (rerun
+   to resume). The renders are the demo's (``twinflash.clonedemo.photos``), one folder per
+   photo.
 2. Split each (model, condition) cell: train / val (early stopping, temperature) / cal
    (thresholds) / test; train the recogniser (head-only, 64 px), calibrate thresholds.
 3. Check every test photo against a synthetic registry: honestly registered, and as a
    planted clone of every other model (kinds: other body; same body other make; same make
    other model), with the true plate and corners given, and with the plate read from the
    photo by the PlateReader. Reports the false alarms on honest photos and the share of
-   clones flagged, overall, by condition and by kind, and the same on a 2 % clone mix.
+   clones flagged, overall, by condition, by distance (near < 10 m, far) and by kind.
 
 Prints a Markdown table for docs/benchmarks.md. Sample sizes are small: read the n.
 """
@@ -119,8 +124,9 @@ def evaluate(
                 statuses[("plate read right", v.plate == r.plate)] += 1
             kind = kind_of(truth, registered)
             statuses[(kind == "honest", v.status)] += 1
+            far = "far (>= 10 m)" if r.distance_m >= 10 else "near (< 10 m)"
             for key in [("all", kind == "honest"), (r.condition, kind == "honest"),
-                        (kind, kind == "honest")]:  # fmt: skip
+                        (far, kind == "honest"), (kind, kind == "honest")]:  # fmt: skip
                 tally[key][0] += flagged
                 tally[key][1] += 1
     return {"tally": dict(tally), "statuses": dict(statuses)}
@@ -132,6 +138,8 @@ def main() -> None:
     ap.add_argument("--per-cell", type=int, default=4, help="photos per (model, condition)")
     ap.add_argument("--size", default="320x180")
     ap.add_argument("--samples", type=int, default=6)
+    ap.add_argument("--test-size", default=None, help="test photos' size (default: --size)")
+    ap.add_argument("--test-samples", type=int, default=None)
     ap.add_argument("--epochs", type=int, default=12)
     ap.add_argument("--input-size", type=int, default=96)
     ap.add_argument("--whole-network", action="store_true", help="train the backbone too")
@@ -139,6 +147,8 @@ def main() -> None:
     ap.add_argument("--render-only", action="store_true")
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
+    test_wh = tuple(int(v) for v in (args.test_size or args.size).split("x"))
+    test_size = (test_wh, args.test_samples or args.samples)
     t0 = time.perf_counter()
     rows = render_photos(
         args.out,
@@ -148,6 +158,7 @@ def main() -> None:
         size,
         args.samples,
         lambda i, n, name: print(f"{i}/{n} {name}", flush=True),
+        test_size,  # type: ignore[arg-type]
     )
     t_render = time.perf_counter() - t0
     if args.render_only:

@@ -1,9 +1,10 @@
-"""The clone loop end to end at a tiny size (10 renders of 128x72, 1 sample): every stage
+"""The clone loop end to end at a tiny size (10 renders of 128x96, 1 sample): every stage
 runs, the registry holds the planted truth, the report counts it, a rerun reuses all."""
 
 from __future__ import annotations
 
 import csv
+import json
 from pathlib import Path
 
 import pyarrow.parquet as pq
@@ -29,7 +30,7 @@ def test_tiny_demo_end_to_end_then_resumes(tmp_path: Path) -> None:
     for p in photos.values():
         spec = get_vehicle_model(p.vehicle)
         assert (p.make, p.model) == (spec.make, spec.model)
-        assert all(0 <= x <= 128 and 0 <= y <= 72 for x, y in p.corners_xy)
+        assert all(0 <= x <= 128 and 0 <= y <= 96 for x, y in p.corners_xy)
     assert (out / "model" / "model.onnx").is_file() and (
         out / "model" / "thresholds.json"
     ).is_file()
@@ -59,10 +60,24 @@ def test_tiny_demo_end_to_end_then_resumes(tmp_path: Path) -> None:
     html = (out / "report.html").read_text()
     assert f"Clones caught: {caught} / 1" in html and "<img" in html
 
+    # the same photos with the plate read from them: a misread is never a clone
+    read = {r["path"]: r for r in pq.read_table(out / "results_read.parquet").to_pylist()}
+    assert sorted(read) == sorted(results)
+    for r in planted:
+        row = read[r["path"]]
+        assert row["plate_given"] is None
+        if row["plate"] != r["plate"]:
+            assert row["status"] != "suspected_clone", row
+    assert first.plates_read_right[1] == len(planted)
+    report = json.loads((out / "report.json").read_text())
+    assert set(report["tally"]["by"]) == {"condition", "distance", "angle", "kind"}
+    assert "tally_plate_read" in report and "plate read" in html
+
     stamps = {p: (out / p).stat().st_mtime_ns for p in ("photos", "registry.db",
-              "results.parquet", "model/model.onnx")}  # fmt: skip
+              "results.parquet", "results_read.parquet", "model/model.onnx")}  # fmt: skip
     again = run_demo(out, size)
-    assert again.reused == ["recogniser", "thresholds", "ruler", "registry", "batch"]
+    assert again.reused == ["recogniser", "thresholds", "ruler", "registry", "batch",
+                            "batch (plate read)"]  # fmt: skip
     assert {p: (out / p).stat().st_mtime_ns for p in stamps} == stamps
     assert (again.clones_flagged, again.honest_flagged) == (first.clones_flagged,
                                                             first.honest_flagged)  # fmt: skip

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -107,8 +107,16 @@ def test_uncertain_plate_reading_is_never_a_clone(world) -> None:
         assert v.status == "inconclusive", why
         assert v.plate == clone.plate and v.plate_readings[0] == readings[0]
         assert any("never a clone" in r for r in v.reasons), v.reasons
-    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)  # read surely
-    v = checker.check(clone.image)
+    checker._reader = FakeReader([(clone.plate, 0.95)], clone.corners)  # read surely...
+    v = checker.check(clone.image)  # ...from a plate 3-4 px high: no reader can
+    assert v.status == "inconclusive"
+    assert any("too few pixels to trust the reading" in r for r in v.reasons), v.reasons
+    floor = checker.thresholds
+    checker.thresholds = replace(floor, min_plate_height_px=0.0)  # as if it were large
+    try:
+        v = checker.check(clone.image)
+    finally:
+        checker.thresholds = floor
     assert v.status == "suspected_clone" and v.plate_xyxy is not None
 
 
@@ -177,8 +185,13 @@ def test_verdict_json_and_thresholds_file(world, tiny_model: Path) -> None:
     checker, _, clones = world
     doc = json.loads(json.dumps(check(checker, clones[0]).to_json()))
     assert set(doc) == {"status", "score", "plate", "plate_readings", "registry", "recognised",
-                        "reasons", "plate_xyxy"}  # fmt: skip
+                        "reasons", "plate_xyxy", "false_alarm"}  # fmt: skip
     assert doc["status"] == "suspected_clone" and len(doc["plate_xyxy"]) == 4
+    promise = doc["false_alarm"]  # what the threshold certifies, not the 0.1% target
+    assert promise["level"] == "model" and promise["n_honest"] == 60
+    assert promise["false_alarm_upper"] == pytest.approx(1 - 0.05 ** (1 / 60), abs=1e-6)
+    assert promise["certified"] is False and promise["target"] == 0.001
+    assert promise["honest_photos_needed"] == 2995
     assert doc["recognised"][0][0] == "RENAULT MASTER"
     t = load_thresholds(tiny_model)
     model = t.levels["model"]
@@ -212,7 +225,7 @@ def test_public_shape_the_web_service_builds_on() -> None:
         ("status", "Status"), ("score", "float"), ("plate", "str | None"),
         ("plate_readings", "list[tuple[str, float]]"), ("registry", "dict[str, str] | None"),
         ("recognised", "list[tuple[str, float]]"), ("reasons", "list[str]"),
-        ("plate_xyxy", "XYXY | None"),
+        ("plate_xyxy", "XYXY | None"), ("false_alarm", "dict[str, Any] | None"),
     ]  # fmt: skip
     assert typing.get_args(verdict.Status) == ("consistent", "suspected_clone", "inconclusive")
     hints = typing.get_type_hints(Verdict, vars(verdict))
@@ -251,5 +264,12 @@ def test_plate_as_a_ruler_flags_a_van_on_a_city_cars_plate(world, tiny_model: Pa
     doubt = check(checker, twingo, plate=None,
                   vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))  # fmt: skip
     assert doubt.status == "inconclusive" and any("never a clone" in r for r in doubt.reasons)
+    # read surely (large enough), but the corners are only the reader's box: no size check
+    checker._reader = FakeReader([(twingo.plate, 0.95)], twingo.corners)
+    checker.thresholds = replace(checker.thresholds, min_plate_height_px=0.0)
+    estimated = checker.check(twingo.image, vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))
+    assert estimated.status == "consistent", estimated.reasons
+    assert any(r.startswith("no size check: the plate's corners are estimated")
+               for r in estimated.reasons)  # fmt: skip
     with pytest.raises(InputError, match="bad vehicle box"):
         check(checker, twingo, vehicle_box_xyxy=(10, 10, 5, 5))

@@ -2,8 +2,9 @@
 
 One photo per (round, model, condition) cell, one flashed vehicle each. Conditions are
 ``day`` (colour, late morning), ``night_ir`` (the ``speed_camera_ir`` look) and ``rain``
-(colour, afternoon rain); the camera height (0.8-1.4 m), the vehicle's heading (the angle,
-+-12 deg), colour, place and plate are drawn per photo from a seeded generator. The split
+(colour, afternoon rain); the camera height (0.8-1.4 m), its distance to the vehicle (8-12
+m, through a fixed lens: farther is smaller), the vehicle's heading (the angle, +-12 deg),
+colour, place and plate are drawn per photo from a seeded generator. The split
 of a photo follows its round (:data:`SPLITS`), so stopping between rounds leaves every
 model and condition in every split it reached.
 """
@@ -36,6 +37,10 @@ COLOURS = ("#1e3a5f", "#a01818", "#d9d9d9", "#202020", "#f2f2f2", "#6b6b6b", "#2
 # Split by round: round 0 trains, 1 is the fresh batch, 2 calibrates the thresholds, ...
 SPLITS = ("train", "test", "cal", "train", "val", "train", "test", "cal")
 MAX_ANGLE_DEG = 12.0
+# A fixed lens (36 mm sensor) and a trigger distance drawn per photo, as on a real speed
+# camera: at 9 m a Clio fills about half the width; at 12 m its plate is 3/4 the size.
+DISTANCE_M = (8.0, 12.0)
+LENS_MM = 70.0
 CORNER_COLS = ("tl_x", "tl_y", "tr_x", "tr_y", "br_x", "br_y", "bl_x", "bl_y")
 
 
@@ -78,7 +83,8 @@ def scene_dict(vehicle: str, condition: str, seed: int, size_wh: tuple[int, int]
         "light": {"date": "2026-09-12", "local_time": c["time"], "cloud_cover": 0.3},
         "weather": {"kind": c["weather"]},
         "camera": {"preset": c["preset"], "target_vehicle": 0, "resolution_wh": list(size_wh),
-                   "height_m": round(rng.uniform(0.8, 1.4), 2)},
+                   "height_m": round(rng.uniform(0.8, 1.4), 2),
+                   "distance_m": round(rng.uniform(*DISTANCE_M), 2), "focal_length_mm": LENS_MM},
         "quality": {"preset": "custom", "samples": samples},
     }  # fmt: skip
 
@@ -142,11 +148,16 @@ def render_photos(
     size_wh: tuple[int, int],
     samples: int,
     progress: Progress | None = None,
+    test_size: tuple[tuple[int, int], int] | None = None,
 ) -> list[Photo]:
     """Render the photos missing under `root/photos/` (one folder each) and return all.
 
-    A folder is written whole or not at all (`render_to_dir`), so a killed run leaves
-    only finished photos, and the next run renders the rest."""
+    `test_size`: (resolution, samples) of the fresh batch's photos (split ``test``) and of
+    the calibration photos (``cal``: the thresholds bound false alarms on photos like
+    those they were set on), when they differ: a speed camera's photo is large enough to
+    read its plate, while the recogniser's crops can come from smaller renders. A folder
+    is written whole or not at all (`render_to_dir`), so a killed run leaves only finished
+    photos, and the next run renders the rest."""
     from twinflash.pipeline import render_to_dir
     from twinflash.scene.io import parse_scene
 
@@ -156,10 +167,50 @@ def render_photos(
         folder = root / "photos" / f"{vehicle}_{condition}_{k}"
         if progress:
             progress(i, len(todo), folder.name)
+        split = SPLITS[k % len(SPLITS)]
+        big = split in ("test", "cal")  # thresholds: set on photos like the checked ones
+        wh, n = test_size if test_size is not None and big else (size_wh, samples)
         if not (folder / "annotations.json").is_file():
-            scene = parse_scene(scene_dict(vehicle, condition, k, size_wh, samples))
+            scene = parse_scene(scene_dict(vehicle, condition, k, wh, n))
             render_to_dir(scene, folder)
-        photos.append(photo_from_render(folder, root, SPLITS[k % len(SPLITS)], condition))
+        photos.append(photo_from_render(folder, root, split, condition))
+    if progress:
+        progress(len(todo), len(todo), "")
+    return photos
+
+
+CAL_SEED = 10_000  # extra calibration photos: seeds far from the demo's rounds
+
+
+def render_calibration(
+    root: Path,
+    vehicles: Sequence[str],
+    conditions: Sequence[str],
+    n_photos: int,
+    size_wh: tuple[int, int],
+    samples: int,
+    progress: Progress | None = None,
+) -> list[Photo]:
+    """`n_photos` extra honest calibration photos under `root/cal/` (same models,
+    conditions and draws as the demo's, other seeds), rendered if missing, round by round.
+
+    Why: the thresholds certify a false-alarm rate only as far as their honest photos
+    allow (2,995 with no false alarm for 1 in 1,000 at 95 %); the demo's own cal split is
+    15 photos."""
+    from twinflash.pipeline import render_to_dir
+    from twinflash.scene.io import parse_scene
+
+    rounds = -(-n_photos // (len(vehicles) * len(conditions)))
+    todo = cells(vehicles, conditions, rounds)[:n_photos]
+    photos = []
+    for i, (k, vehicle, condition) in enumerate(todo):
+        folder = root / "cal" / f"{vehicle}_{condition}_cal{k}"
+        if progress:
+            progress(i, len(todo), folder.name)
+        if not (folder / "annotations.json").is_file():
+            scene = scene_dict(vehicle, condition, CAL_SEED + k, size_wh, samples)
+            render_to_dir(parse_scene(scene), folder)
+        photos.append(photo_from_render(folder, root, "cal", condition))
     if progress:
         progress(len(todo), len(todo), "")
     return photos

@@ -70,13 +70,24 @@ class Case:
     def flagged(self) -> bool:
         return self.row["status"] == "suspected_clone"
 
+    @property
+    def plate_read_right(self) -> bool:
+        return self.row.get("plate") == self.photo.plate
+
     def groups(self) -> dict[str, str]:
         angle = "head-on (< 6°)" if self.photo.angle_deg < 6 else "angled (6-12°)"
-        return {"condition": self.photo.condition, "angle": angle}
+        far = self.photo.distance_m >= NEAR_M
+        distance = f"far (>= {NEAR_M:.0f} m)" if far else f"near (< {NEAR_M:.0f} m)"
+        return {"condition": self.photo.condition, "distance": distance, "angle": angle}
+
+
+NEAR_M = 10.0  # camera-to-plate distance splitting near from far photos
+GROUPS = ("condition", "distance", "angle")
 
 
 def tally(cases: Sequence[Case]) -> dict[str, Any]:
-    """Clones flagged and honest photos flagged, overall, by condition, angle and kind."""
+    """Clones flagged, honest photos flagged and plates read right (the plate the check
+    looked up is the true one), overall, by condition, distance, angle and kind."""
 
     def rates(sel: Sequence[Case]) -> dict[str, Any]:
         clones = [c for c in sel if c.clone]
@@ -88,11 +99,12 @@ def tally(cases: Sequence[Case]) -> dict[str, Any]:
         return {
             "clones_flagged": Rate(sum(c.flagged for c in clones), len(clones)),
             "honest_flagged": Rate(sum(c.flagged for c in honest), len(honest)),
+            "plate_right": Rate(sum(c.plate_read_right for c in sel), len(sel)),
             "statuses": dict(sorted(statuses.items())),
         }
 
     out: dict[str, Any] = {"all": rates(cases), "by": {}}
-    for column in ("condition", "angle"):
+    for column in GROUPS:
         values = sorted({c.groups()[column] for c in cases})
         out["by"][column] = {v: rates([c for c in cases if c.groups()[column] == v])
                              for v in values}  # fmt: skip
@@ -163,29 +175,71 @@ def _case_html(case: Case, root: Path, crop_size: int) -> str:
     )
 
 
-def _rate_table(groups: Mapping[str, Any], column: str) -> str:
-    head = ("<th>clones flagged</th><th>95% CI</th><th>honest photos flagged (false alarms)"
-            "</th><th>statuses</th></tr>")  # fmt: skip
-    out = [f"<table class='slices'><tr><th>{escape(column)}</th>{head}"]
-    for label, r in groups.items():
-        lo, hi = r["clones_flagged"].interval()
-        ci = "" if lo is None else f"{lo:.0%}–{hi:.0%}"
-        statuses = ", ".join(f"{k} {v}" for k, v in r["statuses"].items())
-        out.append(
-            f"<tr><td>{escape(label)}</td><td>{r['clones_flagged'].text()}</td><td>{ci}</td>"
-            f"<td>{r['honest_flagged'].text()}</td><td>{escape(statuses)}</td></tr>"
-        )
+def _rate_table(modes: Mapping[str, Mapping[str, Any]], column: str) -> str:
+    """One row per group; per mode (plate given, plate read): clones flagged with their
+    95 % interval, honest photos flagged, and plates read right where the plate was read."""
+    head = [f"<th>{escape(column)}</th>"]
+    for mode in modes:
+        head += [f"<th>{escape(mode)}: clones flagged</th>", "<th>95% CI</th>",
+                 f"<th>{escape(mode)}: honest flagged</th>"]  # fmt: skip
+        head += [f"<th>{escape(mode)}: plate right</th>"] if mode != GIVEN else []
+    out = [f"<table class='slices'><tr>{''.join(head)}</tr>"]
+    labels = next(iter(modes.values())).keys()
+    for label in labels:
+        cells = [f"<td>{escape(label)}</td>"]
+        for mode, groups in modes.items():
+            r = groups[label]
+            lo, hi = r["clones_flagged"].interval()
+            ci = "" if lo is None else f"{lo:.0%}–{hi:.0%}"
+            cells += [f"<td>{r['clones_flagged'].text()}</td><td>{ci}</td>",
+                      f"<td>{r['honest_flagged'].text()}</td>"]  # fmt: skip
+            cells += [f"<td>{r['plate_right'].text()}</td>"] if mode != GIVEN else []
+        out.append(f"<tr>{''.join(cells)}</tr>")
     out.append("</table>")
     return "".join(out)
 
 
+GIVEN, READ = "plate given", "plate read"
+
+
+def _statuses(rates: Mapping[str, Any]) -> str:
+    return escape(", ".join(f"{k} {v}" for k, v in rates["statuses"].items()))
+
+
 def render_html(
-    cases: Sequence[Case], root: Path, facts: Mapping[str, Any], crop_size: int = 96
+    cases: Sequence[Case],
+    root: Path,
+    facts: Mapping[str, Any],
+    crop_size: int = 96,
+    cases_read: Sequence[Case] = (),
 ) -> str:
-    t = tally(cases)
+    """The report; `cases` checked with the plate given, `cases_read` (if any) with the
+    plate read from the photo, side by side."""
+    tallies = {GIVEN: tally(cases)} | ({READ: tally(cases_read)} if cases_read else {})
+    t = tallies[GIVEN]
     a = t["all"]
+
+    def table(column: str) -> str:
+        return _rate_table({m: tl["by"][column] for m, tl in tallies.items()}, column)
+
     flagged = [c for c in cases if c.flagged]
     missed = [c for c in cases if c.clone and not c.flagged]
+    read_flagged = [c for c in cases_read if c.flagged]
+    none_read = ["<p class='note'>None.</p>"] if cases_read else []
+    kinds = {
+        m: {k.replace("_", " "): v for k, v in tl["by"]["kind"].items()}
+        for m, tl in tallies.items()
+    }
+    headline_read = []
+    if cases_read:
+        r = tallies[READ]["all"]
+        headline_read = [
+            f"<li><b>Plate read from the photo</b> (no text, no corners given): "
+            f"{r['plate_right'].text()} plates read right; clones caught "
+            f"{r['clones_flagged'].text()}, false alarms {r['honest_flagged'].text()}. "
+            "A misread or uncertain plate gives <i>inconclusive</i>, never a clone. "
+            f"Statuses: {_statuses(r)}.</li>"
+        ]
     parts = [
         "<!doctype html><html lang='en'><head><meta charset='utf-8'>",
         "<title>twinflash: cloned plates on speed-camera photos (demo)</title>",
@@ -194,12 +248,15 @@ def render_html(
         f"<p class='note'>{escape(facts['summary'])}</p>",
         "<h2>Headline</h2><ul class='headline'>",
         f"<li><b>Clones caught: {a['clones_flagged'].text()}</b> of the planted clones were "
-        "flagged <i>suspected clone</i>.</li>",
+        "flagged <i>suspected clone</i> (plate text and corners given).</li>",
         f"<li><b>False alarms: {a['honest_flagged'].text()}</b> honest photos were flagged.</li>",
-        f"<li>Statuses: {escape(', '.join(f'{k} {v}' for k, v in a['statuses'].items()))}.</li>",
+        f"<li>Statuses: {_statuses(a)}.</li>",
+        *headline_read,
         *[f"<li>{escape(line)}</li>" for line in facts.get("notes", [])],
-        "</ul><h2>By condition</h2>",
-        _rate_table(t["by"]["condition"], "condition"),
+        "</ul><h2>Plate given and plate read, overall</h2>",
+        _rate_table({m: {"all": tl["all"]} for m, tl in tallies.items()}, "photos"),
+        "<h2>By condition</h2>",
+        table("condition"),
         "<div class='charts'>",
         dot_chart(
             "clones flagged, by condition",
@@ -211,14 +268,17 @@ def render_html(
             _chart_rows(t["by"]["condition"], "honest_flagged"),
             a["honest_flagged"].value,
         ),
-        "</div><h2>By angle and by kind of clone</h2>",
-        _rate_table(t["by"]["angle"], "angle"),
-        _rate_table({k.replace("_", " "): v for k, v in t["by"]["kind"].items()}, "kind"),
-        "<h2>Flagged cases</h2>",
+        "</div><h2>By distance, by angle and by kind of clone</h2>",
+        table("distance"),
+        table("angle"),
+        _rate_table(kinds, "kind"),
+        "<h2>Flagged cases (plate given)</h2>",
         "<p class='note'>Each: the photo with its plate outlined, the plate-anchored crop "
         "the recogniser saw, the verdict's reasons.</p>",
         *([_case_html(c, root, crop_size) for c in flagged] or ["<p class='note'>None.</p>"]),
-        "<h2>Clones not caught</h2>",
+        *(["<h2>Flagged cases (plate read)</h2>"] if cases_read else []),
+        *([_case_html(c, root, crop_size) for c in read_flagged] or none_read),
+        "<h2>Clones not caught (plate given)</h2>",
         *([_case_html(c, root, crop_size) for c in missed] or ["<p class='note'>None.</p>"]),
         "<h2>Recogniser and thresholds</h2><table class='kv'>",
         *[
@@ -245,13 +305,24 @@ def _plain(value: Any) -> Any:
 
 
 def write_report(
-    out_dir: Path, cases: Sequence[Case], root: Path, facts: Mapping[str, Any]
+    out_dir: Path,
+    cases: Sequence[Case],
+    root: Path,
+    facts: Mapping[str, Any],
+    cases_read: Sequence[Case] = (),
 ) -> Path:
-    """report.html and report.json in `out_dir` (atomic writes); returns the HTML path."""
-    doc = {"schema_version": 1, **facts, "tally": _plain(tally(cases)), "cases": [
-        {"photo": c.photo.name, "truth": c.registered.kind, "status": c.row["status"],
-         "score": c.row["score"], "condition": c.photo.condition} for c in cases]}  # fmt: skip
+    """report.html and report.json in `out_dir` (atomic writes); returns the HTML path.
+    `cases_read`: the same photos checked with the plate read from the photo."""
+
+    def rows(sel: Sequence[Case]) -> list[dict[str, Any]]:
+        return [{"photo": c.photo.name, "truth": c.registered.kind, "status": c.row["status"],
+                 "score": c.row["score"], "plate": c.row.get("plate"),
+                 **c.groups()} for c in sel]  # fmt: skip
+
+    doc = {"schema_version": 2, **facts, "tally": _plain(tally(cases)), "cases": rows(cases)}
+    if cases_read:
+        doc |= {"tally_plate_read": _plain(tally(cases_read)), "cases_plate_read": rows(cases_read)}
     atomic_write_text(out_dir / "report.json", json.dumps(doc, indent=1, default=str) + "\n")
     html = out_dir / "report.html"
-    atomic_write_text(html, render_html(cases, root, facts))
+    atomic_write_text(html, render_html(cases, root, facts, cases_read=cases_read))
     return html

@@ -86,6 +86,9 @@ class Thresholds:
     min_score: float = 0.9  # never flag while p(registry vehicle) > 1 - min_score
     consistent_below: float = 0.5  # "consistent" needs a clone score under this
     min_plate_confidence: float = 0.7  # a plate read less surely is "uncertain"
+    # a plate read from fewer pixels is "uncertain", whatever the reader's confidence: at
+    # 10 px high the reader misreads AB-153-CE as AS-153-CE with confidence 0.85
+    min_plate_height_px: float = 14.0
     ambiguity_ratio: float = 0.9  # a 2nd reading this close to the best: "several readings"
     lookalike_ratio: float = 0.6  # readings this close are checked in the registry too
     require_certified: bool = False  # never flag at a level whose bound misses the target

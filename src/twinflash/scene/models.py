@@ -289,6 +289,12 @@ class Camera(_Strict):
     target_vehicle: int | None = Field(
         None, ge=0, description="speed_camera: index of the flashed vehicle"
     )
+    distance_m: float | None = Field(
+        None,
+        ge=3.0,
+        le=60.0,
+        description="speed_camera: metres from the flashed vehicle's front (default 9)",
+    )
     effects: SensorEffects = SensorEffects()
     lat_lon: LatLon | None = Field(
         None, description="osm places: mast position [lat, lon]; sets x_m, y_m"

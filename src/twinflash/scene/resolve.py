@@ -73,7 +73,7 @@ def _speed_camera(scene: Scene, source: str) -> dict[str, float]:
     right = (math.sin(h), -math.cos(h))  # French traffic keeps right: the roadside is there
     front = (v.x_m + fwd[0] * spec.length_m / 2, v.y_m + fwd[1] * spec.length_m / 2)
     off = math.radians(SPEED_CAMERA_OFF_AXIS_DEG)
-    d = SPEED_CAMERA_DISTANCE_M
+    d = cam.distance_m if cam.distance_m is not None else SPEED_CAMERA_DISTANCE_M
     cam_x = front[0] + fwd[0] * d * math.cos(off) + right[0] * d * math.sin(off)
     cam_y = front[1] + fwd[1] * d * math.cos(off) + right[1] * d * math.sin(off)
     height = cam.height_m if "height_m" in cam.model_fields_set else 1.0
