@@ -73,8 +73,23 @@ def candidate_settings() -> dict[str, dict[str, object]]:
     named["fast4_noclamp"] = {**fast, "samples": 4, "clamp_indirect": 10.0}
     named["fast4_notree"] = {**fast, "samples": 4, "light_tree": False}
     named["fast8_adaptive05"] = {**fast, "samples": 8, "adaptive_threshold": 0.05}
-    named["fast4_persistent"] = {**fast, "samples": 4, "persistent_data": True}
-    named["street4"] = {**sampling.STREET_PATHS.as_dict(), "samples": 4}
+    named["fast4_not_persistent"] = {**fast, "samples": 4, "persistent_data": False}
+    keep = sampling.KEEP_PATHS.as_dict()
+    for spp in (4, 6, 8, 12, 16):
+        named[f"keep{spp}"] = {**keep, "samples": spp}
+    named["keep16_adapt"] = {**keep, "samples": 16, "adaptive_threshold": 0.05}
+    named["keep16_adapt"] |= {"adaptive_min_samples": 4}
+    named["keep12_adapt"] = {**named["keep16_adapt"], "samples": 12}
+    named["keep8_balanced"] = {**keep, "samples": 8, "denoise_quality": "BALANCED"}
+    named["keep8_notree"] = {**keep, "samples": 8, "light_tree": False}
+    named["keep16_fast"] = {**keep, "samples": 16, "prefilter": "FAST"}
+    street = {**sampling.STREET_PATHS.as_dict(), "persistent_data": True}  # ACCURATE
+    for spp in (4, 8, 12, 16):
+        named[f"street{spp}"] = {**street, "samples": spp}
+        named[f"street{spp}_adapt"] = {**street, "samples": spp, "adaptive_threshold": 0.05}
+        named[f"street{spp}_adapt"] |= {"adaptive_min_samples": 4}
+    named["legacy16_persistent"] = {**sampling.LEGACY_DRAFT.as_dict(), "persistent_data": True}
+    named["street12_balanced"] = {**street, "samples": 12, "denoise_quality": "BALANCED"}
     return named
 
 
