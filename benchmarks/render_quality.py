@@ -2,6 +2,7 @@
 
     .venv/bin/python benchmarks/render_quality.py [--scenes sunny_street rainy_night]
         [--resolution 640x480] [--settings legacy_draft fast4 ...] [--reference-samples 256]
+    .venv/bin/python benchmarks/render_quality.py --denoiser-cost --resolution 1280x720
 
 For each example scene a reference is rendered once with Blender's default Cycles
 settings (adaptive threshold 0.01, OIDN with albedo and normal, ACCURATE prefilter)
@@ -13,7 +14,9 @@ machine's load falls on both alike; the ratio is against the baseline renders of
 same scene in the same run. CPU seconds are the child processes' user + system time.
 The exact annotation pass is compared too: its instance ids and depth must be
 byte-identical whatever the beauty setting. Side-by-side PNGs (reference | baseline |
-setting) land in the cache folder to look at.
+setting) land in the cache folder to look at. `--denoiser-cost` instead times OIDN's
+FAST and ACCURATE prefilters in one process on the built scene (1-sample renders,
+alternated, no denoiser as the baseline).
 """
 
 from __future__ import annotations
@@ -52,6 +55,44 @@ np.save(out.with_suffix(".ids.npy"), frame.instance_ids)
 np.save(out.with_suffix(".depth.npy"), frame.depth_m)
 print("RESULT " + json.dumps(frame.timings_s))
 """
+
+DENOISER_CHILD = """
+import resource, sys
+from pathlib import Path
+import bpy
+from twinflash.pipeline import load_scene_with_overrides
+from twinflash.render import engine, sampling
+from twinflash.render.camera import camera_model, setup_camera
+from twinflash.render.context import BuildContext
+from twinflash.scene.sun import sun_state
+w, h = map(int, sys.argv[2].split("x"))
+scene = load_scene_with_overrides(Path(sys.argv[1]), (w, h))
+engine.reset_blender()
+engine.build_world(BuildContext(scene=scene, sun=sun_state(scene.light)))
+setup_camera(camera_model(scene.camera))
+def cpu():
+    r = resource.getrusage(resource.RUSAGE_SELF)
+    return r.ru_utime + r.ru_stime
+costs = {"none": [], "FAST": [], "ACCURATE": []}
+for rep in range(4):  # the first round warms the synced scene up and is dropped
+    for name in costs:
+        sampling.apply(sampling.PRESETS["draft"].with_overrides(
+            samples=1, denoise=name != "none", prefilter="FAST" if name == "none" else name))
+        c = cpu()
+        bpy.ops.render.render(write_still=False)
+        if rep:
+            costs[name].append(cpu() - c)
+for name, v in costs.items():
+    print(f"{name}: median {sorted(v)[1]:.2f} CPU s of {[round(x, 2) for x in v]}")
+"""
+
+
+def denoiser_cost(scene: Path, res: str) -> None:
+    """CPU seconds of a 1-sample render without denoiser and with each OIDN prefilter."""
+    cmd = ["nice", "-n", "10", sys.executable, "-c", DENOISER_CHILD, str(scene), res]
+    proc = subprocess.run(cmd, capture_output=True, text=True)
+    print(f"{scene.stem} {res}, 1 sample, persistent data:")
+    print("\n".join(x for x in proc.stdout.splitlines() if "CPU s of" in x) or proc.stderr)
 
 
 def candidate_settings() -> dict[str, dict[str, object]]:
@@ -142,7 +183,12 @@ def main() -> None:
     ap.add_argument("--reference-samples", type=int, default=256)
     ap.add_argument("--rebuild-reference", action="store_true")
     ap.add_argument("--cache", type=Path, default=Path("/tmp/twinflash-render-quality"))
+    ap.add_argument("--denoiser-cost", action="store_true", help="only time the prefilters")
     args = ap.parse_args()
+    if args.denoiser_cost:
+        for name in args.scenes:
+            denoiser_cost(SCENES / f"{name}.yaml", args.resolution)
+        return
     named = candidate_settings()
     unknown = [s for s in [args.baseline, *args.settings] if s not in named]
     if unknown:
