@@ -1,12 +1,15 @@
 """HOG people-detector recall on rendered street crowds (the people realism figure).
 
     .venv/bin/python benchmarks/people_hog.py [--seeds 6 7] [--samples 8] [--pillars]
+        [--beauty draft|final|legacy_draft|legacy_final]
 
 Each seed is one sunny 1280x720 street frame of standing and walking people 6-15 m from
 a 1.6 m camera, laid out without occlusion (`twinflash.render.people_crowd`). Recall
 counts people >= 128 px tall and >= 80% visible, as tests/render/test_people.py does.
 `--pillars` renders plain boxes of the same sizes at the same places instead (negative
-control). Wall-clock and process CPU seconds are printed: on a shared machine CPU
+control). `--beauty` renders with a quality preset's full Cycles settings instead of
+`--samples` (legacy_* are the presets before issue 16), to check a preset keeps the recall.
+Wall-clock and process CPU seconds are printed: on a shared machine CPU
 seconds / core count estimates an idle run.
 """
 
@@ -18,7 +21,7 @@ import time
 
 from twinflash.annotate.annotator import annotate_frame
 from twinflash.audit.hog import hog_people_recall
-from twinflash.render import engine, people
+from twinflash.render import engine, people, sampling
 from twinflash.render.camera import camera_model
 from twinflash.render.people_crowd import PLACE, STREET_CAMERA, street_crowd
 from twinflash.scene.io import parse_scene
@@ -34,7 +37,12 @@ def main() -> None:
     ap.add_argument("--seeds", type=int, nargs="+", default=[6, 7])
     ap.add_argument("--samples", type=int, default=8)
     ap.add_argument("--pillars", action="store_true")
+    ap.add_argument("--beauty", choices=["draft", "final", "legacy_draft", "legacy_final"])
     args = ap.parse_args()
+    beauty = None
+    if args.beauty is not None:
+        legacy = {"legacy_draft": sampling.LEGACY_DRAFT, "legacy_final": sampling.LEGACY_FINAL}
+        beauty = legacy.get(args.beauty) or sampling.PRESETS[args.beauty]
     if args.pillars:
         people.build_person = people.build_pillar
     cam = camera_model(parse_scene({"place": PLACE, "camera": STREET_CAMERA}).camera)
@@ -50,7 +58,7 @@ def main() -> None:
             }
         )
         wall, cpu = time.perf_counter(), _cpu_s()
-        frame = engine.render_scene(scene)
+        frame = engine.render_scene(scene, beauty=beauty)
         wall, cpu = time.perf_counter() - wall, _cpu_s() - cpu
         ann = annotate_frame(frame, scene)
         res = hog_people_recall(frame.rgb, ann.xyxy, ann.visibility)
@@ -63,7 +71,7 @@ def main() -> None:
     kind = "pillars" if args.pillars else "people"
     print(
         f"{kind}: recall {total_found}/{total_eligible} = {total_found / total_eligible:.3f} "
-        f"({args.samples} samples)"
+        f"({args.beauty or f'{args.samples} samples'})"
     )
 
 

@@ -10,7 +10,7 @@ import math
 import numpy as np
 import pytest
 
-from twinflash.render import engine
+from twinflash.render import engine, sampling
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.mesh import box
 from twinflash.scene.io import parse_scene
@@ -88,6 +88,18 @@ def test_media_do_not_reach_the_exact_passes(boxes: None, monkeypatch: pytest.Mo
     assert (
         np.abs(clear.rgb.astype(int) - veiled.rgb.astype(int)).mean() > 5
     )  # the veil is in the image
+
+
+def test_annotation_passes_do_not_depend_on_the_beauty_settings(boxes: None) -> None:
+    """Cheap and dear beauty settings (bounces, denoiser, persistent data) differ in the
+    image only: the ids and depth come from a pass with its own fixed settings."""
+    cheap = sampling.PRESETS["draft"].with_overrides(samples=1, persistent_data=True)
+    dear = sampling.BLENDER_DEFAULT.with_overrides(samples=8, persistent_data=False)
+    a = engine.render_scene(_scene(), beauty=cheap)
+    b = engine.render_scene(_scene(), beauty=dear)
+    assert np.array_equal(a.instance_ids, b.instance_ids)
+    assert np.array_equal(a.depth_m, b.depth_m)
+    assert not np.array_equal(a.rgb, b.rgb)  # the settings did reach the beauty pass
 
 
 def test_same_scene_renders_identically(boxes: None) -> None:

@@ -17,7 +17,16 @@ import numpy as np
 from PIL import Image
 
 from twinflash.frame import Frame, ObjectGeometry
-from twinflash.render import infrared, lighting, people, street, vehicles, waste, weather
+from twinflash.render import (
+    infrared,
+    lighting,
+    people,
+    sampling,
+    street,
+    vehicles,
+    waste,
+    weather,
+)
 from twinflash.render.camera import camera_model, setup_camera
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.exr import read_passes
@@ -89,14 +98,9 @@ def build_world(ctx: BuildContext) -> list[Built]:
     return built
 
 
-def _render_beauty(scene: Scene, out_png: Path) -> np.ndarray:
+def _render_beauty(settings: sampling.BeautySettings, out_png: Path) -> np.ndarray:
     bl = bpy.context.scene
-    bl.cycles.samples = scene.quality.samples
-    bl.cycles.use_denoising = scene.quality.denoise
-    if scene.quality.denoise:
-        bl.cycles.denoiser = "OPENIMAGEDENOISE"
-        bl.cycles.denoising_prefilter = "FAST"
-    bl.cycles.use_adaptive_sampling = True
+    sampling.apply(settings)
     bl.render.image_settings.media_type = "IMAGE"
     bl.render.image_settings.file_format = "PNG"
     bl.render.image_settings.color_mode = "RGB"
@@ -119,11 +123,18 @@ def _render_exact_passes(ctx: BuildContext, out_exr: Path) -> tuple[np.ndarray, 
         if out_node is not None and out_node.inputs["Volume"].is_linked:
             saved_volume = out_node.inputs["Volume"].links[0].from_socket
             world.node_tree.links.remove(out_node.inputs["Volume"].links[0])
-    bl.cycles.samples = 1
-    bl.cycles.use_denoising = False
-    bl.cycles.use_adaptive_sampling = False
+    # Fixed light paths whatever the beauty used: the ids and depth of a ray's first hit
+    # (through transparent surfaces) depend on nothing the beauty settings trade.
+    sampling.apply(
+        sampling.STREET_PATHS.with_overrides(
+            samples=1,
+            denoise=False,
+            adaptive=False,
+            max_bounces=0,
+            persistent_data=bl.render.use_persistent_data,
+        )
+    )
     bl.cycles.filter_width = 0.01  # sample pixel centres: ids and depth are not blended
-    bl.cycles.max_bounces = 0
     bl.render.use_motion_blur = False
     layer = bl.view_layers[0]
     layer.use_pass_object_index = True
@@ -171,8 +182,16 @@ def _mesh_geometry(objects: list[bpy.types.Object]) -> tuple[np.ndarray, np.ndar
     return np.concatenate(verts), np.concatenate(tris)
 
 
-def render_scene(scene: Scene, work_dir: Path | None = None, threads: int | None = None) -> Frame:
-    """Render a resolved Scene into a Frame (image, instance ids, depth, geometry)."""
+def render_scene(
+    scene: Scene,
+    work_dir: Path | None = None,
+    threads: int | None = None,
+    beauty: sampling.BeautySettings | None = None,
+) -> Frame:
+    """Render a resolved Scene into a Frame (image, instance ids, depth, geometry).
+
+    `beauty` replaces the Cycles settings the scene's quality preset names (benchmarks).
+    """
     t0 = time.perf_counter()
     reset_blender(threads)
     ctx = BuildContext(scene=scene, sun=sun_state(scene.light))
@@ -188,7 +207,8 @@ def render_scene(scene: Scene, work_dir: Path | None = None, threads: int | None
 
     with tempfile.TemporaryDirectory(prefix="twinflash-render-", dir=work_dir) as tmp:
         t1 = time.perf_counter()
-        rgb = _render_beauty(scene, Path(tmp) / "beauty.png")
+        settings = beauty if beauty is not None else sampling.beauty_settings(scene.quality)
+        rgb = _render_beauty(settings, Path(tmp) / "beauty.png")
         t2 = time.perf_counter()
         ids, depth = _render_exact_passes(ctx, Path(tmp) / "passes.exr")
         t3 = time.perf_counter()

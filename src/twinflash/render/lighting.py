@@ -38,13 +38,7 @@ def setup_lighting(ctx: BuildContext) -> None:
     scene.world = _build_world(ctx, levels)
     if max(levels.sun_rgb) > 0.0:
         _add_sun(ctx, levels)
-    # Light paths: enough bounces for street canyons, few for speed on 2 cores.
-    scene.cycles.max_bounces = 6
-    scene.cycles.diffuse_bounces = 3
-    scene.cycles.glossy_bounces = 3
-    scene.cycles.transmission_bounces = 6
-    scene.cycles.transparent_max_bounces = 16  # rain streaks and flakes overlap
-    scene.cycles.sample_clamp_indirect = 10.0  # tame fireflies at draft sample counts
+    # Light paths (bounces, clamping) are the quality preset's: render/sampling.py.
 
 
 def _build_world(ctx: BuildContext, levels: LightLevels) -> bpy.types.World:
