@@ -73,7 +73,7 @@ def _paste_ink(img: Image.Image, mask: np.ndarray, xy: tuple[int, int], colour: 
 def _fit(mask: np.ndarray, max_w: int) -> np.ndarray:
     """The ink squeezed horizontally to at most `max_w` pixels (long FNI numbers)."""
     h, w = mask.shape
-    if w <= max_w:
+    if w <= max_w or max_w < 1:
         return mask
     return np.asarray(
         Image.fromarray(mask).resize((max_w, h), Image.Resampling.BOX), dtype=np.float32
@@ -127,7 +127,7 @@ def plate_face(
         draw.rectangle((rx0, 10 * mm, rx1, 38 * mm), fill=(250, 250, 250))
         draw.rectangle((rx0 + 3 * mm, 13 * mm, rx1 - 3 * mm, 24 * mm), fill=top)
         draw.rectangle((rx0 + 3 * mm, 25 * mm, rx1 - 3 * mm, 35 * mm), fill=bottom)
-        d_mask = _fit(text_mask(departement, max(2, round(26 * mm)), gap=0.06), band - 8)
+        d_mask = _fit(text_mask(departement, max(2, round(26 * mm)), gap=0.06), max(1, band - 2))
         _paste_ink(img, d_mask, (round(w - band / 2 - d_mask.shape[1] / 2), round(66 * mm)), WHITE)
     x0, x1 = (round(v * mm) for v in TEXT_X_MM)
     char_h = max(2, round(CHAR_H_MM * mm))
