@@ -132,16 +132,18 @@ def _occlude(face: np.ndarray, kind: str, rng: random.Random) -> np.ndarray:
     return out
 
 
-def composite(
-    text: str, cond: Conditions, departement: str = "75", seed: int = 0
-) -> Composite:
+def composite(text: str, cond: Conditions, departement: str = "75", seed: int = 0) -> Composite:
     """One photo of the plate `text` under `cond` (same seed, same pixels)."""
     rng = random.Random(seed)
     style = PlateStyle(
-        dirt=cond.dirt, wear=cond.wear, glare=cond.glare, screws=rng.random() < 0.5,
-        yellow=" " in text and rng.random() < 0.4, eu_band=" " not in text or rng.random() < 0.6,
+        dirt=cond.dirt,
+        wear=cond.wear,
+        glare=cond.glare,
+        screws=rng.random() < 0.5,
+        yellow=" " in text and rng.random() < 0.4,
+        eu_band=" " not in text or rng.random() < 0.6,
         seed=seed,
-    )  # fmt: skip
+    )
     px_per_mm = max(0.15, 1.6 * cond.height_px / PLATE_H_MM)  # drawn sharper than shown
     face = np.asarray(plate_face(text, departement, px_per_mm, style))
     face = _occlude(face, cond.occlusion, rng)

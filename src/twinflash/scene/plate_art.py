@@ -90,7 +90,7 @@ def plate_face(
     text: str,
     departement: str = "75",
     px_per_mm: float = 4.0,
-    style: PlateStyle = PlateStyle(),  # noqa: B008 (frozen, never mutated)
+    style: PlateStyle = PlateStyle(),
 ) -> Image.Image:
     """The plate's face as RGB, `px_per_mm` pixels per millimetre (2080 x 440 at 4).
 
@@ -140,8 +140,9 @@ def plate_face(
         xs = [left + squeeze * (spans[i] + spans[i + 1]) / 2 for i in seps]
         _screws(draw, xs, mm, h)
     _paste_ink(img, t_mask, (left, (h - char_h) // 2), INK)
-    draw.rounded_rectangle((0, 0, w - 1, h - 1), radius=radius, outline=(40, 40, 40),
-                           width=max(1, round(mm)))  # fmt: skip
+    draw.rounded_rectangle(
+        (0, 0, w - 1, h - 1), radius=radius, outline=(40, 40, 40), width=max(1, round(mm))
+    )
     arr = np.asarray(img, dtype=np.float32)
     rng = np.random.default_rng(style.seed + 1)
     arr = _dirt(arr, style.dirt, rng)
@@ -171,7 +172,7 @@ def _wear(mask: np.ndarray, amount: float, rng: np.random.Generator) -> np.ndarr
     """Ink flaked off in small patches (old plates, scratched characters)."""
     if amount <= 0:
         return mask
-    spots = _smooth_noise(mask.shape, 60, rng)
+    spots = _smooth_noise((mask.shape[0], mask.shape[1]), 60, rng)
     keep = np.clip((spots - amount * 0.55) * 12, 0, 1)
     return mask * (1 - amount * 0.9 * (1 - keep))
 

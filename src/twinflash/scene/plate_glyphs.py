@@ -25,9 +25,7 @@ _W, _H = GLYPH_W, GLYPH_H
 _M = _H / 2
 
 
-def _arc(
-    cx: float, cy: float, rx: float, ry: float, a0: float, a1: float, n: int = 14
-) -> Stroke:
+def _arc(cx: float, cy: float, rx: float, ry: float, a0: float, a1: float, n: int = 14) -> Stroke:
     """Points of an elliptic arc from angle a0 to a1 (degrees, 0 = right, 90 = down)."""
     return [
         (cx + rx * math.cos(math.radians(a)), cy + ry * math.sin(math.radians(a)))
@@ -37,17 +35,20 @@ def _arc(
 
 def _stadium() -> Stroke:
     r = _W / 2
-    return (
-        _arc(r, r, r, r, 180, 360) + _arc(r, _H - r, r, r, 0, 180) + [(0.0, r)]
-    )  # closed
+    return _arc(r, r, r, r, 180, 360) + _arc(r, _H - r, r, r, 0, 180) + [(0.0, r)]  # closed
 
 
 def _bowl(y0: float, y1: float, x_end: float = _W) -> Stroke:
     """A right-hand bowl from the stem at y0 round to the stem at y1 (B, D, P, R)."""
     r = min((y1 - y0) / 2, x_end / 2)
-    return [(0.0, y0), (x_end - r, y0)] + _arc(x_end - r, y0 + r, r, r, 270, 360, 8) + (
-        [(x_end, y1 - r)] + _arc(x_end - r, y1 - r, r, r, 0, 90, 8) + [(0.0, y1)]
-    )
+    return [
+        (0.0, y0),
+        (x_end - r, y0),
+        *_arc(x_end - r, y0 + r, r, r, 270, 360, 8),
+        (x_end, y1 - r),
+        *_arc(x_end - r, y1 - r, r, r, 0, 90, 8),
+        (0.0, y1),
+    ]
 
 
 def _flip(strokes: list[Stroke]) -> list[Stroke]:
@@ -57,7 +58,7 @@ def _flip(strokes: list[Stroke]) -> list[Stroke]:
 def _six() -> list[Stroke]:
     ry = _H * 0.3
     top = _arc(_W / 2, ry * 1.05, _W / 2, ry * 1.05, -35, -180, 10)
-    return [top + [(0.0, _H - ry)], _arc(_W / 2, _H - ry, _W / 2, ry, 0, 360, 24)]
+    return [[*top, (0.0, _H - ry)], _arc(_W / 2, _H - ry, _W / 2, ry, 0, 360, 24)]
 
 
 def _glyphs() -> dict[str, list[Stroke]]:
@@ -65,14 +66,20 @@ def _glyphs() -> dict[str, list[Stroke]]:
     g: dict[str, list[Stroke]] = {
         "0": [_stadium()],
         "1": [[(w * 0.05, h * 0.22), (w * 0.62, 0.0), (w * 0.62, h)]],
-        "2": [_arc(w / 2, r, w / 2, r, 195, 380, 12) + [(0.0, h), (w, h)]],
+        "2": [[*_arc(w / 2, r, w / 2, r, 195, 380, 12), (0.0, h), (w, h)]],
         "3": [
             _arc(w / 2, h * 0.25, w / 2, h * 0.25, 200, 450, 14),
             _arc(w / 2, h * 0.73, w / 2, h * 0.27, 270, 520, 14),
         ],
         "4": [[(w * 0.72, h), (w * 0.72, 0.0), (0.0, h * 0.68), (w, h * 0.68)]],
-        "5": [[(w, 0.0), (w * 0.06, 0.0), (0.0, h * 0.44)]
-              + _arc(w / 2, h * 0.67, w / 2, h * 0.33, 232, 500, 18)],  # fmt: skip
+        "5": [
+            [
+                (w, 0.0),
+                (w * 0.06, 0.0),
+                (0.0, h * 0.44),
+                *_arc(w / 2, h * 0.67, w / 2, h * 0.33, 232, 500, 18),
+            ]
+        ],
         "6": _six(),
         "7": [[(0.0, 0.0), (w, 0.0), (w * 0.28, h)]],
         "8": [
@@ -82,7 +89,7 @@ def _glyphs() -> dict[str, list[Stroke]]:
         "A": [[(0.0, h), (w * 0.5, 0.0), (w, h)], [(w * 0.17, h * 0.66), (w * 0.83, h * 0.66)]],
         "B": [[(0.0, 0.0), (0.0, h)], _bowl(0.0, h * 0.48, w * 0.92), _bowl(h * 0.48, h)],
         "C": [_arc(r, r, r, r, 335, 180, 10) + _arc(r, h - r, r, r, 180, 25, 10)],
-        "D": [_bowl(0.0, h) + [(0.0, 0.0)]],
+        "D": [[*_bowl(0.0, h), (0.0, 0.0)]],
         "E": [[(w, 0.0), (0.0, 0.0), (0.0, h), (w, h)], [(0.0, m), (w * 0.8, m)]],
         "F": [[(w, 0.0), (0.0, 0.0), (0.0, h)], [(0.0, m), (w * 0.8, m)]],
         "G": [
@@ -92,7 +99,7 @@ def _glyphs() -> dict[str, list[Stroke]]:
         ],
         "H": [[(0.0, 0.0), (0.0, h)], [(w, 0.0), (w, h)], [(0.0, m), (w, m)]],
         "I": [[(w / 2, 0.0), (w / 2, h)]],
-        "J": [[(w, 0.0), (w, h - r)] + _arc(r, h - r, r, r, 0, 180, 10) + [(0.0, h * 0.72)]],
+        "J": [[(w, 0.0), (w, h - r), *_arc(r, h - r, r, r, 0, 180, 10), (0.0, h * 0.72)]],
         "K": [[(0.0, 0.0), (0.0, h)], [(w, 0.0), (0.0, h * 0.62)], [(w * 0.3, h * 0.44), (w, h)]],
         "L": [[(0.0, 0.0), (0.0, h), (w, h)]],
         "M": [[(0.0, h), (0.0, 0.0), (w / 2, h * 0.6), (w, 0.0), (w, h)]],
@@ -106,7 +113,7 @@ def _glyphs() -> dict[str, list[Stroke]]:
             + _arc(w / 2, h * 0.75, w / 2, h * 0.25, -90, 160, 14)
         ],
         "T": [[(0.0, 0.0), (w, 0.0)], [(w / 2, 0.0), (w / 2, h)]],
-        "U": [[(0.0, 0.0), (0.0, h - r)] + _arc(r, h - r, r, r, 180, 0, 12) + [(w, 0.0)]],
+        "U": [[(0.0, 0.0), (0.0, h - r), *_arc(r, h - r, r, r, 180, 0, 12), (w, 0.0)]],
         "V": [[(0.0, 0.0), (w / 2, h), (w, 0.0)]],
         "W": [[(0.0, 0.0), (w * 0.22, h), (w / 2, h * 0.3), (w * 0.78, h), (w, 0.0)]],
         "X": [[(0.0, 0.0), (w, h)], [(w, 0.0), (0.0, h)]],
@@ -162,7 +169,7 @@ def char_spans(text: str, height_px: int, gap: float = 0.09, space: float = 0.35
             x += round(gap * height_px)
         out.append(x)
         x += round(space * height_px) if c == " " else glyph_mask(c, height_px).shape[1]
-    return out + [x]
+    return [*out, x]
 
 
 def text_mask(text: str, height_px: int, gap: float = 0.09, space: float = 0.35) -> np.ndarray:
