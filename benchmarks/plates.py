@@ -32,9 +32,19 @@ import numpy as np
 from rapidfuzz.distance import Levenshtein
 
 from twinflash.flash.plates import normalise_plate
-from twinflash.privacy.plate_calibration import choose_threshold, error_upper_bound
+from twinflash.privacy.plate_calibration import (
+    error_upper_bound,
+    fit_threshold,
+    save_calibrations,
+)
 from twinflash.privacy.plate_composites import Composite, composites
-from twinflash.privacy.plate_ocr import CALIBRATION, GrammarReader, confident_threshold
+from twinflash.privacy.plate_ocr import (
+    CALIBRATION,
+    GrammarReader,
+    _thresholds,
+    confident_threshold,
+    threshold_group,
+)
 from twinflash.privacy.plates import PlateReader
 
 BASELINE_CONFIDENT = 0.7  # the verdict's `min_plate_confidence`: what today counts as sure
@@ -116,7 +126,13 @@ def _slice_keys(row: dict) -> list[str]:
     ]
 
 
-def summarise(rows: list[dict], threshold: float) -> dict[str, dict[str, float]]:
+def _group(text: str | None) -> str:
+    return threshold_group("FNI" if text and " " in text else "SIV")
+
+
+def summarise(
+    rows: list[dict], threshold: Callable[[str | None], float]
+) -> dict[str, dict[str, float]]:
     """exact, CER, wrong-but-confident share, error among confident, s/photo, by slice."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
@@ -125,7 +141,7 @@ def summarise(rows: list[dict], threshold: float) -> dict[str, dict[str, float]]
     table = {}
     for key, rs in groups.items():
         right = [r["read"] == r["truth"] for r in rs]
-        conf = [r["p"] >= threshold for r in rs]
+        conf = [r["p"] >= threshold(r["read"]) for r in rs]
         wrong = len(rs) - sum(right)
         wrong_conf = sum(c and not ok for c, ok in zip(conf, right, strict=True))
         cer = sum(
@@ -144,10 +160,12 @@ def summarise(rows: list[dict], threshold: float) -> dict[str, dict[str, float]]
     return table
 
 
-def print_tables(results: dict[str, list[dict]], thresholds: dict[str, float]) -> None:
+def print_tables(
+    results: dict[str, list[dict]], thresholds: dict[str, Callable[[str | None], float]]
+) -> None:
     tables = {m: summarise(rows, thresholds[m]) for m, rows in results.items()}
     keys = list(tables[next(iter(tables))])
-    print(f"confident at: {thresholds}")
+    print(f"confident at: baseline >= {BASELINE_CONFIDENT}, grammar {_thresholds()}")
     print(
         "| slice | n | "
         + " | ".join(f"{m} exact / CER / wrong called confident" for m in tables)
@@ -256,16 +274,27 @@ def main() -> None:
     elif args.calibrate:
         results = run_synthetic(args.n, args.seed, args.cache, ["grammar-box", "grammar-corners"])
         rows = results["grammar-box"] + results["grammar-corners"]
-        cal = choose_threshold([r["p"] for r in rows], [r["read"] == r["truth"] for r in rows])
-        cal.save(CALIBRATION_PATH)
-        print(f"wrote {CALIBRATION_PATH}: {cal}")
-        confident_threshold.cache_clear()
+        cals = {}
+        for group in ("SIV", "FNI"):
+            mine = [r for r in rows if r["read"] and _group(r["read"]) == group]
+            cals[group] = fit_threshold(
+                [r["p"] for r in mine], [r["read"] == r["truth"] for r in mine]
+            )
+        save_calibrations(CALIBRATION_PATH, cals)
+        print(f"wrote {CALIBRATION_PATH}: {cals}")
+        _thresholds.cache_clear()
     else:
         results = run_synthetic(
             args.n, args.seed, args.cache, ["baseline", "grammar-box", "grammar-corners"]
         )
-    th = confident_threshold()
-    thresholds = {m: (BASELINE_CONFIDENT if m == "baseline" else th) for m in results}
+
+    def grammar(text: str | None) -> float:
+        return confident_threshold("FNI" if text and " " in text else "SIV")
+
+    def baseline(text: str | None) -> float:
+        return BASELINE_CONFIDENT
+
+    thresholds = {m: (baseline if m == "baseline" else grammar) for m in results}
     print_tables(results, thresholds)
 
 

@@ -69,18 +69,29 @@ class PlateRead:
         }
 
 
+def threshold_group(fmt: str) -> str:
+    """FNI plates (variable length: a hidden character still leaves a valid plate) are
+    calibrated apart from the fixed-length SIV ones (ordinary, temporary, dealer)."""
+    return "FNI" if fmt == "FNI" else "SIV"
+
+
 @cache
-def confident_threshold() -> float:
-    """The calibrated threshold shipped with the package (1.01, never confident, if none)."""
+def _thresholds() -> dict[str, float]:
     try:
-        doc = json.loads(
+        text = (
             resources.files("twinflash.privacy")
             .joinpath("data", CALIBRATION)
             .read_text(encoding="utf-8")
         )
     except FileNotFoundError:
-        return 1.01
-    return float(doc["threshold"])
+        return {}
+    return {k: float(v["threshold"]) for k, v in json.loads(text)["by_format"].items()}
+
+
+def confident_threshold(fmt: str = "SIV") -> float:
+    """The calibrated threshold shipped with the package for plates of format `fmt` (1.01,
+    never confident, when none was calibrated)."""
+    return _thresholds().get(threshold_group(fmt), 1.01)
 
 
 def check_corners(corners: object) -> np.ndarray:
@@ -190,9 +201,8 @@ class GrammarReader:
         if not alts:
             return PlateRead(None, 0.0, False, (), quad)
         best = alts[0]
-        return PlateRead(
-            best.text, best.probability, best.probability >= confident_threshold(), alts[:8], quad
-        )
+        sure = best.probability >= confident_threshold(best.format)
+        return PlateRead(best.text, best.probability, sure, alts[:8], quad)
 
     def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
         """Read the plate in an upright box: the text line the detector finds in it is
