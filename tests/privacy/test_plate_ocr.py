@@ -56,3 +56,13 @@ def test_grey_images_are_read(reader: GrammarReader) -> None:
 def test_bad_corners_are_named(corners: object, message: str) -> None:
     with pytest.raises(ValueError, match=f"`corners`: .*{message}"):
         check_corners(corners)
+
+
+def test_a_clear_siv_plate_is_confident_and_fni_never_is(reader: GrammarReader) -> None:
+    """The shipped calibration: clear SIV readings pass its threshold; FNI plates, whose
+    hidden digits still leave valid plates, were never reliable enough to be confident."""
+    siv = composite("GH-508-KZ", Conditions(height_px=60), seed=1)
+    assert reader.read_corners(siv.rgb, siv.corners).confident
+    fni = composite("4517 QS 2B", Conditions(height_px=60), seed=1)
+    read = reader.read_corners(fni.rgb, fni.corners)
+    assert read.text == "4517 QS 2B" and not read.confident
