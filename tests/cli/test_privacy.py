@@ -328,6 +328,30 @@ def test_plate_read_with_tight_box(
     readings = json.loads(capsys.readouterr().out)
     assert readings[0]["text"] == "AB-123-CD" and readings[0]["format"] == "SIV"
     assert 0.5 < readings[0]["confidence"] <= 1.0
+    alts = readings[0]["alternatives"]
+    assert alts[0] == {"text": "AB-123-CD", "format": "SIV",
+                       "probability": readings[0]["confidence"]}  # fmt: skip
+    assert sum(a["probability"] for a in alts) <= 1.0 + 1e-3
+    assert isinstance(readings[0]["confident"], bool)
+
+
+def test_plate_read_from_corners_gives_alternatives_of_a_blurred_look_alike(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str], tmp_path: Path
+) -> None:
+    """A small, blurred plate: the reading comes with its rivals and their probabilities."""
+    from twinflash.privacy.plate_composites import Conditions, composite
+
+    c = composite("AB-128-CD", Conditions(height_px=16, blur_px=4), seed=3)
+    path = tmp_path / "small.png"
+    Image.fromarray(c.rgb).save(path)
+    corners = ",".join(f"{v:.1f}" for v in c.corners.ravel())
+    code = _run_raising(monkeypatch, "plate", "read", str(path), "--corners", corners, "--json")
+    assert code == 0
+    (plate,) = json.loads(capsys.readouterr().out)
+    texts = [a["text"] for a in plate["alternatives"]]
+    assert "AB-128-CD" in texts and len(texts) >= 2
+    probs = [a["probability"] for a in plate["alternatives"]]
+    assert probs == sorted(probs, reverse=True)
 
 
 def test_plate_read_whole_photo(
@@ -344,6 +368,8 @@ def test_plate_read_whole_photo(
         (["--box", "1,2,3"], "--box: expected 4 numbers"),
         (["--box", "a,b,c,d"], "--box: expected comma-separated numbers"),
         (["--box", "5000,5000,40,10"], "outside the 512x512 image"),
+        (["--corners", "1,2,3,4"], "--corners: expected 8 numbers"),
+        (["--corners", "5,5,5,5,5,5,5,5"], "--corners: the plate"),
     ],
 )
 def test_plate_read_bad_box_is_one_line_exit_2(

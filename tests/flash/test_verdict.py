@@ -120,6 +120,29 @@ def test_uncertain_plate_reading_is_never_a_clone(world) -> None:
     assert v.status == "suspected_clone" and v.plate_xyxy is not None
 
 
+@dataclass(frozen=True)
+class CalibratedFake:
+    text: str
+    confidence: float
+    xyxy: tuple[float, float, float, float]
+    confident: bool
+
+
+def test_a_reading_below_the_calibrated_threshold_is_never_a_clone(world) -> None:
+    """A calibrated reader (`privacy.plate_reading`) says when its best reading may be wrong,
+    even at a probability the verdict's own floor would accept."""
+    checker, _, clones = world
+    clone = clones[0]
+    box = FakeReader([(clone.plate, 0.9)], clone.corners).readings[0].xyxy
+    checker._reader = FakeReader([], None)
+    checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, False)]  # type: ignore[list-item]
+    v = checker.check(clone.image)
+    assert v.status == "inconclusive"
+    assert any("calibrated threshold" in r for r in v.reasons), v.reasons
+    checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, True)]  # type: ignore[list-item]
+    assert checker.check(clone.image).status == "suspected_clone"
+
+
 def test_registered_lookalike_reading_blocks_a_clone(world) -> None:
     checker, _, clones = world
     clone = clones[2]  # a Twingo on a Master's plate

@@ -135,37 +135,49 @@ def blur(
 def plate_read(
     image: Annotated[Path, typer.Argument(help="Photo (JPEG, PNG).")],
     box: Annotated[str | None, typer.Option(help="Plate box x,y,w,h in pixels.")] = None,
+    corners: Annotated[
+        str | None,
+        typer.Option(help="Plate corners x,y of TL,TR,BR,BL in pixels (8 numbers)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
-    """Plate text candidates with confidences, normalised to SIV/FNI rules."""
+    """Plates read on the photo, surest first, each with its alternatives and probabilities;
+    `confident` when the probability reaches the threshold calibrated on synthetic plates."""
     from twinflash.privacy.media import load_image
-    from twinflash.privacy.plates import PlateReader
+    from twinflash.privacy.plate_reading import AccusingReader
 
     rgb = load_image(image)
     box_xywh = _floats(box, "--box", 4) if box else None
+    quad = _floats(corners, "--corners", 8) if corners else None
     try:
-        readings = PlateReader().read(rgb, box_xywh)
+        plates = AccusingReader().plates(rgb, box_xywh, quad)
     except ValueError as exc:
-        raise InputError(f"{image}: --box: {exc}") from exc
+        where = in_cli_terms(str(exc)) if quad is not None else f"--box: {exc}"
+        raise InputError(f"{image}: {where}") from exc
     if as_json:
         echo(
             json.dumps(
                 [
                     {
-                        "text": r.text,
-                        "format": r.format,
-                        "confidence": r.confidence,
-                        "raw": r.raw,
-                        "xyxy": [round(v) for v in r.xyxy],
+                        "text": p.text,
+                        "format": p.alternatives[0].format,
+                        "confidence": round(p.probability, 4),
+                        "confident": p.confident,
+                        "alternatives": p.to_json()["alternatives"],
+                        "xyxy": [round(v) for v in p.xyxy],
                     }
-                    for r in readings
+                    for p in plates
                 ],
                 indent=1,
             )
         )
     else:
-        for r in readings:
-            echo(f"{r.text}\t{r.format}\t{r.confidence:.3f}")
-    if not readings:
+        for p in plates:
+            best = p.alternatives[0]
+            echo(f"{best.text}\t{best.format}\t{best.probability:.3f}\t"
+                 f"{'confident' if p.confident else 'unsure'}")  # fmt: skip
+            for alt in p.alternatives[1:]:
+                echo(f"  or {alt.text}\t{alt.format}\t{alt.probability:.3f}")
+    if not plates:
         echo(f"{image}: no French plate read", err=True)
         raise SystemExit(1)

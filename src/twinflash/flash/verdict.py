@@ -166,11 +166,12 @@ class CloneChecker:
 
     @property
     def reader(self) -> Reader:
-        """The plate reader, built on first need (rapidocr loads in ~1 s)."""
+        """The plate reader, built on first need (rapidocr loads in ~1 s): readings with
+        probabilities and a calibrated `confident` flag (`privacy.plate_reading`)."""
         if self._reader is None:
-            from twinflash.privacy.plates import PlateReader
+            from twinflash.privacy.plate_reading import AccusingReader
 
-            self._reader = PlateReader(threads=self._threads)
+            self._reader = AccusingReader(threads=self._threads)
         return self._reader
 
     # --- the plate ------------------------------------------------------------------------
@@ -216,6 +217,9 @@ class CloneChecker:
                 f"plate read {best.text} with confidence {best.confidence:.2f} "
                 f"< {t.min_plate_confidence:.2f}"
             )
+        elif getattr(best, "confident", True) is False:  # a reader calibrated on plates
+            doubts.append(f"plate read {best.text} ({best.confidence:.2f}) below the reader's "
+                          "calibrated threshold")  # fmt: skip
         rivals = [r for r in found[1:] if r.confidence >= t.ambiguity_ratio * best.confidence]
         if rivals:
             doubts.append(

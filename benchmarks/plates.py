@@ -1,0 +1,302 @@
+"""Plate reading benchmark: exact reads, character error rate, and how often a wrong reading is
+still called confident, by plate size, angle, blur, night, dirt and occlusion; seconds per
+photo. Today's reader (`PlateReader.read` given the plate box) is measured in the same run as
+the grammar reader (`GrammarReader`, given the box or the plate's corners).
+
+    .venv/bin/python benchmarks/plates.py --n 1000 --seed 2 [--cache /tmp/plates-bench]
+    .venv/bin/python benchmarks/plates.py --calibrate --n 1000 --seed 1   # writes the threshold
+    .venv/bin/python benchmarks/plates.py --folder DIR [--labels labels.csv]
+
+Synthetic plates: `twinflash.privacy.plate_composites` (the plate font, SIV and FNI, bands,
+screws, dirt, wear, glare, perspective, motion blur, night infra-red with flash
+overexposure, tow bar, bike rack, noise, JPEG). Each photo's reading is cached as one JSON
+line under --cache, so a rerun with a larger --n only reads the new plates.
+
+A user's folder of photos: the true text is the file name's stem up to the first '_'
+(`AB-123-CD_front.jpg`, `1234AB56.png`), or a CSV with columns `file,text` and optionally
+`x,y,w,h` (the plate box in pixels). Without a box the plate is found first (`find`).
+No real photos of French cars ship with twinflash: bring your own.
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import time
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from pathlib import Path
+
+import numpy as np
+from rapidfuzz.distance import Levenshtein
+
+from twinflash.flash.plates import normalise_plate
+from twinflash.privacy.plate_calibration import (
+    error_upper_bound,
+    fit_threshold,
+    save_calibrations,
+)
+from twinflash.privacy.plate_composites import Composite, composites
+from twinflash.privacy.plate_ocr import (
+    CALIBRATION,
+    GrammarReader,
+    _thresholds,
+    confident_threshold,
+    threshold_group,
+)
+from twinflash.privacy.plates import PlateReader
+
+BASELINE_CONFIDENT = 0.7  # the verdict's `min_plate_confidence`: what today counts as sure
+CALIBRATION_PATH = Path(__file__).resolve().parents[1] / "src/twinflash/privacy/data" / CALIBRATION
+
+Reading = tuple[str | None, float]  # (canonical text or None, probability)
+
+
+def _compact(text: str | None) -> str:
+    return "" if text is None else text.replace("-", "").replace(" ", "")
+
+
+def methods(old: PlateReader, new: GrammarReader) -> dict[str, Callable[[Composite], Reading]]:
+    def baseline(c: Composite) -> Reading:
+        found = old.read(c.rgb, c.box_xywh)
+        return (found[0].text, float(found[0].confidence)) if found else (None, 0.0)
+
+    def box(c: Composite) -> Reading:
+        r = new.read_box(c.rgb, c.box_xywh)
+        return r.text, r.probability
+
+    def corners(c: Composite) -> Reading:
+        r = new.read_corners(c.rgb, c.corners)
+        return r.text, r.probability
+
+    return {"baseline": baseline, "grammar-box": box, "grammar-corners": corners}
+
+
+def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[str, list[dict]]:
+    """Readings of the `n` composites of `seed` by each method, cached as JSON lines."""
+    old, new = PlateReader(), GrammarReader()
+    funcs = methods(old, new)
+    out: dict[str, list[dict]] = {}
+    cache.mkdir(parents=True, exist_ok=True)
+    done: dict[str, dict[int, dict]] = {}
+    for name in names:
+        path = cache / f"{name}-seed{seed}.jsonl"
+        rows = [json.loads(line) for line in path.read_text().splitlines()] if path.exists() else []
+        done[name] = {r["i"]: r for r in rows}
+    handles = {name: (cache / f"{name}-seed{seed}.jsonl").open("a") for name in done}
+    try:
+        for i, c in enumerate(composites(n, seed)):
+            for name in done:
+                if i in done[name]:
+                    continue
+                t0 = time.perf_counter()
+                text, p = funcs[name](c)
+                row = {
+                    "i": i,
+                    "truth": c.text,
+                    "read": text,
+                    "p": p,
+                    "s": time.perf_counter() - t0,
+                    **c.slices(),
+                }
+                done[name][i] = row
+                handles[name].write(json.dumps(row) + "\n")
+                handles[name].flush()
+    finally:
+        for h in handles.values():
+            h.close()
+    for name, rows in done.items():
+        out[name] = [rows[i] for i in range(n)]
+    return out
+
+
+def _slice_keys(row: dict) -> list[str]:
+    h = row["height_px"]
+    size = "<16" if h < 16 else "16-24" if h < 24 else "24-40" if h < 40 else ">=40"
+    angle = max(abs(row["yaw_deg"]), abs(row["pitch_deg"]))
+    return [
+        "all",
+        f"height {size} px",
+        f"angle {'<10' if angle < 10 else '10-30' if angle < 30 else '>=30'} deg",
+        "motion blur" if row["blur_px"] > 1 else "no blur",
+        "night IR" if row["night"] else "day",
+        "dirty" if row["dirt"] > 0 else "clean",
+        f"occlusion {row['occlusion']}",
+    ]
+
+
+def _group(text: str | None) -> str:
+    return threshold_group("FNI" if text and " " in text else "SIV")
+
+
+def summarise(
+    rows: list[dict], threshold: Callable[[str | None], float]
+) -> dict[str, dict[str, float]]:
+    """exact, CER, wrong-but-confident share, error among confident, s/photo, by slice."""
+    groups: dict[str, list[dict]] = defaultdict(list)
+    for r in rows:
+        for key in _slice_keys(r) if "height_px" in r else ["all"]:
+            groups[key].append(r)
+    table = {}
+    for key, rs in groups.items():
+        right = [r["read"] == r["truth"] for r in rs]
+        conf = [r["p"] >= threshold(r["read"]) for r in rs]
+        wrong = len(rs) - sum(right)
+        wrong_conf = sum(c and not ok for c, ok in zip(conf, right, strict=True))
+        cer = sum(
+            Levenshtein.distance(_compact(r["read"]), _compact(r["truth"])) for r in rs
+        ) / max(1, sum(len(_compact(r["truth"])) for r in rs))
+        table[key] = {
+            "n": len(rs),
+            "exact": sum(right) / len(rs),
+            "cer": cer,
+            "confident": sum(conf) / len(rs),
+            "wrong_called_confident": wrong_conf / wrong if wrong else 0.0,
+            "error_among_confident": wrong_conf / max(1, sum(conf)),
+            "wrong_confident": wrong_conf,
+            "s_per_photo": float(np.mean([r["s"] for r in rs])),
+        }
+    return table
+
+
+def print_tables(
+    results: dict[str, list[dict]], thresholds: dict[str, Callable[[str | None], float]]
+) -> None:
+    tables = {m: summarise(rows, thresholds[m]) for m, rows in results.items()}
+    keys = list(tables[next(iter(tables))])
+    print(f"confident at: baseline >= {BASELINE_CONFIDENT}, grammar {_thresholds()}")
+    print(
+        "| slice | n | "
+        + " | ".join(f"{m} exact / CER / wrong called confident" for m in tables)
+        + " |"
+    )
+    print("|---|---|" + "---|" * len(tables))
+    for key in keys:
+        cells = []
+        for m in tables:
+            t = tables[m].get(key)
+            cells.append(
+                "-"
+                if t is None
+                else f"{t['exact']:.1%} / {t['cer']:.1%} / {t['wrong_called_confident']:.1%}"
+            )
+        print(f"| {key} | {tables[next(iter(tables))][key]['n']} | " + " | ".join(cells) + " |")
+    for m, t in tables.items():
+        a = t["all"]
+        n_conf = round(a["confident"] * a["n"])
+        bound = error_upper_bound(int(a["wrong_confident"]), n_conf)
+        print(
+            f"{m}: exact {a['exact']:.1%}, CER {a['cer']:.1%}, confident {a['confident']:.1%} "
+            f"({n_conf}), wrong among confident {a['wrong_confident']}/{n_conf} "
+            f"(95% upper bound {bound:.2%}), {a['s_per_photo']:.3f} s/photo"
+        )
+
+
+def _truth_of(path: Path) -> str:
+    return normalise_plate(path.stem.split("_")[0]).text
+
+
+def run_folder(folder: Path, labels: Path | None) -> dict[str, list[dict]]:
+    """Readings of a user's labelled photos by today's reader and the grammar reader."""
+    from twinflash.privacy.media import load_image
+
+    if not folder.is_dir():
+        raise SystemExit(f"--folder {folder}: not a directory")
+    items: list[tuple[Path, str, list[float] | None]] = []
+    if labels is not None:
+        with labels.open(newline="") as f:
+            for line, row in enumerate(csv.DictReader(f), 2):
+                try:
+                    box = [float(row[k]) for k in "xywh"] if row.get("x") else None
+                    items.append((folder / row["file"], normalise_plate(row["text"]).text, box))
+                except (KeyError, ValueError) as exc:
+                    raise SystemExit(f"{labels}:{line}: {exc}") from None
+    else:
+        for p in sorted(folder.iterdir()):
+            if p.suffix.lower() in (".jpg", ".jpeg", ".png"):
+                try:
+                    items.append((p, _truth_of(p), None))
+                except ValueError as exc:
+                    raise SystemExit(f"{p}: the file name carries no plate: {exc}") from None
+    old, new = PlateReader(), GrammarReader()
+    out: dict[str, list[dict]] = {"baseline": [], "grammar-box": []}
+    for path, truth, box in items:
+        rgb = load_image(path)
+        boxes = (
+            [box]
+            if box
+            else [
+                [r.xyxy[0], r.xyxy[1], r.xyxy[2] - r.xyxy[0], r.xyxy[3] - r.xyxy[1]]
+                for r in old.find(rgb)
+            ]
+        )
+        t0 = time.perf_counter()
+        found = [r for b in boxes for r in old.read(rgb, b)]
+        best = max(found, key=lambda r: r.confidence, default=None)
+        out["baseline"].append(
+            {
+                "truth": truth,
+                "read": best and best.text,
+                "p": best.confidence if best else 0.0,
+                "s": time.perf_counter() - t0,
+            }
+        )
+        t0 = time.perf_counter()
+        reads = [new.read_box(rgb, b) for b in boxes]
+        top = max(reads, key=lambda r: r.probability, default=None)
+        out["grammar-box"].append(
+            {
+                "truth": truth,
+                "read": top and top.text,
+                "p": top.probability if top else 0.0,
+                "s": time.perf_counter() - t0,
+            }
+        )
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
+    ap.add_argument("--n", type=int, default=300)
+    ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument("--cache", type=Path, default=Path("/tmp/plates-bench"))
+    ap.add_argument(
+        "--calibrate",
+        action="store_true",
+        help="choose the confident threshold on these plates and write it",
+    )
+    ap.add_argument("--folder", type=Path)
+    ap.add_argument("--labels", type=Path)
+    args = ap.parse_args()
+    if args.folder:
+        results = run_folder(args.folder, args.labels)
+    elif args.calibrate:
+        results = run_synthetic(args.n, args.seed, args.cache, ["grammar-box", "grammar-corners"])
+        rows = results["grammar-box"] + results["grammar-corners"]
+        cals = {}
+        for group in ("SIV", "FNI"):
+            mine = [r for r in rows if r["read"] and _group(r["read"]) == group]
+            cals[group] = fit_threshold(
+                [r["p"] for r in mine], [r["read"] == r["truth"] for r in mine]
+            )
+        save_calibrations(CALIBRATION_PATH, cals)
+        print(f"wrote {CALIBRATION_PATH}: {cals}")
+        _thresholds.cache_clear()
+    else:
+        results = run_synthetic(
+            args.n, args.seed, args.cache, ["baseline", "grammar-box", "grammar-corners"]
+        )
+
+    def grammar(text: str | None) -> float:
+        return confident_threshold("FNI" if text and " " in text else "SIV")
+
+    def baseline(text: str | None) -> float:
+        return BASELINE_CONFIDENT
+
+    thresholds = {m: (baseline if m == "baseline" else grammar) for m in results}
+    print_tables(results, thresholds)
+
+
+if __name__ == "__main__":
+    main()

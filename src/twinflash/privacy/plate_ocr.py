@@ -1,0 +1,269 @@
+"""Read one plate for accusing: rectified, read in several crops, decoded by the plate grammar,
+with alternatives and a confidence calibrated on synthetic plates.
+
+Given the plate's corners (TL, TR, BR, BL), the plate is straightened to its 520 x 110 mm
+shape and its text area read; given only a box, the text line the PP-OCR detector finds in
+it stands in for the corners (an upright box holds a turned plate askew). Each of a few
+crops (text area, whole plate, stretched, contrast-equalised) goes through rapidocr's
+recogniser once, as one batch; its raw CTC frames are decoded into valid plates only
+(`twinflash.privacy.plate_decode`) and the crops vote by averaging their plate
+probabilities. The best plate's share of the vote is its `probability`; it is called
+`confident` at or above the threshold that `benchmarks/plates.py --calibrate` chose on
+synthetic plates (`data/plate_confidence.json`: among confident readings of the synthetic
+test set at most 1 in 1,000 wrong).
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+
+import cv2
+import numpy as np
+
+from twinflash.flash.plates import normalise_plate
+from twinflash.privacy.plate_decode import decode, reduce_columns, reduce_probs
+from twinflash.scene.plate_art import PLATE_H_MM, PLATE_W_MM, TEXT_X_MM
+
+REC_H = 48  # the recogniser's input height
+CALIBRATION = "plate_confidence.json"
+
+
+@dataclass(frozen=True)
+class Alternative:
+    text: str
+    format: str
+    probability: float
+
+
+@dataclass(frozen=True)
+class PlateRead:
+    """The reading of one plate: best text (None: no valid plate), its probability, whether
+    that is above the calibrated threshold, and every plausible plate, best first."""
+
+    text: str | None
+    probability: float
+    confident: bool
+    alternatives: tuple[Alternative, ...]
+    line: np.ndarray  # corners TL, TR, BR, BL of the text line read (image pixels)
+
+    @property
+    def xyxy(self) -> tuple[float, float, float, float]:
+        """Upright box of the text line (the characters, without the bands)."""
+        (x1, y1), (x2, y2) = self.line.min(axis=0), self.line.max(axis=0)
+        return float(x1), float(y1), float(x2), float(y2)
+
+    def to_json(self) -> dict[str, object]:
+        return {
+            "text": self.text,
+            "probability": round(self.probability, 4),
+            "confident": self.confident,
+            "alternatives": [
+                {"text": a.text, "format": a.format, "probability": round(a.probability, 4)}
+                for a in self.alternatives
+            ],
+            "line": [[round(float(v), 1) for v in p] for p in self.line],
+        }
+
+
+def threshold_group(fmt: str) -> str:
+    """FNI plates (variable length: a hidden character still leaves a valid plate) are
+    calibrated apart from the fixed-length SIV ones (ordinary, temporary, dealer)."""
+    return "FNI" if fmt == "FNI" else "SIV"
+
+
+@cache
+def _thresholds() -> dict[str, float]:
+    try:
+        text = (
+            resources.files("twinflash.privacy")
+            .joinpath("data", CALIBRATION)
+            .read_text(encoding="utf-8")
+        )
+    except FileNotFoundError:
+        return {}
+    return {k: float(v["threshold"]) for k, v in json.loads(text)["by_format"].items()}
+
+
+def confident_threshold(fmt: str = "SIV") -> float:
+    """The calibrated threshold shipped with the package for plates of format `fmt` (1.01,
+    never confident, when none was calibrated)."""
+    return _thresholds().get(threshold_group(fmt), 1.01)
+
+
+def check_corners(corners: object) -> np.ndarray:
+    """4 x 2 finite corners of a non-degenerate quadrilateral, or ValueError naming them."""
+    try:
+        quad = np.asarray(corners, dtype=np.float64).reshape(4, 2)
+    except (TypeError, ValueError):
+        raise ValueError(f"`corners`: expected 4 points (x, y), got {corners!r}") from None
+    if not np.isfinite(quad).all():
+        raise ValueError(f"`corners`: not finite: {quad.tolist()}")
+    area = 0.5 * abs(float(np.cross(quad[2] - quad[0], quad[3] - quad[1])))
+    if area < 4.0:
+        raise ValueError(f"`corners`: the plate {quad.tolist()} has no area")
+    return quad
+
+
+def _warp(rgb: np.ndarray, src: np.ndarray, size_wh: tuple[int, int]) -> np.ndarray:
+    w, h = size_wh
+    dst = np.array([[0, 0], [w, 0], [w, h], [0, h]], np.float32)
+    m = cv2.getPerspectiveTransform(src.astype(np.float32), dst)
+    return cv2.warpPerspective(
+        rgb, m, (w, h), flags=cv2.INTER_CUBIC, borderMode=cv2.BORDER_REPLICATE
+    )
+
+
+def _plate_point(corners: np.ndarray, u: float, v: float) -> np.ndarray:
+    """The image point at (u, v) in plate units (0-1 across, 0-1 down), bilinear."""
+    tl, tr, br, bl = corners
+    top, bottom = tl + (tr - tl) * u, bl + (br - bl) * u
+    return top + (bottom - top) * v
+
+
+def _sub_quad(corners: np.ndarray, u0: float, u1: float, v0: float, v1: float) -> np.ndarray:
+    return np.array(
+        [_plate_point(corners, u, v) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))]
+    )
+
+
+def crops(rgb: np.ndarray, corners: np.ndarray) -> list[np.ndarray]:
+    """The crops read and voted on: text area, wider area, whole plate, stretched, CLAHE."""
+    u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
+    text = _sub_quad(corners, u0, u1, 0.06, 0.94)
+    wide = _sub_quad(corners, u0 - 0.03, u1 + 0.03, -0.08, 1.08)
+    whole = _sub_quad(corners, -0.02, 1.02, -0.1, 1.1)
+    aspect = (u1 - u0) * PLATE_W_MM / (0.88 * PLATE_H_MM)
+    out = [
+        _warp(rgb, text, (round(REC_H * aspect), REC_H)),
+        _warp(rgb, wide, (round(REC_H * aspect * 1.06 / 1.16), REC_H)),
+        _warp(rgb, whole, (round(REC_H * 1.04 * PLATE_W_MM / (1.2 * PLATE_H_MM)), REC_H)),
+        _warp(rgb, text, (round(REC_H * aspect * 1.5), REC_H)),
+    ]
+    grey = cv2.cvtColor(out[0], cv2.COLOR_RGB2GRAY)
+    eq = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(2, 8)).apply(grey)
+    out.append(cv2.cvtColor(eq, cv2.COLOR_GRAY2RGB))
+    return out
+
+
+class GrammarReader:
+    """Plate reading by grammar-constrained CTC decoding over voted crops (rapidocr, CPU)."""
+
+    def __init__(self, threads: int = 0, beam: int = 32) -> None:
+        from twinflash.privacy.plates import _engine
+
+        self.engine = _engine(threads, crops=True)
+        self.beam = beam
+        self._columns: np.ndarray | None = None
+
+    def _recogniser(self):  # -> rapidocr TextRecognizer, built on first use
+        if self.engine.text_rec is None:  # rapidocr builds it on its first recognition
+            self.engine.recognize_txt([np.full((REC_H, REC_H * 4, 3), 255, np.uint8)])
+        rec = self.engine.text_rec
+        if self._columns is None:
+            self._columns = reduce_columns(list(rec.postprocess_op.character))
+        return rec
+
+    def frames(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
+        """Reduced CTC frames (T, 37) of each RGB line image, one batch per call."""
+        rec = self._recogniser()
+        assert self._columns is not None
+        if not images:
+            return []
+        bgr = [cv2.cvtColor(np.ascontiguousarray(im), cv2.COLOR_RGB2BGR) for im in images]
+        widest = max(im.shape[1] / im.shape[0] for im in bgr)
+        # one batch, padded to the widest as rapidocr pads: the padding reads as blanks
+        batch = np.stack([rec.resize_norm_img(im, widest) for im in bgr])
+        return [reduce_probs(probs, self._columns) for probs in rec.session(batch)]
+
+    def read_corners(self, rgb: np.ndarray, corners: object) -> PlateRead:
+        """Read the plate whose corners (TL, TR, BR, BL, image pixels) are given."""
+        quad = check_corners(corners)
+        if rgb.ndim == 2:
+            rgb = np.repeat(rgb[:, :, None], 3, axis=2)
+        u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
+        return self._vote(crops(rgb, quad), _sub_quad(quad, u0, u1, 0.16, 0.84))
+
+    def _vote(self, cuts: list[np.ndarray], quad: np.ndarray) -> PlateRead:
+        """Each crop's plate probabilities, averaged: the crops vote."""
+        votes: dict[str, float] = {}
+        for frames in self.frames(cuts):
+            plates, _ = decode(frames, self.beam)
+            total = sum(plates.values())
+            for text, p in plates.items():
+                votes[text] = votes.get(text, 0.0) + p / max(total, 1e-12) / len(cuts)
+            # a crop with no plate at all votes for nothing: the best's share falls
+        ranked = sorted(votes.items(), key=lambda kv: -kv[1])
+        alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
+        if not alts:
+            return PlateRead(None, 0.0, False, (), quad)
+        best = alts[0]
+        sure = best.probability >= confident_threshold(best.format)
+        return PlateRead(best.text, best.probability, sure, alts[:8], quad)
+
+    def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
+        """Read the plate in an upright box: the text line the detector finds in it is
+        straightened and read in a few crops (the decoder skips the bands' F and number)."""
+        if rgb.ndim == 2:
+            rgb = np.repeat(rgb[:, :, None], 3, axis=2)
+        line = line_in_box(self.engine, rgb, box_xywh)
+        return self._vote(line_crops(rgb, line), line)
+
+
+def line_crops(rgb: np.ndarray, quad: np.ndarray) -> list[np.ndarray]:
+    """Crops of a text line (TL, TR, BR, BL): with a margin, a wider margin, stretched, CLAHE."""
+    c = quad.mean(axis=0)
+    u = (quad[1] - quad[0] + quad[2] - quad[3]) / 2
+    v = (quad[3] - quad[0] + quad[2] - quad[1]) / 2
+    w, h = float(np.linalg.norm(u)), max(float(np.linalg.norm(v)), 1.0)
+
+    def grown(mu: float, mv: float) -> np.ndarray:
+        du, dv = u / 2 + mu * h * u / max(w, 1.0), v / 2 * mv
+        return np.array([c - du - dv, c + du - dv, c + du + dv, c - du + dv])
+
+    def size(q: np.ndarray, stretch: float = 1.0) -> tuple[int, int]:
+        qw = float(np.linalg.norm(q[1] - q[0]))
+        qh = max(float(np.linalg.norm(q[3] - q[0])), 1.0)
+        return max(8, round(REC_H * qw / qh * stretch)), REC_H
+
+    tight, loose = grown(0.25, 1.25), grown(0.6, 1.5)
+    out = [
+        _warp(rgb, tight, size(tight)),
+        _warp(rgb, loose, size(loose)),
+        _warp(rgb, tight, size(tight, 1.5)),
+    ]
+    grey = cv2.cvtColor(out[0], cv2.COLOR_RGB2GRAY)
+    eq = cv2.createCLAHE(clipLimit=2.0, tileGridSize=(2, 8)).apply(grey)
+    return [*out, cv2.cvtColor(eq, cv2.COLOR_GRAY2RGB)]
+
+
+def line_in_box(engine: object, rgb: np.ndarray, box_xywh: Sequence[float]) -> np.ndarray:
+    """The plate's text line in an upright box (TL, TR, BR, BL, image pixels): the largest
+    piece the detector finds there with the pieces of its height beside it (a plate split
+    at a dash), not the bands' smaller F and number; else the box itself."""
+    from twinflash.privacy.plates import _ordered, _padded_crop, _quad_wh
+
+    crop, (ox, oy, scale) = _padded_crop(rgb, box_xywh)
+    res = engine(
+        cv2.cvtColor(crop, cv2.COLOR_RGB2BGR),
+        use_det=True,
+        use_cls=False,  # type: ignore[operator]
+        use_rec=False,
+    )
+    x, y, w, h = (float(v) for v in box_xywh)
+    if res.boxes is None or len(res.boxes) == 0:
+        return np.array([[x, y], [x + w, y], [x + w, y + h], [x, y + h]])
+    pieces = [_ordered(np.asarray(b, np.float32)) for b in res.boxes]
+    sizes = [_quad_wh(q) for q in pieces]
+    main = max(range(len(pieces)), key=lambda i: sizes[i][0] * sizes[i][1])
+    mh, centre = sizes[main][1], pieces[main].mean(axis=0)
+    kept = [
+        q
+        for q, (_, qh) in zip(pieces, sizes, strict=True)
+        if qh >= 0.75 * mh and abs(float(q.mean(axis=0)[1] - centre[1])) < 0.5 * mh
+    ]
+    quad = _ordered(np.concatenate(kept))
+    return quad.astype(np.float64) / scale + np.array([ox, oy])
