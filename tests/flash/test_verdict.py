@@ -135,12 +135,17 @@ def test_a_reading_below_the_calibrated_threshold_is_never_a_clone(world) -> Non
     clone = clones[0]
     box = FakeReader([(clone.plate, 0.9)], clone.corners).readings[0].xyxy
     checker._reader = FakeReader([], None)
-    checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, False)]  # type: ignore[list-item]
-    v = checker.check(clone.image)
-    assert v.status == "inconclusive"
-    assert any("calibrated threshold" in r for r in v.reasons), v.reasons
-    checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, True)]  # type: ignore[list-item]
-    assert checker.check(clone.image).status == "suspected_clone"
+    floor = checker.thresholds
+    checker.thresholds = replace(floor, min_plate_height_px=0.0)  # the fixture's plates are tiny
+    try:
+        checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, False)]  # type: ignore[list-item]
+        v = checker.check(clone.image)
+        assert v.status == "inconclusive"
+        assert any("calibrated threshold" in r for r in v.reasons), v.reasons
+        checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, True)]  # type: ignore[list-item]
+        assert checker.check(clone.image).status == "suspected_clone"
+    finally:
+        checker.thresholds = floor
 
 
 def test_registered_lookalike_reading_blocks_a_clone(world) -> None:

@@ -10,6 +10,7 @@ renderer's plate texture and the 2-D plate composites.
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from functools import cache
 
 import numpy as np
@@ -157,8 +158,24 @@ def glyph_mask(char: str, height_px: int) -> np.ndarray:
     for stroke in GLYPHS[char]:
         pts = [to_px(p) for p in stroke]
         draw.line(pts, fill=255, width=pen, joint="curve")
+    for x, y in _junctions(GLYPHS[char], to_px):
+        # Butt ends meeting another stroke leave a notch (3's waist, 6's seam, D's corner).
+        draw.ellipse((x - pen / 2, y - pen / 2, x + pen / 2, y + pen / 2), fill=255)
     out = img.resize((max(1, round(ww / ss)), height_px), Image.Resampling.BOX)
     return np.asarray(out, dtype=np.float32) / 255.0
+
+
+def _junctions(
+    strokes: list[Stroke], to_px: Callable[[tuple[float, float]], tuple[float, float]]
+) -> list[tuple[float, float]]:
+    """Stroke ends within half a stroke of another stroke or of their own other end."""
+    out = []
+    for i, s in enumerate(strokes):
+        for end, other_end in ((s[0], s[-1]), (s[-1], s[0])):
+            near = [other_end, *(p for j, t in enumerate(strokes) if j != i for p in t)]
+            if min(math.dist(end, p) for p in near) < STROKE / 2:
+                out.append(to_px(end))
+    return out
 
 
 def char_spans(text: str, height_px: int, gap: float = 0.09, space: float = 0.35) -> list[int]:
