@@ -253,7 +253,7 @@ def test_public_shape_the_web_service_builds_on() -> None:
         ("status", "Status"), ("score", "float"), ("plate", "str | None"),
         ("plate_readings", "list[tuple[str, float]]"), ("registry", "dict[str, str] | None"),
         ("recognised", "list[tuple[str, float]]"), ("reasons", "list[str]"),
-        ("plate_xyxy", "XYXY | None"), ("false_alarm", "dict[str, Any] | None"),
+        ("plate_xyxy", "XYXY | None"), ("false_alarm", "FalseAlarmPromise | None"),
     ]  # fmt: skip
     assert typing.get_args(verdict.Status) == ("consistent", "suspected_clone", "inconclusive")
     hints = typing.get_type_hints(Verdict, vars(verdict))

@@ -53,10 +53,7 @@ class Verdict:
     recognised: list[tuple[str, float]]  # top answers "MAKE MODEL", calibrated
     reasons: list[str]
     plate_xyxy: XYXY | None
-    # what the threshold judged with promises, from its calibration (None: no threshold
-    # used): {"level", "threshold", "n_honest", "false_alarms", "false_alarm_upper",
-    # "confidence", "target", "certified", "honest_photos_needed"}
-    false_alarm: dict[str, Any] | None = None
+    false_alarm: FalseAlarmPromise | None = None  # None: no threshold was used
 
     def to_json(self) -> dict[str, Any]:
         doc = asdict(self)
@@ -402,18 +399,34 @@ class CloneChecker:
         )
 
 
-def false_alarm_promise(lt: LevelThreshold, t: Thresholds) -> dict[str, Any]:
-    """What a level's threshold certifies: the one-sided Clopper-Pearson bound on the
+@dataclass(frozen=True)
+class FalseAlarmPromise:
+    """What the threshold that judged certifies: the one-sided Clopper-Pearson bound on the
     false-alarm rate given its n honest calibration photos, and how many photos with no
     false alarm the target needs (2,995 for 1 in 1,000 at 95 %)."""
+
+    level: str
+    threshold: float
+    n_honest: int
+    false_alarms: int
+    false_alarm_upper: float
+    confidence: float
+    target: float
+    certified: bool
+    honest_photos_needed: int
+
+
+def false_alarm_promise(lt: LevelThreshold, t: Thresholds) -> FalseAlarmPromise:
+    """The promise of level threshold `lt` (which must have a threshold)."""
     from twinflash.flash.thresholds import photos_needed
 
-    return {
-        "level": lt.level, "threshold": lt.threshold, "n_honest": lt.n_honest,
-        "false_alarms": lt.false_alarms, "false_alarm_upper": round(lt.false_alarm_upper, 6),
-        "confidence": t.confidence, "target": t.target_false_alarm, "certified": lt.certified,
-        "honest_photos_needed": photos_needed(t.target_false_alarm, t.confidence),
-    }  # fmt: skip
+    assert lt.threshold is not None
+    return FalseAlarmPromise(
+        level=lt.level, threshold=lt.threshold, n_honest=lt.n_honest,
+        false_alarms=lt.false_alarms, false_alarm_upper=round(lt.false_alarm_upper, 6),
+        confidence=t.confidence, target=t.target_false_alarm, certified=lt.certified,
+        honest_photos_needed=photos_needed(t.target_false_alarm, t.confidence),
+    )  # fmt: skip
 
 
 def _rule(lt: LevelThreshold, t: Thresholds) -> str:
