@@ -904,9 +904,13 @@ def face_render_recall(cache: Path, count: int) -> list[str]:
         b: {k: [] for k in ("twinflash", "deface", "twinflash point", "deface point")}
         for b in buckets
     }
+    keys = ("twinflash", "deface", "twinflash point", "deface point")
+    by_view: dict[str, dict[str, list[bool]]] = {}
     seconds = {"twinflash": 0.0, "deface": 0.0}
     images = 0
     for name, folder in render_set(cache, face_scenes(count)):
+        view = " ".join(name.split("_")[2:])  # e.g. "cctv night"
+        group = by_view.setdefault(view, {k: [] for k in keys})
         coco = json.loads((folder / "annotations.json").read_text())
         rgb = np.asarray(Image.open(folder / "image.png").convert("RGB"))
         start = time.perf_counter()
@@ -926,16 +930,21 @@ def face_render_recall(cache: Path, count: int) -> list[str]:
         for h, box, point in heads:
             bucket = next(b for b in buckets if b[0] <= h < b[1])
             for key, regions in (("twinflash", found), ("deface", theirs_regions)):
-                hits[bucket][key].append(_covered(box, regions, rgb.shape))
-                hits[bucket][f"{key} point"].append(_blurs_point(point, regions, rgb.shape))
-    keys = ("twinflash", "deface", "twinflash point", "deface point")
+                covered, blurs = (
+                    _covered(box, regions, rgb.shape),
+                    _blurs_point(point, regions, rgb.shape),
+                )
+                for counts in (hits[bucket], group):
+                    counts[key].append(covered)
+                    counts[f"{key} point"].append(blurs)
     lines = [
         "| head height | heads | face covered, twinflash blur | face covered, deface "
         "| head point blurred, twinflash | head point blurred, deface |",
         "|---|---|---|---|---|---|",
     ]
     rows = [(f"{lo}-{hi} px" if hi < 999 else f">= {lo} px", c) for (lo, hi), c in hits.items()]
-    rows.append(("all", {k: [v for c in hits.values() for v in c[k]] for k in keys}))
+    rows.append(("**all**", {k: [v for c in hits.values() for v in c[k]] for k in keys}))
+    rows += [(f"all {view}", counts) for view, counts in sorted(by_view.items())]
     for label, counts in rows:
         cells = " | ".join(_share(counts[k], True) for k in keys)
         lines.append(f"| {label} | {len(counts['twinflash'])} | {cells} |")
