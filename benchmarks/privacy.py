@@ -6,6 +6,8 @@ after blurring, the eager path against main's single pass on the same images.
     .venv/bin/python benchmarks/privacy.py --only recall [--recall-samples 6]
         [--renders /tmp/tf-plate-renders [--render-set bulk|classic|all] [--render-limit N]]
         [--photos DIR --labels CSV] [--modes main,eager] [--misses DIR] [--records FILE]
+    .venv/bin/python benchmarks/privacy.py --only faces-renders [--face-scenes 32]
+        [--face-renders /tmp/tf-face-renders]
 
 Truth is known because the test images are made here: plates drawn with Pillow
 (`twinflash.privacy.synthetic`) and faces cut from scikit-image's bundled photos (astronaut,
@@ -18,6 +20,10 @@ true box, no longer reads its text (within one character) AND its pixels substan
 changed; on 2-D composites (tilt, side view, rain streaks, motion blur, night), on twinflash
 renders with exact plate corners (rendered once with Blender into the `--renders` cache,
 outside the repository), and on a user's labelled photos.
+
+Face recall on renders (`--only faces-renders`, not part of the default run: it renders):
+people scenes with exact head points, each visible face counted covered or not by
+`twinflash blur`'s face boxes and by deface's own detections, by head height in px.
 """
 
 from __future__ import annotations
@@ -44,7 +50,7 @@ from skimage import data
 
 from twinflash.flash.plates import random_siv
 from twinflash.privacy.blur import FACE_MARGIN, PLATE_MARGIN, blur_regions, expand
-from twinflash.privacy.faces import FaceDetector
+from twinflash.privacy.faces import CPU_PROVIDER, FaceDetector
 from twinflash.privacy.pipeline import BlurOptions, Detectors
 from twinflash.privacy.plates import PlateReader
 from twinflash.privacy.regions import Region, coverage
@@ -805,6 +811,158 @@ def bulk_scenes(count: int = 60) -> dict[str, dict]:
     return scenes
 
 
+def face_scenes(count: int = 8) -> dict[str, dict]:
+    """People scenes for face recall (issue #18): 8-12 people facing the camera (heading 180
+    +- 35 degrees) at 3-40 m, seen by a pedestrian (1.6 m, 28-70 mm) or a CCTV mast (4.5-7 m,
+    pitched 15-30 degrees, 20-45 mm), by day and at night; 640x480, 4 samples + denoise.
+    Seeded by index: scene i is the same whatever `count`."""
+    day = {"date": "2026-09-12", "local_time": "11:00:00", "cloud_cover": 0.3}
+    night = {"date": "2026-11-23", "local_time": "22:30:00", "cloud_cover": 1.0}
+    scenes = {}
+    for i in range(count):
+        rng = random.Random(f"faces{i}")
+        view = "cctv" if i % 2 else "pedestrian"
+        light = "night" if i % 4 >= 2 else "day"
+        if view == "cctv":
+            height, focal = rng.uniform(4.5, 7.0), rng.uniform(20.0, 45.0)
+            pitch = rng.uniform(15.0, 30.0)
+        else:
+            height, focal, pitch = 1.6, rng.uniform(28.0, 70.0), rng.uniform(0.0, 3.0)
+        f_px = 640 * focal / 36
+        near = max(3.0, 0.22 * f_px / 45)  # the nearest head ~45 px, the farthest ~5 px
+        far = min(40.0, 0.22 * f_px / 5)
+        people: list[dict] = []
+        for _ in range(60):
+            if len(people) >= rng.randint(8, 12):
+                break
+            x = near * (far / near) ** rng.random()
+            reach = 0.85 * 320 / f_px * x  # in the frame, with a margin
+            y = rng.uniform(-min(reach, 8.0), min(reach, 8.0))
+            if all(abs(x - p["x_m"]) > 1.2 or abs(y - p["y_m"]) > 1.0 for p in people):
+                heading = 180.0 + rng.uniform(-35.0, 35.0)
+                people.append({"x_m": round(x, 2), "y_m": round(y, 2),
+                               "heading_deg": round(heading, 1),
+                               "pose": rng.choice(["standing", "walking"])})  # fmt: skip
+        camera = {"preset": "custom", "x_m": 0.0, "y_m": 0.0, "height_m": round(height, 2),
+                  "focal_length_mm": round(focal, 1), "yaw_deg": 0.0,
+                  "pitch_deg": round(pitch, 1), "resolution_wh": [640, 480]}  # fmt: skip
+        seed = 300 + i
+        scenes[f"faces_{i:02d}_{view}_{light}"] = {
+            "name": f"faces{i}", "seed": seed, "place": {"kind": "street", "layout_seed": seed,
+            "zebra_crossing_x_m": None}, "people": people, "vehicles": [],
+            "light": night if light == "night" else day, "weather": {"kind": "clear"},
+            "camera": camera, "quality": {"preset": "custom", "samples": 4, "denoise": True},
+        }  # fmt: skip
+    return scenes
+
+
+def head_boxes(
+    coco: dict,
+) -> list[tuple[float, tuple[int, int, int, int], tuple[float, float]]]:
+    """(head height px, face box, head point) of each person whose head point is visible.
+    Head height h = fy x head share x H / planar depth of the head centre, the head (chin
+    to crown) being 0.13 H (0.165 H for children) centred at 0.935 H over the person's
+    (x_m, y_m), standing or walking. The face box (brow to chin, what identifies; not the
+    hair seen from above) is 0.6 h wide, from 0.2 h above the head point (the head centre,
+    eye level) to 0.5 h below."""
+    cam = coco["images"][0]["camera"]
+    fy = cam["intrinsics_K"][1][1]
+    w2c = np.array(cam["world_to_camera_opencv"], dtype=float)
+    out = []
+    for a in coco["annotations"]:
+        if a["category_id"] != 1 or not a.get("head_visible"):
+            continue
+        p = a["attributes"]
+        share = 0.165 if p.get("age_group") == "child" else 0.13
+        centre = np.array([p["x_m"], p["y_m"], (1 - share / 2) * p["height_m"], 1.0])
+        depth = float((w2c @ centre)[2])
+        if depth <= 0:
+            continue
+        h = fy * share * p["height_m"] / depth
+        x, y = a["head_point"]
+        box = (round(x - 0.3 * h), round(y - 0.2 * h), round(x + 0.3 * h), round(y + 0.5 * h))
+        out.append((h, box, (x, y)))
+    return out
+
+
+def _blurs_point(point: tuple[float, float], regions: list[Region], shape: tuple) -> bool:
+    """The head point inside a blurred box (margin as the blur applies)."""
+    for r in regions:
+        a, b, c, d = expand(r.xyxy, FACE_MARGIN, shape)
+        if a <= point[0] < c and b <= point[1] < d:
+            return True
+    return False
+
+
+def face_render_recall(cache: Path, count: int) -> list[str]:
+    """Faces on twinflash people renders covered by `twinflash blur`'s face boxes (photo
+    default: scales 1,2, threshold 0.2) vs deface's own CenterFace (its Python API on the
+    whole image, CPU, threshold 0.2 = its CLI default; its mask scale 1.3 = our 0.3 margin),
+    by head height: face box >= 90% blurred, and head point blurred; images per second for
+    both (wall clock, same process, same images)."""
+    from deface.centerface import CenterFace
+    from PIL import Image
+
+    ours = FaceDetector(threshold=BlurOptions().face_threshold, scales=(1.0, 2.0))
+    theirs = CenterFace(None, None, "onnxrt", override_execution_provider=CPU_PROVIDER)
+    buckets = ((0, 8), (8, 12), (12, 16), (16, 24), (24, 36), (36, 999))
+    hits: dict[tuple[int, int], dict[str, list[bool]]] = {
+        b: {k: [] for k in ("twinflash", "deface", "twinflash point", "deface point")}
+        for b in buckets
+    }
+    keys = ("twinflash", "deface", "twinflash point", "deface point")
+    by_view: dict[str, dict[str, list[bool]]] = {}
+    seconds = {"twinflash": 0.0, "deface": 0.0}
+    images = 0
+    for name, folder in render_set(cache, face_scenes(count)):
+        view = " ".join(name.split("_")[2:])  # e.g. "cctv night"
+        group = by_view.setdefault(view, {k: [] for k in keys})
+        coco = json.loads((folder / "annotations.json").read_text())
+        rgb = np.asarray(Image.open(folder / "image.png").convert("RGB"))
+        start = time.perf_counter()
+        found = ours(rgb)
+        seconds["twinflash"] += time.perf_counter() - start
+        start = time.perf_counter()
+        dets, _ = theirs(rgb, threshold=0.2)
+        seconds["deface"] += time.perf_counter() - start
+        theirs_regions = [
+            Region("face", (float(d[0]), float(d[1]), float(d[2]), float(d[3])), float(d[4]))
+            for d in dets
+        ]
+        images += 1
+        heads = head_boxes(coco)
+        print(f"{name}: {len(heads)} heads, twinflash {len(found)} boxes, "
+              f"deface {len(dets)}", file=sys.stderr, flush=True)  # fmt: skip
+        for h, box, point in heads:
+            bucket = next(b for b in buckets if b[0] <= h < b[1])
+            for key, regions in (("twinflash", found), ("deface", theirs_regions)):
+                covered, blurs = (
+                    _covered(box, regions, rgb.shape),
+                    _blurs_point(point, regions, rgb.shape),
+                )
+                for counts in (hits[bucket], group):
+                    counts[key].append(covered)
+                    counts[f"{key} point"].append(blurs)
+    lines = [
+        "| head height | heads | face covered, twinflash blur | face covered, deface "
+        "| head point blurred, twinflash | head point blurred, deface |",
+        "|---|---|---|---|---|---|",
+    ]
+    rows = [(f"{lo}-{hi} px" if hi < 999 else f">= {lo} px", c) for (lo, hi), c in hits.items()]
+    rows.append(("**all**", {k: [v for c in hits.values() for v in c[k]] for k in keys}))
+    rows += [(f"all {view}", counts) for view, counts in sorted(by_view.items())]
+    for label, counts in rows:
+        cells = " | ".join(_share(counts[k], True) for k in keys)
+        lines.append(f"| {label} | {len(counts['twinflash'])} | {cells} |")
+    lines.append("")
+    lines.append(
+        f"Images per second ({images} images): twinflash "
+        f"{images / max(seconds['twinflash'], 1e-9):.2f}, deface "
+        f"{images / max(seconds['deface'], 1e-9):.2f}"
+    )
+    return lines
+
+
 RENDER_SETS = {  # --render-set: which scenes `--renders` uses
     "bulk": lambda: bulk_scenes(),
     "classic": lambda: render_scenes(),
@@ -831,7 +989,9 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--samples", type=int, default=6, help="images per plate setting")
     parser.add_argument("--frames", type=int, default=50, help="frames of the 720p video")
     parser.add_argument("--out", type=Path, default=Path("/tmp/privacy-bench"))
-    parser.add_argument("--only", choices=["plates", "faces", "video", "recall"], default=None)
+    parser.add_argument(
+        "--only", choices=["plates", "faces", "video", "recall", "faces-renders"], default=None
+    )
     parser.add_argument(
         "--recall-samples", type=int, default=6, help="composites per condition (recall)"
     )
@@ -860,6 +1020,13 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument(
         "--render-min-height", type=float, default=10.0, help="render plates at least this high"
     )
+    parser.add_argument(
+        "--face-renders",
+        type=Path,
+        default=Path("/tmp/tf-face-renders"),
+        help="people renders for `--only faces-renders` (rendered with Blender when missing)",
+    )
+    parser.add_argument("--face-scenes", type=int, default=8, help="people scenes rendered")
     parser.add_argument("--photos", type=Path, default=None, help="folder of labelled photos")
     parser.add_argument("--labels", type=Path, default=None, help="CSV of plates (see docs)")
     args = parser.parse_args(argv)
@@ -889,9 +1056,10 @@ def main(argv: list[str] | None = None) -> None:
         "plates": lambda: plate_sweep(PlateReader(), args.samples),
         "faces": lambda: face_sweep(args.samples),
         "video": lambda: video_bench(args.out, args.frames),
+        "faces-renders": lambda: face_render_recall(args.face_renders, args.face_scenes),
     }
     for name, run in parts.items():
-        if args.only in (None, name):
+        if args.only == name or (args.only is None and name != "faces-renders"):
             start = time.perf_counter()
             print(f"\n### {name}\n")
             print("\n".join(run()))
