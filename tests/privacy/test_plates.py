@@ -13,6 +13,7 @@ from skimage import data
 
 from twinflash.privacy.blur import blur_regions
 from twinflash.privacy.pipeline import BlurOptions, Detectors
+from twinflash.privacy.plate_composites import Conditions, composite
 from twinflash.privacy.plates import (
     PlateReader,
     _plate_panels,
@@ -190,3 +191,24 @@ def test_small_synthetic_plate_blurred_and_main_misses(plates: PlateReader) -> N
     assert not _readable(plates, out, box) and _changed(img, out, box) > 0.3
     single, _, _ = _detectors(plates, eager_plates=False).blur_image(img)
     assert _readable(plates, single, box) and _changed(img, single, box) == 0.0
+
+
+@pytest.mark.parametrize(
+    ("text", "height_px"), [("GH-508-KZ", 40), ("4517 QS 29", 30), ("EF-789-GH", 70)]
+)
+def test_a_plate_cropped_tight_is_found_and_read(
+    plates: PlateReader, text: str, height_px: int
+) -> None:
+    """A photo that is only the plate (a user's crop): upscaled for the whole-image
+    detector, its line came out as a thin strip and nothing was found."""
+    c = composite(text, Conditions(height_px=height_px), seed=3)
+    assert min(c.rgb.shape[:2]) < 368  # the tight crops this is about
+    found = plates.find(c.rgb)
+    assert [r.text for r in found] == [text]
+    assert coverage(_xyxy(c.corners), found[0].xyxy) > 0.9  # the box holds the whole plate
+    assert plates.read(c.rgb)[0].text == text
+
+
+def _xyxy(corners: np.ndarray) -> tuple[float, float, float, float]:
+    (x0, y0), (x1, y1) = corners.min(axis=0), corners.max(axis=0)
+    return float(x0), float(y0), float(x1), float(y1)

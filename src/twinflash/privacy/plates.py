@@ -13,6 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import Any
 
 import cv2
 import numpy as np
@@ -115,6 +116,7 @@ EAGER_DET = {"Det.thresh": 0.2, "Det.box_thresh": 0.3}
 EAGER_MIN_ASPECT, EAGER_MAX_ASPECT, EAGER_MIN_HEIGHT = 0.9, 24.0, 5.0
 SMALL_LIMIT = 12  # panels recognised per image by `find_small` (the plate ranks <= 8)
 SMALL_MIN_H, SMALL_MAX_H = 5, 24
+SMALL_IMAGE_PX = 368  # short side under which `find` also tries the unscaled detector
 SMALL_DAMAGED_SCORE = 0.6  # below: a reading of >= 5 characters is a damaged plate
 
 
@@ -165,8 +167,17 @@ class PlateReader:
         """Plates in an RGB image; boxes widened to cover the whole plate, band included.
 
         The detector runs on the whole image, the recogniser only on plate-shaped lines.
+        A small image (a plate cropped tight) that gives nothing is looked at again without
+        upscaling: upscaled past 736 px, the plate's line comes out as a thin strip that
+        the shape test rejects.
         """
-        res = self.ocr(
+        out = self._plates_in(rgb, self.ocr)
+        if not out and min(rgb.shape[:2]) < SMALL_IMAGE_PX:
+            out = self._plates_in(rgb, self.crop_ocr)
+        return out
+
+    def _plates_in(self, rgb: np.ndarray, engine: Any) -> list[Region]:
+        res = engine(
             cv2.cvtColor(rgb, cv2.COLOR_RGB2BGR), use_det=True, use_cls=False, use_rec=False
         )
         quads = [] if res.boxes is None else [np.asarray(b, np.float32) for b in res.boxes]
