@@ -31,6 +31,7 @@ from pathlib import Path
 import numpy as np
 from rapidfuzz.distance import Levenshtein
 
+from twinflash.annotations import xyxy_to_xywh
 from twinflash.flash.plates import normalise_plate
 from twinflash.privacy.plate_calibration import (
     error_upper_bound,
@@ -223,37 +224,25 @@ def run_folder(folder: Path, labels: Path | None) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {"baseline": [], "grammar-box": []}
     for path, truth, box in items:
         rgb = load_image(path)
-        boxes = (
-            [box]
-            if box
-            else [
-                [r.xyxy[0], r.xyxy[1], r.xyxy[2] - r.xyxy[0], r.xyxy[3] - r.xyxy[1]]
-                for r in old.find(rgb)
-            ]
-        )
+        boxes = [box] if box else [xyxy_to_xywh(r.xyxy).tolist() for r in old.find(rgb)]
         t0 = time.perf_counter()
         found = [r for b in boxes for r in old.read(rgb, b)]
         best = max(found, key=lambda r: r.confidence, default=None)
         out["baseline"].append(
-            {
-                "truth": truth,
-                "read": best and best.text,
-                "p": best.confidence if best else 0.0,
-                "s": time.perf_counter() - t0,
-            }
+            _row(truth, best and best.text, best.confidence if best else 0.0, t0)
         )
         t0 = time.perf_counter()
         reads = [new.read_box(rgb, b) for b in boxes]
         top = max(reads, key=lambda r: r.probability, default=None)
         out["grammar-box"].append(
-            {
-                "truth": truth,
-                "read": top and top.text,
-                "p": top.probability if top else 0.0,
-                "s": time.perf_counter() - t0,
-            }
+            _row(truth, top and top.text, top.probability if top else 0.0, t0)
         )
     return out
+
+
+def _row(truth: str, read: str | None, p: float, t0: float) -> dict:
+    """One reading of a folder photo, timed from `t0`."""
+    return {"truth": truth, "read": read, "p": p, "s": time.perf_counter() - t0}
 
 
 def main() -> None:

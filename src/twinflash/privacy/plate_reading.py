@@ -14,6 +14,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twinflash.annotations import xyxy_to_xywh
 from twinflash.privacy.plate_ocr import GrammarReader, PlateRead
 from twinflash.privacy.plates import PlateReader
 
@@ -54,10 +55,7 @@ class AccusingReader:
         elif box_xywh is not None:
             found = [self.grammar.read_box(rgb, box_xywh)]
         else:
-            boxes = [
-                (r.xyxy[0], r.xyxy[1], r.xyxy[2] - r.xyxy[0], r.xyxy[3] - r.xyxy[1])
-                for r in self.finder.find(rgb)
-            ]
+            boxes = [xyxy_to_xywh(r.xyxy).tolist() for r in self.finder.find(rgb)]
             found = [self.grammar.read_box(rgb, b) for b in boxes]
         return sorted((p for p in found if p.text is not None), key=lambda p: -p.probability)
 
