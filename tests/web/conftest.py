@@ -148,3 +148,15 @@ def checked_case(store: Store, item: int, score: float, status: str = "suspected
     case_id = casestore.add_case(store.engine, job_id, item, f"p{item}.jpg", "AB-123-CD")
     casestore.set_result(store.engine, case_id, status=status, score=score, verdict={"reasons": []})
     return case_id
+
+
+@pytest.fixture
+def redis_url() -> str:
+    """The local Redis server's URL; the test is skipped with a message if none answers."""
+    redis = pytest.importorskip("redis")
+    url = "redis://127.0.0.1:6379/0"
+    try:
+        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
+    except redis.exceptions.ConnectionError as exc:
+        pytest.skip(f"no Redis server answers at {url} ({exc})")
+    return url

@@ -174,13 +174,8 @@ def test_a_job_interrupted_mid_run_is_resumed(settings, sqlite_store, admin, que
     assert (job.status, job.attempts) == ("done", 2)
 
 
-def test_redis_queue_same_code(settings, sqlite_store) -> None:
-    redis = pytest.importorskip("redis")
-    url = "redis://127.0.0.1:6379/0"
-    try:
-        redis.Redis.from_url(url, socket_connect_timeout=2).ping()
-    except redis.exceptions.ConnectionError as exc:
-        pytest.skip(f"no Redis server answers at {url} ({exc})")
+def test_redis_queue_same_code(settings, sqlite_store, redis_url) -> None:
+    url = redis_url
     name = f"twinflash-test-{uuid.uuid4().hex[:8]}"
     q = build_queue(settings.with_(queue_url=url), sqlite_store, name=name)
     try:
