@@ -6,6 +6,7 @@ the grammar reader (`GrammarReader`, given the box or the plate's corners).
     .venv/bin/python benchmarks/plates.py --n 1000 --seed 2 [--cache /tmp/plates-bench]
     .venv/bin/python benchmarks/plates.py --calibrate --n 1000 --seed 1   # writes the threshold
     .venv/bin/python benchmarks/plates.py --folder DIR [--labels labels.csv]
+    .venv/bin/python benchmarks/plates.py --picture docs/img/plate-reading.png  # README's
 
 Synthetic plates: `twinflash.privacy.plate_composites` (the plate font, SIV and FNI, bands,
 screws, dirt, wear, glare, perspective, motion blur, night infra-red with flash
@@ -38,7 +39,7 @@ from twinflash.privacy.plate_calibration import (
     fit_threshold,
     save_calibrations,
 )
-from twinflash.privacy.plate_composites import Composite, composites
+from twinflash.privacy.plate_composites import Composite, Conditions, composite, composites
 from twinflash.privacy.plate_ocr import (
     CALIBRATION,
     GrammarReader,
@@ -240,6 +241,45 @@ def run_folder(folder: Path, labels: Path | None) -> dict[str, list[dict]]:
     return out
 
 
+PICTURE_CASES = [
+    ("GH-508-KZ", Conditions(height_px=44, yaw_deg=25, roll_deg=3), "day, 25° yaw"),
+    ("BD-880-SZ", Conditions(height_px=36, night=True, overexposure=1.6), "infra-red night, flash"),
+    ("4517 QS 29", Conditions(height_px=44, pitch_deg=-12, dirt=0.35, wear=0.3), "FNI, dirt, wear"),
+    ("FR-274-HN", Conditions(height_px=40, occlusion="tow_bar"), "tow bar"),
+    ("KV-469-TD", Conditions(height_px=22, blur_px=6, noise=5), "22 px, motion blur"),
+    ("MA-137-PL", Conditions(height_px=14, glare=0.5, jpeg_quality=40), "14 px, glare, JPEG 40"),
+]
+
+
+def write_picture(path: Path) -> None:
+    """The README's picture: six drawn plates, each with the grammar reader's answer."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    from twinflash.privacy.synthetic import font_path
+
+    reader, font, w, h = GrammarReader(), ImageFont.truetype(str(font_path()), 14), 330, 186
+    grid = Image.new("RGB", (3 * w, 2 * h), "white")
+    for i, (text, cond, what) in enumerate(PICTURE_CASES):
+        c = composite(text, cond, seed=7)
+        read = reader.read_corners(c.rgb, c.corners)
+        photo = Image.fromarray(c.rgb).convert("RGB")
+        photo.thumbnail((310, 120))
+        x, y = (i % 3) * w, (i // 3) * h
+        grid.paste(photo, (x + (w - photo.width) // 2, y + 4))
+        d = ImageDraw.Draw(grid)
+        d.text((x + 6, y + 128), what, fill="black", font=font)
+        verdict = "confident" if read.confident else "in doubt"
+        colour = "darkgreen" if read.confident else "darkorange"
+        d.text((x + 6, y + 147), f"read {read.text}  p={read.probability:.3f}  {verdict}",
+               fill=colour, font=font)  # fmt: skip
+        if len(read.alternatives) > 1:
+            alt = read.alternatives[1]
+            d.text((x + 6, y + 166), f"next: {alt.text}  p={alt.probability:.3f}", fill="gray",
+                   font=font)  # fmt: skip
+    grid.quantize(colors=128, method=Image.Quantize.MEDIANCUT).save(path, optimize=True)
+    print(f"wrote {path}")
+
+
 def _row(truth: str, read: str | None, p: float, t0: float) -> dict:
     """One reading of a folder photo, timed from `t0`."""
     return {"truth": truth, "read": read, "p": p, "s": time.perf_counter() - t0}
@@ -257,7 +297,11 @@ def main() -> None:
     )
     ap.add_argument("--folder", type=Path)
     ap.add_argument("--labels", type=Path)
+    ap.add_argument("--picture", type=Path, help="write the README's picture there and stop")
     args = ap.parse_args()
+    if args.picture:
+        write_picture(args.picture)
+        return
     if args.folder:
         results = run_folder(args.folder, args.labels)
     elif args.calibrate:
