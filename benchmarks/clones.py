@@ -18,8 +18,9 @@ the demo's renders and its recogniser (``--model-name model``).
 3. Check every test photo against a synthetic registry: honestly registered, and as a
    planted clone of every other model (kinds: other body; same body other make; same make
    other model), with the true plate and corners given, and with the plate read from the
-   photo by the PlateReader. Reports the false alarms on honest photos and the share of
-   clones flagged, overall, by condition, by distance (near < 10 m, far) and by kind.
+   photo by the verdict's own reader (`AccusingReader`). Reports the false alarms on honest
+   photos and the share of clones flagged, overall, by condition, by distance (near < 10 m,
+   far) and by kind.
 
 Prints a Markdown table for docs/benchmarks.md. Sample sizes are small: read the n.
 """
@@ -46,12 +47,13 @@ from twinflash.clonedemo.registry import kind_of
 
 
 class CachedReader:
-    """The plate reader, once per photo (its answer does not depend on the registry)."""
+    """The verdict's plate reader, once per photo (its answer does not depend on the
+    registry)."""
 
     def __init__(self) -> None:
-        from twinflash.privacy.plates import PlateReader
+        from twinflash.privacy.plate_reading import AccusingReader
 
-        self.reader = PlateReader()
+        self.reader = AccusingReader()
         self.cache: dict[int, list] = {}
 
     def read(self, rgb: np.ndarray) -> list:

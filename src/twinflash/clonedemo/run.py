@@ -403,7 +403,7 @@ def _facts(size: DemoSize, photos: list[Photo], model_dir: Path, timings: dict[s
             f"{size.clone_share:.0%} of its plates are planted clones (registered to another "
             "model), twice: with the plate text and corners given, as a speed camera's "
             "reader would hand them over, and with the plate read from the photo by "
-            "twinflash's PlateReader (nothing given). The vehicle's box (exact here, as a "
+            "the verdict's own plate reader (nothing given). The vehicle's box (exact here, as a "
             "detector would give it) feeds the plate-as-a-ruler size check. Small samples: "
             "read the n and the intervals."
         ),
