@@ -22,6 +22,7 @@ class FakeReading:
     text: str
     confidence: float
     xyxy: tuple[float, float, float, float]
+    confident: bool = True
 
 
 class FakeReader:
@@ -120,14 +121,6 @@ def test_uncertain_plate_reading_is_never_a_clone(world) -> None:
     assert v.status == "suspected_clone" and v.plate_xyxy is not None
 
 
-@dataclass(frozen=True)
-class CalibratedFake:
-    text: str
-    confidence: float
-    xyxy: tuple[float, float, float, float]
-    confident: bool
-
-
 def test_a_reading_below_the_calibrated_threshold_is_never_a_clone(world) -> None:
     """A calibrated reader (`privacy.plate_reading`) says when its best reading may be wrong,
     even at a probability the verdict's own floor would accept."""
@@ -138,11 +131,11 @@ def test_a_reading_below_the_calibrated_threshold_is_never_a_clone(world) -> Non
     floor = checker.thresholds
     checker.thresholds = replace(floor, min_plate_height_px=0.0)  # the fixture's plates are tiny
     try:
-        checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, False)]  # type: ignore[list-item]
+        checker._reader.readings = [FakeReading(clone.plate, 0.9, box, False)]
         v = checker.check(clone.image)
         assert v.status == "inconclusive"
         assert any("calibrated threshold" in r for r in v.reasons), v.reasons
-        checker._reader.readings = [CalibratedFake(clone.plate, 0.9, box, True)]  # type: ignore[list-item]
+        checker._reader.readings = [FakeReading(clone.plate, 0.9, box, True)]
         assert checker.check(clone.image).status == "suspected_clone"
     finally:
         checker.thresholds = floor

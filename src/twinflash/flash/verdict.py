@@ -77,6 +77,8 @@ class Reading(Protocol):  # read-only: a frozen dataclass (PlateReading) is one
     def confidence(self) -> float: ...
     @property
     def xyxy(self) -> XYXY: ...
+    @property
+    def confident(self) -> bool: ...  # False: below the reader's calibrated threshold
 
 
 class Reader(Protocol):
@@ -214,7 +216,7 @@ class CloneChecker:
                 f"plate read {best.text} with confidence {best.confidence:.2f} "
                 f"< {t.min_plate_confidence:.2f}"
             )
-        elif getattr(best, "confident", True) is False:  # a reader calibrated on plates
+        elif not best.confident:
             doubts.append(f"plate read {best.text} ({best.confidence:.2f}) below the reader's "
                           "calibrated threshold")  # fmt: skip
         rivals = [r for r in found[1:] if r.confidence >= t.ambiguity_ratio * best.confidence]

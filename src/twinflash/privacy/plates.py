@@ -30,13 +30,18 @@ SWAP_PENALTY = 0.8  # confidence kept per look-alike character swapped
 
 @dataclass(frozen=True)
 class PlateReading:
-    """One candidate reading: canonical text, format, confidence in [0, 1], raw OCR text."""
+    """One candidate reading: canonical text, format, confidence in [0, 1], raw OCR text.
+
+    `confident` is always True here: this reader has no calibrated threshold, so callers
+    judge `confidence` themselves (the calibrated reader is `plate_reading.AccusingReader`).
+    """
 
     text: str
     format: str
     confidence: float
     raw: str
     xyxy: tuple[float, float, float, float]
+    confident: bool = True
 
 
 @dataclass(frozen=True)
