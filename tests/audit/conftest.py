@@ -23,9 +23,12 @@ from twinflash.formats.metadata import image_row, object_rows
 from twinflash.scene.models import Person, Scene
 
 
-def write_planted(root: Path, n_images: int = 60, seed: int = 3) -> dict[str, Path]:
-    """Planted night effect as files: gt.json, preds.json, meta.csv and grey images."""
-    coco, rows, dets = planted_coco(n_images, 6, seed=seed)
+def write_planted(
+    root: Path, n_images: int = 60, seed: int = 3, **planted: float
+) -> dict[str, Path]:
+    """Planted night effect as files: gt.json, preds.json, meta.csv and grey images;
+    `planted` goes to `planted_coco` (night_factor, small_factor, p_detect...)."""
+    coco, rows, dets = planted_coco(n_images, 6, seed=seed, **planted)
     ds = from_coco(coco, rows, root, "coco")
     root.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(ds.file_names):
