@@ -465,14 +465,16 @@ def _verdict(
     confirmed = sum(g.outcome == "confirmed" for g in gaps)
     contradicted = sum(g.outcome == "contradicted" for g in gaps)
     opposite = sum(g.same_sign is False for g in gaps)
-    rank_ok = rank.spearman is not None and rank.spearman >= 0.5 and (rank.spearman_p or 1) < alpha
-    rank_bad = rank.spearman is not None and rank.spearman < 0 and (rank.spearman_p or 1) < alpha
+    rho, p = rank.spearman, rank.spearman_p
+    rank_sure = rho is not None and p is not None and p < alpha
+    rank_ok = rank_sure and rho is not None and rho >= 0.5
+    rank_bad = rank_sure and rho is not None and rho < 0
     if contradicted or rank_bad or (n and opposite * 2 > n):
         level = "poor"
     elif n == 0 and rank.spearman is None:
         level = "undetermined"
-    elif opposite == 0 and (rank.spearman is None or rank_ok):
-        level = "good"
+    elif opposite == 0 and (rank_ok if rho is not None else confirmed * 2 >= n):
+        level = "good"  # no sign against, and the ranks agree (or, unranked, most confirmed)
     else:
         level = "mixed"
     words = {
@@ -492,8 +494,7 @@ def _verdict(
     if rank.spearman is None:
         rank_text = f"rank agreement: {rank.note}"
     else:
-        p = rank.spearman_p
-        p_text = "p < 0.001" if p is not None and p < 0.001 else f"p = {p:.3f}"
+        p_text = "p n/a" if p is None else "p < 0.001" if p < 0.001 else f"p = {p:.3f}"
         rank_text = f"Spearman rank agreement {rank.spearman:+.2f} ({p_text}, {rank.slices} slices)"
     return level, f"{words}: {gap_text}; {rank_text}."
 
