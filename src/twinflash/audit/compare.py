@@ -485,7 +485,7 @@ def _verdict(
     }[level]
     columns = len({g.column for g in gaps})
     gap_text = (
-        f"{same} of {n} significant synthetic gaps in {title} (on {columns} parameters) "
+        f"{same} of {n} significant synthetic gaps in {title} (on {columns} parameter{'s' * (columns > 1)}) "
         f"have the same sign on real photos ({confirmed} significant there too, "
         f"{contradicted} significantly opposite)"
         if n
