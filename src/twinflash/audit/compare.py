@@ -484,8 +484,9 @@ def _verdict(
         "undetermined": "Nothing to judge the twin by",
     }[level]
     columns = len({g.column for g in gaps})
+    parameters = f"{columns} parameter" + ("s" if columns > 1 else "")
     gap_text = (
-        f"{same} of {n} significant synthetic gaps in {title} (on {columns} parameter{'s' * (columns > 1)}) "
+        f"{same} of {n} significant synthetic gaps in {title} (on {parameters}) "
         f"have the same sign on real photos ({confirmed} significant there too, "
         f"{contradicted} significantly opposite)"
         if n

@@ -112,11 +112,11 @@ def comparison_png(c: Comparison, max_rows: int = 40, dpi: int = 100) -> bytes:
             f"{c.metric_title}: synthetic vs real, 95% intervals{shown}", fontsize=10, loc="left"
         )
         ax.set_xlabel(
-            f"{c.metric_title}. Dashed: overall; hollow: too few to test; label green/red: "
-            "a significant synthetic gap of the same/opposite sign on real photos",
+            f"{c.metric_title} (dashed: overall; hollow: too few to test)\nlabel green / red: "
+            "a significant synthetic gap with the same / opposite sign on the real photos",
             fontsize=8,
         )
-        ax.legend(loc="lower right", fontsize=8, framealpha=0.9)
+        ax.legend(loc="best", fontsize=8, framealpha=0.9)
         fig.tight_layout()
         buf = io.BytesIO()
         fig.savefig(buf, format="png", dpi=dpi)
