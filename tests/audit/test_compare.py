@@ -294,3 +294,43 @@ def test_verdict_levels_without_enough_slices_to_rank(
     assert c.verdict_level == level
     if level == "good":
         assert "2 of 2 significant synthetic gaps" in c.verdict
+
+
+def _counting_audit(root: Path, seed: int, missed_at_night: int) -> Path:
+    """A counter that misses `missed_at_night` people in every night image (exact day)."""
+    from audit.conftest import write_planted
+    from twinflash.audit.analysis import AnalysisSettings
+    from twinflash.audit.run import audit
+
+    files = write_planted(root, 80, seed)
+    gt = json.loads(files["gt"].read_text())
+    night = {
+        k + 1: line.split(",")[1] == "True"
+        for k, line in enumerate(files["meta"].read_text().splitlines()[1:])
+    }
+    people = {img["id"]: 0 for img in gt["images"]}
+    for ann in gt["annotations"]:
+        people[ann["image_id"]] += 1
+    counts = [{"image_id": i, "count": n - missed_at_night * night[i]} for i, n in people.items()]
+    write(root / "counts.json", counts)
+    audit(
+        files["gt"],
+        f"predictions:{root / 'counts.json'}",
+        "crowd-counting",
+        root / "report",
+        metadata=files["meta"],
+        analysis=AnalysisSettings(n_boot=200, min_support=10),
+    )
+    return root / "report"
+
+
+def test_counting_audits_compare_on_their_error(tmp_path: Path) -> None:
+    """Lower is better for MAE: the same night error on both sides is still confirmed."""
+    twin = _counting_audit(tmp_path / "twin", 5, missed_at_night=2)
+    c = compare_reports(twin, _counting_audit(tmp_path / "real", 6, missed_at_night=3))
+    assert (c.task, c.metric, c.higher_is_better) == ("crowd-counting", "mae", False)
+    night = _check(c, "is_night", "True")
+    assert night.outcome == "confirmed" and night.gap is not None and night.gap > 0
+    assert c.verdict_level == "good"
+    honest = compare_reports(twin, _counting_audit(tmp_path / "honest", 6, missed_at_night=0))
+    assert _check(honest, "is_night", "True").outcome == "no gap on the other side"
