@@ -13,7 +13,7 @@ import numpy as np
 import pytest
 
 from twinflash.annotations import Annotations, encode_rle
-from twinflash.audit.compare import Side, load_side
+from twinflash.audit.compare_side import Side, load_side
 from twinflash.audit.data import from_coco
 from twinflash.audit.run import predictions_to_json
 from twinflash.audit.synthetic import planted_coco

@@ -17,10 +17,8 @@ from audit.conftest import write_json as write
 from audit.conftest import write_planted_audit
 from twinflash.audit.compare import (
     MIN_RANK_SLICES,
-    SideRow,
     compare,
     compare_reports,
-    load_side,
     match_slices,
 )
 from twinflash.errors import InputError
@@ -190,47 +188,9 @@ def test_gap_outcomes(
 def test_settings_that_change_the_metric_are_caveats(tmp_path: Path) -> None:
     rows = [_row("is_night", "True", 0.4)]
     a = side(tmp_path, "a", rows)
-    b = load_side(write(tmp_path / "b.json", report(rows, min_height_px=50.0)))
+    b = side(tmp_path, "b", rows, min_height_px=50.0)
     assert compare(a, b).caveats == ["min_height_px differs: 20.0 (synthetic) vs 50.0 (real)"]
     assert compare(a, a).caveats == []
-
-
-def test_a_report_folder_stands_for_its_report(tmp_path: Path) -> None:
-    (tmp_path / "rep").mkdir()
-    write(tmp_path / "rep" / "report.json", report([_row("c", "a", 0.5)]))
-    assert load_side(tmp_path / "rep").path == str(tmp_path / "rep" / "report.json")
-
-
-def _bad_row() -> dict:
-    row = _row("c", "a", 0.5)
-    del row["status"]
-    return report([row])
-
-
-@pytest.mark.parametrize(
-    ("content", "message"),
-    [
-        (None, "no such report file or folder"),
-        ("{not json", "not JSON"),
-        ([1, 2], "not a twinflash audit report"),
-        ({"images": [], "annotations": []}, "not a twinflash audit report"),
-        ({**report([]), "schema_version": 2}, "schema_version: 2, this twinflash reads"),
-        (_bad_row(), "analysis.slices[0].status: Field required"),
-    ],
-)
-def test_bad_reports_are_refused_by_name(tmp_path: Path, content: Any, message: str) -> None:
-    path = tmp_path / "r.json"
-    if content is not None:
-        write(path, content)
-    with pytest.raises(InputError) as err:
-        load_side(path)
-    assert message in str(err.value) and str(path) in str(err.value)
-    assert "\n" not in str(err.value)
-
-
-def test_a_folder_without_report_is_refused(tmp_path: Path) -> None:
-    with pytest.raises(InputError, match=r"holds no report\.json"):
-        load_side(tmp_path)
 
 
 @pytest.mark.parametrize(
@@ -254,17 +214,6 @@ def test_different_primary_metrics_are_refused(tmp_path: Path) -> None:
     a = write(tmp_path / "a.json", report([_row("c", "a", 0.5)]))
     with pytest.raises(InputError, match="primary metric 'mae'"):
         compare_reports(a, write(tmp_path / "b.json", other))
-
-
-def test_side_rows_know_support_and_significance() -> None:
-    row = SideRow(
-        "a", "the rest", 0.5, 0.4, 0.6, -0.1, -0.2, 0.0, 0.01, 40, 20, "significantly worse"
-    )
-    assert row.significant and row.enough_support
-    thin = SideRow(
-        "a", "the rest", 0.5, 0.4, 0.6, -0.1, -0.2, 0.0, None, 4, 2, "insufficient support"
-    )
-    assert not thin.significant and not thin.enough_support
 
 
 @pytest.mark.parametrize(

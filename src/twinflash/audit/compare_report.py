@@ -11,8 +11,9 @@ import contextlib
 from html import escape
 from pathlib import Path
 
-from twinflash.audit.compare import Comparison, GapCheck, SideRow
+from twinflash.audit.compare import Comparison, GapCheck
 from twinflash.audit.compare_chart import OUTCOME_COLOURS, comparison_png
+from twinflash.audit.compare_side import SideRow
 from twinflash.files import atomic_path, check_writable_dir, dumps_json
 
 FILES = ("compare.json", "compare.html", "compare.png")
