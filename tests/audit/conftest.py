@@ -6,12 +6,14 @@ from __future__ import annotations
 import csv
 import json
 from pathlib import Path
+from typing import Any
 
 import cv2
 import numpy as np
 import pytest
 
 from twinflash.annotations import Annotations, encode_rle
+from twinflash.audit.compare_side import Side, load_side
 from twinflash.audit.data import from_coco
 from twinflash.audit.run import predictions_to_json
 from twinflash.audit.synthetic import planted_coco
@@ -23,9 +25,12 @@ from twinflash.formats.metadata import image_row, object_rows
 from twinflash.scene.models import Person, Scene
 
 
-def write_planted(root: Path, n_images: int = 60, seed: int = 3) -> dict[str, Path]:
-    """Planted night effect as files: gt.json, preds.json, meta.csv and grey images."""
-    coco, rows, dets = planted_coco(n_images, 6, seed=seed)
+def write_planted(
+    root: Path, n_images: int = 60, seed: int = 3, **planted: float
+) -> dict[str, Path]:
+    """Planted night effect as files: gt.json, preds.json, meta.csv and grey images;
+    `planted` goes to `planted_coco` (night_factor, small_factor, p_detect...)."""
+    coco, rows, dets = planted_coco(n_images, 6, seed=seed, **planted)
     ds = from_coco(coco, rows, root, "coco")
     root.mkdir(parents=True, exist_ok=True)
     for i, name in enumerate(ds.file_names):
@@ -43,6 +48,27 @@ def write_planted(root: Path, n_images: int = 60, seed: int = 3) -> dict[str, Pa
         for i, name in enumerate(ds.file_names):
             writer.writerow([name, *[ds.images[c][i] for c in cols]])
     return {"gt": root / "gt.json", "preds": root / "preds.json", "meta": root / "meta.csv"}
+
+
+def write_planted_audit(
+    root: Path, n_images: int, seed: int, n_boot: int = 200, **planted: float
+) -> Path:
+    """An audit (person detection, saved predictions) of a planted problem written as
+    files in `root`; returns the report folder `root/report`."""
+    from twinflash.audit.analysis import AnalysisSettings
+    from twinflash.audit.run import audit
+
+    files = write_planted(root / "data", n_images, seed, **planted)
+    audit(
+        files["gt"],
+        f"predictions:{files['preds']}",
+        "person-detection",
+        root / "report",
+        metadata=files["meta"],
+        analysis=AnalysisSettings(n_boot=n_boot),
+        n_failures=0,
+    )
+    return root / "report"
 
 
 @pytest.fixture
@@ -132,3 +158,82 @@ def twinflash_dataset_dir(root: Path, with_parquet: bool) -> Path:
     if with_parquet:
         metadata.write(rows, root / "metadata.parquet")
     return root
+
+
+# Hand-made report.json files, for the comparison of audits.
+
+
+def report_row(column: str, label: str, value: float, gap: float = 0.0, status: str = "x") -> dict:
+    """A primary-metric slice row of report.json (status "x": no significant gap)."""
+    return {
+        "metric": "recall",
+        "column": column,
+        "label": label,
+        "level": "object",
+        "compared_with": "the rest",
+        "value": value,
+        "lo": value - 0.05,
+        "hi": value + 0.05,
+        "rest": value - gap,
+        "gap": gap,
+        "gap_lo": gap - 0.05,
+        "gap_hi": gap + 0.05,
+        "p": 0.01,
+        "p_adjusted": 0.02,
+        "units": 100,
+        "images": 50,
+        "status": "no significant gap" if status == "x" else status,
+    }
+
+
+def report_dict(rows: list[dict], task: str = "person-detection", **settings: Any) -> dict:
+    """A minimal report.json of a recall audit holding `rows`."""
+    return {
+        "schema_version": 1,
+        "task": task,
+        "model": "m",
+        "dataset": "d",
+        "images": 50,
+        "settings": {
+            "n_boot": 100,
+            "seed": 0,
+            "alpha": 0.05,
+            "correction": "holm",
+            "min_support": 30,
+            "min_images": 10,
+            "min_height_px": 20.0,
+            "min_visibility": 0.2,
+            "split": None,
+            "category": "person",
+            **settings,
+        },
+        "summary": {"score_threshold": 0.5},
+        "analysis": {
+            "overall": {
+                "recall": {
+                    "value": 0.6,
+                    "lo": 0.5,
+                    "hi": 0.7,
+                    "units": 500,
+                    "images": 50,
+                    "title": "recall",
+                    "higher_is_better": True,
+                    "primary": True,
+                }
+            },
+            "slices": rows,
+            "tested": len(rows),
+            "significant": 0,
+        },
+    }
+
+
+def write_json(path: Path, data: Any) -> Path:
+    """`data` as JSON (a str is written as it is: broken JSON for tests)."""
+    path.write_text(json.dumps(data) if not isinstance(data, str) else data)
+    return path
+
+
+def report_side(tmp_path: Path, name: str, rows: list[dict], **kw: Any) -> Side:
+    """`report_dict` written as NAME.json in `tmp_path` and loaded as one side."""
+    return load_side(write_json(tmp_path / f"{name}.json", report_dict(rows, **kw)))

@@ -37,3 +37,17 @@ def test_the_night_halves_the_detections_and_the_placebo_does_nothing() -> None:
     placebo = ds.images["placebo"][ds.object_image]
     rates = [found[placebo == p].mean() for p in "abc"]
     assert max(rates) - min(rates) < 0.05
+
+
+def test_small_factor_drops_people_under_80_px_only() -> None:
+    ds, dets = planted_problem(
+        n_images=400, seed=1, night_factor=1.0, small_factor=0.5, false_alarms_per_image=0
+    )
+    ignored = np.zeros(len(ds.object_image), bool)
+    match = match_detections(ds.image_wh, ds.object_image, ds.truth.xyxy, ignored, dets)
+    found = match.gt_score >= 0.5
+    small = ds.truth.xywh[:, 3] < 80
+    assert found[~small].mean() == pytest.approx(0.85, abs=0.03)
+    assert found[small].mean() == pytest.approx(0.85 * 0.5, abs=0.04)
+    night = ds.images["is_night"].astype(bool)[ds.object_image]
+    assert abs(found[night].mean() - found[~night].mean()) < 0.05  # no night effect

@@ -3,7 +3,9 @@
 Images carry `is_night`, `weather_kind`, `camera_pitch_deg` and `placebo` (a column
 with no effect at all); people carry `skin_tone`, `visibility` and a box height. The
 fake detector finds each person with probability `p_detect`, times `night_factor` at
-night (0.5: half of the detections dropped at night), and adds false alarms.
+night (0.5: half of the detections dropped at night) and times `small_factor` for people
+under 80 px tall (1: no size effect), and adds false alarms. Two problems with different
+factors are a twin and a "reality" that agree or disagree by construction.
 """
 
 from __future__ import annotations
@@ -25,8 +27,9 @@ def planted_problem(
     p_detect: float = 0.85,
     p_night: float = 0.3,
     false_alarms_per_image: float = 0.5,
+    small_factor: float = 1.0,
 ) -> tuple[AuditDataset, list[Detections]]:
-    """(dataset, detections per image) with the planted night effect and nothing else."""
+    """(dataset, detections per image) with the planted effects and nothing else."""
     coco, image_rows, dets = planted_coco(
         n_images,
         people_per_image,
@@ -35,6 +38,7 @@ def planted_problem(
         p_detect,
         p_night,
         false_alarms_per_image,
+        small_factor,
     )
     return from_coco(coco, image_rows, Path("."), "coco"), dets
 
@@ -47,6 +51,7 @@ def planted_coco(
     p_detect: float = 0.85,
     p_night: float = 0.3,
     false_alarms_per_image: float = 0.5,
+    small_factor: float = 1.0,
 ) -> tuple[dict[str, Any], list[dict[str, Any]], list[Detections]]:
     """The planted problem as files hold it: (COCO dict, image columns per image,
     detections per image)."""
@@ -71,7 +76,7 @@ def planted_coco(
     h = np.minimum(h, h_img - y)
     vis = rng.uniform(0.3, 1.0, n)
     tone = rng.integers(1, 11, n)
-    p = p_detect * np.where(night[img], night_factor, 1.0)
+    p = p_detect * np.where(night[img], night_factor, 1.0) * np.where(h < 80, small_factor, 1.0)
     hit = rng.random(n) < p
     annotations = [
         {

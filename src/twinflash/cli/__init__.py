@@ -12,6 +12,7 @@ import typer
 
 from twinflash.cli import audit, datasets, flash, privacy, registry, render, serve
 from twinflash.cli._errors import run_guarded
+from twinflash.cli.groups import TwoWordGroup
 
 app = typer.Typer(
     name="twinflash",
@@ -19,6 +20,7 @@ app = typer.Typer(
     no_args_is_help=True,
     pretty_exceptions_enable=False,
     add_completion=False,
+    cls=TwoWordGroup,  # `twinflash audit compare` beside `twinflash audit DATASET`
 )
 for area in (render, privacy, datasets, registry, audit, flash, serve):
     app.add_typer(area.app)

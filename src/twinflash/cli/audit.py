@@ -82,7 +82,9 @@ def audit(
         str, typer.Option(help="classification labels: model or make")
     ] = "model",
 ) -> None:
-    """Measure MODEL on DATASET for TASK, slice by every condition, write a bias report."""
+    """Measure MODEL on DATASET for TASK, slice by every condition, write a bias report.
+
+    To check it against real photos: `twinflash audit compare SYNTHETIC REAL --out DIR`."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
     from twinflash.audit.analysis import AnalysisSettings
@@ -135,3 +137,29 @@ def audit(
     for line in report.headline:
         echo(f"- {line}")
     echo(f"report: {out / 'report.html'} (figures: {out / 'report.json'})")
+
+
+@app.command(name="audit compare")
+def audit_compare(
+    synthetic: Annotated[
+        Path, typer.Argument(help="report.json (or its folder) of the audit on synthetic data")
+    ],
+    real: Annotated[
+        Path, typer.Argument(help="report.json (or its folder) of the audit on real photos")
+    ],
+    out: Annotated[
+        Path, typer.Option("--out", help="folder for compare.json, compare.html, compare.png")
+    ],
+) -> None:
+    """Does the twin predict reality? Compare two audits of one model, slice by slice."""
+    from twinflash.audit.compare import compare_reports
+    from twinflash.audit.compare_report import write_comparison
+
+    comparison = compare_reports(synthetic, real)
+    paths = write_comparison(comparison, out)
+    echo(comparison.verdict)
+    for gap in comparison.gaps[:10]:
+        echo(f"- {gap.column} = {gap.label}: {gap.outcome}")
+    if len(comparison.gaps) > 10:
+        echo(f"- ... and {len(comparison.gaps) - 10} more significant synthetic gaps")
+    echo(f"comparison: {paths['compare.html']} (figures: {paths['compare.json']})")
