@@ -103,5 +103,5 @@ def test_lit_lamps_glow_outside_the_vehicle() -> None:
     assert not set(glows) & set(parts.values())  # not in the vehicle's instance
     for glow in glows:
         assert glow.visible_camera and not glow.visible_shadow and not glow.visible_diffuse
-    day_parts, day_ctx = _build("renault_clio_5")
+    _, day_ctx = _build("renault_clio_5")
     assert not day_ctx.media_objects

@@ -108,11 +108,11 @@ def test_identity_comes_from_body_type_with_model_overrides_and_badges_from_the_
 
 
 def test_a_make_without_a_badge_is_refused_and_a_model_may_set_its_own() -> None:
-    with pytest.raises(ValueError, match="models.m.make: no badge for make 'Renault'"):
+    with pytest.raises(ValueError, match=r"models\.m\.make: no badge for make 'Renault'"):
         parse_catalog(_catalog(GOOD, makes={"Peugeot": {"badge": "shield"}}))
     own = parse_catalog(_catalog({**GOOD, "badge": "circle"}, makes={}))
     assert own["m"].badge == "circle"
-    with pytest.raises(ValueError, match="models.m.badge"):
+    with pytest.raises(ValueError, match=r"models\.m\.badge"):
         parse_catalog(_catalog({**GOOD, "badge": "logo"}))
 
 
