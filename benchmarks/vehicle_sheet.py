@@ -1,6 +1,6 @@
 """Contact sheet of every catalog model as the speed camera sees it, by day and by night.
 
-    nice -n 10 .venv/bin/python benchmarks/vehicle_sheet.py --out docs/img/vehicle-fronts.png
+    nice -n 10 .venv/bin/python benchmarks/vehicle_sheet.py --out docs/img/vehicle-fronts.png --crop 0.7 --colors 128
 
 Each model is flashed by the `speed_camera` preset (street replaced by nothing, so every
 pixel is the vehicle builder's) at --size and --samples; renders are cached as PNGs in
@@ -53,9 +53,13 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=8)
     ap.add_argument("--models", help="comma-separated keys (default: the whole catalog)")
     ap.add_argument("--light", action="append", choices=sorted(LIGHTS), help="default: both")
+    ap.add_argument("--crop", type=float, default=1.0, help="keep this central fraction")
+    ap.add_argument("--colors", type=int, default=192, help="palette size of the sheet")
     args = ap.parse_args()
     engine.street.build_place = lambda ctx: None
-    w, h = (int(v) for v in args.size.split("x"))
+    rw, rh = (int(v) for v in args.size.split("x"))
+    w, h = round(rw * args.crop), round(rh * args.crop)
+    box = ((rw - w) // 2, (rh - h) // 2, (rw - w) // 2 + w, (rh - h) // 2 + h)
     models = args.models.split(",") if args.models else list(vehicle_models())
     lights = args.light or list(LIGHTS)
     args.cache.mkdir(parents=True, exist_ok=True)
@@ -65,16 +69,16 @@ def main() -> None:
     draw = ImageDraw.Draw(sheet)
     for i, model in enumerate(models):
         for j, light in enumerate(lights):
-            path = args.cache / f"{model}_{light}_{w}x{h}_{args.samples}.png"
+            path = args.cache / f"{model}_{light}_{rw}x{rh}_{args.samples}.png"
             if not path.is_file():
                 start = time.perf_counter()
-                render_view(model, light, (w, h), args.samples).save(path)
+                render_view(model, light, (rw, rh), args.samples).save(path)
                 print(f"{model:20s} {light:5s} {time.perf_counter() - start:6.1f} s", flush=True)
             x, y = ((i % cols) * len(lights) + j) * w, (i // cols) * (h + 14)
-            sheet.paste(Image.open(path).convert("RGB"), (x, y + 14))
+            sheet.paste(Image.open(path).convert("RGB").crop(box), (x, y + 14))
         draw.text(((i % cols) * len(lights) * w + 4, (i // cols) * (h + 14) + 1), model,
                   fill="black")  # fmt: skip
-    sheet.quantize(colors=192, method=Image.Quantize.MEDIANCUT).save(args.out, optimize=True)
+    sheet.quantize(colors=args.colors, method=Image.Quantize.MEDIANCUT).save(args.out, optimize=True)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} kB)")
 
 
