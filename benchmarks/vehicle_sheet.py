@@ -1,6 +1,7 @@
 """Contact sheet of every catalog model as the speed camera sees it, by day and by night.
 
-    nice -n 10 .venv/bin/python benchmarks/vehicle_sheet.py --out docs/img/vehicle-fronts.png --crop 0.7 --colors 128
+    nice -n 10 .venv/bin/python benchmarks/vehicle_sheet.py \\
+        --out docs/img/vehicle-fronts.png --crop 0.7 --colors 128
 
 Each model is flashed by the `speed_camera` preset (street replaced by nothing, so every
 pixel is the vehicle builder's) at --size and --samples; renders are cached as PNGs in
@@ -78,7 +79,8 @@ def main() -> None:
             sheet.paste(Image.open(path).convert("RGB").crop(box), (x, y + 14))
         draw.text(((i % cols) * len(lights) * w + 4, (i // cols) * (h + 14) + 1), model,
                   fill="black")  # fmt: skip
-    sheet.quantize(colors=args.colors, method=Image.Quantize.MEDIANCUT).save(args.out, optimize=True)
+    small = sheet.quantize(colors=args.colors, method=Image.Quantize.MEDIANCUT)
+    small.save(args.out, optimize=True)
     print(f"wrote {args.out} ({args.out.stat().st_size // 1024} kB)")
 
 
