@@ -32,8 +32,8 @@ def _evaluated_extent(obj) -> tuple[np.ndarray, np.ndarray]:  # type: ignore[no-
 def test_the_body_has_the_catalogue_dimensions(model: str) -> None:
     fresh()
     spec = get_vehicle_model(model)
-    pal = Palette(*(bpy.data.materials.new(n) for n in
-                    ("paint", "glass", "trim", "tyre", "rim", "head", "tail")))  # fmt: skip
+    pal = Palette(*(bpy.data.materials.new(n) for n in ("paint", "glass", "trim", "tyre", "rim",
+                    "head", "tail", "signature", "chrome", "groove")))  # fmt: skip
     root = bpy.data.objects.new("car", None)
     bpy.context.scene.collection.objects.link(root)
     parts = build_body("car", spec, pal, root, subdivision=1)

@@ -1,4 +1,4 @@
-"""Blender meshes of a vehicle: lofted body, wheels, lamps, grille, mirrors.
+"""Blender meshes of a vehicle: lofted body, spoked wheels, mirrors, identity parts.
 
 Everything is built in the vehicle's local frame (x forward, y left, z up, origin at the
 footprint centre on the ground) and parented to one root empty that carries the
@@ -14,13 +14,14 @@ import bmesh
 import bpy
 from mathutils import Matrix, Vector
 
+from twinflash.render.vehicle_fittings import build_fittings
 from twinflash.render.vehicle_profile import RING, body_rings, face_materials, key_positions
 from twinflash.scene.catalog import VehicleModel
 
 
 @dataclass
 class Palette:
-    """Materials of one vehicle, in the body mesh's slot order (paint, glass, trim)."""
+    """Materials of one vehicle; the first three in the body mesh's slot order."""
 
     paint: bpy.types.Material
     glass: bpy.types.Material
@@ -29,6 +30,14 @@ class Palette:
     rim: bpy.types.Material
     headlight: bpy.types.Material
     taillight: bpy.types.Material
+    signature: bpy.types.Material  # daytime-running-light strips
+    chrome: bpy.types.Material  # badges, slats, handles
+    groove: bpy.types.Material  # panel gaps, wipers
+
+    def roles(self) -> dict[str, bpy.types.Material]:
+        """Materials by the role names of the identity parts (`vehicle_fittings`)."""
+        return {"lens": self.headlight, "tail": self.taillight, "signature": self.signature,
+                "dark": self.glass, "chrome": self.chrome, "groove": self.groove}  # fmt: skip
 
 
 def _link(
@@ -96,16 +105,36 @@ def rounded_box_mesh(
     return mesh
 
 
+def _annulus(bm: bmesh.types.BMesh, r_out: float, r_in: float, half_w: float, slot: int) -> None:
+    """A tube (rim lip) of axis y: outer and inner walls, flat rings at both faces."""
+    n = 32
+    ring = [
+        [bm.verts.new((r * math.cos(2 * math.pi * i / n), y, r * math.sin(2 * math.pi * i / n)))
+         for i in range(n)]
+        for r, y in ((r_out, half_w), (r_in, half_w), (r_in, -half_w), (r_out, -half_w))
+    ]  # fmt: skip
+    for a in range(4):
+        b = (a + 1) % 4
+        for i in range(n):
+            j = (i + 1) % n
+            bm.faces.new((ring[a][i], ring[a][j], ring[b][j], ring[b][i])).material_index = slot
+
+
 def wheel_mesh(spec: VehicleModel, pal: Palette) -> bpy.types.Mesh:
-    """Tyre and rim, axis along y; one mesh shared by the four wheels of a model."""
+    """Tyre, dark wheel well, rim lip, spokes and hub (axis along y); one mesh shared by the
+    four wheels of a model. `wheel_spokes: 0` is a full hubcap."""
     name = f"wheel_{spec.key}_{pal.rim.name}"
     if name in bpy.data.meshes:
         return bpy.data.meshes[name]
     r = spec.wheel_diameter_m / 2
+    rim_r = 0.64 * r
     width = 0.19 + 0.1 * (spec.width_m - 1.6)
+    spokes = spec.shape.wheel_spokes
     bm = bmesh.new()
     rot = Matrix.Rotation(math.pi / 2, 4, "X")  # cone axis z -> y
-    parts = ((r, width, 0), (0.62 * r, width + 0.012, 1), (0.22 * r, width + 0.02, 0))
+    # (radius, depth, material slot: 0 tyre, 1 rim, 2 dark)
+    parts = [(r, width, 0), (rim_r - 0.015, width + 0.004, 2 if spokes else 1),
+             (0.2 * rim_r, width + 0.03, 1)]  # fmt: skip
     for radius, depth, slot in parts:
         made = bmesh.ops.create_cone(
             bm, cap_ends=True, segments=24, radius1=radius, radius2=radius, depth=depth, matrix=rot
@@ -113,11 +142,21 @@ def wheel_mesh(spec: VehicleModel, pal: Palette) -> bpy.types.Mesh:
         for face in {f for v in made["verts"] for f in v.link_faces}:
             face.material_index = slot
             face.smooth = slot == 0 and abs(face.normal.y) < 0.5
+    _annulus(bm, rim_r, rim_r - 0.03, width / 2 + 0.008, 1)
+    for i in range(spokes):
+        made = bmesh.ops.create_cube(bm, size=1.0)
+        bmesh.ops.scale(bm, vec=(0.12 * rim_r, width + 0.024, rim_r * 0.85), verts=made["verts"])
+        bmesh.ops.translate(bm, vec=(0, 0, rim_r * 0.5), verts=made["verts"])
+        bmesh.ops.rotate(
+            bm, matrix=Matrix.Rotation(2 * math.pi * i / spokes, 3, "Y"), verts=made["verts"]
+        )
+        for face in {f for v in made["verts"] for f in v.link_faces}:
+            face.material_index = 1
     mesh = bpy.data.meshes.new(name)
     bm.to_mesh(mesh)
     bm.free()
-    mesh.materials.append(pal.tyre)
-    mesh.materials.append(pal.rim)
+    for m in (pal.tyre, pal.rim, pal.groove):
+        mesh.materials.append(m)
     return mesh
 
 
@@ -167,53 +206,8 @@ def build_body(
             loc = (ax, side * track_half, r)
             parts.append(_link(f"{name}_wheel_{ax_name}{side:+d}", wheel, root, loc))
 
-    w, nose = spec.width_m, s.nose_height_m
-    vans = spec.body_type in ("van", "large_van")
-    lamp_w, lamp_h = 0.21 * w, 0.1 + 0.04 * vans
-    head = rounded_box_mesh(f"{name}_headlight", (0.06, lamp_w, lamp_h), pal.headlight, 0.025)
-    tail_w, tail_h = 0.17 * w, 0.14 + 0.22 * vans
-    tail = rounded_box_mesh(f"{name}_taillight", (0.06, tail_w, tail_h), pal.taillight, 0.03)
-    tail_z = s.rear_plate_height_m + 0.3 if vans else s.tail_height_m - 0.13
-    # (name, mesh, ray origin, ray direction, how far it stands proud of the body)
-    fittings: list[tuple[str, bpy.types.Mesh, tuple, tuple, float]] = []
-    for side in (-1, 1):
-        y, yt = side * (w / 2 - 0.04 - lamp_w / 2), side * (w / 2 - 0.03 - tail_w / 2)
-        fittings += [
-            (
-                f"headlight{side:+d}",
-                head,
-                (k.front + 1, y + side * 0.35, nose - 0.1),
-                (-1, -side * 0.35, 0),
-                0.01,
-            ),
-            (
-                f"taillight{side:+d}",
-                tail,
-                (k.rear - 1, yt + side * 0.3, tail_z),
-                (1, -side * 0.3, 0),
-                0.01,
-            ),
-        ]
-    plate_top = s.front_plate_height_m + 0.075
-    if s.grille_width_ratio > 0:
-        gh = max(0.06, nose - 0.1 - plate_top)
-        grille = rounded_box_mesh(
-            f"{name}_grille", (0.04, s.grille_width_ratio * w, gh), pal.trim, 0.02
-        )
-        fittings.append(
-            ("grille", grille, (k.front + 1, 0, plate_top + 0.03 + gh / 2), (-1, 0, 0), 0.008)
-        )
-    low = s.ground_clearance_m + 0.12
-    intake_h = max(0.05, s.front_plate_height_m - 0.075 - low)
-    intake = rounded_box_mesh(f"{name}_intake", (0.04, 0.6 * w, intake_h), pal.trim, 0.02)
-    fittings.append(("intake", intake, (k.front + 1, 0, low + intake_h / 2), (-1, 0, 0), 0.006))
-    diffuser = rounded_box_mesh(f"{name}_diffuser", (0.04, 0.8 * w, 0.09), pal.trim, 0.02)
-    fittings.append(
-        ("diffuser", diffuser, (k.rear - 1, 0, s.ground_clearance_m + 0.14), (1, 0, 0), 0.006)
-    )
-    for part, mesh, origin, direction, proud in fittings:
-        parts.append(_on_surface(f"{name}_{part}", mesh, body, dg, origin, direction, proud))
-
+    parts += build_fittings(name, spec, k, body, pal.roles())
+    w = spec.width_m
     mirror = rounded_box_mesh(f"{name}_mirror", (0.1, 0.2, 0.11), pal.paint, 0.03)
     for side in (-1, 1):
         origin = (k.windscreen_base - 0.2, side * w, s.cowl_height_m - 0.01)

@@ -20,6 +20,7 @@ RING = 14  # points per cross-section
 PAINT, GLASS, TRIM = 0, 1, 2  # material slots of the body mesh
 SIDE_GLASS_SEGMENTS = (3, 9)  # belt -> glass top, right and left
 UPPER_SEGMENTS = (5, 6, 7)  # roof / screens between the roof rails
+ROOF_SEGMENTS = (4, 5, 6, 7, 8)  # roof rail to roof rail
 END_GAP_M = 0.012  # body ends this far inside the catalog length: plates and lamps sit there
 
 
@@ -191,9 +192,10 @@ def face_materials(spec: VehicleModel, x: np.ndarray, k: KeyX) -> np.ndarray:
     if spec.shape.black_cladding:  # sills only: cladding wrapping the end caps looks jagged
         sills = (mid < k.front - 0.15) & (mid > k.rear + 0.15)
         mats[np.ix_(sills, [0, RING - 2])] = TRIM
-    in_cabin = (
-        (mid < k.windscreen_base) & (mid > k.side_glass_end) & (np.abs(mid - k.b_pillar) > 0.04)
-    )
+    pillar = np.abs(mid - k.b_pillar) <= 0.04
+    in_cabin = (mid < k.windscreen_base) & (mid > k.side_glass_end)
+    if not spec.shape.black_pillars:
+        in_cabin &= ~pillar
     if spec.shape.side_glass == "front":
         in_cabin &= mid > k.b_pillar
     for seg in SIDE_GLASS_SEGMENTS:
@@ -203,4 +205,8 @@ def face_materials(spec: VehicleModel, x: np.ndarray, k: KeyX) -> np.ndarray:
     )
     for seg in UPPER_SEGMENTS:
         mats[screens, seg] = GLASS
+    if spec.shape.contrast_roof:  # gloss black roof: the glass material, rail to rail
+        roof = (mid <= k.roof_front) & (mid >= k.roof_rear)
+        for seg in ROOF_SEGMENTS:
+            mats[roof, seg] = GLASS
     return mats

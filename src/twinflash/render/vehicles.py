@@ -16,6 +16,7 @@ from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import emission, principled
 from twinflash.render.plates import plate_corners_local, plate_material, plate_object
 from twinflash.render.vehicle_body import Palette, build_body, headlight_spots
+from twinflash.render.vehicle_fittings import glow_material, lamp_glows
 from twinflash.render.vehicle_profile import END_GAP_M
 from twinflash.scene.catalog import VehicleModel, get_vehicle_model
 from twinflash.scene.models import Vehicle
@@ -27,13 +28,16 @@ CLOSE_UP_M = 15.0  # nearer than this to the camera, bodies get a finer subdivis
 
 
 def palette(ctx: BuildContext, color: str, lights_on: bool) -> Palette:
-    """Car paint with a clear coat, tinted glass, black trim; lamps lit or not."""
+    """Car paint with a clear coat, tinted glass, black trim, chrome; lamps and the daytime
+    light signature lit or not."""
     if lights_on:
         head = emission(ctx, "headlight_on", "#fff3e0", 25.0)
-        tail = emission(ctx, "taillight_on", "#ff1808", 6.0)
+        tail = emission(ctx, "taillight_on", "#ff1808", 8.0)
+        signature = emission(ctx, "daytime_light_on", "#f4f8ff", 12.0)
     else:
         head = principled(ctx, "headlight", "#c9ced3", roughness=0.08, metallic=0.7)
         tail = principled(ctx, "taillight", "#c4151c", roughness=0.08, Coat_Weight=1.0)
+        signature = principled(ctx, "daytime_light", "#e8ecf0", roughness=0.15, Coat_Weight=1.0)
     return Palette(
         paint=principled(ctx, "paint", color, roughness=0.3, Coat_Weight=1.0, Coat_Roughness=0.03),
         glass=principled(ctx, "car_glass", "#0b0e12", roughness=0.03),
@@ -42,7 +46,22 @@ def palette(ctx: BuildContext, color: str, lights_on: bool) -> Palette:
         rim=principled(ctx, "rim", "#6f7377", roughness=0.35, metallic=0.9),
         headlight=head,
         taillight=tail,
+        signature=signature,
+        chrome=principled(ctx, "chrome", "#d8dadc", roughness=0.15, metallic=1.0),
+        groove=principled(ctx, "panel_gap", "#050505", roughness=0.8),
     )
+
+
+def _glows(ctx: BuildContext, name: str, spec: VehicleModel) -> None:
+    """Glow discs round the lit lamps: seen by the camera only, kept out of the annotations
+    (registered with the media the id/depth pass hides)."""
+    for part, color, strength, radius in (
+        ("headlight", (1.0, 0.93, 0.8), 5.0, 0.1 + spec.shape.headlamp_width_ratio * 0.4),
+        ("taillight", (1.0, 0.05, 0.02), 2.0, 0.14),
+    ):
+        lamps = [bpy.data.objects[f"{name}_{part}{side:+d}"] for side in (-1, 1)]
+        mat = glow_material(f"{name}_{part}_glow", color, strength)
+        ctx.media_objects.extend(lamp_glows(lamps, radius, mat))
 
 
 def lights_on(ctx: BuildContext, vehicle: Vehicle) -> bool:
@@ -83,6 +102,7 @@ def build_vehicle(ctx: BuildContext, vehicle: Vehicle, index: int) -> list[Built
     parts = build_body(name, spec, pal, root, subdivision=2 if near else 1)
     if on:
         headlight_spots(name, spec, root, BEAM_ENERGY_W)
+        _glows(ctx, name, spec)
     out = [Built(kind="vehicle", scene_index=index, objects=parts)]
     face = plate_material(ctx, text, departement)
     for facing, center in _plate_centers(spec).items():

@@ -2,7 +2,9 @@
 
 `vehicles.yaml` holds the makers' dimensions per model plus a body shape: defaults per
 body type (`body_shapes`) that a model may override key by key (`shape:`), so that a Clio,
-a 3008 and a Kangoo differ in more than their bounding box.
+a 3008 and a Kangoo differ in more than their bounding box. The shape also carries the
+front and rear identity recognisers use (grille, lamps, light signature, wheels, doors);
+the make's badge (a neutral emblem, not a logo) comes from `makes`.
 """
 
 from __future__ import annotations
@@ -17,6 +19,13 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from pydantic_core import ErrorDetails
 
 BodyType = Literal["city_car", "hatchback", "sedan", "suv", "van", "large_van"]
+GrilleShape = Literal["slot", "trapezoid", "hexagon", "twin", "none"]
+IntakeShape = Literal["wide", "trapezoid", "split"]
+HeadlampShape = Literal["slim", "swept", "round", "tall"]
+DaytimeLights = Literal["none", "fang", "c_shape", "underline", "bar", "y_shape"]
+TaillampShape = Literal["wide", "tall", "claw", "c_shape", "round"]
+TailBand = Literal["none", "black", "lit"]
+BadgeShape = Literal["diamond", "shield", "chevrons", "circle", "ellipse", "hexagon", "tee", "bar"]
 CATALOG_FILE = "data/vehicles.yaml"
 
 
@@ -47,6 +56,29 @@ class BodyShape(BaseModel):
     corner_roundness: float = Field(gt=0.0, lt=0.35, description="plan-view taper at the ends")
     front_plate_height_m: float = Field(gt=0.2, lt=1.0, description="centre of the front plate")
     rear_plate_height_m: float = Field(gt=0.3, lt=1.3, description="centre of the rear plate")
+    # front and rear identity: what people and recognisers tell models apart by
+    grille_shape: GrilleShape = Field("trapezoid", description="upper grille outline")
+    grille_slats: int = Field(2, ge=0, le=6, description="bright horizontal bars in the grille")
+    intake_shape: IntakeShape = Field("wide", description="lower air intake outline")
+    headlamp_shape: HeadlampShape = "slim"
+    headlamp_width_ratio: float = Field(0.21, ge=0.08, le=0.32, description="lamp width / width")
+    daytime_lights: DaytimeLights = Field("underline", description="LED signature by the lamps")
+    taillamp_shape: TaillampShape = "wide"
+    tail_band: TailBand = Field("none", description="band joining the tail lamps")
+    wheel_spokes: int = Field(5, ge=0, le=12, description="rim spokes; 0 = full hubcap")
+    doors_per_side: Literal[1, 2] = 2
+    wipers: int = Field(2, ge=0, le=2)
+    black_pillars: bool = Field(True, description="B-pillar gloss black: one band of glass")
+    contrast_roof: bool = Field(False, description="gloss black roof")
+
+    @model_validator(mode="after")
+    def _grille_has_width(self) -> BodyShape:
+        if (self.grille_shape == "none") != (self.grille_width_ratio == 0):
+            raise ValueError(
+                f"grille_shape {self.grille_shape!r} with grille_width_ratio "
+                f"{self.grille_width_ratio}: a grille needs a width > 0, 'none' needs 0"
+            )
+        return self
 
 
 class VehicleModel(BaseModel):
@@ -62,6 +94,7 @@ class VehicleModel(BaseModel):
     height_m: float = Field(gt=1.0, lt=3.2)
     wheelbase_m: float = Field(gt=1.5, lt=4.5)
     wheel_diameter_m: float = Field(gt=0.4, lt=1.0)
+    badge: BadgeShape = Field(description="the make's neutral emblem (from `makes`)")
     shape: BodyShape
 
     @model_validator(mode="after")
@@ -100,6 +133,7 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> dict[str, VehicleMod
     """Models of a catalog YAML text; ValueError names the source, model and field."""
     raw = yaml.safe_load(text)
     shapes = raw.get("body_shapes", {})
+    makes = raw.get("makes", {}) or {}
     out = {}
     for key, spec in raw["models"].items():
         fields: dict[str, Any] = {
@@ -107,6 +141,13 @@ def parse_catalog(text: str, source: str = CATALOG_FILE) -> dict[str, VehicleMod
         }
         overrides = fields.pop("shape", {}) or {}
         fields["shape"] = {**shapes.get(fields.get("body_type"), {}), **overrides}
+        make = fields.get("make")
+        if "badge" not in fields:
+            if make not in makes:
+                known = ", ".join(sorted(makes)) or "none"
+                raise ValueError(f"{source}: models.{key}.make: no badge for make {make!r} "
+                                 f"in makes (known: {known})")  # fmt: skip
+            fields["badge"] = (makes[make] or {}).get("badge")
         try:
             out[key] = VehicleModel(key=key, **fields)
         except ValidationError as exc:
