@@ -54,6 +54,8 @@ SKY_TABLE: tuple[tuple[float, tuple[float, float, float], tuple[float, float, fl
 )
 
 NOON_GLOBAL_IRRADIANCE = 6.0  # scene-units luminance of clear-noon global irradiance
+NOON_ELEVATION_DEG = 64.0  # Paris, summer noon
+CLEAR_NOON_LUX = 100_000.0  # global horizontal illuminance of a clear summer noon sky
 AUTO_EXPOSURE_STRENGTH = 0.75  # 1 = full auto-exposure, 0 = none
 MIN_AUTO_EXPOSURE_LUMINANCE = 0.03  # raw luminance below which the camera gains no more
 NIGHT_SKY_RADIANCE = (0.0025, 0.0040, 0.0090)  # blue-black urban night sky, scene units
@@ -80,6 +82,7 @@ class LightLevels:
     sun_angle_deg: float  # apparent sun diameter: wider behind clouds, softer shadows
     global_irradiance: float  # luminance of the total horizontal irradiance, scene units
     effective_cloud_cover: float
+    exposure_gain: float  # scene units per unit of the sky table: the camera's exposure
 
 
 def fog_visibility_m(weather: Weather) -> float | None:
@@ -138,11 +141,7 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
     beam_lum = luminance(sun_e) * beam_factor
     dome_irradiance = max(cloudy_global - beam_lum - luminance(sky_e) * sky_factor, 0.0)
 
-    noon_sky, noon_sun = clear_sky_irradiance(64.0)  # Paris, summer noon
-    noon = luminance(noon_sky + noon_sun)
-    gain = (NOON_GLOBAL_IRRADIANCE / noon) * (
-        noon / max(cloudy_global, MIN_AUTO_EXPOSURE_LUMINANCE)
-    ) ** AUTO_EXPOSURE_STRENGTH
+    gain = exposure_gain(cloudy_global)
 
     # A uniform-grey CIE overcast dome L(mu) = Lz (1 + 2 mu) / 3 gives E = 7 pi Lz / 9.
     dome_zenith = dome_irradiance * gain * 9.0 / (7.0 * math.pi)
@@ -161,7 +160,31 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
         sun_angle_deg=SUN_ANGLE_CLEAR_DEG + 15.0 * cover,
         global_irradiance=global_irr,
         effective_cloud_cover=cover,
+        exposure_gain=gain,
     )
+
+
+def _noon_luminance() -> float:
+    noon_sky, noon_sun = clear_sky_irradiance(NOON_ELEVATION_DEG)
+    return luminance(noon_sky + noon_sun)
+
+
+def exposure_gain(global_luminance: float) -> float:
+    """Scene units per sky-table unit: noon maps to NOON_GLOBAL_IRRADIANCE, dimmer light is
+    lifted by AUTO_EXPOSURE_STRENGTH, and no more below MIN_AUTO_EXPOSURE_LUMINANCE."""
+    noon = _noon_luminance()
+    return (NOON_GLOBAL_IRRADIANCE / noon) * (
+        noon / max(global_luminance, MIN_AUTO_EXPOSURE_LUMINANCE)
+    ) ** AUTO_EXPOSURE_STRENGTH
+
+
+def lux_per_scene_unit(levels: LightLevels) -> float:
+    """Illuminance (lux) of one scene unit of irradiance under this exposure.
+
+    The sky table is in Blender's units; clear noon is CLEAR_NOON_LUX, which ties the table
+    to lux; the exposure gain then says how many scene units a lux becomes in the frame.
+    """
+    return CLEAR_NOON_LUX / _noon_luminance() / levels.exposure_gain
 
 
 def airlight_rgb(levels: LightLevels) -> tuple[float, float, float]:
