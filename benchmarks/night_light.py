@@ -174,6 +174,7 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=16)
     parser.add_argument("--out", default="/tmp/night_light")
     parser.add_argument("--tag", default="", help="suffix of the PNG names (before/after)")
+    parser.add_argument("--cases", nargs="+", default=["night", "day"], choices=["night", "day"])
     args = parser.parse_args()
     w, h = (int(v) for v in args.resolution.split("x"))
     out = Path(args.out)
@@ -181,6 +182,8 @@ def main() -> None:
     base = load_scene(Path(args.scene))
     print(f"{args.scene}: {w}x{h}, {args.samples} samples")
     for name, hour in (("night", None), ("day", DAY_TIME)):
+        if name not in args.cases:
+            continue
         scene = _variant(base, w, h, args.samples, hour)
         with tempfile.TemporaryDirectory(prefix="night-light-") as tmp:
             road = road_report(scene, Path(tmp))

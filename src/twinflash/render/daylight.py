@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twinflash.render.photometry import STREET_LIGHT_LUX
 from twinflash.scene.models import Light, Weather
 from twinflash.scene.sun import SunState
 
@@ -57,7 +58,10 @@ NOON_GLOBAL_IRRADIANCE = 6.0  # scene-units luminance of clear-noon global irrad
 NOON_ELEVATION_DEG = 64.0  # Paris, summer noon
 CLEAR_NOON_LUX = 100_000.0  # global horizontal illuminance of a clear summer noon sky
 AUTO_EXPOSURE_STRENGTH = 0.75  # 1 = full auto-exposure, 0 = none
-MIN_AUTO_EXPOSURE_LUMINANCE = 0.03  # raw luminance below which the camera gains no more
+# Global illuminance below which the camera gains no more: a CCTV camera keeps exposing a
+# lamp-lit street (10-30 lux) like a dull day; calibrated on person/background image
+# statistics with benchmarks/night_light.py (it was 0.03 sky units, ~24 lux).
+MIN_AUTO_EXPOSURE_LUX = 10.0
 NIGHT_SKY_RADIANCE = (0.0025, 0.0040, 0.0090)  # blue-black urban night sky, scene units
 OVERCAST_TINT = (0.93, 0.97, 1.0)
 SUN_ANGLE_CLEAR_DEG = 0.53
@@ -83,6 +87,7 @@ class LightLevels:
     global_irradiance: float  # luminance of the total horizontal irradiance, scene units
     effective_cloud_cover: float
     exposure_gain: float  # scene units per unit of the sky table: the camera's exposure
+    street_irradiance: float = 0.0  # lamp-lit road at night and dusk, scene units
 
 
 def fog_visibility_m(weather: Weather) -> float | None:
@@ -142,6 +147,7 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
     dome_irradiance = max(cloudy_global - beam_lum - luminance(sky_e) * sky_factor, 0.0)
 
     gain = exposure_gain(cloudy_global)
+    noon_luminance = _noon_luminance()
 
     # A uniform-grey CIE overcast dome L(mu) = Lz (1 + 2 mu) / 3 gives E = 7 pi Lz / 9.
     dome_zenith = dome_irradiance * gain * 9.0 / (7.0 * math.pi)
@@ -161,6 +167,11 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
         global_irradiance=global_irr,
         effective_cloud_cover=cover,
         exposure_gain=gain,
+        street_irradiance=(
+            STREET_LIGHT_LUX * gain * noon_luminance / CLEAR_NOON_LUX
+            if sun.is_night or sun.is_twilight
+            else 0.0
+        ),
     )
 
 
@@ -171,10 +182,11 @@ def _noon_luminance() -> float:
 
 def exposure_gain(global_luminance: float) -> float:
     """Scene units per sky-table unit: noon maps to NOON_GLOBAL_IRRADIANCE, dimmer light is
-    lifted by AUTO_EXPOSURE_STRENGTH, and no more below MIN_AUTO_EXPOSURE_LUMINANCE."""
+    lifted by AUTO_EXPOSURE_STRENGTH, and no more below MIN_AUTO_EXPOSURE_LUX."""
     noon = _noon_luminance()
+    floor = MIN_AUTO_EXPOSURE_LUX * noon / CLEAR_NOON_LUX
     return (NOON_GLOBAL_IRRADIANCE / noon) * (
-        noon / max(global_luminance, MIN_AUTO_EXPOSURE_LUMINANCE)
+        noon / max(global_luminance, floor)
     ) ** AUTO_EXPOSURE_STRENGTH
 
 
@@ -189,8 +201,9 @@ def lux_per_scene_unit(levels: LightLevels) -> float:
 
 def airlight_rgb(levels: LightLevels) -> tuple[float, float, float]:
     """Radiance of an infinitely thick fog: a white scatterer under the scene's diffuse light."""
-    grey = 0.6 * levels.global_irradiance / math.pi  # below the sky: the fog is lit from above
-    dusk = levels.global_irradiance <= 0.05  # then the fog glows with sodium-orange lamps
+    # below the sky the fog is lit from above; in the street, by the lamps too
+    grey = 0.6 * (levels.global_irradiance + levels.street_irradiance) / math.pi
+    dusk = levels.street_irradiance > levels.global_irradiance  # warm, lamp-lit fog
     tint = np.array((1.0, 0.9, 0.75)) if dusk else np.array(OVERCAST_TINT)
     return _rgb(grey * tint)
 
