@@ -12,6 +12,7 @@ import bpy
 
 from twinflash.render import photometry, props
 from twinflash.render.context import BuildContext
+from twinflash.render.daylight import luminance
 from twinflash.render.materials import hex_to_linear_rgba
 from twinflash.render.meshkit import instance, lights_on
 from twinflash.render.road import Extents
@@ -202,9 +203,12 @@ def lamp_light(ctx: BuildContext, x: float, y: float) -> None:
     """The lantern's point light at a lamp column (streets and osm places alike): its
     published flux (`photometry.LAMP_FLUX_LM`) under this frame's exposure."""
     light = bpy.data.lights.new("street_lamp", "POINT")
-    light.energy = photometry.point_watts(photometry.LAMP_FLUX_LM, ctx.lux_per_unit)
-    light.color = hex_to_linear_rgba(LAMP_LIGHT_HEX)[:3]
-    light.shadow_soft_size = 0.2
+    color = hex_to_linear_rgba(LAMP_LIGHT_HEX)[:3]
+    # Blender scales the power by the colour: divide by its luminance to keep the lumens
+    watts = photometry.point_watts(photometry.LAMP_FLUX_LM, ctx.lux_per_unit)
+    light.energy = watts / luminance(color)
+    light.color = color
+    light.shadow_soft_size = 0.05  # a lamp or LED module of ~10 cm, not the whole lantern
     obj = bpy.data.objects.new("street_lamp", light)
     obj.location = (x, y, CURB_HEIGHT_M + props.LAMP_LIGHT_Z_M + 0.05)
     bpy.context.scene.collection.objects.link(obj)
