@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 
 import pytest
 
 from twinflash.render.daylight import (
+    CLEAR_NOON_LUX,
+    NOON_ELEVATION_DEG,
     SKY_TABLE,
     airlight_rgb,
     clear_sky_irradiance,
@@ -15,7 +18,9 @@ from twinflash.render.daylight import (
     fog_visibility_m,
     light_levels,
     luminance,
+    lux_per_scene_unit,
 )
+from twinflash.render.photometry import STREET_LIGHT_LUX
 from twinflash.scene.models import Light, Weather
 from twinflash.scene.sun import SunState
 
@@ -99,4 +104,23 @@ def test_media_per_weather_kind() -> None:
 
 def test_airlight_follows_the_light_level() -> None:
     day, night = _levels(40, kind="fog"), _levels(-25, kind="fog")
-    assert luminance(airlight_rgb(day)) > 50 * luminance(airlight_rgb(night))
+    assert luminance(airlight_rgb(day)) > 3 * luminance(airlight_rgb(night))
+    # at night the street lamps light the fog: warm, and far brighter than the sky alone
+    r, _, b = airlight_rgb(night)
+    assert r > b
+    unlit = replace(night, street_irradiance=0.0)
+    assert luminance(airlight_rgb(night)) > 10 * luminance(airlight_rgb(unlit))
+
+
+def test_lux_per_scene_unit_ties_noon_and_the_lit_street_to_lux() -> None:
+    noon = _levels(NOON_ELEVATION_DEG)
+    assert noon.global_irradiance * lux_per_scene_unit(noon) == pytest.approx(
+        CLEAR_NOON_LUX, rel=0.01
+    )
+    # dimmer light is lifted (fewer lux per unit) until the camera gains no more
+    units = [lux_per_scene_unit(_levels(e)) for e in (64, 30, 5, -3, -8, -25)]
+    assert units == sorted(units, reverse=True)
+    assert lux_per_scene_unit(_levels(-12)) == pytest.approx(lux_per_scene_unit(_levels(-25)))
+    night, day = _levels(-25), _levels(30)
+    assert night.street_irradiance * lux_per_scene_unit(night) == pytest.approx(STREET_LIGHT_LUX)
+    assert day.street_irradiance == 0.0

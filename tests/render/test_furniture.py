@@ -57,3 +57,54 @@ def test_furniture_lines_the_street_away_from_a_person() -> None:
         if o.name.split("_")[0] in ("lamp", "bench", "bollard") and not o.name.endswith("src"):
             assert is_clear(ctx.scene, o.location.x, o.location.y, 0.0)
     assert not any(o.type == "LIGHT" for o in bpy.data.objects)  # daytime: lamps unlit
+
+
+def test_a_lit_lamp_puts_the_lux_of_its_flux_on_the_road() -> None:
+    """Rendered irradiance (pi x Cycles' diffuse light pass) under one lamp, in lux through
+    the frame's exposure: the inverse-square law of LAMP_FLUX_LM, not hidden by the lantern,
+    and in the 10-30 lux of a lit street (EN 13201 C2-C3) under the lamp."""
+    import math
+    import tempfile
+    from pathlib import Path
+
+    import numpy as np
+
+    from twinflash.render import props
+    from twinflash.render.exr import read_passes
+    from twinflash.render.furniture import lamp_light
+    from twinflash.render.meshkit import instance
+    from twinflash.render.photometry import LAMP_FLUX_LM
+    from twinflash.scene.layout import CURB_HEIGHT_M
+
+    ctx = fresh({"light": {"local_time": "23:30:00"}})
+    instance(props.lamp(ctx), "lamp_1", (0.0, 0.0, CURB_HEIGHT_M))
+    lamp_light(ctx, 0.0, 0.0)
+    bpy.ops.mesh.primitive_plane_add(size=40)  # the road, z = 0
+    scene = bpy.context.scene
+    cam = bpy.data.objects.new("cam", bpy.data.cameras.new("cam"))
+    cam.data.type, cam.data.ortho_scale = "ORTHO", 20.0
+    cam.location = (0.0, 0.0, 3.0)  # under the lantern, looking down at the road
+    scene.collection.objects.link(cam)
+    scene.camera = cam
+    scene.render.resolution_x = scene.render.resolution_y = 20  # 1 m pixels
+    scene.cycles.samples = 16
+    scene.view_layers[0].use_pass_diffuse_direct = True
+    scene.render.image_settings.media_type = "MULTI_LAYER_IMAGE"
+    scene.render.image_settings.color_depth = "32"
+    bpy.ops.render.render(write_still=False)
+    with tempfile.TemporaryDirectory() as tmp:
+        exr = Path(tmp) / "irr.exr"
+        bpy.data.images["Render Result"].save_render(str(exr))
+        rgb = read_passes(exr, ("Diffuse Direct",))["Diffuse Direct"][..., :3]
+    direct = rgb @ np.array([0.2126, 0.7152, 0.0722])  # luminance, as lumens are
+    lux = math.pi * direct * ctx.lux_per_unit
+    centres = np.arange(20) - 9.5  # pixel centres, metres; image rows run from +y down
+    x, y = np.meshgrid(centres, -centres)
+    r = np.hypot(x, y)
+    h = CURB_HEIGHT_M + props.LAMP_LIGHT_Z_M + 0.05
+    law = LAMP_FLUX_LM / (4 * math.pi) * h / (r**2 + h**2) ** 1.5
+    near = (r > 3.0) & (r < 5.0)  # clear of the shadow of the lantern's base
+    far = (r > 6.0) & (r < 9.0)
+    assert np.median(lux[near] / law[near]) == pytest.approx(1.0, abs=0.12)
+    assert np.median(lux[far] / law[far]) == pytest.approx(1.0, abs=0.12)
+    assert 10.0 < lux[r < 5.0].max() < 30.0

@@ -18,8 +18,9 @@ import bpy
 
 from twinflash.render.context import BuildContext
 from twinflash.render.facade import AWNING_COLORS, SHOP_COLORS, WindowUnits, railing
-from twinflash.render.materials import emission, principled
+from twinflash.render.materials import lit_glass, principled
 from twinflash.render.meshkit import MeshKit, lights_on
+from twinflash.render.photometry import SHOP_WINDOW_LUMINANCE_CD_M2
 from twinflash.render.road import Extents
 from twinflash.render.surfaces import snowy, stone
 from twinflash.scene.layout import plaza_half_m
@@ -103,7 +104,7 @@ class FacadeMaterials:
             chimney=snowy(ctx, "chimney", "#b9a58c", 0.85),
             pot=principled(ctx, "chimney_pot", "#9a5236", roughness=0.8),
             shop_glass=principled(ctx, "shop_glass", "#0d1114", roughness=0.03),
-            shop_lit=emission(ctx, "shop_lit", "#ffbf78", 0.15),
+            shop_lit=lit_glass(ctx, "shop_lit", "#ffbf78", SHOP_WINDOW_LUMINANCE_CD_M2),
             door=principled(ctx, "door", "#1d3a34", roughness=0.45),
         )
 

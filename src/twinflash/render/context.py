@@ -5,11 +5,13 @@ from __future__ import annotations
 import random
 import zlib
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING
 
 import numpy as np
 
 from twinflash.frame import ObjectKind
+from twinflash.render.daylight import light_levels, lux_per_scene_unit
 from twinflash.scene.models import Scene
 from twinflash.scene.sun import SunState
 
@@ -53,3 +55,9 @@ class BuildContext:
     @property
     def is_night(self) -> bool:
         return self.sun.is_night
+
+    @cached_property
+    def lux_per_unit(self) -> float:
+        """Lux of one scene unit of irradiance under this frame's exposure: what turns the
+        photometric figures of lamps, shop windows and headlights into Blender units."""
+        return lux_per_scene_unit(light_levels(self.sun, self.scene.light, self.scene.weather))

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from twinflash.render.photometry import STREET_LIGHT_LUX
 from twinflash.scene.models import Light, Weather
 from twinflash.scene.sun import SunState
 
@@ -54,8 +55,13 @@ SKY_TABLE: tuple[tuple[float, tuple[float, float, float], tuple[float, float, fl
 )
 
 NOON_GLOBAL_IRRADIANCE = 6.0  # scene-units luminance of clear-noon global irradiance
+NOON_ELEVATION_DEG = 64.0  # Paris, summer noon
+CLEAR_NOON_LUX = 100_000.0  # global horizontal illuminance of a clear summer noon sky
 AUTO_EXPOSURE_STRENGTH = 0.75  # 1 = full auto-exposure, 0 = none
-MIN_AUTO_EXPOSURE_LUMINANCE = 0.03  # raw luminance below which the camera gains no more
+# Global illuminance below which the camera gains no more: a CCTV camera keeps exposing a
+# lamp-lit street (10-30 lux) like a dull day; calibrated on person/background image
+# statistics with benchmarks/night_light.py (it was 0.03 sky units, ~24 lux).
+MIN_AUTO_EXPOSURE_LUX = 10.0
 NIGHT_SKY_RADIANCE = (0.0025, 0.0040, 0.0090)  # blue-black urban night sky, scene units
 OVERCAST_TINT = (0.93, 0.97, 1.0)
 SUN_ANGLE_CLEAR_DEG = 0.53
@@ -80,6 +86,8 @@ class LightLevels:
     sun_angle_deg: float  # apparent sun diameter: wider behind clouds, softer shadows
     global_irradiance: float  # luminance of the total horizontal irradiance, scene units
     effective_cloud_cover: float
+    exposure_gain: float  # scene units per unit of the sky table: the camera's exposure
+    street_irradiance: float = 0.0  # lamp-lit road at night and dusk, scene units
 
 
 def fog_visibility_m(weather: Weather) -> float | None:
@@ -138,11 +146,8 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
     beam_lum = luminance(sun_e) * beam_factor
     dome_irradiance = max(cloudy_global - beam_lum - luminance(sky_e) * sky_factor, 0.0)
 
-    noon_sky, noon_sun = clear_sky_irradiance(64.0)  # Paris, summer noon
-    noon = luminance(noon_sky + noon_sun)
-    gain = (NOON_GLOBAL_IRRADIANCE / noon) * (
-        noon / max(cloudy_global, MIN_AUTO_EXPOSURE_LUMINANCE)
-    ) ** AUTO_EXPOSURE_STRENGTH
+    gain = exposure_gain(cloudy_global)
+    noon_luminance = _noon_luminance()
 
     # A uniform-grey CIE overcast dome L(mu) = Lz (1 + 2 mu) / 3 gives E = 7 pi Lz / 9.
     dome_zenith = dome_irradiance * gain * 9.0 / (7.0 * math.pi)
@@ -161,13 +166,44 @@ def light_levels(sun: SunState, light: Light, weather: Weather) -> LightLevels:
         sun_angle_deg=SUN_ANGLE_CLEAR_DEG + 15.0 * cover,
         global_irradiance=global_irr,
         effective_cloud_cover=cover,
+        exposure_gain=gain,
+        street_irradiance=(
+            STREET_LIGHT_LUX * gain * noon_luminance / CLEAR_NOON_LUX
+            if sun.is_night or sun.is_twilight
+            else 0.0
+        ),
     )
+
+
+def _noon_luminance() -> float:
+    noon_sky, noon_sun = clear_sky_irradiance(NOON_ELEVATION_DEG)
+    return luminance(noon_sky + noon_sun)
+
+
+def exposure_gain(global_luminance: float) -> float:
+    """Scene units per sky-table unit: noon maps to NOON_GLOBAL_IRRADIANCE, dimmer light is
+    lifted by AUTO_EXPOSURE_STRENGTH, and no more below MIN_AUTO_EXPOSURE_LUX."""
+    noon = _noon_luminance()
+    floor = MIN_AUTO_EXPOSURE_LUX * noon / CLEAR_NOON_LUX
+    return (NOON_GLOBAL_IRRADIANCE / noon) * (
+        noon / max(global_luminance, floor)
+    ) ** AUTO_EXPOSURE_STRENGTH
+
+
+def lux_per_scene_unit(levels: LightLevels) -> float:
+    """Illuminance (lux) of one scene unit of irradiance under this exposure.
+
+    The sky table is in Blender's units; clear noon is CLEAR_NOON_LUX, which ties the table
+    to lux; the exposure gain then says how many scene units a lux becomes in the frame.
+    """
+    return CLEAR_NOON_LUX / _noon_luminance() / levels.exposure_gain
 
 
 def airlight_rgb(levels: LightLevels) -> tuple[float, float, float]:
     """Radiance of an infinitely thick fog: a white scatterer under the scene's diffuse light."""
-    grey = 0.6 * levels.global_irradiance / math.pi  # below the sky: the fog is lit from above
-    dusk = levels.global_irradiance <= 0.05  # then the fog glows with sodium-orange lamps
+    # below the sky the fog is lit from above; in the street, by the lamps too
+    grey = 0.6 * (levels.global_irradiance + levels.street_irradiance) / math.pi
+    dusk = levels.street_irradiance > levels.global_irradiance  # warm, lamp-lit fog
     tint = np.array((1.0, 0.9, 0.75)) if dusk else np.array(OVERCAST_TINT)
     return _rgb(grey * tint)
 

@@ -14,8 +14,9 @@ from dataclasses import dataclass, field
 import bpy
 
 from twinflash.render.context import BuildContext
-from twinflash.render.materials import emission, hex_to_linear_rgba, principled
+from twinflash.render.materials import hex_to_linear_rgba, lit_glass, principled
 from twinflash.render.meshkit import MeshKit, instance, lights_on
+from twinflash.render.photometry import HOME_WINDOW_LUMINANCE_CD_M2
 
 FRAME_M = 0.07  # painted wooden frame around the glass
 BAR_M = 0.035  # glazing bars ("petits bois")
@@ -126,7 +127,7 @@ class WindowUnits:
 
     def _glass(self, variant: str) -> bpy.types.Material:
         if variant == "lit":
-            return emission(self.ctx, "window_lit", "#ffb870", 0.35)
+            return lit_glass(self.ctx, "window_lit", "#ffb870", HOME_WINDOW_LUMINANCE_CD_M2)
         if variant == "curtain":
             return principled(self.ctx, "glass_curtain", "#4a453d", roughness=0.12)
         return principled(self.ctx, "glass", "#0a0d10", roughness=0.03)

@@ -10,8 +10,9 @@ from dataclasses import dataclass, field
 
 import bpy
 
-from twinflash.render import props
+from twinflash.render import photometry, props
 from twinflash.render.context import BuildContext
+from twinflash.render.daylight import luminance
 from twinflash.render.materials import hex_to_linear_rgba
 from twinflash.render.meshkit import instance, lights_on
 from twinflash.render.road import Extents
@@ -20,7 +21,6 @@ from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
 from twinflash.scene.models import Place, Scene, procedural_place
 
 CLEARANCE_M = 0.8  # minimum gap between furniture and any person or vehicle
-LAMP_LIGHT_W = 500.0
 LAMP_LIGHT_HEX = "#ffd6a3"  # warm white, ~3000 K
 RADIUS_M = {"lamp": 0.3, "tree": 0.6, "bollard": 0.07, "bench": 0.95}
 PERSON_RADIUS_M = {"standing": 0.3, "walking": 0.45, "sitting": 0.55}
@@ -131,7 +131,7 @@ def build_furniture(ctx: BuildContext) -> dict[str, int]:
         ):
             obj = placer.put("lamp", lamp_src, x, side * (hr + 0.55))
             if obj is not None and lights_on(ctx):
-                lamp_light(x, side * (hr + 0.55))
+                lamp_light(ctx, x, side * (hr + 0.55))
     _place_zebra_bollards(place, placer, props.bollard(ctx))
     if place.trees and sw >= 2.8:
         _place_trees(ctx, place, placer, rng, xmax)
@@ -199,12 +199,16 @@ def _place_trees(
                     instance(grate, f"grate_p{placer.counts['tree']}", (x, y, CURB_HEIGHT_M))
 
 
-def lamp_light(x: float, y: float) -> None:
-    """The lantern's point light at a lamp column (streets and osm places alike)."""
+def lamp_light(ctx: BuildContext, x: float, y: float) -> None:
+    """The lantern's point light at a lamp column (streets and osm places alike): its
+    published flux (`photometry.LAMP_FLUX_LM`) under this frame's exposure."""
     light = bpy.data.lights.new("street_lamp", "POINT")
-    light.energy = LAMP_LIGHT_W
-    light.color = hex_to_linear_rgba(LAMP_LIGHT_HEX)[:3]
-    light.shadow_soft_size = 0.2
+    color = hex_to_linear_rgba(LAMP_LIGHT_HEX)[:3]
+    # Blender scales the power by the colour: divide by its luminance to keep the lumens
+    watts = photometry.point_watts(photometry.LAMP_FLUX_LM, ctx.lux_per_unit)
+    light.energy = watts / luminance(color)
+    light.color = color
+    light.shadow_soft_size = 0.05  # a lamp or LED module of ~10 cm, not the whole lantern
     obj = bpy.data.objects.new("street_lamp", light)
     obj.location = (x, y, CURB_HEIGHT_M + props.LAMP_LIGHT_Z_M + 0.05)
     bpy.context.scene.collection.objects.link(obj)

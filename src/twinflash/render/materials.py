@@ -5,6 +5,8 @@ from __future__ import annotations
 import bpy
 
 from twinflash.render.context import BuildContext
+from twinflash.render.daylight import luminance
+from twinflash.render.photometry import emission_strength
 
 
 def hex_to_linear_rgba(color: str) -> tuple[float, float, float, float]:
@@ -39,6 +41,15 @@ def principled(
     mat.diffuse_color = hex_to_linear_rgba(color)
     ctx.materials[key] = mat
     return mat
+
+
+def lit_glass(
+    ctx: BuildContext, name: str, color: str, luminance_cd_m2: float
+) -> bpy.types.Material:
+    """A lit window or shop front of a published luminance, under this frame's exposure."""
+    rgb = hex_to_linear_rgba(color)[:3]
+    strength = emission_strength(luminance_cd_m2, ctx.lux_per_unit, luminance(rgb))
+    return emission(ctx, name, color, round(strength, 3))
 
 
 def emission(ctx: BuildContext, name: str, color: str, strength: float) -> bpy.types.Material:

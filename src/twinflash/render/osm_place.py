@@ -324,7 +324,7 @@ def _props(ctx: BuildContext, place: OsmPlace, layout: OsmLayout) -> dict[str, i
         else:
             instance(sources[p.kind][0], name, (p.x_m, p.y_m, z))
             if p.kind == "street_lamp" and lights_on(ctx):
-                lamp_light(p.x_m, p.y_m)
+                lamp_light(ctx, p.x_m, p.y_m)
     return counts
 
 

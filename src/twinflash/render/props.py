@@ -15,12 +15,15 @@ import bmesh
 import bpy
 from mathutils import Matrix
 
+from twinflash.render import photometry
 from twinflash.render.context import BuildContext
-from twinflash.render.materials import emission, principled
+from twinflash.render.daylight import luminance
+from twinflash.render.materials import emission, hex_to_linear_rgba, principled
 from twinflash.render.meshkit import MeshKit, lights_on
 from twinflash.render.surfaces import snowy
 
 LAMP_LIGHT_Z_M = 4.6
+LANTERN_HEX = "#ffd9a0"
 CANOPY_HALF_WIDTH_M = 3.0
 
 
@@ -38,7 +41,7 @@ def lamp(ctx: BuildContext) -> bpy.types.Object:
     """A 'candélabre' about 5.2 m high: fluted base, slim column, lantern, cap."""
     iron = _cast_iron(ctx)
     if lights_on(ctx):
-        glass = emission(ctx, "lantern_lit", "#ffd9a0", 12.0)
+        glass = lantern_glass(ctx)
     else:
         glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
     k = MeshKit()
@@ -53,6 +56,39 @@ def lamp(ctx: BuildContext) -> bpy.types.Object:
     k.cylinder((0, 0, 4.97), 0.3, 0.04, 0.25, iron, sides=4)
     k.cylinder((0, 0, 5.22), 0.04, 0.0, 0.15, iron, sides=6, cap=False)
     return _hide(k.to_object("lamp_src"))
+
+
+def lantern_glass(ctx: BuildContext) -> bpy.types.Material:
+    """Glowing glass that the lamp's point light shines through.
+
+    The glass glows for the camera and in reflections (wet road, car paint) but is
+    transparent to shadow and diffuse rays: the lamp's light is the point light alone
+    (no double count, no noisy mesh light), and the lantern no longer hides it.
+    """
+    key = "lantern|lit"
+    if key in ctx.materials:
+        return ctx.materials[key]
+    rgba = hex_to_linear_rgba(LANTERN_HEX)
+    strength = photometry.emission_strength(
+        photometry.LANTERN_LUMINANCE_CD_M2, ctx.lux_per_unit, luminance(rgba[:3])
+    )
+    mat = emission(ctx, "lantern_lit", LANTERN_HEX, round(strength, 3))
+    mat.cycles.emission_sampling = "NONE"
+    nodes, links = mat.node_tree.nodes, mat.node_tree.links
+    out = nodes["Material Output"]
+    glow = out.inputs["Surface"].links[0].from_socket
+    path = nodes.new("ShaderNodeLightPath")
+    hidden = nodes.new("ShaderNodeMath")
+    hidden.operation = "MAXIMUM"
+    links.new(path.outputs["Is Shadow Ray"], hidden.inputs[0])
+    links.new(path.outputs["Is Diffuse Ray"], hidden.inputs[1])
+    mix = nodes.new("ShaderNodeMixShader")
+    links.new(hidden.outputs[0], mix.inputs["Fac"])
+    links.new(glow, mix.inputs[1])
+    links.new(nodes.new("ShaderNodeBsdfTransparent").outputs[0], mix.inputs[2])
+    links.new(mix.outputs[0], out.inputs["Surface"])
+    ctx.materials[key] = mat
+    return mat
 
 
 def bollard(ctx: BuildContext) -> bpy.types.Object:

@@ -123,7 +123,9 @@ def _weather(
         # a wet film darkens porous asphalt and stone by up to ~40 %; puddles a bit more
         color = g.mix_color(0.4 * w, color, black)
         color = g.mix_color(g.ramp(puddle, 0.0, 1.0, 0.0, 0.4), color, black)
-        rough = g.mix_float(puddle, roughness * (1.0 - 0.6 * w), 0.04)
+        # rain ripples blur puddles: lamps and shop windows stretch into long reflections
+        ripples = 0.12 * weather.rain_intensity if weather.kind == "rain" else 0.0
+        rough = g.mix_float(puddle, roughness * (1.0 - 0.6 * w), 0.04 + ripples)
     if snow and weather.kind == "snow" and weather.snow_cover > 0:
         c = weather.snow_cover
         up = g.node("ShaderNodeSeparateXYZ")

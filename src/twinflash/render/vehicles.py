@@ -14,6 +14,7 @@ import numpy as np
 from twinflash.flash.plates import random_siv
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import emission, principled
+from twinflash.render.photometry import HEADLIGHT_INTENSITY_CD, spot_watts
 from twinflash.render.plates import plate_corners_local, plate_material, plate_object
 from twinflash.render.vehicle_body import Palette, build_body, headlight_spots
 from twinflash.render.vehicle_fittings import glow_material, lamp_glows
@@ -23,7 +24,6 @@ from twinflash.scene.models import Vehicle
 
 # Départements drawn for the regional band: Paris and its suburbs dominate Paris streets.
 DEPARTEMENTS = ("75", "92", "93", "94", "77", "78", "91", "95", "69", "13", "59", "33", "44", "35")
-BEAM_ENERGY_W = 120.0
 CLOSE_UP_M = 15.0  # nearer than this to the camera, bodies get a finer subdivision
 
 
@@ -101,7 +101,7 @@ def build_vehicle(ctx: BuildContext, vehicle: Vehicle, index: int) -> list[Built
     near = math.hypot(vehicle.x_m - cam.x_m, vehicle.y_m - cam.y_m) < CLOSE_UP_M + spec.length_m / 2
     parts = build_body(name, spec, pal, root, subdivision=2 if near else 1)
     if on:
-        headlight_spots(name, spec, root, BEAM_ENERGY_W)
+        headlight_spots(name, spec, root, spot_watts(HEADLIGHT_INTENSITY_CD, ctx.lux_per_unit))
         _glows(ctx, name, spec)
     out = [Built(kind="vehicle", scene_index=index, objects=parts)]
     face = plate_material(ctx, text, departement)
