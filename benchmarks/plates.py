@@ -43,6 +43,7 @@ from twinflash.privacy.plate_composites import Composite, Conditions, composite,
 from twinflash.privacy.plate_ocr import (
     CALIBRATION,
     GrammarReader,
+    PlateRead,
     _thresholds,
     confident_threshold,
     threshold_group,
@@ -52,7 +53,7 @@ from twinflash.privacy.plates import PlateReader
 BASELINE_CONFIDENT = 0.7  # the verdict's `min_plate_confidence`: what today counts as sure
 CALIBRATION_PATH = Path(__file__).resolve().parents[1] / "src/twinflash/privacy/data" / CALIBRATION
 
-Reading = tuple[str | None, float]  # (canonical text or None, probability)
+Reading = tuple[str | None, float, dict]  # (canonical text or None, probability, evidence)
 
 
 def _compact(text: str | None) -> str:
@@ -62,22 +63,35 @@ def _compact(text: str | None) -> str:
 def methods(old: PlateReader, new: GrammarReader) -> dict[str, Callable[[Composite], Reading]]:
     def baseline(c: Composite) -> Reading:
         found = old.read(c.rgb, c.box_xywh)
-        return (found[0].text, float(found[0].confidence)) if found else (None, 0.0)
+        return (found[0].text, float(found[0].confidence), {}) if found else (None, 0.0, {})
 
     def box(c: Composite) -> Reading:
         r = new.read_box(c.rgb, c.box_xywh)
-        return r.text, r.probability
+        return r.text, r.probability, evidence(r)
 
     def corners(c: Composite) -> Reading:
         r = new.read_corners(c.rgb, c.corners)
-        return r.text, r.probability
+        return r.text, r.probability, evidence(r)
 
     return {"baseline": baseline, "grammar-box": box, "grammar-corners": corners}
 
 
-def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[str, list[dict]]:
-    """Readings of the `n` composites of `seed` by each method, cached as JSON lines."""
-    old, new = PlateReader(), GrammarReader()
+def evidence(r: PlateRead) -> dict:
+    """What a cached row keeps of a grammar reading besides its text and probability: the
+    runner-up, the line's height and each crop's say (to study confidence rules offline)."""
+    return {
+        "alts": [[a.text, a.probability] for a in r.alternatives[:3]],
+        "line_h": r.height_px,
+        "crops": [[c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit] for c in r.crops],
+    }
+
+
+def run_synthetic(
+    n: int, seed: int, cache: Path, names: Iterable[str], threads: int = 0
+) -> dict[str, list[dict]]:
+    """Readings of the `n` composites of `seed` by each method, cached as JSON lines
+    (`threads`: onnxruntime's per model, 0 its default)."""
+    old, new = PlateReader(threads=threads), GrammarReader(threads=threads)
     funcs = methods(old, new)
     out: dict[str, list[dict]] = {}
     cache.mkdir(parents=True, exist_ok=True)
@@ -93,7 +107,7 @@ def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[
                 if i in done[name]:
                     continue
                 t0 = time.perf_counter()
-                text, p = funcs[name](c)
+                text, p, extra = funcs[name](c)
                 row = {
                     "i": i,
                     "truth": c.text,
@@ -101,6 +115,7 @@ def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[
                     "p": p,
                     "s": time.perf_counter() - t0,
                     **c.slices(),
+                    **extra,
                 }
                 done[name][i] = row
                 handles[name].write(json.dumps(row) + "\n")

@@ -25,7 +25,7 @@ import cv2
 import numpy as np
 
 from twinflash.flash.plates import normalise_plate
-from twinflash.privacy.plate_decode import decode, reduce_columns, reduce_probs
+from twinflash.privacy.plate_decode import ALPHABET, decode, reduce_columns, reduce_probs
 from twinflash.scene.plate_art import PLATE_H_MM, PLATE_W_MM, TEXT_X_MM
 
 REC_H = 48  # the recogniser's input height
@@ -40,6 +40,37 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class CropRead:
+    """What one crop said: its own best plate and that plate's share of the crop's plate
+    mass, the overall best's share there, and the recogniser's unconstrained best path
+    (compact) with the weakest of its characters' peak probabilities, and how well plates
+    explain the frames at all."""
+
+    top: str | None
+    share: float
+    best_share: float
+    greedy: str
+    greedy_min: float
+    fit: float  # log of the share of the network's frame mass on paths that can spell a plate
+
+
+def greedy_path(reduced: np.ndarray) -> tuple[str, float]:
+    """Best-path reading of reduced CTC frames (T, 37): the compact text and the lowest peak
+    probability among its characters (1.0 for no character)."""
+    best = reduced.argmax(axis=1)
+    text, peaks, prev = [], [], 0
+    for t, k in enumerate(best):
+        k = int(k)
+        if k and k != prev:
+            text.append(ALPHABET[k - 1])
+            peaks.append(float(reduced[t, k]))
+        elif k and peaks:
+            peaks[-1] = max(peaks[-1], float(reduced[t, k]))
+        prev = k
+    return "".join(text), min(peaks, default=1.0)
+
+
+@dataclass(frozen=True)
 class PlateRead:
     """The reading of one plate: best text (None: no valid plate), its probability, whether
     that is above the calibrated threshold, and every plausible plate, best first."""
@@ -49,6 +80,13 @@ class PlateRead:
     confident: bool
     alternatives: tuple[Alternative, ...]
     line: np.ndarray  # corners TL, TR, BR, BL of the text line read (image pixels)
+    crops: tuple[CropRead, ...] = ()
+
+    @property
+    def height_px(self) -> float:
+        """Height of the text line read, in image pixels (mean of its two sides)."""
+        q = self.line
+        return float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
 
     @property
     def xyxy(self) -> tuple[float, float, float, float]:
@@ -190,19 +228,33 @@ class GrammarReader:
     def _vote(self, cuts: list[np.ndarray], quad: np.ndarray) -> PlateRead:
         """Each crop's plate probabilities, averaged: the crops vote."""
         votes: dict[str, float] = {}
+        per_crop: list[tuple[dict[str, float], str, float]] = []
         for frames in self.frames(cuts):
-            plates, _ = decode(frames, self.beam)
-            total = sum(plates.values())
-            for text, p in plates.items():
-                votes[text] = votes.get(text, 0.0) + p / max(total, 1e-12) / len(cuts)
+            plates, log_scale = decode(frames, self.beam)
+            total = max(sum(plates.values()), 1e-12)
+            shares = {t: p / total for t, p in plates.items()}
+            for text, p in shares.items():
+                votes[text] = votes.get(text, 0.0) + p / len(cuts)
             # a crop with no plate at all votes for nothing: the best's share falls
+            per_crop.append((shares, *greedy_path(frames), log_scale))
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
         if not alts:
             return PlateRead(None, 0.0, False, (), quad)
         best = alts[0]
+        said = tuple(
+            CropRead(
+                max(shares, key=shares.__getitem__) if shares else None,
+                max(shares.values(), default=0.0),
+                shares.get(best.text, 0.0),
+                greedy,
+                low,
+                fit,
+            )
+            for shares, greedy, low, fit in per_crop
+        )
         sure = best.probability >= confident_threshold(best.format)
-        return PlateRead(best.text, best.probability, sure, alts[:8], quad)
+        return PlateRead(best.text, best.probability, sure, alts[:8], quad, said)
 
     def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
         """Read the plate in an upright box: the text line the detector finds in it is
