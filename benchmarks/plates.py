@@ -82,7 +82,9 @@ def evidence(r: PlateRead) -> dict:
     return {
         "alts": [[a.text, a.probability] for a in r.alternatives[:3]],
         "line_h": r.height_px,
-        "crops": [[c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit] for c in r.crops],
+        "crops": [
+            [c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit, c.where] for c in r.crops
+        ],
     }
 
 

@@ -16,6 +16,7 @@ test set at most 1 in 1,000 wrong).
 from __future__ import annotations
 
 import json
+import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cache
@@ -52,22 +53,29 @@ class CropRead:
     greedy: str
     greedy_min: float
     fit: float  # log of the share of the network's frame mass on paths that can spell a plate
+    where: tuple[float, ...] = ()  # the best path's characters across the crop (0-1)
 
 
-def greedy_path(reduced: np.ndarray) -> tuple[str, float]:
-    """Best-path reading of reduced CTC frames (T, 37): the compact text and the lowest peak
-    probability among its characters (1.0 for no character)."""
+def greedy_path(reduced: np.ndarray, filled: float = 1.0) -> tuple[str, float, tuple[float, ...]]:
+    """Best-path reading of reduced CTC frames (T, 37): the compact text, the lowest peak
+    probability among its characters (1.0 for none), and where each character peaks across
+    the crop (0 left edge, 1 right edge; `filled`: the share of frames the crop fills)."""
     best = reduced.argmax(axis=1)
-    text, peaks, prev = [], [], 0
-    for t, k in enumerate(best):
-        k = int(k)
+    text: list[str] = []
+    peaks: list[float] = []
+    where: list[float] = []
+    prev = 0
+    span = max(filled * len(reduced), 1e-9)
+    for t, k in enumerate(best.tolist()):
+        p = float(reduced[t, k])
         if k and k != prev:
             text.append(ALPHABET[k - 1])
-            peaks.append(float(reduced[t, k]))
-        elif k and peaks:
-            peaks[-1] = max(peaks[-1], float(reduced[t, k]))
+            peaks.append(p)
+            where.append((t + 0.5) / span)
+        elif k and peaks and p > peaks[-1]:
+            peaks[-1], where[-1] = p, (t + 0.5) / span
         prev = k
-    return "".join(text), min(peaks, default=1.0)
+    return "".join(text), min(peaks, default=1.0), tuple(where)
 
 
 @dataclass(frozen=True)
@@ -207,6 +215,11 @@ class GrammarReader:
 
     def frames(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Reduced CTC frames (T, 37) of each RGB line image, one batch per call."""
+        return [f for f, _ in self._frames(images)]
+
+    def _frames(self, images: Sequence[np.ndarray]) -> list[tuple[np.ndarray, float]]:
+        """Each image's reduced frames and the share of them its own pixels fill (the rest
+        is the batch's padding)."""
         rec = self._recogniser()
         assert self._columns is not None
         if not images:
@@ -215,7 +228,12 @@ class GrammarReader:
         widest = max(im.shape[1] / im.shape[0] for im in bgr)
         # one batch, padded to the widest as rapidocr pads: the padding reads as blanks
         batch = np.stack([rec.resize_norm_img(im, widest) for im in bgr])
-        return [reduce_probs(probs, self._columns) for probs in rec.session(batch)]
+        padded = int(REC_H * widest)
+        filled = [min(math.ceil(REC_H * im.shape[1] / im.shape[0]), padded) / padded for im in bgr]
+        return [
+            (reduce_probs(probs, self._columns), f)
+            for probs, f in zip(rec.session(batch), filled, strict=True)
+        ]
 
     def read_corners(self, rgb: np.ndarray, corners: object) -> PlateRead:
         """Read the plate whose corners (TL, TR, BR, BL, image pixels) are given."""
@@ -229,14 +247,15 @@ class GrammarReader:
         """Each crop's plate probabilities, averaged: the crops vote."""
         votes: dict[str, float] = {}
         per_crop: list[tuple[dict[str, float], str, float]] = []
-        for frames in self.frames(cuts):
+        for frames, filled in self._frames(cuts):
             plates, log_scale = decode(frames, self.beam)
             total = max(sum(plates.values()), 1e-12)
             shares = {t: p / total for t, p in plates.items()}
             for text, p in shares.items():
                 votes[text] = votes.get(text, 0.0) + p / len(cuts)
             # a crop with no plate at all votes for nothing: the best's share falls
-            per_crop.append((shares, *greedy_path(frames), log_scale))
+            greedy, low, where = greedy_path(frames, filled)
+            per_crop.append((shares, greedy, low, log_scale, where))
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
         if not alts:
@@ -250,8 +269,9 @@ class GrammarReader:
                 greedy,
                 low,
                 fit,
+                where,
             )
-            for shares, greedy, low, fit in per_crop
+            for shares, greedy, low, fit, where in per_crop
         )
         sure = best.probability >= confident_threshold(best.format)
         return PlateRead(best.text, best.probability, sure, alts[:8], quad, said)
