@@ -8,14 +8,14 @@ crops (text area, whole plate, stretched, contrast-equalised) goes through rapid
 recogniser once, as one batch; its raw CTC frames are decoded into valid plates only
 (`twinflash.privacy.plate_decode`) and the crops vote by averaging their plate
 probabilities. The best plate's share of the vote is its `probability`; it is called
-`confident` at or above the threshold that `benchmarks/plates.py --calibrate` chose on
-synthetic plates (`data/plate_confidence.json`: among confident readings of the synthetic
-test set at most 1 in 1,000 wrong).
+`confident` when it passes the rule that `benchmarks/plates.py --calibrate` chose on
+synthetic plates (`data/plate_confidence.json`): enough crops whose unconstrained best path
+spells the plate, every crop explained by some plate, and the probability at or above the
+threshold (aim: among confident readings at most 1 in 1,000 wrong).
 """
 
 from __future__ import annotations
 
-import json
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -26,6 +26,13 @@ import cv2
 import numpy as np
 
 from twinflash.flash.plates import normalise_plate
+from twinflash.privacy.plate_calibration import (
+    NEVER,
+    NO_FIT_GATE,
+    Calibration,
+    Evidence,
+    load_calibrations,
+)
 from twinflash.privacy.plate_decode import ALPHABET, decode, reduce_columns, reduce_probs
 from twinflash.scene.plate_art import PLATE_H_MM, PLATE_W_MM, TEXT_X_MM
 
@@ -78,6 +85,15 @@ def greedy_path(reduced: np.ndarray, filled: float = 1.0) -> tuple[str, float, t
     return "".join(text), min(peaks, default=1.0), tuple(where)
 
 
+def crop_evidence(text: str | None, crops: Sequence[CropRead]) -> tuple[float, float]:
+    """(share of crops whose best path holds the plate's characters in a row, worst fit)."""
+    if text is None or not crops:
+        return 0.0, NO_FIT_GATE
+    compact = text.replace("-", "").replace(" ", "")
+    agreement = sum(compact in c.greedy for c in crops) / len(crops)
+    return agreement, min(c.fit for c in crops)
+
+
 @dataclass(frozen=True)
 class PlateRead:
     """The reading of one plate: best text (None: no valid plate), its probability, whether
@@ -89,6 +105,12 @@ class PlateRead:
     alternatives: tuple[Alternative, ...]
     line: np.ndarray  # corners TL, TR, BR, BL of the text line read (image pixels)
     crops: tuple[CropRead, ...] = ()
+
+    @property
+    def evidence(self) -> Evidence:
+        """What the confident rule looks at: the probability, the share of crops whose
+        unconstrained best path spells the plate, the worst crop's fit."""
+        return Evidence(self.probability, *crop_evidence(self.text, self.crops))
 
     @property
     def height_px(self) -> float:
@@ -122,7 +144,8 @@ def threshold_group(fmt: str) -> str:
 
 
 @cache
-def _thresholds() -> dict[str, float]:
+def calibrations() -> dict[str, Calibration]:
+    """The confident rules shipped with the package, by group (empty: none calibrated)."""
     try:
         text = (
             resources.files("twinflash.privacy")
@@ -131,13 +154,13 @@ def _thresholds() -> dict[str, float]:
         )
     except FileNotFoundError:
         return {}
-    return {k: float(v["threshold"]) for k, v in json.loads(text)["by_format"].items()}
+    return load_calibrations(text, CALIBRATION)
 
 
-def confident_threshold(fmt: str = "SIV") -> float:
-    """The calibrated threshold shipped with the package for plates of format `fmt` (1.01,
-    never confident, when none was calibrated)."""
-    return _thresholds().get(threshold_group(fmt), 1.01)
+def confident_rule(fmt: str = "SIV") -> Calibration:
+    """The calibrated rule for plates of format `fmt` (never confident when none was
+    calibrated)."""
+    return calibrations().get(threshold_group(fmt), Calibration(NEVER, 1e-3, 0, 0, 0))
 
 
 def check_corners(corners: object) -> np.ndarray:
@@ -273,7 +296,7 @@ class GrammarReader:
             )
             for shares, greedy, low, fit, where in per_crop
         )
-        sure = best.probability >= confident_threshold(best.format)
+        sure = confident_rule(best.format).passes(best.probability, *crop_evidence(best.text, said))
         return PlateRead(best.text, best.probability, sure, alts[:8], quad, said)
 
     def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
