@@ -97,10 +97,15 @@ def load_calibrations(text: str, where: str) -> dict[str, Calibration]:
 
 
 def calibrate(
-    evidence: Sequence[Evidence], correct: Sequence[bool], target_error: float = 1e-3
+    evidence: Sequence[Evidence],
+    correct: Sequence[bool],
+    target_error: float = 1e-3,
+    min_wrong: int = 20,
 ) -> Calibration:
     """The gates (`AGREEMENT_GATES` x `FIT_GATES`) and fitted threshold that call the most
-    calibration readings confident; the counts are over all the readings."""
+    calibration readings confident; the counts are over all the readings. Gates that leave
+    fewer than `min_wrong` wrong readings are skipped: a tail fitted on a handful of errors
+    says little about the next thousand readings."""
     if len(evidence) != len(correct):
         raise ValueError(f"`evidence` and `correct`: {len(evidence)} and {len(correct)} values")
     best = Calibration(NEVER, target_error, len(evidence), 0, 0)
@@ -111,6 +116,8 @@ def calibrate(
                 for e, ok in zip(evidence, correct, strict=True)
                 if e.agreement >= agreement and e.fit >= fit
             ]
+            if sum(not ok for _, ok in kept) < min_wrong:
+                continue
             cal = fit_threshold([p for p, _ in kept], [ok for _, ok in kept], target_error)
             if cal.n_confident > best.n_confident:
                 best = Calibration(
