@@ -86,6 +86,7 @@ def evidence(r: PlateRead) -> dict:
     return {
         "alts": [[a.text, a.probability] for a in r.alternatives[:3]],
         "line_h": r.height_px,
+        "hidden": r.hidden,
         "crops": [
             [c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit, c.where] for c in r.crops
         ],
@@ -168,7 +169,7 @@ def _group(text: str | None) -> str:
 def row_evidence(row: dict) -> Evidence:
     """The confident rule's evidence of a cached grammar reading."""
     crops = [CropRead(*c[:6], tuple(c[6])) for c in row.get("crops", [])]
-    return Evidence(row["p"], *crop_evidence(row["read"], crops))
+    return Evidence(row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0))
 
 
 def grammar_confident(row: dict) -> bool:

@@ -80,12 +80,12 @@ def _readings(n_right: int, n_sure_wrong: int) -> tuple[list[Evidence], list[boo
     rng = np.random.default_rng(1)
     ev, ok = [], []
     for p in 1 - rng.beta(1, 30, n_right):
-        ev.append(Evidence(float(p), 1.0, -0.1))
+        ev.append(Evidence(float(p), 1.0, -0.1, 0.0))
         ok.append(True)
     for p in rng.uniform(0.2, 0.9, 200):
-        ev.append(Evidence(float(p), float(rng.choice([0.0, 0.6, 1.0])), -2.0))
+        ev.append(Evidence(float(p), float(rng.choice([0.0, 0.6, 1.0])), -2.0, 0.0))
         ok.append(False)
-    ev += [Evidence(0.999, 0.2, -4.0)] * n_sure_wrong
+    ev += [Evidence(0.999, 0.2, -4.0, 0.05)] * n_sure_wrong
     ok += [False] * n_sure_wrong
     return ev, ok
 
@@ -103,13 +103,13 @@ def test_gates_keep_out_sure_readings_the_crops_disagree_on() -> None:
 
 
 def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None:
-    rules = {"SIV": Calibration(0.97, 1e-3, 10, 5, 0, 0.6, -1.5)}
+    rules = {"SIV": Calibration(0.97, 1e-3, 10, 5, 0, 0.6, -1.5, 0.03)}
     path = tmp_path / "c.json"
     save_calibrations(path, rules)
     assert load_calibrations(path.read_text(), "c.json") == rules
-    with pytest.raises(ValueError, match="c.json: not a plate calibration: schema_version"):
+    with pytest.raises(ValueError, match=r"c\.json: not a plate calibration: schema_version"):
         load_calibrations('{"schema_version": 1, "by_format": {}}', "c.json")
-    with pytest.raises(ValueError, match="c.json: not a plate calibration"):
+    with pytest.raises(ValueError, match=r"c\.json: not a plate calibration"):
         load_calibrations('{"schema_version": 2, "by_format": {"SIV": {"x": 1}}}', "c.json")
 
 

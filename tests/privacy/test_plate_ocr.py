@@ -8,12 +8,16 @@ import pytest
 from twinflash.privacy.plate_composites import Conditions, composite, composites
 from twinflash.privacy.plate_decode import ALPHABET
 from twinflash.privacy.plate_ocr import (
+    CHARS_V,
     CropRead,
     GrammarReader,
+    _sub_quad,
     check_corners,
     crop_evidence,
     greedy_path,
+    hidden_share,
 )
+from twinflash.scene.plate_art import PLATE_W_MM, TEXT_X_MM
 
 
 @pytest.fixture(scope="module")
@@ -92,6 +96,20 @@ def test_crop_evidence_counts_crops_whose_path_holds_the_plate() -> None:
     agreement, fit = crop_evidence("AB-123-CD", crops)
     assert agreement == pytest.approx(2 / 3) and fit == -4.0
     assert crop_evidence(None, crops)[0] == 0.0
+
+
+@pytest.mark.parametrize(
+    ("occlusion", "dirt", "hidden"),
+    [("none", 0.0, False), ("none", 0.6, False), ("tow_bar", 0.0, True), ("tow_bar", 0.6, True)],
+)
+def test_a_tow_bar_hides_the_margins_dirt_does_not(
+    occlusion: str, dirt: float, hidden: bool
+) -> None:
+    c = composite("AB-123-CD", Conditions(height_px=40, yaw_deg=15, occlusion=occlusion,
+                                          dirt=dirt), seed=4)  # fmt: skip
+    u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
+    share = hidden_share(c.rgb, _sub_quad(c.corners.astype(float), u0, u1, *CHARS_V))
+    assert (share > 0.05) == hidden and share < 0.2
 
 
 SEEDED = 12  # composites of the test set's seed read in the regression test below

@@ -165,6 +165,7 @@ def plate_read(
                         "confident": p.confident,
                         "agreement": round(p.evidence.agreement, 2),
                         "fit": round(p.evidence.fit, 3),
+                        "hidden": round(p.evidence.hidden, 3),
                         "alternatives": p.to_json()["alternatives"],
                         "xyxy": [round(v) for v in p.xyxy],
                     }

@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from importlib import resources
 
@@ -105,12 +105,13 @@ class PlateRead:
     alternatives: tuple[Alternative, ...]
     line: np.ndarray  # corners TL, TR, BR, BL of the text line read (image pixels)
     crops: tuple[CropRead, ...] = ()
+    hidden: float = 0.0  # share of the margins above and below the characters hidden
 
     @property
     def evidence(self) -> Evidence:
         """What the confident rule looks at: the probability, the share of crops whose
         unconstrained best path spells the plate, the worst crop's fit."""
-        return Evidence(self.probability, *crop_evidence(self.text, self.crops))
+        return Evidence(self.probability, *crop_evidence(self.text, self.crops), self.hidden)
 
     @property
     def height_px(self) -> float:
@@ -199,6 +200,26 @@ def _sub_quad(corners: np.ndarray, u0: float, u1: float, v0: float, v1: float) -
     )
 
 
+CHARS_V = (0.16, 0.84)  # the characters' top and bottom, in plate heights
+MARGINS_V = ((-0.19, -0.045), (1.045, 1.19))  # the plate's margins, in character heights
+HIDDEN_DARK = 0.35  # a margin column darker than this share of the bright ones is hidden
+
+
+def hidden_share(rgb: np.ndarray, line: np.ndarray) -> float:
+    """How much of the plate's margins just above and below the characters (TL, TR, BR, BL
+    of the characters) something dark hides: a tow bar or a bike rack in front of the plate
+    also hides characters, and a hidden FNI digit still leaves a valid plate. The larger
+    share of the two strips' columns far darker than the strip's bright columns; dirt and
+    night leave it near 0."""
+    out = 0.0
+    for v0, v1 in MARGINS_V:
+        strip = _warp(rgb, _sub_quad(line, 0.0, 1.0, v0, v1), (160, 6))
+        cols = np.median(cv2.cvtColor(strip, cv2.COLOR_RGB2GRAY).astype(np.float32), axis=0)
+        bright = float(np.percentile(cols, 90))
+        out = max(out, float((cols < HIDDEN_DARK * bright).mean()) if bright > 0 else 0.0)
+    return out
+
+
 def crops(rgb: np.ndarray, corners: np.ndarray) -> list[np.ndarray]:
     """The crops read and voted on: text area, wider area, whole plate, stretched, CLAHE."""
     u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
@@ -264,9 +285,10 @@ class GrammarReader:
         if rgb.ndim == 2:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
-        return self._vote(crops(rgb, quad), _sub_quad(quad, u0, u1, 0.16, 0.84))
+        line = _sub_quad(quad, u0, u1, CHARS_V[0], CHARS_V[1])
+        return self._vote(crops(rgb, quad), line, hidden_share(rgb, line))
 
-    def _vote(self, cuts: list[np.ndarray], quad: np.ndarray) -> PlateRead:
+    def _vote(self, cuts: list[np.ndarray], quad: np.ndarray, hidden: float) -> PlateRead:
         """Each crop's plate probabilities, averaged: the crops vote."""
         votes: dict[str, float] = {}
         per_crop: list[tuple[dict[str, float], str, float]] = []
@@ -282,7 +304,7 @@ class GrammarReader:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
         if not alts:
-            return PlateRead(None, 0.0, False, (), quad)
+            return PlateRead(None, 0.0, False, (), quad, (), hidden)
         best = alts[0]
         said = tuple(
             CropRead(
@@ -296,8 +318,9 @@ class GrammarReader:
             )
             for shares, greedy, low, fit, where in per_crop
         )
-        sure = confident_rule(best.format).passes(best.probability, *crop_evidence(best.text, said))
-        return PlateRead(best.text, best.probability, sure, alts[:8], quad, said)
+        evidence = Evidence(best.probability, *crop_evidence(best.text, said), hidden)
+        sure = confident_rule(best.format).passes(*astuple(evidence))
+        return PlateRead(best.text, best.probability, sure, alts[:8], quad, said, hidden)
 
     def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
         """Read the plate in an upright box: the text line the detector finds in it is
@@ -305,7 +328,7 @@ class GrammarReader:
         if rgb.ndim == 2:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         line = line_in_box(self.engine, rgb, box_xywh)
-        return self._vote(line_crops(rgb, line), line)
+        return self._vote(line_crops(rgb, line), line, hidden_share(rgb, line))
 
 
 def line_crops(rgb: np.ndarray, quad: np.ndarray) -> list[np.ndarray]:
