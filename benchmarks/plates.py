@@ -136,12 +136,16 @@ def run_synthetic(
 
 
 def _slice_keys(row: dict) -> list[str]:
+    """The slices a row counts in: all, its format, then (synthetic rows) its conditions."""
+    fmt = f"format {'FNI' if ' ' in row['truth'] else 'SIV'}"
+    if "height_px" not in row:
+        return ["all", fmt]
     h = row["height_px"]
     size = "<16" if h < 16 else "16-24" if h < 24 else "24-40" if h < 40 else ">=40"
     angle = max(abs(row["yaw_deg"]), abs(row["pitch_deg"]))
     return [
         "all",
-        f"format {'FNI' if ' ' in row['truth'] else 'SIV'}",
+        fmt,
         f"height {size} px",
         f"angle {'<10' if angle < 10 else '10-30' if angle < 30 else '>=30'} deg",
         "motion blur" if row["blur_px"] > 1 else "no blur",
@@ -187,7 +191,7 @@ def summarise(rows: list[dict], confident: Callable[[dict], bool]) -> dict[str, 
     """exact, CER, wrong-but-confident share, error among confident, s/photo, by slice."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        for key in _slice_keys(r) if "height_px" in r else ["all"]:
+        for key in _slice_keys(r):
             groups[key].append(r)
     table = {}
     for key, rs in groups.items():
