@@ -354,7 +354,9 @@ METHODS = ("baseline", "grammar-box", "grammar-corners")
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--n", type=int, default=300, help="photos per seed")
+    ap.add_argument(
+        "--n", type=int, nargs="+", default=[300], help="photos per seed (one, or one per seed)"
+    )
     ap.add_argument("--seed", type=int, nargs="+", default=[2], help="one or more seeds, pooled")
     ap.add_argument(
         "--methods", default=",".join(METHODS), help="comma-separated, of " + ", ".join(METHODS)
@@ -382,9 +384,12 @@ def main() -> None:
         return
     if args.calibrate:
         names = [m for m in names if m != "baseline"]
+    if len(args.n) not in (1, len(args.seed)):
+        raise SystemExit(f"--n: one count, or one per seed ({len(args.seed)}), not {len(args.n)}")
     results: dict[str, list[dict]] = defaultdict(list)
-    for seed in args.seed:
-        for m, rows in run_synthetic(args.n, seed, args.cache, names, args.threads).items():
+    counts = args.n * len(args.seed) if len(args.n) == 1 else args.n
+    for seed, n in zip(args.seed, counts, strict=True):
+        for m, rows in run_synthetic(n, seed, args.cache, names, args.threads).items():
             results[m] += rows
     if args.calibrate:
         pooled = [r for m in names for r in results[m] if r["read"]]

@@ -107,7 +107,7 @@ def calibrate(
     evidence: Sequence[Evidence],
     correct: Sequence[bool],
     target_error: float = 1e-3,
-    min_wrong: int = 20,
+    min_wrong: int = 10,
 ) -> Calibration:
     """The gates (`AGREEMENT_GATES` x `FIT_GATES` x `HIDDEN_GATES`) and fitted threshold that
     call the most calibration readings confident; the counts are over all the readings.
