@@ -94,10 +94,16 @@ def evidence(r: PlateRead) -> dict:
 
 
 def run_synthetic(
-    n: int, seed: int, cache: Path, names: Iterable[str], threads: int = 0
+    n: int,
+    seed: int,
+    cache: Path,
+    names: Iterable[str],
+    threads: int = 0,
+    cached_only: bool = False,
 ) -> dict[str, list[dict]]:
     """Readings of the `n` composites of `seed` by each method, cached as JSON lines
-    (`threads`: onnxruntime's per model, 0 its default)."""
+    (`threads`: onnxruntime's per model, 0 its default; `cached_only`: only the readings
+    already cached, none read)."""
     old, new = PlateReader(threads=threads), GrammarReader(threads=threads)
     funcs = methods(old, new)
     out: dict[str, list[dict]] = {}
@@ -109,7 +115,7 @@ def run_synthetic(
         done[name] = {r["i"]: r for r in rows}
     handles = {name: (cache / f"{name}-seed{seed}.jsonl").open("a") for name in done}
     try:
-        for i, c in enumerate(composites(n, seed)):
+        for i, c in enumerate(composites(0 if cached_only else n, seed)):
             for name in done:
                 if i in done[name]:
                     continue
@@ -131,7 +137,7 @@ def run_synthetic(
         for h in handles.values():
             h.close()
     for name, rows in done.items():
-        out[name] = [rows[i] for i in range(n)]
+        out[name] = [rows[i] for i in range(n) if i in rows]
     return out
 
 
@@ -368,6 +374,11 @@ def main() -> None:
         help="choose the confident rule on these plates (grammar readers) and write it",
     )
     ap.add_argument("--threads", type=int, default=0, help="onnxruntime threads (0: its default)")
+    ap.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="use only the readings already in --cache (up to --n), read no photo",
+    )
     ap.add_argument("--folder", type=Path)
     ap.add_argument("--labels", type=Path)
     ap.add_argument("--picture", type=Path, help="write the README's picture there and stop")
@@ -389,7 +400,8 @@ def main() -> None:
     results: dict[str, list[dict]] = defaultdict(list)
     counts = args.n * len(args.seed) if len(args.n) == 1 else args.n
     for seed, n in zip(args.seed, counts, strict=True):
-        for m, rows in run_synthetic(n, seed, args.cache, names, args.threads).items():
+        found = run_synthetic(n, seed, args.cache, names, args.threads, args.cached_only)
+        for m, rows in found.items():
             results[m] += rows
     if args.calibrate:
         pooled = [r for m in names for r in results[m] if r["read"]]
