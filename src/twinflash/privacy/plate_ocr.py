@@ -291,7 +291,7 @@ class GrammarReader:
     def _vote(self, cuts: list[np.ndarray], quad: np.ndarray, hidden: float) -> PlateRead:
         """Each crop's plate probabilities, averaged: the crops vote."""
         votes: dict[str, float] = {}
-        per_crop: list[tuple[dict[str, float], str, float]] = []
+        per_crop: list[tuple[dict[str, float], str, float, float, tuple[float, ...]]] = []
         for frames, filled in self._frames(cuts):
             plates, log_scale = decode(frames, self.beam)
             total = max(sum(plates.values()), 1e-12)
