@@ -4,7 +4,9 @@ photo. Today's reader (`PlateReader.read` given the plate box) is measured in th
 the grammar reader (`GrammarReader`, given the box or the plate's corners).
 
     .venv/bin/python benchmarks/plates.py --n 1000 --seed 2 [--cache /tmp/plates-bench]
-    .venv/bin/python benchmarks/plates.py --calibrate --n 1000 --seed 1   # writes the threshold
+    .venv/bin/python benchmarks/plates.py --calibrate --seed 1 3 --n 522 467 \
+        --methods grammar-box,grammar-corners          # writes the confident rules
+    .venv/bin/python benchmarks/plates.py --seed 2 --n 892 --methods grammar-corners
     .venv/bin/python benchmarks/plates.py --folder DIR [--labels labels.csv]
     .venv/bin/python benchmarks/plates.py --picture docs/img/plate-reading.png  # README's
 
@@ -27,6 +29,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import astuple
 from pathlib import Path
 
 import numpy as np
@@ -35,16 +38,20 @@ from rapidfuzz.distance import Levenshtein
 from twinflash.annotations import xyxy_to_xywh
 from twinflash.flash.plates import normalise_plate
 from twinflash.privacy.plate_calibration import (
+    Evidence,
+    calibrate,
     error_upper_bound,
-    fit_threshold,
     save_calibrations,
 )
 from twinflash.privacy.plate_composites import Composite, Conditions, composite, composites
 from twinflash.privacy.plate_ocr import (
     CALIBRATION,
+    CropRead,
     GrammarReader,
-    _thresholds,
-    confident_threshold,
+    PlateRead,
+    calibrations,
+    confident_rule,
+    crop_evidence,
     threshold_group,
 )
 from twinflash.privacy.plates import PlateReader
@@ -52,7 +59,7 @@ from twinflash.privacy.plates import PlateReader
 BASELINE_CONFIDENT = 0.7  # the verdict's `min_plate_confidence`: what today counts as sure
 CALIBRATION_PATH = Path(__file__).resolve().parents[1] / "src/twinflash/privacy/data" / CALIBRATION
 
-Reading = tuple[str | None, float]  # (canonical text or None, probability)
+Reading = tuple[str | None, float, dict]  # (canonical text or None, probability, evidence)
 
 
 def _compact(text: str | None) -> str:
@@ -62,22 +69,44 @@ def _compact(text: str | None) -> str:
 def methods(old: PlateReader, new: GrammarReader) -> dict[str, Callable[[Composite], Reading]]:
     def baseline(c: Composite) -> Reading:
         found = old.read(c.rgb, c.box_xywh)
-        return (found[0].text, float(found[0].confidence)) if found else (None, 0.0)
+        return (found[0].text, float(found[0].confidence), {}) if found else (None, 0.0, {})
 
     def box(c: Composite) -> Reading:
         r = new.read_box(c.rgb, c.box_xywh)
-        return r.text, r.probability
+        return r.text, r.probability, evidence(r)
 
     def corners(c: Composite) -> Reading:
         r = new.read_corners(c.rgb, c.corners)
-        return r.text, r.probability
+        return r.text, r.probability, evidence(r)
 
     return {"baseline": baseline, "grammar-box": box, "grammar-corners": corners}
 
 
-def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[str, list[dict]]:
-    """Readings of the `n` composites of `seed` by each method, cached as JSON lines."""
-    old, new = PlateReader(), GrammarReader()
+def evidence(r: PlateRead) -> dict:
+    """What a cached row keeps of a grammar reading besides its text and probability: the
+    runner-up, the line's height and each crop's say (to study confidence rules offline)."""
+    return {
+        "alts": [[a.text, a.probability] for a in r.alternatives[:3]],
+        "line_h": r.height_px,
+        "hidden": r.hidden,
+        "crops": [
+            [c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit, c.where] for c in r.crops
+        ],
+    }
+
+
+def run_synthetic(
+    n: int,
+    seed: int,
+    cache: Path,
+    names: Iterable[str],
+    threads: int = 0,
+    cached_only: bool = False,
+) -> dict[str, list[dict]]:
+    """Readings of the `n` composites of `seed` by each method, cached as JSON lines
+    (`threads`: onnxruntime's per model, 0 its default; `cached_only`: only the readings
+    already cached, none read)."""
+    old, new = PlateReader(threads=threads), GrammarReader(threads=threads)
     funcs = methods(old, new)
     out: dict[str, list[dict]] = {}
     cache.mkdir(parents=True, exist_ok=True)
@@ -88,12 +117,12 @@ def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[
         done[name] = {r["i"]: r for r in rows}
     handles = {name: (cache / f"{name}-seed{seed}.jsonl").open("a") for name in done}
     try:
-        for i, c in enumerate(composites(n, seed)):
+        for i, c in enumerate(composites(0 if cached_only else n, seed)):
             for name in done:
                 if i in done[name]:
                     continue
                 t0 = time.perf_counter()
-                text, p = funcs[name](c)
+                text, p, extra = funcs[name](c)
                 row = {
                     "i": i,
                     "truth": c.text,
@@ -101,6 +130,7 @@ def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[
                     "p": p,
                     "s": time.perf_counter() - t0,
                     **c.slices(),
+                    **extra,
                 }
                 done[name][i] = row
                 handles[name].write(json.dumps(row) + "\n")
@@ -109,16 +139,21 @@ def run_synthetic(n: int, seed: int, cache: Path, names: Iterable[str]) -> dict[
         for h in handles.values():
             h.close()
     for name, rows in done.items():
-        out[name] = [rows[i] for i in range(n)]
+        out[name] = [rows[i] for i in range(n) if i in rows]
     return out
 
 
 def _slice_keys(row: dict) -> list[str]:
+    """The slices a row counts in: all, its format, then (synthetic rows) its conditions."""
+    fmt = f"format {'FNI' if ' ' in row['truth'] else 'SIV'}"
+    if "height_px" not in row:
+        return ["all", fmt]
     h = row["height_px"]
     size = "<16" if h < 16 else "16-24" if h < 24 else "24-40" if h < 40 else ">=40"
     angle = max(abs(row["yaw_deg"]), abs(row["pitch_deg"]))
     return [
         "all",
+        fmt,
         f"height {size} px",
         f"angle {'<10' if angle < 10 else '10-30' if angle < 30 else '>=30'} deg",
         "motion blur" if row["blur_px"] > 1 else "no blur",
@@ -128,22 +163,48 @@ def _slice_keys(row: dict) -> list[str]:
     ]
 
 
+SLICE_ORDER = [
+    "all", "format SIV", "format FNI", "height <16", "height 16-24", "height 24-40",
+    "height >=40", "angle <10", "angle 10-30", "angle >=30", "no blur", "motion blur", "day",
+    "night IR", "clean", "dirty", "occlusion none", "occlusion tow_bar", "occlusion bike_rack",
+]  # fmt: skip
+
+
+def _slice_order(key: str) -> int:
+    return next((i for i, s in enumerate(SLICE_ORDER) if key.startswith(s)), len(SLICE_ORDER))
+
+
 def _group(text: str | None) -> str:
     return threshold_group("FNI" if text and " " in text else "SIV")
 
 
-def summarise(
-    rows: list[dict], threshold: Callable[[str | None], float]
-) -> dict[str, dict[str, float]]:
+def row_evidence(row: dict) -> Evidence:
+    """The confident rule's evidence of a cached grammar reading."""
+    crops = [CropRead(*c[:6], tuple(c[6])) for c in row.get("crops", [])]
+    return Evidence(row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0))
+
+
+def grammar_confident(row: dict) -> bool:
+    """Whether the shipped rule calls this cached grammar reading confident."""
+    return row["read"] is not None and confident_rule(
+        "FNI" if " " in row["read"] else "SIV"
+    ).passes(*astuple(row_evidence(row)))
+
+
+def baseline_confident(row: dict) -> bool:
+    return row["p"] >= BASELINE_CONFIDENT
+
+
+def summarise(rows: list[dict], confident: Callable[[dict], bool]) -> dict[str, dict[str, float]]:
     """exact, CER, wrong-but-confident share, error among confident, s/photo, by slice."""
     groups: dict[str, list[dict]] = defaultdict(list)
     for r in rows:
-        for key in _slice_keys(r) if "height_px" in r else ["all"]:
+        for key in _slice_keys(r):
             groups[key].append(r)
     table = {}
     for key, rs in groups.items():
         right = [r["read"] == r["truth"] for r in rs]
-        conf = [r["p"] >= threshold(r["read"]) for r in rs]
+        conf = [confident(r) for r in rs]
         wrong = len(rs) - sum(right)
         wrong_conf = sum(c and not ok for c, ok in zip(conf, right, strict=True))
         cer = sum(
@@ -162,12 +223,13 @@ def summarise(
     return table
 
 
-def print_tables(
-    results: dict[str, list[dict]], thresholds: dict[str, Callable[[str | None], float]]
-) -> None:
-    tables = {m: summarise(rows, thresholds[m]) for m, rows in results.items()}
-    keys = list(tables[next(iter(tables))])
-    print(f"confident at: baseline >= {BASELINE_CONFIDENT}, grammar {_thresholds()}")
+def print_tables(results: dict[str, list[dict]]) -> None:
+    tables = {
+        m: summarise(rows, baseline_confident if m == "baseline" else grammar_confident)
+        for m, rows in results.items()
+    }
+    keys = sorted(tables[next(iter(tables))], key=_slice_order)
+    print(f"confident: baseline >= {BASELINE_CONFIDENT}; grammar {calibrations()}")
     print(
         "| slice | n | "
         + " | ".join(f"{m} exact / CER / wrong called confident" for m in tables)
@@ -185,14 +247,18 @@ def print_tables(
             )
         print(f"| {key} | {tables[next(iter(tables))][key]['n']} | " + " | ".join(cells) + " |")
     for m, t in tables.items():
-        a = t["all"]
-        n_conf = round(a["confident"] * a["n"])
-        bound = error_upper_bound(int(a["wrong_confident"]), n_conf)
-        print(
-            f"{m}: exact {a['exact']:.1%}, CER {a['cer']:.1%}, confident {a['confident']:.1%} "
-            f"({n_conf}), wrong among confident {a['wrong_confident']}/{n_conf} "
-            f"(95% upper bound {bound:.2%}), {a['s_per_photo']:.3f} s/photo"
-        )
+        for key in ("all", "format SIV", "format FNI"):
+            if key not in t:
+                continue
+            a = t[key]
+            n_conf = round(a["confident"] * a["n"])
+            bound = error_upper_bound(int(a["wrong_confident"]), n_conf)
+            print(
+                f"{m} {key}: exact {a['exact']:.1%}, CER {a['cer']:.1%}, confident "
+                f"{a['confident']:.1%} ({n_conf}), wrong among confident "
+                f"{a['wrong_confident']}/{n_conf} (95% upper bound {bound:.2%}), "
+                f"{a['s_per_photo']:.3f} s/photo"
+            )
 
 
 def _truth_of(path: Path) -> str:
@@ -236,7 +302,13 @@ def run_folder(folder: Path, labels: Path | None) -> dict[str, list[dict]]:
         reads = [new.read_box(rgb, b) for b in boxes]
         top = max(reads, key=lambda r: r.probability, default=None)
         out["grammar-box"].append(
-            _row(truth, top and top.text, top.probability if top else 0.0, t0)
+            _row(
+                truth,
+                top and top.text,
+                top.probability if top else 0.0,
+                t0,
+                evidence(top) if top else None,
+            )
         )
     return out
 
@@ -280,55 +352,71 @@ def write_picture(path: Path) -> None:
     print(f"wrote {path}")
 
 
-def _row(truth: str, read: str | None, p: float, t0: float) -> dict:
+def _row(truth: str, read: str | None, p: float, t0: float, extra: dict | None = None) -> dict:
     """One reading of a folder photo, timed from `t0`."""
-    return {"truth": truth, "read": read, "p": p, "s": time.perf_counter() - t0}
+    return {"truth": truth, "read": read, "p": p, "s": time.perf_counter() - t0, **(extra or {})}
+
+
+METHODS = ("baseline", "grammar-box", "grammar-corners")
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawTextHelpFormatter)
-    ap.add_argument("--n", type=int, default=300)
-    ap.add_argument("--seed", type=int, default=2)
+    ap.add_argument(
+        "--n", type=int, nargs="+", default=[300], help="photos per seed (one, or one per seed)"
+    )
+    ap.add_argument("--seed", type=int, nargs="+", default=[2], help="one or more seeds, pooled")
+    ap.add_argument(
+        "--methods", default=",".join(METHODS), help="comma-separated, of " + ", ".join(METHODS)
+    )
     ap.add_argument("--cache", type=Path, default=Path("/tmp/plates-bench"))
     ap.add_argument(
         "--calibrate",
         action="store_true",
-        help="choose the confident threshold on these plates and write it",
+        help="choose the confident rule on these plates (grammar readers) and write it",
+    )
+    ap.add_argument("--threads", type=int, default=0, help="onnxruntime threads (0: its default)")
+    ap.add_argument(
+        "--cached-only",
+        action="store_true",
+        help="use only the readings already in --cache (up to --n), read no photo",
     )
     ap.add_argument("--folder", type=Path)
     ap.add_argument("--labels", type=Path)
     ap.add_argument("--picture", type=Path, help="write the README's picture there and stop")
     args = ap.parse_args()
+    names = [m for m in args.methods.split(",") if m]
+    if unknown := sorted(set(names) - set(METHODS)):
+        raise SystemExit(f"--methods: unknown {unknown}; known: {', '.join(METHODS)}")
     if args.picture:
         write_picture(args.picture)
         return
     if args.folder:
         results = run_folder(args.folder, args.labels)
-    elif args.calibrate:
-        results = run_synthetic(args.n, args.seed, args.cache, ["grammar-box", "grammar-corners"])
-        rows = results["grammar-box"] + results["grammar-corners"]
+        print_tables(results)
+        return
+    if args.calibrate:
+        names = [m for m in names if m != "baseline"]
+    if len(args.n) not in (1, len(args.seed)):
+        raise SystemExit(f"--n: one count, or one per seed ({len(args.seed)}), not {len(args.n)}")
+    results: dict[str, list[dict]] = defaultdict(list)
+    counts = args.n * len(args.seed) if len(args.n) == 1 else args.n
+    for seed, n in zip(args.seed, counts, strict=True):
+        found = run_synthetic(n, seed, args.cache, names, args.threads, args.cached_only)
+        for m, rows in found.items():
+            results[m] += rows
+    if args.calibrate:
+        pooled = [r for m in names for r in results[m] if r["read"]]
         cals = {}
         for group in ("SIV", "FNI"):
-            mine = [r for r in rows if r["read"] and _group(r["read"]) == group]
-            cals[group] = fit_threshold(
-                [r["p"] for r in mine], [r["read"] == r["truth"] for r in mine]
+            mine = [r for r in pooled if _group(r["read"]) == group]
+            cals[group] = calibrate(
+                [row_evidence(r) for r in mine], [r["read"] == r["truth"] for r in mine]
             )
         save_calibrations(CALIBRATION_PATH, cals)
         print(f"wrote {CALIBRATION_PATH}: {cals}")
-        _thresholds.cache_clear()
-    else:
-        results = run_synthetic(
-            args.n, args.seed, args.cache, ["baseline", "grammar-box", "grammar-corners"]
-        )
-
-    def grammar(text: str | None) -> float:
-        return confident_threshold("FNI" if text and " " in text else "SIV")
-
-    def baseline(text: str | None) -> float:
-        return BASELINE_CONFIDENT
-
-    thresholds = {m: (baseline if m == "baseline" else grammar) for m in results}
-    print_tables(results, thresholds)
+        calibrations.cache_clear()
+    print_tables(dict(results))
 
 
 if __name__ == "__main__":

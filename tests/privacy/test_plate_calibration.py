@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple
+from pathlib import Path
+
 import numpy as np
 import pytest
 
 from twinflash.privacy.plate_calibration import (
     NEVER,
+    Calibration,
+    Evidence,
+    calibrate,
     choose_threshold,
     error_upper_bound,
     fit_threshold,
+    load_calibrations,
+    save_calibrations,
 )
+from twinflash.privacy.plate_ocr import calibrations
 
 
 def test_threshold_sits_above_the_surest_wrong_reading_when_none_may_pass() -> None:
@@ -63,3 +72,50 @@ def test_the_fitted_threshold_is_above_the_empirical_one_when_errors_thin_out() 
 
 def test_no_threshold_without_any_wrong_reading_to_learn_from() -> None:
     assert fit_threshold([0.9, 0.95], [True, True]).threshold == NEVER
+
+
+def _readings(n_right: int, n_sure_wrong: int) -> tuple[list[Evidence], list[bool]]:
+    """Right readings spread over probabilities, with path agreement; wrong ones mostly
+    unsure, plus `n_sure_wrong` at probability 0.999 whose crops' best paths disagree."""
+    rng = np.random.default_rng(1)
+    ev, ok = [], []
+    for p in 1 - rng.beta(1, 30, n_right):
+        ev.append(Evidence(float(p), 1.0, -0.1, 0.0))
+        ok.append(True)
+    for p in rng.uniform(0.2, 0.9, 200):
+        ev.append(Evidence(float(p), float(rng.choice([0.0, 0.6, 1.0])), -2.0, 0.0))
+        ok.append(False)
+    ev += [Evidence(0.999, 0.2, -4.0, 0.05)] * n_sure_wrong
+    ok += [False] * n_sure_wrong
+    return ev, ok
+
+
+def test_gates_keep_out_sure_readings_the_crops_disagree_on() -> None:
+    ev, ok = _readings(2000, 5)
+    plain = fit_threshold([e.probability for e in ev], ok)
+    gated = calibrate(ev, ok)
+    assert gated.min_agreement > 0.2 or gated.min_fit > -4.0
+    assert gated.n_confident > plain.n_confident
+    confident = [o for e, o in zip(ev, ok, strict=True) if gated.passes(*astuple(e))]
+    assert len(confident) == gated.n_confident
+    assert confident.count(False) <= 1e-3 * len(confident)
+    assert not gated.passes(*astuple(ev[-1]))  # the sure readings the crops disagree on
+
+
+def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None:
+    rules = {"SIV": Calibration(0.97, 1e-3, 10, 5, 0, 0.6, -1.5, 0.03)}
+    path = tmp_path / "c.json"
+    save_calibrations(path, rules)
+    assert load_calibrations(path.read_text(), "c.json") == rules
+    with pytest.raises(ValueError, match=r"c\.json: not a plate calibration: schema_version"):
+        load_calibrations('{"schema_version": 1, "by_format": {}}', "c.json")
+    with pytest.raises(ValueError, match=r"c\.json: not a plate calibration"):
+        load_calibrations('{"schema_version": 2, "by_format": {"SIV": {"x": 1}}}', "c.json")
+
+
+def test_the_shipped_rules_were_calibrated_for_both_formats() -> None:
+    """SIV and FNI both have a rule that some readings pass, fitted at the 1/1,000 target."""
+    rules = calibrations()
+    assert set(rules) == {"SIV", "FNI"}
+    for rule in rules.values():
+        assert rule.target_error == 1e-3 and rule.threshold < NEVER and rule.n_confident > 0

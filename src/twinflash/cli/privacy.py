@@ -142,7 +142,7 @@ def plate_read(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
 ) -> None:
     """Plates read on the photo, surest first, each with its alternatives and probabilities;
-    `confident` when the probability reaches the threshold calibrated on synthetic plates."""
+    `confident` when the reading passes the rule calibrated on synthetic plates."""
     from twinflash.privacy.media import load_image
     from twinflash.privacy.plate_reading import AccusingReader
 
@@ -163,6 +163,9 @@ def plate_read(
                         "format": p.alternatives[0].format,
                         "confidence": round(p.probability, 4),
                         "confident": p.confident,
+                        "agreement": round(p.evidence.agreement, 2),
+                        "fit": round(p.evidence.fit, 3),
+                        "hidden": round(p.evidence.hidden, 3),
                         "alternatives": p.to_json()["alternatives"],
                         "xyxy": [round(v) for v in p.xyxy],
                     }

@@ -11,12 +11,22 @@ target (1 in 1,000), and the higher one is kept:
   the probability, fitted on every reading, and averaged over the readings above the cut:
   the tail is estimated from all errors, not the few rarest.
 
+A probability alone is not enough: a small plate whose every crop reads Q as D agrees with
+itself, and a tow bar hiding an FNI digit leaves a shorter valid plate read with one voice.
+Three gates come first (`calibrate`): the share of crops whose unconstrained best path
+spells the plate (the grammar did not have to force it), the worst crop's fit (how much of
+the recogniser's frame mass any valid plate explains) and how much of the plate's margins
+above and below the characters something dark hides; the threshold is then fitted on the
+readings that pass them, and the gates that keep the most confident readings win.
+
 The same rule measured on another set (the test set) tells whether it holds;
-`error_upper_bound` gives the one-sided Clopper-Pearson bound that set allows.
+`error_upper_bound` gives the one-sided Clopper-Pearson bound that set allows (the privacy
+layer's own: `flash.thresholds` has the same bound but sits above privacy).
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass
@@ -24,6 +34,7 @@ from pathlib import Path
 
 import numpy as np
 from scipy.optimize import minimize
+from scipy.special import expit
 from scipy.stats import beta
 
 from twinflash.files import atomic_write_text
@@ -31,21 +42,101 @@ from twinflash.files import atomic_write_text
 NEVER = 1.01  # a threshold no probability reaches
 
 
+NO_FIT_GATE = -1e9  # `min_fit` that every reading passes
+SCHEMA_VERSION = 2
+AGREEMENT_GATES = (0.0, 0.4, 0.6, 0.8, 1.0)
+FIT_GATES = (NO_FIT_GATE, -3.0, -1.5, -0.7)
+HIDDEN_GATES = (1.0, 0.03, 0.01)
+
+
 @dataclass(frozen=True)
 class Calibration:
-    """The chosen threshold and what it gave on the calibration set."""
+    """The chosen rule and what it gave on the calibration set: a reading is confident when
+    its probability >= `threshold`, its crops' agreement >= `min_agreement`, its worst
+    fit >= `min_fit` and at most `max_hidden` of the plate's margins hidden."""
 
     threshold: float
     target_error: float
     n_readings: int
     n_confident: int
     n_wrong_confident: int
+    min_agreement: float = 0.0
+    min_fit: float = NO_FIT_GATE
+    max_hidden: float = 1.0
+
+    def passes(self, probability: float, agreement: float, fit: float, hidden: float) -> bool:
+        return (
+            probability >= self.threshold
+            and agreement >= self.min_agreement
+            and fit >= self.min_fit
+            and hidden <= self.max_hidden
+        )
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """What the confident rule looks at in one reading."""
+
+    probability: float
+    agreement: float  # share of crops whose best path spells the plate
+    fit: float  # the worst crop's log share of frame mass a valid plate explains
+    hidden: float = 0.0  # share of the plate's margins beside the characters hidden
 
 
 def save_calibrations(path: Path, by_group: dict[str, Calibration]) -> None:
-    """One threshold per plate group ("SIV": fixed-length plates, "FNI"), atomically."""
-    doc = {"schema_version": 1, "by_format": {k: asdict(c) for k, c in by_group.items()}}
+    """One rule per plate group ("SIV": fixed-length plates, "FNI"), atomically."""
+    doc = {
+        "schema_version": SCHEMA_VERSION,
+        "by_format": {k: asdict(c) for k, c in by_group.items()},
+    }
     atomic_write_text(path, json.dumps(doc, indent=1, sort_keys=True) + "\n")
+
+
+def load_calibrations(text: str, where: str) -> dict[str, Calibration]:
+    """The rules saved by `save_calibrations`; ValueError naming `where` if malformed."""
+    try:
+        doc = json.loads(text)
+        if doc.get("schema_version") != SCHEMA_VERSION:
+            raise ValueError(f"schema_version {doc.get('schema_version')!r}, not {SCHEMA_VERSION}")
+        return {k: Calibration(**v) for k, v in doc["by_format"].items()}
+    except (ValueError, KeyError, TypeError, AttributeError) as exc:
+        raise ValueError(f"{where}: not a plate calibration: {exc}") from None
+
+
+def calibrate(
+    evidence: Sequence[Evidence],
+    correct: Sequence[bool],
+    target_error: float = 1e-3,
+    min_wrong: int = 10,
+) -> Calibration:
+    """The gates (`AGREEMENT_GATES` x `FIT_GATES` x `HIDDEN_GATES`) and fitted threshold that
+    call the most calibration readings confident; the counts are over all the readings.
+    Gates that leave fewer than `min_wrong` wrong readings are skipped: a tail fitted on a
+    handful of errors says little about the next thousand readings."""
+    if len(evidence) != len(correct):
+        raise ValueError(f"`evidence` and `correct`: {len(evidence)} and {len(correct)} values")
+    best = Calibration(NEVER, target_error, len(evidence), 0, 0)
+    for agreement, fit, hidden in itertools.product(AGREEMENT_GATES, FIT_GATES, HIDDEN_GATES):
+        kept = [
+            (e.probability, ok)
+            for e, ok in zip(evidence, correct, strict=True)
+            if e.agreement >= agreement and e.fit >= fit and e.hidden <= hidden
+        ]
+        if sum(not ok for _, ok in kept) < min_wrong:
+            continue
+        cal = fit_threshold([p for p, _ in kept], [ok for _, ok in kept], target_error)
+        if cal.n_confident > best.n_confident:
+            best = Calibration(
+                cal.threshold,
+                target_error,
+                len(evidence),
+                cal.n_confident,
+                cal.n_wrong_confident,
+                agreement,
+                fit,
+                hidden,
+            )
+    return best
 
 
 def choose_threshold(
@@ -97,7 +188,7 @@ def fit_threshold(
         return float(np.sum(np.logaddexp(0, z) - wrong * z))
 
     w = minimize(nll, np.array([0.0, -1.0])).x
-    p_wrong = 1 / (1 + np.exp(-(w[0] + w[1] * x)))
+    p_wrong = expit(w[0] + w[1] * x)
     order = np.argsort(-p, kind="stable")
     mean_wrong = np.cumsum(p_wrong[order]) / np.arange(1, len(p) + 1)
     good = np.flatnonzero(mean_wrong <= target_error)

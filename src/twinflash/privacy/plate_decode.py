@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import math
 from collections import defaultdict
-from dataclasses import dataclass
 from functools import lru_cache
 
 import numpy as np
@@ -31,6 +30,7 @@ _FNI = set(FNI_LETTERS)
 _DEPT_PREFIXES = {d[:i] for d in DEPARTEMENTS for i in range(len(d) + 1)}
 _SUFFIX = _DIGITS | {"A", "B"}
 MIN_FRAME_P = 1e-3  # characters less likely than this in a frame are not tried there
+_INDEX = {c: i + 1 for i, c in enumerate(ALPHABET)}
 
 
 def reduce_columns(characters: list[str]) -> np.ndarray:
@@ -96,33 +96,34 @@ def complete(s: str) -> str | None:
     return found[0].text if found else None
 
 
-@dataclass(frozen=True)
-class _Key:
-    band: bool  # the band's "F" read before the plate
-    plate: str
-    suffix: str  # the regional band's département read after an SIV plate
-
-    @property
-    def last(self) -> str:
-        if self.suffix:
-            return self.suffix[-1]
-        if self.plate:
-            return self.plate[-1]
-        return "F" if self.band else ""
+# A beam's key: (band "F" read before the plate, plate so far, regional département read
+# after an SIV plate). Plain tuples: hashed millions of times per photo.
+_Key = tuple[bool, str, str]
 
 
-def _extensions(key: _Key, c: str) -> list[_Key]:
-    out = []
-    if key.suffix or (key.plate and "-" in (complete(key.plate) or "")):
-        if c in _SUFFIX and len(key.suffix) < 3:
-            out.append(_Key(key.band, key.plate, key.suffix + c))
-        if key.suffix:
-            return out
-    if viable(key.plate + c):
-        out.append(_Key(key.band, key.plate + c, ""))
-    if c == "F" and not key.band and not key.plate:
-        out.append(_Key(True, "", ""))
-    return out
+def _last(key: _Key) -> str:
+    band, plate, suffix = key
+    if suffix:
+        return suffix[-1]
+    if plate:
+        return plate[-1]
+    return "F" if band else ""
+
+
+@lru_cache(maxsize=500_000)
+def _extensions(key: _Key, c: str) -> tuple[_Key, ...]:
+    band, plate, suffix = key
+    out: list[_Key] = []
+    if suffix or (plate and "-" in (complete(plate) or "")):
+        if c in _SUFFIX and len(suffix) < 3:
+            out.append((band, plate, suffix + c))
+        if suffix:
+            return tuple(out)
+    if viable(plate + c):
+        out.append((band, plate + c, ""))
+    if c == "F" and not band and not plate:
+        out.append((True, "", ""))
+    return tuple(out)
 
 
 def decode(reduced: np.ndarray, beam: int = 32) -> tuple[dict[str, float], float]:
@@ -133,31 +134,37 @@ def decode(reduced: np.ndarray, beam: int = 32) -> tuple[dict[str, float], float
     compare within one call; their sum over plates is <= 1 (the rest is mass no plate
     explains), before the scale.
     """
-    beams: dict[_Key, tuple[float, float]] = {_Key(False, "", ""): (1.0, 0.0)}
+    beams: dict[_Key, tuple[float, float]] = {(False, "", ""): (1.0, 0.0)}
     log_scale = 0.0
-    index = {c: i + 1 for i, c in enumerate(ALPHABET)}
-    for frame in reduced:
-        blank = float(frame[0])
-        tried = [
-            (ALPHABET[i], float(frame[i + 1])) for i in np.flatnonzero(frame[1:] > MIN_FRAME_P)
-        ]
-        nxt: dict[_Key, list[float]] = defaultdict(lambda: [0.0, 0.0])
+    rows = reduced.tolist()
+    for frame in rows:
+        blank = frame[0]
+        tried = [(ALPHABET[i], p) for i, p in enumerate(frame[1:]) if p > MIN_FRAME_P]
+        nxt: dict[_Key, list[float]] = {}
         for key, (pb, pnb) in beams.items():
             total = pb + pnb
-            nxt[key][0] += total * blank
-            last = key.last
+            cell = nxt.get(key)
+            if cell is None:
+                cell = nxt[key] = [0.0, 0.0]
+            cell[0] += total * blank
+            last = _last(key)
             if last:
-                nxt[key][1] += pnb * float(frame[index[last]])
+                cell[1] += pnb * frame[_INDEX[last]]
             for c, p in tried:
+                add = (pb if c == last else total) * p
                 for new in _extensions(key, c):
-                    nxt[new][1] += (pb if c == last else total) * p
+                    other = nxt.get(new)
+                    if other is None:
+                        nxt[new] = [0.0, add]
+                    else:
+                        other[1] += add
         ranked = sorted(nxt.items(), key=lambda kv: -(kv[1][0] + kv[1][1]))[:beam]
         norm = sum(a + b for _, (a, b) in ranked) or 1e-300
         log_scale += math.log(norm)
         beams = {k: (a / norm, b / norm) for k, (a, b) in ranked}
     plates: dict[str, float] = defaultdict(float)
     for key, (pb, pnb) in beams.items():
-        text = complete(key.plate)
+        text = complete(key[1])
         if text is not None:
             plates[text] += pb + pnb
     return dict(plates), log_scale

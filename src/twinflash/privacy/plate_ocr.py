@@ -8,16 +8,17 @@ crops (text area, whole plate, stretched, contrast-equalised) goes through rapid
 recogniser once, as one batch; its raw CTC frames are decoded into valid plates only
 (`twinflash.privacy.plate_decode`) and the crops vote by averaging their plate
 probabilities. The best plate's share of the vote is its `probability`; it is called
-`confident` at or above the threshold that `benchmarks/plates.py --calibrate` chose on
-synthetic plates (`data/plate_confidence.json`: among confident readings of the synthetic
-test set at most 1 in 1,000 wrong).
+`confident` when it passes the rule that `benchmarks/plates.py --calibrate` chose on
+synthetic plates (`data/plate_confidence.json`): enough crops whose unconstrained best path
+spells the plate, every crop explained by some plate, and the probability at or above the
+threshold (aim: among confident readings at most 1 in 1,000 wrong).
 """
 
 from __future__ import annotations
 
-import json
+import math
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import astuple, dataclass
 from functools import cache
 from importlib import resources
 
@@ -25,7 +26,14 @@ import cv2
 import numpy as np
 
 from twinflash.flash.plates import normalise_plate
-from twinflash.privacy.plate_decode import decode, reduce_columns, reduce_probs
+from twinflash.privacy.plate_calibration import (
+    NEVER,
+    NO_FIT_GATE,
+    Calibration,
+    Evidence,
+    load_calibrations,
+)
+from twinflash.privacy.plate_decode import ALPHABET, decode, reduce_columns, reduce_probs
 from twinflash.scene.plate_art import PLATE_H_MM, PLATE_W_MM, TEXT_X_MM
 
 REC_H = 48  # the recogniser's input height
@@ -40,6 +48,53 @@ class Alternative:
 
 
 @dataclass(frozen=True)
+class CropRead:
+    """What one crop said: its own best plate and that plate's share of the crop's plate
+    mass, the overall best's share there, and the recogniser's unconstrained best path
+    (compact) with the weakest of its characters' peak probabilities, and how well plates
+    explain the frames at all."""
+
+    top: str | None
+    share: float
+    best_share: float
+    greedy: str
+    greedy_min: float
+    fit: float  # log of the share of the network's frame mass on paths that can spell a plate
+    where: tuple[float, ...] = ()  # the best path's characters across the crop (0-1)
+
+
+def greedy_path(reduced: np.ndarray, filled: float = 1.0) -> tuple[str, float, tuple[float, ...]]:
+    """Best-path reading of reduced CTC frames (T, 37): the compact text, the lowest peak
+    probability among its characters (1.0 for none), and where each character peaks across
+    the crop (0 left edge, 1 right edge; `filled`: the share of frames the crop fills)."""
+    best = reduced.argmax(axis=1)
+    text: list[str] = []
+    peaks: list[float] = []
+    where: list[float] = []
+    prev = 0
+    span = max(filled * len(reduced), 1e-9)
+    for t, k in enumerate(best.tolist()):
+        p = float(reduced[t, k])
+        if k and k != prev:
+            text.append(ALPHABET[k - 1])
+            peaks.append(p)
+            where.append((t + 0.5) / span)
+        elif k and peaks and p > peaks[-1]:
+            peaks[-1], where[-1] = p, (t + 0.5) / span
+        prev = k
+    return "".join(text), min(peaks, default=1.0), tuple(where)
+
+
+def crop_evidence(text: str | None, crops: Sequence[CropRead]) -> tuple[float, float]:
+    """(share of crops whose best path holds the plate's characters in a row, worst fit)."""
+    if text is None or not crops:
+        return 0.0, NO_FIT_GATE
+    compact = text.replace("-", "").replace(" ", "")
+    agreement = sum(compact in c.greedy for c in crops) / len(crops)
+    return agreement, min(c.fit for c in crops)
+
+
+@dataclass(frozen=True)
 class PlateRead:
     """The reading of one plate: best text (None: no valid plate), its probability, whether
     that is above the calibrated threshold, and every plausible plate, best first."""
@@ -49,6 +104,20 @@ class PlateRead:
     confident: bool
     alternatives: tuple[Alternative, ...]
     line: np.ndarray  # corners TL, TR, BR, BL of the text line read (image pixels)
+    crops: tuple[CropRead, ...] = ()
+    hidden: float = 0.0  # share of the margins above and below the characters hidden
+
+    @property
+    def evidence(self) -> Evidence:
+        """What the confident rule looks at: the probability, the share of crops whose
+        unconstrained best path spells the plate, the worst crop's fit."""
+        return Evidence(self.probability, *crop_evidence(self.text, self.crops), self.hidden)
+
+    @property
+    def height_px(self) -> float:
+        """Height of the text line read, in image pixels (mean of its two sides)."""
+        q = self.line
+        return float(np.linalg.norm(q[3] - q[0]) + np.linalg.norm(q[2] - q[1])) / 2
 
     @property
     def xyxy(self) -> tuple[float, float, float, float]:
@@ -76,7 +145,8 @@ def threshold_group(fmt: str) -> str:
 
 
 @cache
-def _thresholds() -> dict[str, float]:
+def calibrations() -> dict[str, Calibration]:
+    """The confident rules shipped with the package, by group (empty: none calibrated)."""
     try:
         text = (
             resources.files("twinflash.privacy")
@@ -85,13 +155,13 @@ def _thresholds() -> dict[str, float]:
         )
     except FileNotFoundError:
         return {}
-    return {k: float(v["threshold"]) for k, v in json.loads(text)["by_format"].items()}
+    return load_calibrations(text, CALIBRATION)
 
 
-def confident_threshold(fmt: str = "SIV") -> float:
-    """The calibrated threshold shipped with the package for plates of format `fmt` (1.01,
-    never confident, when none was calibrated)."""
-    return _thresholds().get(threshold_group(fmt), 1.01)
+def confident_rule(fmt: str = "SIV") -> Calibration:
+    """The calibrated rule for plates of format `fmt` (never confident when none was
+    calibrated)."""
+    return calibrations().get(threshold_group(fmt), Calibration(NEVER, 1e-3, 0, 0, 0))
 
 
 def check_corners(corners: object) -> np.ndarray:
@@ -128,6 +198,26 @@ def _sub_quad(corners: np.ndarray, u0: float, u1: float, v0: float, v1: float) -
     return np.array(
         [_plate_point(corners, u, v) for u, v in ((u0, v0), (u1, v0), (u1, v1), (u0, v1))]
     )
+
+
+CHARS_V = (0.16, 0.84)  # the characters' top and bottom, in plate heights
+MARGINS_V = ((-0.19, -0.045), (1.045, 1.19))  # the plate's margins, in character heights
+HIDDEN_DARK = 0.35  # a margin column darker than this share of the bright ones is hidden
+
+
+def hidden_share(rgb: np.ndarray, line: np.ndarray) -> float:
+    """How much of the plate's margins just above and below the characters (TL, TR, BR, BL
+    of the characters) something dark hides: a tow bar or a bike rack in front of the plate
+    also hides characters, and a hidden FNI digit still leaves a valid plate. The larger
+    share of the two strips' columns far darker than the strip's bright columns; dirt and
+    night leave it near 0."""
+    out = 0.0
+    for v0, v1 in MARGINS_V:
+        strip = _warp(rgb, _sub_quad(line, 0.0, 1.0, v0, v1), (160, 6))
+        cols = np.median(cv2.cvtColor(strip, cv2.COLOR_RGB2GRAY).astype(np.float32), axis=0)
+        bright = float(np.percentile(cols, 90))
+        out = max(out, float((cols < HIDDEN_DARK * bright).mean()) if bright > 0 else 0.0)
+    return out
 
 
 def crops(rgb: np.ndarray, corners: np.ndarray) -> list[np.ndarray]:
@@ -169,6 +259,11 @@ class GrammarReader:
 
     def frames(self, images: Sequence[np.ndarray]) -> list[np.ndarray]:
         """Reduced CTC frames (T, 37) of each RGB line image, one batch per call."""
+        return [f for f, _ in self._frames(images)]
+
+    def _frames(self, images: Sequence[np.ndarray]) -> list[tuple[np.ndarray, float]]:
+        """Each image's reduced frames and the share of them its own pixels fill (the rest
+        is the batch's padding)."""
         rec = self._recogniser()
         assert self._columns is not None
         if not images:
@@ -177,7 +272,12 @@ class GrammarReader:
         widest = max(im.shape[1] / im.shape[0] for im in bgr)
         # one batch, padded to the widest as rapidocr pads: the padding reads as blanks
         batch = np.stack([rec.resize_norm_img(im, widest) for im in bgr])
-        return [reduce_probs(probs, self._columns) for probs in rec.session(batch)]
+        padded = int(REC_H * widest)
+        filled = [min(math.ceil(REC_H * im.shape[1] / im.shape[0]), padded) / padded for im in bgr]
+        return [
+            (reduce_probs(probs, self._columns), f)
+            for probs, f in zip(rec.session(batch), filled, strict=True)
+        ]
 
     def read_corners(self, rgb: np.ndarray, corners: object) -> PlateRead:
         """Read the plate whose corners (TL, TR, BR, BL, image pixels) are given."""
@@ -185,24 +285,42 @@ class GrammarReader:
         if rgb.ndim == 2:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
-        return self._vote(crops(rgb, quad), _sub_quad(quad, u0, u1, 0.16, 0.84))
+        line = _sub_quad(quad, u0, u1, CHARS_V[0], CHARS_V[1])
+        return self._vote(crops(rgb, quad), line, hidden_share(rgb, line))
 
-    def _vote(self, cuts: list[np.ndarray], quad: np.ndarray) -> PlateRead:
+    def _vote(self, cuts: list[np.ndarray], quad: np.ndarray, hidden: float) -> PlateRead:
         """Each crop's plate probabilities, averaged: the crops vote."""
         votes: dict[str, float] = {}
-        for frames in self.frames(cuts):
-            plates, _ = decode(frames, self.beam)
-            total = sum(plates.values())
-            for text, p in plates.items():
-                votes[text] = votes.get(text, 0.0) + p / max(total, 1e-12) / len(cuts)
+        per_crop: list[tuple[dict[str, float], str, float, float, tuple[float, ...]]] = []
+        for frames, filled in self._frames(cuts):
+            plates, log_scale = decode(frames, self.beam)
+            total = max(sum(plates.values()), 1e-12)
+            shares = {t: p / total for t, p in plates.items()}
+            for text, p in shares.items():
+                votes[text] = votes.get(text, 0.0) + p / len(cuts)
             # a crop with no plate at all votes for nothing: the best's share falls
+            greedy, low, where = greedy_path(frames, filled)
+            per_crop.append((shares, greedy, low, log_scale, where))
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
         if not alts:
-            return PlateRead(None, 0.0, False, (), quad)
+            return PlateRead(None, 0.0, False, (), quad, (), hidden)
         best = alts[0]
-        sure = best.probability >= confident_threshold(best.format)
-        return PlateRead(best.text, best.probability, sure, alts[:8], quad)
+        said = tuple(
+            CropRead(
+                max(shares, key=shares.__getitem__) if shares else None,
+                max(shares.values(), default=0.0),
+                shares.get(best.text, 0.0),
+                greedy,
+                low,
+                fit,
+                where,
+            )
+            for shares, greedy, low, fit, where in per_crop
+        )
+        evidence = Evidence(best.probability, *crop_evidence(best.text, said), hidden)
+        sure = confident_rule(best.format).passes(*astuple(evidence))
+        return PlateRead(best.text, best.probability, sure, alts[:8], quad, said, hidden)
 
     def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
         """Read the plate in an upright box: the text line the detector finds in it is
@@ -210,7 +328,7 @@ class GrammarReader:
         if rgb.ndim == 2:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         line = line_in_box(self.engine, rgb, box_xywh)
-        return self._vote(line_crops(rgb, line), line)
+        return self._vote(line_crops(rgb, line), line, hidden_share(rgb, line))
 
 
 def line_crops(rgb: np.ndarray, quad: np.ndarray) -> list[np.ndarray]:
