@@ -9,10 +9,11 @@ that same process: EEVEE (`--taa-samples`), then the Cycles draft beauty setting
 `--rounds` rounds, so both engines see the same load. The first EEVEE render compiles
 every material's shaders (llvmpipe compiles GLSL with LLVM); later rounds show the warm
 cost a long-lived worker would pay if nothing else changed. CPU seconds are the process's
-user + system time (llvmpipe's threads included). Images are compared with the
-converged reference that `benchmarks/render_quality.py` caches (run it first for the same
-scene and resolution); side-by-side PNGs (reference | Cycles draft | EEVEE) land in
-`--cache`. The exact annotation pass is not involved: it stays Cycles whatever the beauty.
+user + system time (llvmpipe's threads included). Images are compared with the Cycles
+draft of the same run and, when `benchmarks/render_quality.py` has cached it for the same
+scene and resolution, with the converged reference; the mean grey level shows a bias.
+Side-by-side PNGs (reference if any | Cycles draft | EEVEE) land in `--cache`. The exact
+annotation pass is not involved: it stays Cycles whatever the beauty.
 """
 
 from __future__ import annotations
@@ -88,8 +89,10 @@ def main() -> None:
     args.cache.mkdir(parents=True, exist_ok=True)
     res = args.resolution
     print(f"{os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, {res}, nice 10")
-    print("| scene | engine | round | CPU s | wall s | PSNR dB | SSIM |")
-    print("|---|---|---|---|---|---|---|")
+    cols = ["scene", "engine", "round", "CPU s", "wall s", "mean grey"]
+    cols += ["PSNR dB vs draft", "SSIM vs draft", "PSNR dB vs reference", "SSIM vs reference"]
+    print("| " + " | ".join(cols) + " |")
+    print("|" + "---|" * len(cols))
     for name in args.scenes:
         out = args.cache / f"eevee-{name}-{res}-taa{args.taa_samples}"
         cmd = ["nice", "-n", "10", sys.executable, "-c", CHILD, str(SCENES / f"{name}.yaml")]
@@ -99,18 +102,19 @@ def main() -> None:
         if not recs or proc.returncode:
             tail = proc.stderr.strip().splitlines()[-3:]
             sys.exit(f"{name}: child failed (exit {proc.returncode}): {tail}")
-        print(f"| {name} | build (Cycles world) | – | {recs[0]['build']:.1f} | | | |")
+        print(f"| {name} | build (Cycles world, once) | – | {recs[0]['build']:.1f} |")
         ref = args.cache / f"ref-{name}-{res}-{args.reference_samples}.png"
+        draft = Path(f"{out}-CYCLES.png")
         for rec in recs[1:]:
             png = Path(f"{out}-{rec['engine']}.png")
-            psnr, ssim = compare(ref, png) if ref.exists() else (float("nan"),) * 2
+            grey = float(np.asarray(Image.open(png).convert("RGB")).mean())
             cells = [name, rec["engine"], rec["round"], f"{rec['cpu']:.1f}", f"{rec['wall']:.1f}"]
-            cells += [f"{psnr:.2f}", f"{ssim:.3f}"]
+            cells += [f"{grey:.1f}", *(f"{v:.3f}" for v in compare(draft, png))]
+            cells += [f"{v:.3f}" for v in compare(ref, png)] if ref.exists() else ["–", "–"]
             print("| " + " | ".join(map(str, cells)) + " |", flush=True)
-        if ref.exists():
-            imgs = [ref] + [Path(f"{out}-{e}.png") for e in ("CYCLES", "BLENDER_EEVEE")]
-            arrays = [np.asarray(Image.open(p).convert("RGB")) for p in imgs]
-            Image.fromarray(np.concatenate(arrays, axis=1)).save(f"{out}-side.png")
+        imgs = ([ref] if ref.exists() else []) + [draft, Path(f"{out}-BLENDER_EEVEE.png")]
+        arrays = [np.asarray(Image.open(p).convert("RGB")) for p in imgs]
+        Image.fromarray(np.concatenate(arrays, axis=1)).save(f"{out}-side.png")
     print(f"load at end {os.getloadavg()[0]:.1f}")
 
 
