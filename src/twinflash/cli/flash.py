@@ -370,14 +370,15 @@ def demo_cmd(
         ),
     ] = 0,
     target_false_alarm: Annotated[
-        float,
+        float | None,
         typer.Option(
             min=1e-6,
             max=0.5,
-            help="False alarms a flag must be certified to: the demo's 15 cal photos certify "
-            "0.2, not production's 0.001 (which needs --calibration-photos 2995).",
+            help="False alarms a flag must be certified to (default: the lowest of 0.001, "
+            "0.002, 0.005, ... 0.5 that the calibration photos certify: 0.2 for the demo's 15; "
+            "0.001 needs --calibration-photos 2995).",
         ),
-    ] = 0.2,
+    ] = None,
     allow_uncertified: Annotated[
         bool,
         typer.Option("--allow-uncertified", help="Experiments: flag beyond what is certified."),

@@ -209,9 +209,19 @@ def _write_batch_manifest(path: Path, photos: list[Photo], plate_given: bool) ->
 
 
 MODES = {"results.parquet": True, "results_read.parquet": False}  # file -> plate given
-# The false alarms the demo's thresholds must certify to flag: its 15 honest cal photos
-# bound them by 18.1 % at best (none flagged). Production's default is 0.1 % (2,995 photos).
-DEMO_TARGET = 0.2
+# False-alarm targets the demo picks from: the lowest its calibration photos certify with
+# none flagged. Its 15 bound false alarms by 18.1 % at best: 20 %; --full's 96, 3.1 %: 5 %;
+# 2,995 extra: 0.1 %, production's default.
+DEMO_TARGETS = (0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5)
+
+
+def demo_target(n_cal: int, confidence: float = 0.95) -> float:
+    """The lowest of :data:`DEMO_TARGETS` that `n_cal` honest photos, none flagged, certify
+    (the highest when none is: the demo then never flags, and says why)."""
+    from twinflash.flash.thresholds import clopper_pearson_upper
+
+    bound = clopper_pearson_upper(0, n_cal, confidence)
+    return next((t for t in DEMO_TARGETS if bound <= t), DEMO_TARGETS[-1])
 
 
 def run_demo(
@@ -221,14 +231,15 @@ def run_demo(
     workers: int = 1,
     say: Say | None = None,
     calibration_photos: int = 0,
-    target_false_alarm: float = DEMO_TARGET,
+    target_false_alarm: float | None = None,
     allow_uncertified: bool = False,
 ) -> DemoResult:
     """Run (or finish) the demo in `out`; see the module docstring. `calibration_photos`:
     that many extra honest photos rendered under `out/cal/` (kept) and added to the cal
     split for the thresholds: 2,995 with no false alarm certify 1 in 1,000 at 95 %.
-    `target_false_alarm`: what the thresholds must certify for a flag (the demo's 15 cal
-    photos certify 20 %, not production's 0.1 %); `allow_uncertified`: flag anyway."""
+    `target_false_alarm`: what the thresholds must certify for a flag; None: the lowest
+    the calibration photos can (:func:`demo_target`: 20 % for the demo's 15, not
+    production's 0.1 %); `allow_uncertified`: flag anyway (an experiment)."""
     from twinflash.clonedemo.photos import render_photos
     from twinflash.clonedemo.registry import build_registry, plant
     from twinflash.clonedemo.report import Case, tally, write_report
@@ -262,7 +273,8 @@ def run_demo(
             out, size.vehicles, size.conditions, calibration_photos, size.size_wh,
             size.samples, lambda i, n, name: say("calibration photos", i, n, name),
         )  # fmt: skip
-    calibrated = _calibrate(out, model_dir, cal_photos, target_false_alarm, allow_uncertified)
+    target = target_false_alarm or demo_target(len(cal_photos))
+    calibrated = _calibrate(out, model_dir, cal_photos, target, allow_uncertified)
     reused += ["thresholds"] if calibrated else []
     reused += ["ruler"] if _calibrate_ruler(model_dir, photos) else []
     if "recogniser" not in reused:
@@ -450,8 +462,8 @@ def _facts(size: DemoSize, photos: list[Photo], model_dir: Path, timings: dict[s
             f"best {bound:.1%} false alarms at {th.confidence:.0%} confidence (none flagged "
             f"among them). Production's default is 0.1%, which needs {needed:,} honest photos "
             "with none flagged; a level short of its target answers inconclusive, never "
-            f"suspected clone. Rerun with --calibration-photos {needed} --target-false-alarm "
-            "0.001 (hours of rendering on 2 cores) for 0.1%.",
+            f"suspected clone. Rerun with --calibration-photos {needed} (hours of rendering "
+            "on 2 cores) for 0.1%.",
             "The recogniser learned shape and size from procedural cars (no badge, no "
             "grille): it tells a van from a city car, not a Clio from a 208 on a real photo.",
         ],
