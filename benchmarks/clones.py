@@ -1,7 +1,7 @@
 """Clone detection end to end on twinflash speed-camera renders (issue #13, proof).
 
     PYTHONPATH=src python benchmarks/clones.py --out /tmp/clones [--per-cell 4] [--size 320x180]
-        [--test-size 800x600 --test-samples 1]
+        [--test-size 800x600 --test-samples 1] [--target-false-alarm 0.2] [--allow-uncertified]
 
 Pointed at a demo folder (``--out`` of ``twinflash flash demo``, ``--per-cell 5``) it reuses
 the demo's renders and its recogniser (``--model-name model``).
@@ -14,7 +14,9 @@ the demo's renders and its recogniser (``--model-name model``).
    to resume). The renders are the demo's (``twinflash.clonedemo.photos``), one folder per
    photo.
 2. Split each (model, condition) cell: train / val (early stopping, temperature) / cal
-   (thresholds) / test; train the recogniser (head-only, 64 px), calibrate thresholds.
+   (thresholds) / test; train the recogniser (head-only, 64 px), calibrate thresholds at
+   ``--target-false-alarm`` (0.2, what the 15 cal photos of ``--per-cell 5`` certify; a
+   level short of it never flags unless ``--allow-uncertified``).
 3. Check every test photo against a synthetic registry: honestly registered, and as a
    planted clone of every other model (kinds: other body; same body other make; same make
    other model), with the true plate and corners given, and with the plate read from the
@@ -147,6 +149,17 @@ def main() -> None:
     ap.add_argument("--whole-network", action="store_true", help="train the backbone too")
     ap.add_argument("--model-name", default="model", help="model directory under --out")
     ap.add_argument("--render-only", action="store_true")
+    ap.add_argument(
+        "--target-false-alarm",
+        type=float,
+        default=0.2,
+        help="what a flag must be certified to (15 cal photos certify 0.2)",
+    )
+    ap.add_argument(
+        "--allow-uncertified",
+        action="store_true",
+        help="flag at levels short of the target (the figures before the default)",
+    )
     args = ap.parse_args()
     size = tuple(int(v) for v in args.size.split("x"))
     test_wh = tuple(int(v) for v in (args.test_size or args.size).split("x"))
@@ -184,9 +197,11 @@ def main() -> None:
 
     cal = args.out / "cal.csv"
     write_train_manifest(cal, [r for r in rows if r.split == "cal"], "")
-    thresholds = calibrate_model(model_dir, cal, split=None)
+    thresholds = calibrate_model(model_dir, cal, split=None, target=args.target_false_alarm,
+                                 allow_uncertified=args.allow_uncertified)  # fmt: skip
     report = {"photos": len(rows), "render_s": round(t_render), "thresholds": {
-        k: {"threshold": v.threshold, "n": v.n_honest, "fa_upper": v.false_alarm_upper}
+        k: {"threshold": v.threshold, "n": v.n_honest, "fa_upper": v.false_alarm_upper,
+            "certified": v.certified}
         for k, v in thresholds.levels.items()}}  # fmt: skip
     modes = (("true plate", False, False), ("plate read", True, False),
              ("plate read, dense registry", True, True))  # fmt: skip

@@ -2,6 +2,8 @@
 
     PYTHONPATH=src python benchmarks/recogniser_accuracy.py /tmp/fd/demo \\
         --recipe head96 --recipe whole96-e40
+    PYTHONPATH=src python benchmarks/recogniser_accuracy.py /tmp/fd/demo \\
+        --recipe head96 --train-per-model 6 --train-per-model 9 --train-per-model 12
 
 Each recipe trains on the demo's train photos (early stopping and temperature on its val
 photos), then is scored with onnxruntime on the held-out photos (the demo's cal and test
@@ -9,6 +11,11 @@ splits: never seen in training): top-1 at the model, make and body level, overal
 condition, and the model-level confusion matrix (rows: the vehicle on the photo, columns:
 the recogniser's top answer). Models are written under ``DEMO/recipes/<recipe>`` and reused
 when rerun. Prints Markdown for docs/benchmarks.md. Small samples: read the n.
+
+``--train-per-model N`` (repeatable): the data-volume curve. Each recipe is trained again
+on the first N train photos of each model only (round by round, so every condition
+stays in), under ``DEMO/recipes/<recipe>-n<N>``; val and held-out photos are the same for
+every N, so the rows differ only by the training photos.
 """
 
 from __future__ import annotations
@@ -39,14 +46,33 @@ RECIPES: dict[str, tuple[int, bool, float, int, int]] = {
 }
 
 
-def fit(root: Path, photos: list[Photo], name: str) -> tuple[Path, dict]:
-    """Train one recipe (reused if its card exists); (model dir, val accuracy). Its
-    wall and CPU seconds go to ``train_seconds.json`` beside the model."""
+def first_per_model(photos: list[Photo], n: int | None) -> list[Photo]:
+    """The train photos cut to the first `n` of each model (by round, then condition);
+    every other split kept whole. `n` None: all of them."""
+    if n is None:
+        return photos
+    train = sorted((p for p in photos if p.split == "train"),
+                   key=lambda p: (int(p.name.rpartition("_")[2]), p.condition))  # fmt: skip
+    kept: list[Photo] = []
+    for vehicle in sorted({p.vehicle for p in train}):
+        mine = [p for p in train if p.vehicle == vehicle]
+        if len(mine) < n:
+            raise SystemExit(f"{vehicle}: {len(mine)} train photos rendered, {n} asked")
+        kept += mine[:n]
+    return [p for p in photos if p.split != "train"] + kept
+
+
+def fit(root: Path, photos: list[Photo], name: str, per_model: int | None = None
+        ) -> tuple[Path, dict]:  # fmt: skip
+    """Train one recipe (reused if its card exists) on `photos` cut to `per_model` train
+    photos per model; (model dir, val accuracy). Its wall and CPU seconds (this process
+    and its children) go to ``train_seconds.json`` beside the model."""
     from twinflash.flash.recogniser.augment import AugmentConfig
     from twinflash.flash.recogniser.fit import FitConfig
     from twinflash.flash.recogniser.train import train
 
-    model_dir = root / "recipes" / name
+    tag = name if per_model is None else f"{name}-n{per_model}"
+    model_dir = root / "recipes" / tag
     card = model_dir / "card.json"
     if card.is_file():
         doc = json.loads(card.read_text())
@@ -56,15 +82,25 @@ def fit(root: Path, photos: list[Photo], name: str) -> tuple[Path, dict]:
     aug = replace(a, p_infrared=a.p_infrared * strength, p_glare=a.p_glare * strength,
                   p_motion_blur=a.p_motion_blur * strength, p_noise=a.p_noise * strength,
                   p_jpeg=a.p_jpeg * strength, max_shift=a.max_shift * strength)  # fmt: skip
-    manifest = root / f"recipe_{name}.csv"  # photo paths are relative to the demo folder
-    write_train_manifest(manifest, [p for p in photos if p.split in ("train", "val")], None)
+    manifest = root / f"recipe_{tag}.csv"  # photo paths are relative to the demo folder
+    chosen = first_per_model(photos, per_model)
+    write_train_manifest(manifest, [p for p in chosen if p.split in ("train", "val")], None)
     cfg = FitConfig(input_size=size, epochs=epochs, batch_size=16, lr=3e-3, patience=patience,
                     train_backbone=whole, augment=aug, seed=0)  # fmt: skip
-    t0, c0 = time.perf_counter(), time.process_time()
+    t0, c0 = time.perf_counter(), _cpu()
     out = train(manifest, model_dir, cfg)
-    wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+    wall, cpu = time.perf_counter() - t0, _cpu() - c0
     (model_dir / "train_seconds.json").write_text(json.dumps({"wall": wall, "cpu": cpu}))
     return model_dir, out.metrics["val_accuracy"]
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and its finished children (the machine is shared: wall
+    time says little)."""
+    import resource
+
+    me, kids = (resource.getrusage(w) for w in (resource.RUSAGE_SELF, resource.RUSAGE_CHILDREN))
+    return me.ru_utime + me.ru_stime + kids.ru_utime + kids.ru_stime
 
 
 def score(root: Path, model_dir: Path, held: list[Photo]) -> dict:
@@ -105,6 +141,8 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("demo", type=Path, help="a demo folder (twinflash flash demo --out)")
     ap.add_argument("--recipe", action="append", choices=sorted(RECIPES), required=True)
+    ap.add_argument("--train-per-model", type=int, action="append", metavar="N",
+                    help="the first N train photos of each model only (repeatable)")  # fmt: skip
     args = ap.parse_args()
     import torch
 
@@ -114,19 +152,45 @@ def main() -> None:
     models = sorted({p.model for p in photos})
     counts = Counter(p.split for p in photos)
     print(f"{len(photos)} photos: {dict(counts)}; held out (cal + test): {len(held)}")
+    curve = []
     for name in args.recipe:
-        model_dir, val = fit(args.demo, photos, name)
-        secs = json.loads((model_dir / "train_seconds.json").read_text())
-        s = score(args.demo, model_dir, held)
-        card = json.loads((model_dir / "card.json").read_text())
-        print(f"\n### {name} (training {secs['wall']:.0f} s wall, {secs['cpu']:.0f} s CPU, "
-              f"best epoch {card['metrics'].get('best_epoch')})\n")  # fmt: skip
-        print("val top-1: " + ", ".join(f"{k} {v:.2f}" for k, v in val.items()))
-        for group, acc in s["top1"].items():
-            print(f"held-out top-1, {group} (n={s['n'][group]}): "
-                  + ", ".join(f"{k} {v:.2f}" for k, v in acc.items()))  # fmt: skip
-        print()
-        print(confusion_table(s["confusion"], models))
+        for per_model in args.train_per_model or [None]:
+            curve.append(report(args.demo, photos, held, models, name, per_model))
+    if args.train_per_model:
+        print(
+            "\n| recipe | train photos per model | CPU s (training) | val top-1 model / make / "
+            f"body (n = {counts['val']}) | held-out top-1 model / make / body (n = {len(held)}) |"
+        )
+        print("|---|---|---|---|---|")
+        for name, per_model, cpu, val, acc in curve:
+            print(
+                f"| `{name}` | {per_model} | {cpu:.0f} | "
+                + " / ".join(f"{val[k]:.2f}" for k in ("model", "make", "body"))
+                + " | "
+                + " / ".join(f"{acc[k]:.2f}" for k in ("model", "make", "body"))
+                + " |"
+            )
+
+
+def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str], name: str,
+           per_model: int | None) -> tuple[str, int | None, float, dict, dict]:  # fmt: skip
+    """Train (or reuse) and score one recipe; print its section; (name, per model, CPU s,
+    val top-1, held-out top-1)."""
+    model_dir, val = fit(root, photos, name, per_model)
+    secs = json.loads((model_dir / "train_seconds.json").read_text())
+    s = score(root, model_dir, held)
+    card = json.loads((model_dir / "card.json").read_text())
+    shown = name if per_model is None else f"{name}, {per_model} train photos per model"
+    print(f"\n### {shown} (training {secs['wall']:.0f} s wall, {secs['cpu']:.0f} s CPU, "
+          f"best epoch {card['metrics'].get('best_epoch')}"
+          + ")\n")  # fmt: skip
+    print("val top-1: " + ", ".join(f"{k} {v:.2f}" for k, v in val.items()))
+    for group, acc in s["top1"].items():
+        print(f"held-out top-1, {group} (n={s['n'][group]}): "
+              + ", ".join(f"{k} {v:.2f}" for k, v in acc.items()))  # fmt: skip
+    print()
+    print(confusion_table(s["confusion"], models))
+    return name, per_model, secs["cpu"], val, s["top1"]["all"]
 
 
 if __name__ == "__main__":

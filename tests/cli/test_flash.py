@@ -75,6 +75,31 @@ def test_check_prints_the_verdict_and_its_reasons(setup, monkeypatch, capsys) ->
     assert json.loads(capsys.readouterr().out)["status"] == "consistent"
 
 
+def test_calibrate_allow_uncertified_round_trip(setup, monkeypatch, capsys, tmp_path) -> None:
+    """`calibrate` at the default 0.1 % on 60 photos certifies nothing: the clone is then
+    inconclusive; `--allow-uncertified` is written to thresholds.json and flags it, and
+    the verdict says it was allowed; calibrating again without it takes it back."""
+    import shutil
+
+    root, shots, db, tiny = setup
+    model = tmp_path / "model"
+    shutil.copytree(tiny, model)
+    calibrate = ["flash", "calibrate", str(model), str(tiny.parent / "cal.csv"), "--split", "all"]
+    corners = ",".join(str(v) for v in shots[2].corners.ravel())
+    check = ["flash", "check", str(root / "2.png"), "--plate", shots[2].plate, "--corners",
+             corners, "--model", str(model), "--db", db, "--json"]  # fmt: skip
+    for allow, status in ((True, "suspected_clone"), (False, "inconclusive")):
+        assert _run(monkeypatch, *calibrate, *(["--allow-uncertified"] if allow else [])) == 0
+        out = capsys.readouterr().out
+        said = "flag anyway (--allow-uncertified)" if allow else "never flag (inconclusive)"
+        assert f"levels short of the target {said}; certifying 0.10% needs >= 2995" in out, out
+        assert json.loads((model / "thresholds.json").read_text())["allow_uncertified"] is allow
+        assert _run(monkeypatch, *check) == 0
+        doc = json.loads(capsys.readouterr().out)
+        assert doc["status"] == status and doc["false_alarm"]["allow_uncertified"] is allow
+        assert doc["false_alarm"]["certified"] is False
+
+
 def test_check_batch_records_every_kind_of_failure(setup, monkeypatch, capsys, tmp_path) -> None:
     root, _, db, model = setup
     out = tmp_path / "results.parquet"

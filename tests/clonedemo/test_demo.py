@@ -81,3 +81,16 @@ def test_tiny_demo_end_to_end_then_resumes(tmp_path: Path) -> None:
     assert {p: (out / p).stat().st_mtime_ns for p in stamps} == stamps
     assert (again.clones_flagged, again.honest_flagged) == (first.clones_flagged,
                                                             first.honest_flagged)  # fmt: skip
+
+    # 2 cal photos certify 77.6 % at best: the demo's 20 % target is out of reach, so no
+    # flag; a target they can certify recalibrates and redoes the batches, nothing else
+    from twinflash.flash.thresholds import load_thresholds
+
+    assert "model level 77.6% on 2 photos (short of it: never flags)" in first.promise
+    assert first.clones_flagged[0] == first.honest_flagged[0] == 0
+    loose = run_demo(out, size, target_false_alarm=0.8)
+    assert "thresholds" not in loose.reused and "recogniser" in loose.reused
+    t = load_thresholds(out / "model")
+    assert t.target_false_alarm == 0.8 and t.levels["model"].certified
+    assert loose.promise.startswith("Flags are certified to at most 80% false alarms")
+    assert "Flags are certified to at most 80%" in (out / "report.html").read_text()

@@ -52,3 +52,31 @@ def test_a_file_or_a_broken_marker_is_refused(tmp_path) -> None:
 def test_a_demo_size_that_cannot_split_or_plant_is_refused(kw, match) -> None:
     with pytest.raises(InputError, match=match):
         DemoSize(**kw)
+
+
+def test_the_headline_promise_says_what_a_flag_is_certified_to() -> None:
+    """15 honest photos, none flagged, bound false alarms by 18.1 %: that certifies the
+    demo's 20 % target, not production's 0.1 %, where such a level never flags."""
+    import numpy as np
+
+    from twinflash.clonedemo.run import demo_target, promise
+    from twinflash.flash.recogniser.labels import ClassSet
+    from twinflash.flash.ruler import RulerCalibration
+    from twinflash.flash.thresholds import calibrate
+
+    # the lowest target the calibration photos certify: the demo's 15, --full's 96, 2,995
+    assert [demo_target(n) for n in (15, 96, 2995, 2994, 2)] == [0.2, 0.05, 0.001, 0.002, 0.5]
+    classes = ClassSet.of([("Renault", "Twingo"), ("Peugeot", "3008")])
+    labels = np.arange(15) % 2
+    probs = np.eye(2)[labels] * 0.98 + 0.01
+    ruler = RulerCalibration((1.0, 1.0), (0.05, 0.05), 30, 15)
+    demo = promise(calibrate(probs, labels, classes, target=demo_target(15)), ruler)
+    assert demo == ("Flags are certified to at most 20% false alarms (honest photos flagged, "
+                    "95% confidence). Bounds reached: model level 18.1% on 15 photos; size "
+                    "check 18.1% on 15 photos.")  # fmt: skip
+    strict = promise(calibrate(probs, labels, classes), None)
+    assert strict.startswith("Flags are certified to at most 0.1% false alarms")
+    assert "model level 18.1% on 15 photos (short of it: never flags)" in strict
+    loose = promise(calibrate(probs, labels, classes, allow_uncertified=True), ruler)
+    assert loose.startswith("Uncertified flags ALLOWED (--allow-uncertified, an experiment)")
+    assert "size check 18.1% on 15 photos (short of it: flags anyway)" in loose

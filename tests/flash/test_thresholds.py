@@ -82,3 +82,20 @@ def test_calibration_keeps_a_class_with_one_honest_photo(tiny_model, tmp_path) -
     assert t.source["photos"] == 3
     assert t.source["skipped"] == 0
     assert t.levels["model"].n_honest == 3
+
+
+def test_a_version_1_file_is_read_with_the_honest_default() -> None:
+    """Version 1 flagged uncertified levels unless `require_certified`; read now, such a
+    file never flags beyond what it certifies (nothing in it opted in)."""
+    from twinflash.errors import InputError
+    from twinflash.flash.thresholds import SCHEMA_VERSION, Thresholds
+
+    classes = ClassSet.of([("Renault", "Twingo"), ("Renault", "Master")])
+    doc = calibrate(np.eye(2)[[0, 1, 0]], np.array([0, 1, 0]), classes).to_json()
+    assert doc["schema_version"] == SCHEMA_VERSION == 2 and doc["allow_uncertified"] is False
+    old = {k: v for k, v in doc.items() if k != "allow_uncertified"}
+    for require in (False, True):
+        t = Thresholds.from_json(old | {"schema_version": 1, "require_certified": require})
+        assert t.allow_uncertified is False and t.levels.keys() == doc["levels"].keys()
+    with pytest.raises(InputError, match="schema_version 3, expected 2"):
+        Thresholds.from_json(doc | {"schema_version": 3})

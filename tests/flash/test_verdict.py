@@ -91,7 +91,49 @@ def test_planted_clones_flagged_and_honest_photos_not(world) -> None:
     summary = next(r for r in v.reasons if r.startswith("registry:"))
     pattern = r"registry: RENAULT TWINGO \(city_car\); photo: RENAULT MASTER [01]\.\d\d, "
     assert re.fullmatch(pattern + r"large_van [01]\.\d\d; body differs", summary), summary
-    assert any("model level" in r and "n=60" in r and "not certified" in r for r in v.reasons)
+    rule = next(r for r in v.reasons if r.startswith("model level"))
+    assert "false alarms <= 4.87% at 95% confidence, n=60)" in rule, rule  # certifies 5%
+
+
+def test_never_accuses_beyond_what_is_certified(world, tiny_model: Path, tmp_path) -> None:
+    """The same planted clone: flagged by thresholds certified at their target (5 %, 60
+    honest photos); inconclusive, saying why and what would certify it, when the same 60
+    photos are asked for 0.1 %; flagged again, saying so, when uncertified flags are
+    allowed (an experiment), which the thresholds file and the verdict record."""
+    import shutil
+
+    from twinflash.flash.thresholds import calibrate_model
+
+    base, _, clones = world
+    clone = clones[0]  # a Master on a Twingo's plate
+    assert check(base, clone).status == "suspected_clone"
+    model = tmp_path / "model"
+    shutil.copytree(tiny_model, model)
+    cal = tiny_model.parent / "cal.csv"
+
+    def checker(**kw) -> CloneChecker:
+        t = calibrate_model(model, cal, split=None, **kw)
+        return CloneChecker(model, base.registry, reader=base._reader, thresholds=t,
+                            recogniser=base.recogniser)  # fmt: skip
+
+    strict = check(checker(), clone)  # the default target: 1 in 1,000
+    assert strict.status == "inconclusive" and strict.score > 0.9
+    why = next(r for r in strict.reasons if r.startswith("the photo differs"))
+    assert re.fullmatch(
+        r"the photo differs from the registry \(clone score [01]\.\d{3}\), but the model-level "
+        r"threshold is certified only to 4\.9% false alarms \(n=60 honest calibration "
+        r"photos\), not the 0\.1% target, which needs 2,995 honest photos with none flagged",
+        why,
+    ), why
+    assert strict.false_alarm is not None and not strict.false_alarm.certified
+    assert json.loads((model / "thresholds.json").read_text())["allow_uncertified"] is False
+
+    loose = check(checker(allow_uncertified=True), clone)
+    assert loose.status == "suspected_clone" and loose.score == strict.score
+    said = "flagged beyond what is certified (allow_uncertified): the model-level threshold"
+    assert any(r.startswith(f"{said} is certified only to 4.9%") for r in loose.reasons)
+    assert loose.false_alarm is not None and loose.false_alarm.allow_uncertified
+    assert json.loads((model / "thresholds.json").read_text())["allow_uncertified"] is True
 
 
 def test_uncertain_plate_reading_is_never_a_clone(world) -> None:
@@ -211,13 +253,14 @@ def test_verdict_json_and_thresholds_file(world, tiny_model: Path) -> None:
     promise = doc["false_alarm"]  # what the threshold certifies, not the 0.1% target
     assert promise["level"] == "model" and promise["n_honest"] == 60
     assert promise["false_alarm_upper"] == pytest.approx(1 - 0.05 ** (1 / 60), abs=1e-6)
-    assert promise["certified"] is False and promise["target"] == 0.001
-    assert promise["honest_photos_needed"] == 2995
+    assert promise["certified"] is True and promise["target"] == 0.05
+    assert promise["honest_photos_needed"] == 59 and promise["allow_uncertified"] is False
     assert doc["recognised"][0][0] == "RENAULT MASTER"
     t = load_thresholds(tiny_model)
     model = t.levels["model"]
-    assert model.n_honest == 60 and model.false_alarms == 0 and not model.certified
+    assert model.n_honest == 60 and model.false_alarms == 0 and model.certified
     assert model.false_alarm_upper == pytest.approx(1 - 0.05 ** (1 / 60))
+    assert not t.allow_uncertified and not t.levels["make"].certified  # 40 photos: 7.2%
     assert t.levels["body"].threshold is None  # no other make shares a body type
     with pytest.raises(InputError, match="no thresholds; run 'twinflash flash calibrate"):
         load_thresholds(tiny_model.parent)
@@ -270,7 +313,7 @@ def test_plate_as_a_ruler_flags_a_van_on_a_city_cars_plate(world, tiny_model: Pa
     from twinflash.flash.ruler import RulerCalibration
 
     base, honest, _ = world
-    ruler = RulerCalibration((1.0, 1.0), (0.08, 0.08), 20, 15)
+    ruler = RulerCalibration((1.0, 1.0), (0.08, 0.08), 20, 60)  # 60 honest: certifies 5 %
     checker = CloneChecker(tiny_model, base.registry, reader=base._reader, ruler=ruler,
                            recogniser=base.recogniser)  # fmt: skip
     twingo = next(p for p in honest if p.registered == "twingo")
@@ -281,6 +324,12 @@ def test_plate_as_a_ruler_flags_a_van_on_a_city_cars_plate(world, tiny_model: Pa
     van = check(checker, twingo, vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))
     assert van.status == "suspected_clone" and van.score == 1.0
     assert any("2.31 m high" in r and r.endswith("size differs") for r in van.reasons)
+    checker.ruler = replace(ruler, n_tolerance=15)  # a tolerance set on 15 photos: 18.1 %
+    small = check(checker, twingo, vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))
+    assert small.status == "inconclusive", small.reasons
+    said = "the photo differs from the registry (size), but the size check's tolerance"
+    assert any(r.startswith(f"{said} is certified only to 18.1%") for r in small.reasons)
+    checker.ruler = ruler
     checker._reader = FakeReader([(twingo.plate, 0.4)], twingo.corners)  # read unsurely
     doubt = check(checker, twingo, plate=None,
                   vehicle_box_xyxy=_box_for(twingo.corners, 2.07, 2.31))  # fmt: skip

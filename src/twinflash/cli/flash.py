@@ -223,8 +223,13 @@ def calibrate_cmd(
     min_score: Annotated[
         float, typer.Option(min=0.5, max=1.0, help="Never flag below this clone score.")
     ] = 0.9,
-    strict: Annotated[
-        bool, typer.Option("--strict", help="Never flag at a level that misses the target.")
+    allow_uncertified: Annotated[
+        bool,
+        typer.Option(
+            "--allow-uncertified",
+            help="Experiments only: let a level whose bound misses the target flag clones "
+            "(by default it says inconclusive). Recorded in thresholds.json and every verdict.",
+        ),
     ] = False,
 ) -> None:
     """Choose the verdict's thresholds on labelled photos; writes MODEL_DIR/thresholds.json."""
@@ -232,7 +237,7 @@ def calibrate_cmd(
 
     t = calibrate_model(
         model_dir, data, split=None if split == "all" else split, target=target,
-        confidence=confidence, min_score=min_score, require_certified=strict,
+        confidence=confidence, min_score=min_score, allow_uncertified=allow_uncertified,
     )  # fmt: skip
     echo(f"{model_dir / 'thresholds.json'}: {t.source['photos']} honest photos")
     for lv in t.levels.values():
@@ -247,8 +252,12 @@ def calibrate_cmd(
             f"({ok} the {target:.2%} target){recall}"
         )
     if not all(lv.certified for lv in t.levels.values() if lv.threshold is not None):
-        echo(f"  certifying {target:.2%} needs >= {photos_needed(target, confidence)} honest "
-              "photos per level with no false alarm")  # fmt: skip
+        never = ("flag anyway (--allow-uncertified)" if allow_uncertified
+                 else "never flag (inconclusive)")  # fmt: skip
+        echo(
+            f"  levels short of the target {never}; certifying {target:.2%} needs >= "
+            f"{photos_needed(target, confidence)} honest photos per level with no false alarm"
+        )
 
 
 @flash_app.command("check")
@@ -360,6 +369,20 @@ def demo_cmd(
             "(2,995 with no false alarm certify 1 in 1,000 at 95%; hours on 2 cores).",
         ),
     ] = 0,
+    target_false_alarm: Annotated[
+        float | None,
+        typer.Option(
+            min=1e-6,
+            max=0.5,
+            help="False alarms a flag must be certified to (default: the lowest of 0.001, "
+            "0.002, 0.005, ... 0.5 that the calibration photos certify: 0.2 for the demo's 15; "
+            "0.001 needs --calibration-photos 2995).",
+        ),
+    ] = None,
+    allow_uncertified: Annotated[
+        bool,
+        typer.Option("--allow-uncertified", help="Experiments: flag beyond what is certified."),
+    ] = False,
 ) -> None:
     """The clone loop end to end: render, train, export, registry, check-batch, report."""
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn
@@ -379,8 +402,9 @@ def demo_cmd(
             bar.update(tasks[stage], completed=done, total=total, note=note)
 
         result = run_demo(
-            out, size, workers=workers, say=say, calibration_photos=calibration_photos
-        )
+            out, size, workers=workers, say=say, calibration_photos=calibration_photos,
+            target_false_alarm=target_false_alarm, allow_uncertified=allow_uncertified,
+        )  # fmt: skip
     c, h = result.clones_flagged, result.honest_flagged
     cr, hr, pr = result.clones_flagged_read, result.honest_flagged_read, result.plates_read_right
     echo(f"{result.report}: {result.cases} fresh photos checked; plate given: clones flagged "
@@ -388,3 +412,4 @@ def demo_cmd(
          f"({pr[0]}/{pr[1]} read right): clones flagged {cr[0]}/{cr[1]}, honest photos flagged "
          f"{hr[0]}/{hr[1]} ({result.stages_s['this run']:.0f} s"
          + (f"; reused {', '.join(result.reused)})" if result.reused else ")"))  # fmt: skip
+    echo(f"  {result.promise}")

@@ -247,6 +247,7 @@ def render_html(
         "<h1>Cloned plates on speed-camera photos: the loop end to end</h1>",
         f"<p class='note'>{escape(facts['summary'])}</p>",
         "<h2>Headline</h2><ul class='headline'>",
+        *([f"<li><b>{escape(facts['promise'])}</b></li>"] if facts.get("promise") else []),
         f"<li><b>Clones caught: {a['clones_flagged'].text()}</b> of the planted clones were "
         "flagged <i>suspected clone</i> (plate text and corners given).</li>",
         f"<li><b>False alarms: {a['honest_flagged'].text()}</b> honest photos were flagged.</li>",

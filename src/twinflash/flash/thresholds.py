@@ -12,10 +12,11 @@ Clopper-Pearson upper bound on the false-alarm rate (k alarms in n photos, at
 ``confidence``) stays within ``target``. With few photos even k = 0 cannot reach the
 target (0 alarms in n photos bounds the rate by ``1 - (1 - confidence)^(1/n)``: 2,995
 photos are needed for 1 in 1,000 at 95 %); the threshold is then put above every honest
-score and the file records ``certified: false`` with the bound actually reached, so no one
-mistakes a small validation set for a guarantee. ``min_score`` is a floor whatever the
-data says: a photo is never flagged while the registry vehicle keeps more than
-``1 - min_score`` probability.
+score and the file records ``certified: false`` with the bound actually reached. Such a
+level never accuses: the verdict says ``inconclusive`` and why, unless the thresholds were
+calibrated with ``allow_uncertified`` (an experiment, recorded in the file and in every
+verdict). ``min_score`` is a floor whatever the data says: a photo is never flagged while
+the registry vehicle keeps more than ``1 - min_score`` probability.
 
 Levels judged for registry models the recogniser never saw (make, body) are calibrated on
 simulated unseen models: each honest photo's own class (for the make level) or own make
@@ -38,7 +39,7 @@ from twinflash.errors import InputError
 from twinflash.files import atomic_write_text
 from twinflash.flash.recogniser.labels import ClassSet
 
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2  # 2: allow_uncertified (default False) replaced require_certified
 THRESHOLDS = "thresholds.json"
 LEVELS = ("model", "make", "body")
 
@@ -91,7 +92,9 @@ class Thresholds:
     min_plate_height_px: float = 14.0
     ambiguity_ratio: float = 0.9  # a 2nd reading this close to the best: "several readings"
     lookalike_ratio: float = 0.6  # readings this close are checked in the registry too
-    require_certified: bool = False  # never flag at a level whose bound misses the target
+    # flag at a level whose bound misses the target (experiments only): by default such a
+    # level gives "inconclusive", so no honest owner is accused beyond what is certified
+    allow_uncertified: bool = False
     source: dict[str, Any] = field(default_factory=dict)
     schema_version: int = SCHEMA_VERSION
 
@@ -103,6 +106,11 @@ class Thresholds:
 
     @classmethod
     def from_json(cls, doc: dict[str, Any], where: str = THRESHOLDS) -> Thresholds:
+        if isinstance(doc, dict) and doc.get("schema_version") == 1:
+            # version 1 flagged uncertified levels unless `require_certified`; none of its
+            # files opted in explicitly, so they are read with the honest default
+            doc = {k: v for k, v in doc.items() if k != "require_certified"}
+            doc["schema_version"] = SCHEMA_VERSION
         if not isinstance(doc, dict) or doc.get("schema_version") != SCHEMA_VERSION:
             version = doc.get("schema_version") if isinstance(doc, dict) else None
             raise InputError(f"{where}: schema_version {version!r}, expected {SCHEMA_VERSION}")
@@ -209,10 +217,11 @@ def calibrate(
     target: float = 0.001,
     confidence: float = 0.95,
     min_score: float = 0.9,
-    require_certified: bool = False,
+    allow_uncertified: bool = False,
     source: dict[str, Any] | None = None,
 ) -> Thresholds:
-    """Thresholds per level from calibrated probabilities of honest validation photos."""
+    """Thresholds per level from calibrated probabilities of honest validation photos.
+    `allow_uncertified`: let levels that miss `target` flag anyway (experiments only)."""
     if not 0 < target < 1 or not 0 < confidence < 1:
         raise InputError(f"target {target} and confidence {confidence} must be in (0, 1)")
     levels: dict[str, LevelThreshold] = {}
@@ -234,7 +243,7 @@ def calibrate(
         target_false_alarm=target,
         confidence=confidence,
         min_score=min_score,
-        require_certified=require_certified,
+        allow_uncertified=allow_uncertified,
         source=dict(source or {}),
     )
 
@@ -247,7 +256,7 @@ def calibrate_model(
     target: float = 0.001,
     confidence: float = 0.95,
     min_score: float = 0.9,
-    require_certified: bool = False,
+    allow_uncertified: bool = False,
 ) -> Thresholds:
     """Thresholds of a trained model from labelled photos (any layout ``flash train``
     reads), written to ``model_dir/thresholds.json``.
@@ -277,7 +286,7 @@ def calibrate_model(
     probs = rec.probabilities([loaded.crops[i] for i in keep])
     thresholds = calibrate(
         probs, labels, rec.classes, target=target, confidence=confidence, min_score=min_score,
-        require_certified=require_certified,
+        allow_uncertified=allow_uncertified,
         source={"data": str(data), "split": split, "photos": len(keep),
                 "skipped": len(loaded.skipped) + len(loaded.samples) - len(keep)},
     )  # fmt: skip

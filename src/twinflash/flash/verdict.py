@@ -10,9 +10,13 @@ probability of the registered vehicle at the finest level the recogniser can jud
 A misread plate is the commonest way to accuse an innocent owner, so the verdict is never
 ``suspected_clone`` when the plate is in doubt: read with low confidence, several readings
 about as likely, a look-alike reading also registered, or a given plate that the photo's
-plate reads otherwise. Those cases, unregistered plates, registry models the recogniser
-cannot judge at any level, and photos that neither match nor clearly contradict the
-record are ``inconclusive``, with reasons a person can check.
+plate reads otherwise. Nor does it accuse beyond what is certified: evidence (a level's
+threshold, the size check's tolerance) whose false-alarm bound misses the target gives
+``inconclusive``, saying how many honest photos would certify it, unless the thresholds
+were calibrated with ``allow_uncertified`` (experiments). Those cases, unregistered
+plates, registry models the recogniser cannot judge at any level, and photos that neither
+match nor clearly contradict the record are ``inconclusive``, with reasons a person can
+check.
 
 Imports stay light: onnxruntime is loaded by the recogniser, rapidocr by the plate reader,
 each only when a checker is built; torch never.
@@ -239,7 +243,7 @@ class CloneChecker:
         plate's corners from the caller (`exact`): corners estimated from the reader's box
         are off by up to 40 % in width, far beyond the ruler's tolerance (measured on the
         demo's renders, where they made 9 of 10 honest photos "too small")."""
-        if box is None or self.ruler is None or self.thresholds.require_certified:
+        if box is None or self.ruler is None:
             return [], False
         if not exact:
             return ["no size check: the plate's corners are estimated from the reader's box, "
@@ -319,21 +323,27 @@ class CloneChecker:
         size_why, size_differs = self._size(vehicle_box_xyxy, pl.corners, reg, exact)
         kw: dict[str, Any] = {"registry": reg, "recognised": recognised}
 
-        def flag(evidence: list[str], doubts: list[str]) -> Verdict:
-            blockers = list(pl.doubts) + doubts
+        def flag(evidence: list[str], fired: list[tuple[bool, str | None]]) -> Verdict:
+            """A clone if the plate is sure and one source of evidence that `fired` (the
+            recogniser's threshold, the ruler) is certified at the target, or allowed to
+            flag uncertified; else inconclusive, saying what is missing."""
+            usable = any(ok for ok, _ in fired)
+            gates = [m for _, m in fired if m]
+            blockers = list(pl.doubts) + ([] if usable else gates)
             if others:
                 blockers.append("look-alike readings also registered: " + ", ".join(others))
             if blockers:
                 return verdict("inconclusive", [summary, *evidence, *blockers, "never a clone "
                                "while the plate or the threshold is in doubt"], **kw)  # fmt: skip
-            return verdict("suspected_clone", [summary, *evidence], **kw)
+            return verdict("suspected_clone", [summary, *evidence, *gates], **kw)
 
+        size_gate = [self._ruler_gate()] if size_differs else []
         if judged.level is None or judged.p is None:
             why = [f"the recogniser knows neither the model, the make nor the body type "
                    f"{reg['body']} of {_name(reg['make'], reg['model'])}"]  # fmt: skip
             if size_differs:
                 kw["score"] = 1.0
-                return flag(why + size_why, [])
+                return flag(why + size_why, size_gate)
             return verdict("inconclusive", [summary, *why, *size_why], **kw)
         lt = self.thresholds.for_level(judged.level)
         score = float(np.clip(1.0 - judged.p, 0.0, 1.0))
@@ -345,18 +355,13 @@ class CloneChecker:
         if lt is None or lt.threshold is None:
             why = [measure, f"no calibrated threshold at the {judged.level} level"]
             if size_differs:
-                return flag(why + size_why, [])
+                return flag(why + size_why, size_gate)
             return verdict("inconclusive", [summary, *why, *size_why], **kw)
         if score >= lt.threshold or size_differs:
-            doubts = []
             if score < lt.threshold:
-                evidence = [f"{measure} < {lt.threshold:.3f}"]
-            elif self.thresholds.require_certified and not lt.certified:
-                evidence = [f"{measure} >= {lt.threshold:.3f}"]
-                doubts.append(f"the {judged.level}-level threshold misses the target")
-            else:
-                evidence = [f"{measure} >= {_rule(lt, self.thresholds)}"]
-            return flag(evidence + size_why, doubts)
+                return flag([f"{measure} < {lt.threshold:.3f}", *size_why], size_gate)
+            evidence = [f"{measure} >= {_rule(lt, self.thresholds)}", *size_why]
+            return flag(evidence, [self._threshold_gate(lt, score), *size_gate])
         if score < self.thresholds.consistent_below and not pl.doubts:
             return verdict(
                 "consistent", [summary, f"{measure} < {lt.threshold:.3f}", *size_why], **kw
@@ -366,6 +371,42 @@ class CloneChecker:
             "clearly contradicts the record"
         ]
         return verdict("inconclusive", [summary, measure, *size_why, *why], **kw)
+
+    # --- what may accuse ------------------------------------------------------------------
+
+    def _gate(self, what: str, why: str, certified: bool, upper: float, n: int
+              ) -> tuple[bool, str | None]:  # fmt: skip
+        """(may flag, what to say) for evidence (`what`, differing by `why`) certified to
+        `upper` false alarms on `n` honest photos: certified at the target, nothing to say;
+        short of it, no flag, and the reason says how many photos the target needs, unless
+        the thresholds allow uncertified flags (an experiment: said in the reasons)."""
+        from twinflash.flash.thresholds import photos_needed
+
+        t = self.thresholds
+        if certified:
+            return True, None
+        short = (f"{what} is certified only to {upper:.1%} false alarms (n={n} honest "
+                 f"calibration photos), not the {t.target_false_alarm:.1%} target, which needs "
+                 f"{photos_needed(t.target_false_alarm, t.confidence):,} honest photos with "
+                 "none flagged")  # fmt: skip
+        if t.allow_uncertified:
+            return True, f"flagged beyond what is certified (allow_uncertified): {short}"
+        return False, f"the photo differs from the registry ({why}), but {short}"
+
+    def _threshold_gate(self, lt: LevelThreshold, score: float) -> tuple[bool, str | None]:
+        return self._gate(f"the {lt.level}-level threshold", f"clone score {score:.3f}",
+                          lt.certified, lt.false_alarm_upper, lt.n_honest)  # fmt: skip
+
+    def _ruler_gate(self) -> tuple[bool, str | None]:
+        """The size check's tolerance is the largest deviation among its n honest photos:
+        none of them is a false alarm, so it certifies what a threshold with none would."""
+        from twinflash.flash.thresholds import clopper_pearson_upper
+
+        assert self.ruler is not None  # a size that differs needs a ruler
+        t, n = self.thresholds, self.ruler.n_tolerance
+        upper = clopper_pearson_upper(0, n, t.confidence)
+        return self._gate("the size check's tolerance", "size", upper <= t.target_false_alarm,
+                          upper, n)  # fmt: skip
 
     def _registry_view(self, record: VehicleRecord) -> dict[str, str]:
         from twinflash.flash.recogniser.labels import body_of
@@ -405,7 +446,8 @@ class CloneChecker:
 class FalseAlarmPromise:
     """What the threshold that judged certifies: the one-sided Clopper-Pearson bound on the
     false-alarm rate given its n honest calibration photos, and how many photos with no
-    false alarm the target needs (2,995 for 1 in 1,000 at 95 %)."""
+    false alarm the target needs (2,995 for 1 in 1,000 at 95 %). An uncertified threshold
+    never accuses unless `allow_uncertified` (calibrated so, for experiments)."""
 
     level: str
     threshold: float
@@ -416,6 +458,7 @@ class FalseAlarmPromise:
     target: float
     certified: bool
     honest_photos_needed: int
+    allow_uncertified: bool = False  # True: an uncertified threshold may flag (experiment)
 
 
 def false_alarm_promise(lt: LevelThreshold, t: Thresholds) -> FalseAlarmPromise:
@@ -428,6 +471,7 @@ def false_alarm_promise(lt: LevelThreshold, t: Thresholds) -> FalseAlarmPromise:
         false_alarms=lt.false_alarms, false_alarm_upper=round(lt.false_alarm_upper, 6),
         confidence=t.confidence, target=t.target_false_alarm, certified=lt.certified,
         honest_photos_needed=photos_needed(t.target_false_alarm, t.confidence),
+        allow_uncertified=t.allow_uncertified,
     )  # fmt: skip
 
 
