@@ -1,22 +1,23 @@
 """Recall of a second person detector (MediaPipe's BlazePose) by posture, beside HOG's.
 
-    .venv/bin/python benchmarks/people_pose.py [--examples] [--crowds 1 2 3 4 5]
-        [--samples 8] [--cache DIR]
+    .venv/bin/python benchmarks/people_pose.py [--examples [NAMES]] [--crowds 1 2 3 4 5]
+        [--variants upright sitting lying pillars] [--samples 8] [--cache DIR]
 
 Two instruments measure the same renders: OpenCV's HOG people detector
 (`twinflash.audit.hog`) and MediaPipe's pose detector + pose landmarker
 (`twinflash.audit.pose`), both matched one-to-one to the exact person boxes at IoU >= 0.4.
-A person counts when >= 80% visible and its box's long side is >= 128 px (HOG's figure
-keeps its own rule: upright people >= 128 px tall). Recall is printed per posture:
-upright (standing, walking), sitting, lying.
+A person counts when >= 80% visible and its box's long side is >= 128 px, for both
+instruments (for upright people, HOG's own 128 px tall rule). Recall is printed per
+posture, upright (standing, walking), sitting, lying, and by facing; the pose detector
+also at score >= 0.7, a point no person-free photo reached (docs/people.md).
 
 Cases:
 - `--examples`: the shipped example scenes that hold people (examples/scenes), at their
   own quality preset; plus the sunny street with every person replaced by a plain pillar.
 - `--crowds SEEDS`: the held-out street crowds of benchmarks/people_hog.py
-  (`twinflash.render.people_crowd`, 1280x720, 6-15 m from a 1.6 m camera), rendered three
-  times: as sampled (upright), everyone sitting, and every other person lying across the
-  view; plus the upright crowd as pillars (negative control).
+  (`twinflash.render.people_crowd`, 1280x720, 6-15 m from a 1.6 m camera), in each of
+  `--variants`: as sampled (upright), everyone sitting, every other person lying across
+  the view, and the upright crowd as pillars (negative control).
 `--cache DIR` keeps each render's image and person truth as an .npz and reuses it (delete
 the folder after changing the renderer). Rendering needs bpy; the detectors need the
 `instruments` install (see the Makefile).
