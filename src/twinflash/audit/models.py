@@ -152,6 +152,11 @@ ADAPTERS: dict[str, tuple[str, str, str]] = {
         "HogPeople",
         "hog-people  (OpenCV's built-in HOG people detector; no download)",
     ),
+    "pose-people": (
+        "twinflash.audit.adapters_local",
+        "PosePeople",
+        "pose-people  (MediaPipe's BlazePose person detector, TFLite; no download)",
+    ),
     "onnx-yolo": (
         "twinflash.audit.adapters_onnx",
         "OnnxYolo",
