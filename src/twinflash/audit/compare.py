@@ -316,7 +316,7 @@ def compare(synthetic: Side, real: Side) -> Comparison:
         raise InputError(
             f"{real.path}: no slice in common with {synthetic.path} "
             f"({len(synthetic.rows)} and {len(real.rows)} slices): audit both on shared "
-            "columns (box_height_px is in every COCO file; others need --metadata)"
+            "columns (box_height_px is in every COCO file; others need `metadata`)"
         )
     shared = [
         SharedSlice(column, s.label, r.label, how, s.compared_with, s, r)

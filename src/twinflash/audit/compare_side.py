@@ -164,7 +164,7 @@ def load_side(path: str | Path) -> Side:
     if not isinstance(data, dict) or "analysis" not in data or "task" not in data:
         raise InputError(
             f"{path}: not a twinflash audit report (no analysis and task fields): "
-            "give the report.json that 'twinflash audit ... --out DIR' writes"
+            "give the report.json that twinflash audit writes in its output folder"
         )
     version = data.get("schema_version")
     if version != REPORT_SCHEMA_VERSION:
