@@ -74,10 +74,6 @@ class RankAgreement:
 class Comparison:
     """Everything compare.json and compare.html show."""
 
-    task: str
-    metric: str
-    metric_title: str
-    higher_is_better: bool
     synthetic: Side
     real: Side
     shared: list[SharedSlice]
@@ -89,6 +85,23 @@ class Comparison:
     caveats: list[str]
     verdict_level: str  # "good", "mixed", "poor" or "undetermined"
     verdict: str
+
+    # `compare` refuses two sides of another task or metric: the synthetic side speaks for both
+    @property
+    def task(self) -> str:
+        return self.synthetic.task
+
+    @property
+    def metric(self) -> str:
+        return self.synthetic.metric
+
+    @property
+    def metric_title(self) -> str:
+        return self.synthetic.metric_title
+
+    @property
+    def higher_is_better(self) -> bool:
+        return self.synthetic.higher_is_better
 
     def to_json(self) -> dict[str, Any]:
         def row(r: SideRow) -> dict[str, Any]:
@@ -331,10 +344,6 @@ def compare(synthetic: Side, real: Side) -> Comparison:
     ]
     level, line = _verdict(gaps, rank, synthetic.alpha, synthetic.metric_title)
     return Comparison(
-        task=synthetic.task,
-        metric=synthetic.metric,
-        metric_title=synthetic.metric_title,
-        higher_is_better=synthetic.higher_is_better,
         synthetic=synthetic,
         real=real,
         shared=shared,
