@@ -300,3 +300,42 @@ def test_zebra_crossing_outside_the_street_is_refused() -> None:
     scene = parse_scene({"place": {"length_m": 40.0, "zebra_crossing_x_m": 30.0}})
     with pytest.raises(InputError, match=r"place\.zebra_crossing_x_m"):
         _build_place(scene)
+
+
+def _far_road_brightness(weather: dict) -> float:
+    """Mean brightness of the road 12-30 m ahead of a camera 1.2 m up looking down the
+    street: seen this flat, a water film reflects a third of the light (Fresnel)."""
+    scene = parse_scene(
+        {
+            "place": {"zebra_crossing_x_m": None, "trees": False},
+            "light": {"local_time": "13:00"},
+            "weather": weather,
+            "quality": {"preset": "custom", "samples": 4, "denoise": False},
+            "camera": {
+                "preset": "custom",
+                "resolution_wh": [64, 48],
+                "x_m": -20.0,
+                "y_m": 0.0,
+                "height_m": 1.2,
+                "yaw_deg": 0.0,
+                "pitch_deg": 4.0,
+                "focal_length_mm": 35.0,
+            },
+        }
+    )
+    frame = engine.render_scene(scene)
+    cam = frame.camera
+    d = cam.pixel_ray(_pixel_centres(*cam.resolution_wh))
+    t = np.where(d[:, 2] < 0, -cam.position_m[2] / np.minimum(d[:, 2], -1e-9), np.inf)
+    hit = cam.position_m + d * t[:, None]
+    road = (np.abs(hit[:, 1]) < 3.0) & (hit[:, 0] > -8.0) & (hit[:, 0] < 10.0)
+    assert road.sum() > 60
+    return float(frame.rgb.reshape(-1, 3)[road].mean())
+
+
+def test_a_wet_street_shines_by_day(place_only: None) -> None:
+    """Looking down the street at grazing angles, wet asphalt mirrors the bright sky and
+    the façades: brighter than the dry road, though its own albedo is darker."""
+    dry = _far_road_brightness({"kind": "overcast"})
+    wet = _far_road_brightness({"kind": "overcast", "wetness": 0.8})
+    assert wet > 1.3 * dry

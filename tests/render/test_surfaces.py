@@ -44,3 +44,14 @@ def test_wet_ground_gets_puddles_and_snow_settles_on_upward_faces() -> None:
     assert "TEX_BRICK" in _kinds(wall)
     dry = fresh({"weather": {"kind": "clear"}})
     assert "NEW_GEOMETRY" not in _kinds(snowy(dry, "zinc", "#7a8289", 0.4))
+
+
+def test_a_wet_ground_wears_a_water_coat_and_a_dry_one_none() -> None:
+    def coat(weather: dict) -> bpy.types.NodeSocket:  # type: ignore[name-defined]
+        mat = ground(fresh({"weather": weather}), "a", "#2f2f31", "#3d3c3c", 0.9)
+        return mat.node_tree.nodes["Principled BSDF"].inputs["Coat Weight"]
+
+    wet = coat({"kind": "rain", "wetness": 0.8})
+    assert wet.is_linked  # puddles full water, the film between them thinner
+    dry = coat({"kind": "clear"})
+    assert not dry.is_linked and dry.default_value == 0.0

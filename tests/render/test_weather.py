@@ -63,6 +63,7 @@ def _render(
     camera: dict | None = None,
     people: list[dict] | None = None,
     samples: int = 4,
+    denoise: bool = False,
 ):
     cam = {"x_m": -15.0, "y_m": 0.0, "height_m": 1.6, "resolution_wh": [160, 120]}
     cam.update(camera or {})
@@ -73,7 +74,7 @@ def _render(
             "weather": weather or {"kind": "clear"},
             "camera": cam,
             "people": people or [],
-            "quality": {"preset": "custom", "samples": samples, "denoise": False},
+            "quality": {"preset": "custom", "samples": samples, "denoise": denoise},
         }
     )
     return scene, engine.render_scene(scene)
@@ -208,3 +209,38 @@ def test_daylight_is_neither_blown_out_nor_murky(
     assert 70.0 < luma.mean() < 190.0
     assert (luma >= 250).mean() < 0.02
     assert (luma <= 5).mean() < 0.02
+
+
+def _high_pass(luma: np.ndarray) -> np.ndarray:
+    """|pixel - mean of its 4 neighbours|: thin streaks stand out, smooth shading does not."""
+    c = luma[1:-1, 1:-1]
+    return np.abs(c - 0.25 * (luma[:-2, 1:-1] + luma[2:, 1:-1] + luma[1:-1, :-2] + luma[1:-1, 2:]))
+
+
+def _pillar_texture(weather: dict, local_time: str) -> float:
+    """Mean high-pass over the dark pillar seen from 5 m (it fills the middle of the view)."""
+    _, frame = _render(
+        light={"local_time": local_time, "cloud_cover": 1.0},
+        weather=weather,
+        camera={"x_m": -5.0, "pitch_deg": -10.0},
+        samples=8,
+        denoise=True,  # the dry wall's noise would hide the streaks' texture
+    )
+    hp = _high_pass(_luma(frame.rgb))
+    cam = frame.camera
+    w, h = cam.resolution_wh
+    jj, ii = np.meshgrid(np.arange(1, w - 1) + 0.5, np.arange(1, h - 1) + 0.5)
+    d = cam.pixel_ray(np.c_[jj.ravel(), ii.ravel()])
+    hit = cam.position_m + d * ((-0.4 - cam.position_m[0]) / d[:, 0])[:, None]  # front face
+    on_pillar = ((np.abs(hit[:, 1]) < 0.3) & (hit[:, 2] > 0.5) & (hit[:, 2] < 5.5)).reshape(
+        h - 2, w - 2
+    )
+    assert on_pillar.sum() > 400
+    return float(hp[on_pillar].mean())
+
+
+def test_rain_streaks_show_by_day_against_a_dark_wall(plain_world: None) -> None:
+    """Same seed and sky, with and without rain: the streaks add fine bright lines."""
+    dry = _pillar_texture({"kind": "overcast"}, "13:30")
+    rain = _pillar_texture({"kind": "rain", "rain_intensity": 0.7, "wetness": 0.0}, "13:30")
+    assert rain > 3.0 * dry

@@ -1,8 +1,8 @@
 """Source meshes of the street furniture, built once per render and instanced.
 
 Paris models, simplified: the cast-iron lamp column with a four-sided lantern, the
-plane tree (platane: mottled trunk, a few limbs, a lumpy canopy of jittered
-icospheres), the "potelet" bollard with its ring, the slatted bench. Sources are
+plane tree (platane: mottled trunk, limbs and branches, a crown of leaf-card clumps),
+the "potelet" bollard with its ring, the slatted bench. Sources are
 hidden; linked duplicates show them.
 """
 
@@ -11,11 +11,10 @@ from __future__ import annotations
 import math
 import random
 
-import bmesh
 import bpy
-from mathutils import Matrix
+import numpy as np
 
-from twinflash.render import photometry
+from twinflash.render import foliage, photometry
 from twinflash.render.context import BuildContext
 from twinflash.render.daylight import luminance
 from twinflash.render.materials import emission, hex_to_linear_rgba, principled
@@ -132,43 +131,42 @@ def grate(ctx: BuildContext) -> bpy.types.Object:
 
 
 def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
-    """A pruned plane tree: trunk and limbs (mottled bark), canopy from 4 m to ~10 m."""
+    """A pruned plane tree: mottled trunk, three limbs forking into branches, and a crown
+    of leaf clumps (alpha-cut cards, `foliage`) from ~5 m to ~10 m with gaps between."""
     rng = random.Random(f"{ctx.scene.place.layout_seed}:tree:{variant}")
     bark = snowy(ctx, "plane_bark", "#8c876b", 0.8, color2="#c2bc9c", noise_scale=3.5)
-    leaves = snowy(
-        ctx, "plane_leaves", "#3f5d24", 0.8, color2="#6a8a36", noise_scale=1.1, bump_scale=7.0
-    )
     k = MeshKit()
     k.cylinder((0, 0, 0), 0.2, 0.15, 3.4, bark, sides=8, cap=False)
-    bm = bmesh.new()
+    tops = []
     for j in range(3):
         a = 2 * math.pi * j / 3 + rng.uniform(-0.4, 0.4)
         top = (1.3 * math.cos(a), 1.3 * math.sin(a), 6.4)
         _limb(k, (0, 0, 3.3), top, 0.12, bark)
-    for _ in range(26):  # many small clumps on an ellipsoid shell: an uneven, open crown
-        r = rng.uniform(0.6, 1.15)
-        a, e = rng.uniform(0, 2 * math.pi), rng.uniform(-0.7, 1.2)
-        rho = rng.uniform(1.8, 2.6)
-        x, y = rho * math.cos(a) * math.cos(e), rho * math.sin(a) * math.cos(e)
-        z = 7.0 + 1.8 * math.sin(e)
-        m = Matrix.Translation((x, y, z)) @ Matrix.Diagonal((r, r, r * 0.8, 1.0))
-        bmesh.ops.create_icosphere(bm, subdivisions=2, radius=1.0, matrix=m)
-    for v in bm.verts:  # a ragged outline instead of smooth balls
-        v.co.x += rng.uniform(-0.16, 0.16)
-        v.co.y += rng.uniform(-0.16, 0.16)
-        v.co.z += rng.uniform(-0.16, 0.16)
-    obj = k.to_object(f"tree_src_{variant}")
-    mesh = obj.data
-    slot = len(mesh.materials)
-    mesh.materials.append(leaves)
-    canopy = bpy.data.meshes.new("canopy")
-    bm.to_mesh(canopy)
-    bm.free()
-    for p in canopy.polygons:
-        p.material_index = slot
-        p.use_smooth = True
-    _append(mesh, canopy)
-    bpy.data.meshes.remove(canopy)
+        tops.append(top)
+    clumps = foliage.clump_centres(rng)
+    for x, y, z, _ in clumps:  # a branch from the nearest limb into each clump
+        start = min(tops, key=lambda t: (t[0] - x) ** 2 + (t[1] - y) ** 2 + (t[2] - z) ** 2)
+        _limb(k, start, (x, y, z), 0.05, bark)
+    cards, uv = foliage.leaf_cards(clumps, rng.randrange(2**31))
+    leaves = foliage.leaf_material(ctx)
+    n_wood = len(k.verts)
+    verts = np.concatenate([np.array(k.verts, float).reshape(-1, 3), cards])
+    faces = k.faces + [
+        tuple(range(n_wood + 4 * i, n_wood + 4 * i + 4)) for i in range(len(cards) // 4)
+    ]
+    mesh = bpy.data.meshes.new(f"tree_src_{variant}")
+    mesh.from_pydata(verts.tolist(), [], faces)
+    for m in (*k.materials, leaves):
+        mesh.materials.append(m)
+    mesh.polygons.foreach_set(
+        "material_index", [*k.mat_index, *[len(k.materials)] * (len(cards) // 4)]
+    )
+    loop_uv = np.zeros((len(mesh.loops), 2), np.float32)
+    loop_uv[-len(uv) :] = uv  # the cards' loops come last, in vertex order
+    mesh.uv_layers.new(name="UVMap").data.foreach_set("uv", loop_uv.ravel())
+    mesh.update()
+    obj = bpy.data.objects.new(mesh.name, mesh)
+    bpy.context.scene.collection.objects.link(obj)
     return _hide(obj)
 
 
@@ -195,12 +193,3 @@ def _limb(
     for i in range(4):
         j = (i + 1) % 4
         k.poly([ring_a[i], ring_a[j], ring_b[j], ring_b[i]], mat)
-
-
-def _append(mesh: bpy.types.Mesh, extra: bpy.types.Mesh) -> None:
-    """Append `extra`'s geometry (with its material indices) to `mesh` through bmesh."""
-    bm = bmesh.new()
-    bm.from_mesh(mesh)
-    bm.from_mesh(extra)
-    bm.to_mesh(mesh)
-    bm.free()

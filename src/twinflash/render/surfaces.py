@@ -1,7 +1,8 @@
 """Node materials of the place: asphalt, paving, limestone, zinc, weathered by the scene.
 
-Wetness darkens the ground and lowers its roughness, with puddles from a noise mask;
-snow is mixed onto upward-facing faces with a noise mask scaled by `snow_cover`.
+Wetness darkens the ground, lowers its roughness and lays a water coat on it (sheen by
+day), with puddles from a noise mask; snow is mixed onto upward-facing faces with a noise
+mask scaled by `snow_cover`.
 Every material is cached in `ctx.materials` so identical surfaces share one datablock.
 """
 
@@ -13,6 +14,8 @@ from twinflash.render.context import BuildContext
 from twinflash.render.materials import hex_to_linear_rgba
 
 SNOW_HEX = "#eef1f5"
+WET_FILM_COAT = 0.8  # coat weight of a fully wet (wetness 1) film between puddles
+WET_FILM_ROUGHNESS = 0.12  # a thin film follows the grain of the asphalt: not a mirror
 
 
 class _Graph:
@@ -126,6 +129,16 @@ def _weather(
         # rain ripples blur puddles: lamps and shop windows stretch into long reflections
         ripples = 0.12 * weather.rain_intensity if weather.kind == "rain" else 0.0
         rough = g.mix_float(puddle, roughness * (1.0 - 0.6 * w), 0.04 + ripples)
+        # the water film is a smooth coat (IOR 1.33) over the darkened stone: by day it
+        # mirrors the bright sky at grazing angles (the sheen of a wet street), whatever
+        # the roughness of the stone under it; puddles are all water
+        coat = g.mix_float(puddle, WET_FILM_COAT * w, 1.0)
+        g.link(coat, g.bsdf.inputs["Coat Weight"])
+        g.link(
+            g.mix_float(puddle, WET_FILM_ROUGHNESS, 0.03 + ripples),
+            g.bsdf.inputs["Coat Roughness"],
+        )
+        g.bsdf.inputs["Coat IOR"].default_value = 1.33
     if snow and weather.kind == "snow" and weather.snow_cover > 0:
         c = weather.snow_cover
         up = g.node("ShaderNodeSeparateXYZ")
