@@ -93,15 +93,17 @@ class RegistryLike(Protocol):
     def lookup_many(self, plates: Iterable[str]) -> dict[str, VehicleRecord]: ...
 
 
-def plate_corners_from_text_box(xyxy: XYXY) -> np.ndarray:
-    """Plate corners estimated from the box of its text line (what the reader returns).
+# Plate width / the reader's box width. The characters span about 80 % of a plate's width
+# (the blue bands and margins are not text), hence 1.25 for a box tight on the text.
+PLATE_WIDTHS_PER_TEXT_BOX = 1.25
 
-    The characters span about 80 % of a plate's width (the blue bands and margins are not
-    text), so the plate is taken 1.25 text-widths wide, level, centred on the text.
-    """
+
+def plate_corners_from_text_box(xyxy: XYXY) -> np.ndarray:
+    """Plate corners estimated from the box of its text line (what the reader returns):
+    `PLATE_WIDTHS_PER_TEXT_BOX` box widths wide, level, centred on the box."""
     x0, y0, x1, y1 = (float(v) for v in xyxy)
     cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
-    w = 1.25 * (x1 - x0)
+    w = PLATE_WIDTHS_PER_TEXT_BOX * (x1 - x0)
     h = w / PLATE_ASPECT
     return np.array(
         [[cx - w / 2, cy - h / 2], [cx + w / 2, cy - h / 2], [cx + w / 2, cy + h / 2],
