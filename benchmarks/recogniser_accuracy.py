@@ -200,8 +200,12 @@ def main() -> None:
         counts = Counter(p.split for p in photos)
         print(f"\n## {label or root} ({root}): {len(photos)} photos: {dict(counts)}; "
               f"held out (cal + test): {len(held)}")  # fmt: skip
+        have = min(Counter(p.model for p in photos if p.split == "train").values())
         for name in args.recipe:
             for per_model in args.train_per_model or [None]:
+                if per_model and per_model > have:
+                    print(f"\n{name}, {per_model} per model: skipped, {root} has {have}")
+                    continue
                 row = report(root, photos, held, models, name, per_model)
                 curve.append((label, *row[:-1]))
                 n_txt = f"{per_model} per model" if per_model else ""
