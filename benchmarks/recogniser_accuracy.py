@@ -165,7 +165,7 @@ def confusion_png(path: Path, panels: list[tuple[str, Counter]], models: list[st
             ax.set_xlabel("top answer", fontsize=8)
         axes[0][0].set_ylabel("vehicle on the photo", fontsize=8)
         fig.tight_layout()
-        fig.savefig(path)
+        fig.savefig(path, bbox_inches="tight", pad_inches=0.05)
     finally:
         plt.close(fig)
 
