@@ -22,7 +22,9 @@ the demo's renders and its recogniser (``--model-name model``).
    other model), with the true plate and corners given, and with the plate read from the
    photo by the verdict's own reader (`AccusingReader`). Reports the false alarms on honest
    photos and the share of clones flagged, overall, by condition, by distance (near < 10 m,
-   far) and by kind.
+   far) and by kind. ``--box-factor F`` adds a plate-read pass whose corners are estimated
+   as F reader-box widths (``verdict.PLATE_WIDTHS_PER_TEXT_BOX``) instead of the shipped
+   factor: the same readings, only the crop's scale differs.
 
 Prints a Markdown table for docs/benchmarks.md. Sample sizes are small: read the n.
 """
@@ -150,6 +152,15 @@ def main() -> None:
     ap.add_argument("--model-name", default="model", help="model directory under --out")
     ap.add_argument("--render-only", action="store_true")
     ap.add_argument(
+        "--box-factor",
+        type=float,
+        action="append",
+        default=[],
+        metavar="F",
+        help="also read plates with their corners taken F reader-box widths wide "
+        "(the shipped verdict.PLATE_WIDTHS_PER_TEXT_BOX is the baseline; repeatable)",
+    )
+    ap.add_argument(
         "--target-false-alarm",
         type=float,
         default=0.2,
@@ -205,9 +216,17 @@ def main() -> None:
         for k, v in thresholds.levels.items()}}  # fmt: skip
     modes = (("true plate", False, False), ("plate read", True, False),
              ("plate read, dense registry", True, True))  # fmt: skip
+    modes += tuple((f"plate read, box x {f:g}", True, False) for f in args.box_factor)
     reader = CachedReader()
+    from twinflash.flash import verdict
+
+    shipped = verdict.PLATE_WIDTHS_PER_TEXT_BOX
     for mode, read, dense in modes:
+        # the corners' estimate reads this constant at each call: the one thing varied
+        f = float(mode.rpartition(" x ")[2]) if " x " in mode else shipped
+        verdict.PLATE_WIDTHS_PER_TEXT_BOX = f
         res = evaluate(args.out, model_dir, rows, reader if read else None, dense)
+        verdict.PLATE_WIDTHS_PER_TEXT_BOX = shipped
         report[mode] = {" / ".join(map(str, k)): v for k, v in res["tally"].items()}
         report[mode + " statuses"] = {
             f"{h if isinstance(h, str) else 'honest' if h else 'clone'} {s}": n

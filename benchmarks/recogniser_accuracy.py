@@ -16,6 +16,11 @@ when rerun. Prints Markdown for docs/benchmarks.md. Small samples: read the n.
 on the first N train photos of each model only (round by round, so every condition
 stays in), under ``DEMO/recipes/<recipe>-n<N>``; val and held-out photos are the same for
 every N, so the rows differ only by the training photos.
+
+``--baseline OLD``: the same recipes, the same N and the same layout on another folder's
+renders (e.g. the same scenes rendered by an older commit: the vehicles before their
+identity parts), run first, so the two are compared in one run. ``--confusion-png``
+draws every model-level confusion matrix of the run side by side.
 """
 
 from __future__ import annotations
@@ -137,9 +142,45 @@ def confusion_table(confusion: Counter, models: list[str]) -> str:
     return "\n".join(rows)
 
 
+def confusion_png(path: Path, panels: list[tuple[str, Counter]], models: list[str]) -> None:
+    """Model-level confusion matrices side by side (rows: the vehicle on the photo)."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, len(panels), figsize=(0.4 + 2.6 * len(panels), 3.0), dpi=90,
+                             squeeze=False)  # fmt: skip
+    try:
+        for k, (ax, (title, conf)) in enumerate(zip(axes[0], panels, strict=True)):
+            m = np.array([[conf[(t, g)] for g in models] for t in models])
+            top = max(int(m.sum(1).max()), 1)
+            ax.imshow(m, cmap="Blues", vmin=0, vmax=top)
+            for i, j in np.ndindex(m.shape):
+                ax.text(j, i, str(m[i, j]), ha="center", va="center", fontsize=8,
+                        color="white" if m[i, j] > top / 2 else "black")  # fmt: skip
+            ax.set_xticks(range(len(models)), models, rotation=45, ha="right", fontsize=8)
+            ax.set_yticks(range(len(models)), models if k == 0 else [], fontsize=8)
+            ax.set_title(title, fontsize=8)
+            ax.set_xlabel("top answer", fontsize=8)
+        axes[0][0].set_ylabel("vehicle on the photo", fontsize=8)
+        fig.tight_layout()
+        fig.savefig(path, bbox_inches="tight", pad_inches=0.05)
+    finally:
+        plt.close(fig)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("demo", type=Path, help="a demo folder (twinflash flash demo --out)")
+    ap.add_argument(
+        "--baseline",
+        type=Path,
+        metavar="OLD",
+        help="another folder of the same layout, scored first (e.g. older renders)",
+    )
+    ap.add_argument("--confusion-png", type=Path, metavar="PNG",
+                    help="write the model-level confusion matrices here")  # fmt: skip
     ap.add_argument("--recipe", action="append", choices=sorted(RECIPES), required=True)
     ap.add_argument("--train-per-model", type=int, action="append", metavar="N",
                     help="the first N train photos of each model only (repeatable)")  # fmt: skip
@@ -147,35 +188,54 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(2)
-    photos = rendered_photos(args.demo)
-    held = [p for p in photos if p.split in ("cal", "test")]
-    models = sorted({p.model for p in photos})
-    counts = Counter(p.split for p in photos)
-    print(f"{len(photos)} photos: {dict(counts)}; held out (cal + test): {len(held)}")
-    curve = []
-    for name in args.recipe:
-        for per_model in args.train_per_model or [None]:
-            curve.append(report(args.demo, photos, held, models, name, per_model))
-    if args.train_per_model:
+    folders = [("baseline", args.baseline)] if args.baseline else []
+    folders.append(("today" if args.baseline else "", args.demo))
+    curve, panels = [], []
+    for label, root in folders:
+        photos = rendered_photos(root)
+        if not photos:
+            raise SystemExit(f"{root}: no rendered photos under {root / 'photos'}")
+        held = [p for p in photos if p.split in ("cal", "test")]
+        models = sorted({p.model for p in photos})
+        counts = Counter(p.split for p in photos)
+        print(f"\n## {label or root} ({root}): {len(photos)} photos: {dict(counts)}; "
+              f"held out (cal + test): {len(held)}")  # fmt: skip
+        have = min(Counter(p.model for p in photos if p.split == "train").values())
+        for name in args.recipe:
+            for per_model in args.train_per_model or [None]:
+                if per_model and per_model > have:
+                    print(f"\n{name}, {per_model} per model: skipped, {root} has {have}")
+                    continue
+                row = report(root, photos, held, models, name, per_model)
+                curve.append((label, *row[:-1]))
+                n_txt = f"{per_model} per model" if per_model else ""
+                panels.append((", ".join(filter(None, [label, name, n_txt])), row[-1]))
+    print(
+        "\n| renders | recipe | train photos per model | CPU s (training) | val top-1 model / "
+        f"make / body (n = {counts['val']}) | held-out top-1 model / make / body "
+        f"(n = {len(held)}) |"
+    )
+    print("|---|---|---|---|---|---|")
+    for label, name, per_model, cpu, val, acc in curve:
         print(
-            "\n| recipe | train photos per model | CPU s (training) | val top-1 model / make / "
-            f"body (n = {counts['val']}) | held-out top-1 model / make / body (n = {len(held)}) |"
+            f"| {label} | `{name}` | {per_model or 'all'} | {cpu:.0f} | "
+            + " / ".join(f"{val[k]:.2f}" for k in ("model", "make", "body"))
+            + " | "
+            + " / ".join(f"{acc[k]:.2f}" for k in ("model", "make", "body"))
+            + " |"
         )
-        print("|---|---|---|---|---|")
-        for name, per_model, cpu, val, acc in curve:
-            print(
-                f"| `{name}` | {per_model} | {cpu:.0f} | "
-                + " / ".join(f"{val[k]:.2f}" for k in ("model", "make", "body"))
-                + " | "
-                + " / ".join(f"{acc[k]:.2f}" for k in ("model", "make", "body"))
-                + " |"
-            )
+    if args.confusion_png:
+        confusion_png(args.confusion_png, panels, models)
+        print(f"\nconfusion matrices: {args.confusion_png}")
+
+
+Row = tuple[str, int | None, float, dict, dict, Counter]
 
 
 def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str], name: str,
-           per_model: int | None) -> tuple[str, int | None, float, dict, dict]:  # fmt: skip
+           per_model: int | None) -> Row:  # fmt: skip
     """Train (or reuse) and score one recipe; print its section; (name, per model, CPU s,
-    val top-1, held-out top-1)."""
+    val top-1, held-out top-1, model-level confusion)."""
     model_dir, val = fit(root, photos, name, per_model)
     secs = json.loads((model_dir / "train_seconds.json").read_text())
     s = score(root, model_dir, held)
@@ -190,7 +250,7 @@ def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str]
               + ", ".join(f"{k} {v:.2f}" for k, v in acc.items()))  # fmt: skip
     print()
     print(confusion_table(s["confusion"], models))
-    return name, per_model, secs["cpu"], val, s["top1"]["all"]
+    return name, per_model, secs["cpu"], val, s["top1"]["all"], s["confusion"]
 
 
 if __name__ == "__main__":
