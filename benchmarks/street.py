@@ -19,7 +19,7 @@ from pathlib import Path
 
 import bpy
 
-from twinflash.render import engine
+from twinflash.render import engine, sampling
 from twinflash.render.camera import camera_model, setup_camera
 from twinflash.render.context import BuildContext
 from twinflash.scene.io import parse_scene
@@ -72,7 +72,7 @@ def main() -> None:
         faces = sum(len(o.data.polygons) for o in shown)
         with tempfile.TemporaryDirectory() as tmp:
             c0, t1 = _cpu_s(), time.perf_counter()
-            engine._render_beauty(scene, Path(tmp) / "beauty.png")
+            engine._render_beauty(sampling.beauty_settings(scene.quality), Path(tmp) / "beauty.png")
             beauty_s, beauty_cpu = time.perf_counter() - t1, _cpu_s() - c0
             t2 = time.perf_counter()
             engine._render_exact_passes(ctx, Path(tmp) / "passes.exr")

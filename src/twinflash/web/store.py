@@ -16,50 +16,23 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
+from twinflash import dbengine
+from twinflash.dbengine import shown_url
 from twinflash.errors import InputError
 from twinflash.web.schema import ROLES, VERSION_TABLE, login_failures, sessions, users
 
 USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 
-def shown_url(url: str) -> str:
-    """The URL as errors and logs print it: never a password."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError):
-        return "<unparsable database URL>"
-
-
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    """An engine whose waits end (PostgreSQL connect 10 s, SQLite lock 30 s); SQLite in WAL
-    mode so page reads do not wait for the worker's writes."""
-    args = dict(kwargs.pop("connect_args", {}) or {})
-    if url.startswith("postgresql"):
-        args.setdefault("connect_timeout", 10)
-    elif url.startswith("sqlite"):
-        args.setdefault("timeout", 30)
-        args.setdefault("check_same_thread", False)
-    try:
-        backend = sa.engine.make_url(url).get_backend_name()
-    except (sa.exc.ArgumentError, ValueError) as exc:
-        raise InputError(f"`db_url` {shown_url(url)!r}: {exc}") from exc
-    if backend not in ("sqlite", "postgresql"):
-        raise InputError(f"`db_url`: {backend!r} databases are not supported (sqlite, postgresql)")
-    try:
-        engine = sa.create_engine(url, connect_args=args, **kwargs)
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ImportError, ValueError) as exc:
-        raise InputError(f"`db_url` {shown_url(url)!r}: {exc}") from exc
-    if engine.dialect.name == "sqlite":
-
-        @sa.event.listens_for(engine, "connect")
-        def _pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA foreign_keys=ON")
-            cur.close()
-
-    return engine
+    """The service's engine: a SQLite lock is waited for 30 s, foreign keys enforced."""
+    return dbengine.make_engine(
+        url,
+        label="`db_url`",
+        sqlite_busy_s=30,
+        sqlite_pragmas=("foreign_keys=ON",),
+        **kwargs,
+    )
 
 
 def migrate(engine: Engine, revision: str = "head") -> str | None:

@@ -9,7 +9,6 @@ import datetime as dt
 import logging
 import operator
 import os
-import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
@@ -19,6 +18,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
+from twinflash import dbengine
 from twinflash.errors import InputError
 from twinflash.flash.plates import normalise_plate
 from twinflash.flash.registry.schema import COLUMNS, DATA_COLUMNS, VERSION_TABLE, vehicles
@@ -27,21 +27,12 @@ log = logging.getLogger(__name__)
 
 ENV_URL = "TWINFLASH_REGISTRY_URL"
 DEFAULT_URL = "sqlite:///twinflash-registry.db"
-PG_CONNECT_TIMEOUT_S = 10
 SQLITE_BUSY_TIMEOUT_S = 60
 
 
 def registry_url(url: str | None = None) -> str:
     """The URL to use: the argument, else $TWINFLASH_REGISTRY_URL, else a local SQLite file."""
     return url or os.environ.get(ENV_URL) or DEFAULT_URL
-
-
-def _shown(url: str) -> str:
-    """The URL as errors print it: never a password."""
-    try:
-        return sa.engine.make_url(url).render_as_string(hide_password=True)
-    except (sa.exc.ArgumentError, ValueError):  # unparsable, yet it may hold a password
-        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
 
 
 def _one_line(exc: BaseException) -> str:
@@ -51,32 +42,15 @@ def _one_line(exc: BaseException) -> str:
 
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
-    try:
-        engine = sa.create_engine(url, **_default_connect_args(url, kwargs))
-    except (sa.exc.ArgumentError, sa.exc.NoSuchModuleError, ValueError) as exc:
-        raise InputError(f"registry URL {_shown(url)!r}: {exc}") from exc
-    if engine.dialect.name == "sqlite":
-
-        @sa.event.listens_for(engine, "connect")
-        def _sqlite_pragmas(dbapi_conn: Any, _record: Any) -> None:
-            cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA synchronous=NORMAL")
-            cur.execute("PRAGMA cache_size=-65536")  # 64 MiB: imports touch two indexes
-            cur.close()
-
-    return engine
-
-
-def _default_connect_args(url: str, kwargs: dict[str, Any]) -> dict[str, Any]:
-    """Waits that end: a blackholed PostgreSQL host fails in 10 s, not after TCP's minutes;
-    a SQLite writer waits 60 s for another (concurrent imports take turns per chunk)."""
-    args = dict(kwargs.get("connect_args") or {})
-    if url.startswith("postgresql"):
-        args.setdefault("connect_timeout", PG_CONNECT_TIMEOUT_S)
-    elif url.startswith("sqlite"):
-        args.setdefault("timeout", SQLITE_BUSY_TIMEOUT_S)
-    return {**kwargs, "connect_args": args}
+    """The registry's engine: a SQLite writer waits 60 s for another (concurrent imports
+    take turns per chunk) and gets a 64 MiB page cache (imports touch two indexes)."""
+    return dbengine.make_engine(
+        url,
+        label="registry URL",
+        sqlite_busy_s=SQLITE_BUSY_TIMEOUT_S,
+        sqlite_pragmas=("cache_size=-65536",),
+        **kwargs,
+    )
 
 
 def _sqlite_file(engine: Engine) -> Path | None:
