@@ -23,6 +23,7 @@ from twinflash.render.people_body import (
 from twinflash.scene.models import Person
 
 OUTER_GROWTH = 1.1  # an outer layer's radii over the top's (plus a fixed allowance)
+HEM_DROP = 0.04  # x height: a last ring below the hem keeps the end cap's rounding under it
 OUTER_HEM = {"jacket": 0.2, "coat": 0.9}  # hem, as a fraction of the way from hip to knee
 
 
@@ -78,11 +79,12 @@ def _flare(role: str, lm: Landmarks, top_z: float, hem: float, grow: float) -> C
     half_x = abs(thighs[0][0] - thighs[1][0]) / 2
     half_y = abs(thighs[0][1] - thighs[1][1]) / 2
     hem_r = np.array(
-        [max(0.085 * h * g, half_x + 0.04 * h * g), max(0.1 * h * g, half_y + 0.06 * h * g)]
+        [max(0.09 * h * g, half_x + 0.04 * h * g), max(0.14 * h * g, half_y + 0.08 * h * g)]
     )
     hem_r *= grow
-    ts = np.array([0.0, 0.3, 0.7, 1.0])
-    pts = np.c_[cx * ts**2, np.zeros(4), top_z + (hem_z - top_z) * ts]
+    ts = np.array([0.0, 0.3, 0.7, 1.0, 1.0])
+    pts = np.c_[cx * ts**2, np.zeros(5), top_z + (hem_z - top_z) * ts]
+    pts[-1, 2] -= HEM_DROP * h  # a short straight hem: the skin hull's end cap rounds up
     flare = ts**1.3
     rad = waist_r[None, :] * (1 - flare[:, None]) + hem_r[None, :] * flare[:, None]
     return Chain(role, pts, rad * SUBSURF_SHRINK)
@@ -148,9 +150,9 @@ def _headwear(body: BodyGeometry, person: Person, lm: Landmarks) -> list[Ellipso
         visor_c = c + np.array([0.8 * dome[0], 0.0, 0.16 * dome[2]])
         visor = np.array([0.075 * s, 0.08 * s, 0.007])
         return [Ellipsoid("hat", c, dome, "dome"), Ellipsoid("hat", visor_c, visor)]
-    crown_c = c + np.array([0.0, 0.0, 0.28 * base[2]])
-    crown = base * np.array([1.02, 1.02, 0.88]) + 0.004
-    brim_c = c + np.array([0.0, 0.0, 0.28 * base[2] + 0.12 * crown[2]])
+    crown_c = c + np.array([0.0, 0.0, 0.36 * base[2]])
+    crown = base * np.array([1.02, 1.02, 0.9]) + 0.004
+    brim_c = c + np.array([0.0, 0.0, 0.36 * base[2] + 0.12 * crown[2]])
     brim = np.array([base[0] + 0.065 * s, base[1] + 0.065 * s, 0.008])
     return [Ellipsoid("hat", crown_c, crown, "dome"), Ellipsoid("hat", brim_c, brim)]
 
