@@ -15,29 +15,48 @@ import time
 from pathlib import Path
 from typing import Any
 
+import numpy as np
 from PIL import Image, ImageDraw
 
 from twinflash.render import engine, people
+from twinflash.render.camera import camera_model
 from twinflash.render.context import BuildContext
 from twinflash.render.mesh import box
 from twinflash.scene.io import parse_scene
+from twinflash.scene.models import Scene
 from twinflash.scene.sun import sun_state
 
-SPACING_M = 1.45
+SPACING_M = 1.3
 OUTFITS: list[tuple[str, dict[str, Any]]] = [
     ("default", {}),
     (
         "coat scarf beanie",
         {"outerwear": "coat", "scarf": True, "headwear": "beanie", "outerwear_color": "#6b5a44"},
     ),
-    ("jacket shorts cap", {"outerwear": "jacket", "bottom": "shorts", "headwear": "cap"}),
+    (
+        "jacket shorts cap",
+        {
+            "outerwear": "jacket",
+            "bottom": "shorts",
+            "headwear": "cap",
+            "outerwear_color": "#1d2a44",
+        },
+    ),
     (
         "dress, long hair, bag",
         {"bottom": "dress", "hair_style": "long", "bag": "shoulder_bag", "top_color": "#8e1b1b"},
     ),
     ("skirt, bob, hat", {"bottom": "skirt", "hair_style": "bob", "headwear": "hat"}),
     ("backpack, curly", {"bag": "backpack", "hair_style": "curly", "sleeves": "short"}),
-    ("suitcase", {"bag": "suitcase", "outerwear": "jacket", "bag_color": "#1d2a44"}),
+    (
+        "suitcase",
+        {
+            "bag": "suitcase",
+            "outerwear": "jacket",
+            "outerwear_color": "#6f7f8f",
+            "bag_color": "#8e1b1b",
+        },
+    ),
     ("pushchair", {"pushchair": True, "bottom": "skirt", "hair_style": "bun"}),
 ]
 
@@ -46,7 +65,7 @@ def _people(heading: float, pose: str) -> list[dict[str, Any]]:
     n = len(OUTFITS)
     return [
         {
-            "x_m": (i - (n - 1) / 2) * SPACING_M - (0.5 if fields.get("pushchair") else 0.0),
+            "x_m": (i - (n - 1) / 2) * SPACING_M - (0.75 if fields.get("pushchair") else 0.0),
             "y_m": 0.0,
             "heading_deg": heading,
             "pose": pose,
@@ -62,17 +81,17 @@ def _ground(ctx: BuildContext) -> None:
     box("ground", (60.0, 60.0, 0.1), (0.0, 0.0, -0.05))
 
 
-def render_row(heading: float, pose: str, size_wh: tuple[int, int], samples: int) -> Image.Image:
-    scene = parse_scene(
+def row_scene(heading: float, pose: str, size_wh: tuple[int, int], samples: int) -> Scene:
+    return parse_scene(
         {
             "seed": 5,
             "place": {"road_width_m": 20.0, "sidewalk_width_m": 6.0},
             "light": {"local_time": "11:00:00"},
             "people": _people(heading, pose),
             "camera": {
-                "x_m": 0.0,
-                "y_m": -13.5,
-                "height_m": 1.1,
+                "x_m": 0.3,
+                "y_m": -10.2,
+                "height_m": 0.95,
                 "yaw_deg": 90.0,
                 "pitch_deg": 0.0,
                 "focal_length_mm": 35.0,
@@ -81,7 +100,6 @@ def render_row(heading: float, pose: str, size_wh: tuple[int, int], samples: int
             "quality": {"preset": "custom", "samples": samples, "denoise": True},
         }
     )
-    return Image.fromarray(engine.render_scene(scene).rgb)
 
 
 def build_seconds(fields_on: bool, repeats: int) -> float:
@@ -104,7 +122,7 @@ def build_seconds(fields_on: bool, repeats: int) -> float:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True, help="contact sheet PNG")
-    ap.add_argument("--size", default="1200x330", help="render size WxH of one row")
+    ap.add_argument("--size", default="1200x400", help="render size WxH of one row")
     ap.add_argument("--samples", type=int, default=16)
     ap.add_argument("--colors", type=int, default=160, help="palette size of the sheet")
     ap.add_argument("--repeats", type=int, default=3, help="build timings averaged over")
@@ -119,16 +137,24 @@ def main() -> None:
     w, h = (int(v) for v in args.size.split("x"))
     rows = []
     for heading, pose in ((-90.0, "standing"), (0.0, "walking")):
+        scene = row_scene(heading, pose, (w, h), args.samples)
         start = time.perf_counter()
-        rows.append(render_row(heading, pose, (w, h), args.samples))
+        img = Image.fromarray(engine.render_scene(scene).rgb)
         print(f"row heading {heading:+.0f} {pose}: {time.perf_counter() - start:.1f} s")
+        cam = camera_model(scene.camera)
+        uv, _ = cam.project(np.array([[p.x_m, p.y_m, z] for p in scene.people for z in (0, 1.9)]))
+        top, bottom = int(uv[:, 1].min()) - 4, int(uv[:, 1].max()) + 10
+        rows.append(img.crop((0, max(0, top), w, min(h, bottom))))
     label_h = 14
-    sheet = Image.new("RGB", (w, label_h + 2 * h), "white")
+    sheet = Image.new("RGB", (w, label_h + sum(r.height for r in rows)), "white")
     draw = ImageDraw.Draw(sheet)
-    for i, (name, _) in enumerate(OUTFITS):
-        draw.text((round(w * (i + 0.08) / n), 1), name, fill="black")
-    for r, img in enumerate(rows):
-        sheet.paste(img, (0, label_h + r * h))
+    xs = uv[::2, 0]  # the walking row's people, where their feet are
+    for (name, _), x in zip(OUTFITS, xs, strict=True):
+        draw.text((int(x) - 3 * len(name), 1), name, fill="black")
+    y = label_h
+    for img in rows:
+        sheet.paste(img, (0, y))
+        y += img.height
     args.out.parent.mkdir(parents=True, exist_ok=True)
     sheet.quantize(args.colors).save(args.out, optimize=True)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} kB)")

@@ -299,7 +299,7 @@ def _person_heading(
     return float(rng.uniform(-180, 180))
 
 
-def _draw_clothing(
+def draw_clothing(
     rng: np.random.Generator, mix: dict[str, Any], person: dict[str, Any]
 ) -> dict[str, Any]:
     """One person's clothing; all of it is drawn (same count of draws whatever comes out),
@@ -362,7 +362,7 @@ def _draw_people(
             values["pose"] = "standing"
         if "height_m" not in spec.mix:
             values["height_m"] = _plain(HEIGHT_BY_AGE[values["age_group"]].draw(rng))
-        values.update(_draw_clothing(clothing_rng, spec.mix, values))
+        values.update(draw_clothing(clothing_rng, spec.mix, values))
         for _ in range(MAX_TRIES):
             x = round(float(rng.uniform(lo, hi)), 2)
             y = round(float(rng.uniform(-y_half, y_half)), 2)

@@ -533,7 +533,7 @@ def _hair(
         body.shells.append(Ellipsoid("hair", c + np.array([-0.25 * t, 0, 0]), shell, "bob"))
         return
     if style == "curly":
-        shell = np.array([r[0] + 1.1 * t, r[1] + 1.2 * t, r[2] + t])
+        shell = np.array([r[0] + 1.4 * t, r[1] + 1.7 * t, r[2] + t])
         body.shells.append(Ellipsoid("hair", c + np.array([-0.3 * t, 0, 0]), shell, "curly"))
         return
     shell = np.array([r[0] + 1.2 * t, r[1] + 0.6 * side, r[2] + t])
