@@ -1,9 +1,11 @@
 """People: articulated procedural bodies built from skinned vertex chains.
 
-Each material role (skin, top, bottom, shoes, hair) becomes one mesh object whose chains
-get volume from a Skin modifier and a level-1 Subdivision Surface; the head and hair
-caps (and eyes) are low-poly ellipsoids. A person is 8 objects, ~3,000 triangles once
-subdivided, so 40+ people per scene stay cheap. Geometry comes from `people_body` (numpy only).
+Each material role (skin, top, bottom, shoes, hair, and outer, hat, scarf, bag when worn)
+becomes one mesh object whose chains get volume from a Skin modifier and a level-1
+Subdivision Surface; the head, hair caps, hats (and eyes) are low-poly ellipsoids, a
+suitcase or a pushchair's seat a box. A person in the default outfit is 8 objects, ~3,000
+triangles once subdivided, so 40+ people per scene stay cheap. Geometry comes from
+`people_body` and `people_wear` (numpy only).
 """
 
 from __future__ import annotations

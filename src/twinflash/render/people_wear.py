@@ -97,7 +97,7 @@ def _outerwear(body: BodyGeometry, person: Person, lm: Landmarks, arm_girth: flo
     allowance = 0.006 * h * SUBSURF_SHRINK
     rad = lm.torso_radii * OUTER_GROWTH + allowance
     collar = lm.torso[-1] + np.array([0.0, 0.0, 0.02 * h])
-    pts = np.vstack([lm.torso, _rot_fwd(collar, lm.waist, 0.0)])
+    pts = np.vstack([lm.torso, collar])
     rad = np.vstack([rad, [0.036 * h * SUBSURF_SHRINK, 0.042 * h * SUBSURF_SHRINK]])
     body.chains.append(Chain("outer", pts, rad))
     sleeve_r = np.array([(0.034, 0.037), (0.034, 0.034), (0.029, 0.029), (0.025, 0.025)])
