@@ -126,3 +126,22 @@ def test_side_view_backpack_and_pushchair(monkeypatch: pytest.MonkeyPatch) -> No
     ahead = slice(xs.max() + 3, xs.max() + 40)
     assert not frame.instance_ids[low - 10 : low + 10, ahead].any()
     assert (frame.rgb[low - 10 : low + 10, ahead].mean(axis=2) < 90).sum() > 30
+
+
+@pytest.mark.parametrize("fields", [{"pushchair": True}, {"pose": "sitting"}])
+def test_pushchair_and_seat_follow_the_lift_onto_a_sidewalk(fields: dict[str, Any]) -> None:
+    """Not annotated, but parented to the person: lifted onto a curb with them."""
+    import bpy
+
+    from twinflash.render import people
+
+    from .blender_build import fresh, world_vertices
+
+    ctx = fresh({"people": [{"x_m": 0.0, "y_m": 0.0, **fields}]})
+    built = engine._stand_on_ground(people.build_person(ctx, ctx.scene.people[0], 0), 0.14)
+    bpy.context.view_layer.update()
+    mine = set(built.objects)
+    others = [o for o in bpy.data.objects if o.type == "MESH" and o not in mine]
+    assert others and all(o.parent in mine for o in others)
+    lowest = min(world_vertices(o)[:, 2].min() for o in others)
+    assert lowest == pytest.approx(0.14, abs=0.02)  # wheels or seat block on the curb
