@@ -146,7 +146,7 @@ def test_a_small_plate_read_right_is_not_confident_for_its_height(
 ) -> None:
     """However sure the vote, characters under the gate's height are never confident; the
     same evidence from taller characters is."""
-    c = composite("GH-508-KZ", Conditions(height_px=10), seed=1)  # characters 6.8 px
+    c = composite("GH-508-KZ", Conditions(height_px=11), seed=1)  # characters 7.5 px
     read = reader.read_corners(c.rgb, c.corners)
     rule = confident_rule("SIV")
     assert read.text == "GH-508-KZ" and not read.confident
