@@ -352,6 +352,8 @@ def test_plate_read_from_corners_gives_alternatives_of_a_blurred_look_alike(
     assert "AB-128-CD" in texts and len(texts) >= 2
     probs = [a["probability"] for a in plate["alternatives"]]
     assert probs == sorted(probs, reverse=True)
+    # the characters' height the height gate looks at: their band, 0.68 of a 16 px plate
+    assert plate["chars_px"] == pytest.approx(0.68 * 16, abs=0.5)
 
 
 def test_plate_read_whole_photo(

@@ -162,3 +162,68 @@ def test_nothing_stands_between_a_speed_camera_and_its_target(preset: str) -> No
         for person in scene["people"]:
             d = point_segment_distance(person["x_m"], person["y_m"], ax, ay, bx, by)
             assert d >= SIGHT_LINE_KEEP_OUT_M - 1e-6, (index, person)
+
+
+def test_clothing_is_drawn_with_its_frequencies_and_only_where_it_can_be_carried() -> None:
+    from twinflash.datasets.sampler import CLOTHING_DEFAULTS
+
+    plan = parse_plan(
+        tiny_plan_mapping(count=150)
+        | {"people": {"count": 4, "lying": {"uniform_int": [0, 2]}}, "vehicles": {"count": 0}}
+    )
+    people = [p for i in range(150) for p in sample_mapping(plan, i)["people"]]
+    n = len(people)
+    for field in ("outerwear", "bottom", "headwear"):
+        expected = CLOTHING_DEFAULTS[field].probabilities()
+        counts = collections.Counter(p[field] for p in people)
+        for value, prob in expected.items():
+            assert within(counts[value] / n, prob, math.sqrt(prob * (1 - prob) / n)), field
+    for p in people:
+        upright = p["pose"] in ("standing", "walking") and p["age_group"] != "child"
+        assert upright or (not p["pushchair"] and p["bag"] != "suitcase"), p
+        assert not (p["pushchair"] and p["bag"] == "suitcase"), p
+    assert any(p["pushchair"] for p in people) and any(p["bag"] == "suitcase" for p in people)
+    assert any(p["pose"] == "lying" for p in people)
+
+
+def test_clothing_draws_leave_the_other_person_draws_as_they_were() -> None:
+    """Adding the clothing stream must not move anyone or change their other fields: the
+    values below were sampled from this plan before clothing existed."""
+    plan = parse_plan(tiny_plan_mapping(count=1) | {"people": {"count": 2}})
+    first = sample_mapping(plan, 0)["people"][0]
+    old = {k: first[k] for k in ("x_m", "y_m", "heading_deg", "pose", "height_m", "skin_tone")}
+    assert old == {
+        "x_m": -9.43,
+        "y_m": -5.45,
+        "heading_deg": 176.6,
+        "pose": "walking",
+        "height_m": 1.7824,
+        "skin_tone": 6,
+    }
+
+
+def test_a_pushchair_claims_the_ground_ahead_of_its_pusher() -> None:
+    plan = parse_plan(
+        tiny_plan_mapping(count=30)
+        | {
+            "people": {"count": 6, "mix": {"pushchair": {"choice": {True: 1.0}}}},
+            "vehicles": {"count": 0},
+        }
+    )
+    for i in range(30):
+        people = sample_mapping(plan, i)["people"]
+        caps = [
+            Capsule(
+                p["x_m"],
+                p["y_m"],
+                p["x_m"] + 1.3 * math.cos(math.radians(p["heading_deg"])),
+                p["y_m"] + 1.3 * math.sin(math.radians(p["heading_deg"])),
+                0.3,
+            )
+            for p in people
+            if p["pushchair"]
+        ]
+        assert caps
+        for a in range(len(caps)):
+            for b in range(a + 1, len(caps)):
+                assert not capsules_overlap(caps[a], caps[b])

@@ -102,15 +102,29 @@ def test_gates_keep_out_sure_readings_the_crops_disagree_on() -> None:
     assert not gated.passes(*astuple(ev[-1]))  # the sure readings the crops disagree on
 
 
+def test_the_height_gate_keeps_out_small_plates_misread_with_one_voice() -> None:
+    """Small plates (text line 6-9 px) wrong at 0.999 with every crop agreeing and a good
+    fit: only their height tells them apart, so the rule gates on height above 9 px and
+    with it calls more readings confident than any rule without it could."""
+    ev, ok = _readings(3000, 0)
+    ev = [Evidence(e.probability, e.agreement, e.fit, e.hidden, 30.0) for e in ev]
+    small = [Evidence(0.999, 1.0, -0.1, 0.0, h) for h in np.linspace(6, 9, 12)]
+    gated = calibrate(ev + small, ok + [False] * len(small))
+    assert 9.0 < gated.min_height_px <= 30.0
+    assert not any(gated.passes(*astuple(e)) for e in small)
+    assert gated.n_confident > 1000 and gated.n_wrong_confident <= 1e-3 * gated.n_confident
+    assert gated.passes(0.9999, 1.0, -0.1, 0.0, 30.0)
+
+
 def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None:
-    rules = {"SIV": Calibration(0.97, 1e-3, 10, 5, 0, 0.6, -1.5, 0.03)}
+    rules = {"SIV": Calibration(0.97, 1e-3, 10, 5, 0, 0.6, -1.5, 0.03, 11.0)}
     path = tmp_path / "c.json"
     save_calibrations(path, rules)
     assert load_calibrations(path.read_text(), "c.json") == rules
     with pytest.raises(ValueError, match=r"c\.json: not a plate calibration: schema_version"):
         load_calibrations('{"schema_version": 1, "by_format": {}}', "c.json")
     with pytest.raises(ValueError, match=r"c\.json: not a plate calibration"):
-        load_calibrations('{"schema_version": 2, "by_format": {"SIV": {"x": 1}}}', "c.json")
+        load_calibrations('{"schema_version": 3, "by_format": {"SIV": {"x": 1}}}', "c.json")
 
 
 def test_the_shipped_rules_were_calibrated_for_both_formats() -> None:

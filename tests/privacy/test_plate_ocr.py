@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import astuple, replace
+
 import numpy as np
 import pytest
 
@@ -13,6 +15,7 @@ from twinflash.privacy.plate_ocr import (
     GrammarReader,
     _sub_quad,
     check_corners,
+    confident_rule,
     crop_evidence,
     greedy_path,
     hidden_share,
@@ -136,6 +139,19 @@ def test_a_sure_misread_the_crops_disagree_on_is_not_confident(reader: GrammarRe
     read = reader.read_corners(c.rgb, c.corners)
     assert (c.text, read.text) == ("TK-338-ZQ", "TK-338-ZD") and read.probability > 0.95
     assert not read.confident
+
+
+def test_a_small_plate_read_right_is_not_confident_for_its_height(
+    reader: GrammarReader,
+) -> None:
+    """However sure the vote, characters under the gate's height are never confident; the
+    same evidence from taller characters is."""
+    c = composite("GH-508-KZ", Conditions(height_px=11), seed=1)  # characters 7.5 px
+    read = reader.read_corners(c.rgb, c.corners)
+    rule = confident_rule("SIV")
+    assert read.text == "GH-508-KZ" and not read.confident
+    assert read.evidence.height_px < rule.min_height_px
+    assert rule.passes(*astuple(replace(read.evidence, height_px=rule.min_height_px)))
 
 
 def test_clear_siv_and_fni_plates_are_confident(reader: GrammarReader) -> None:

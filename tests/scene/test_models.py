@@ -83,3 +83,47 @@ def test_grounded_lists_people_vehicles_and_waste_with_their_index() -> None:
         ("vehicles", 0, 3),
         ("waste", 0, 4),
     ]
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        ({"bottom": "kilt"}, r"people\[0\]\.bottom: Input should be 'trousers', 'shorts', 'skirt'"),
+        ({"outerwear": "cape"}, r"people\[0\]\.outerwear: Input should be 'none', 'jacket'"),
+        ({"headwear": "crown"}, r"people\[0\]\.headwear: .*'cap'"),
+        ({"bag": "purse"}, r"people\[0\]\.bag: .*'backpack'"),
+        ({"hair_style": "mohawk"}, r"people\[0\]\.hair_style: .*'curly'"),
+        ({"pushchair": True, "pose": "sitting"}, "a pushchair needs pose standing or walking"),
+        ({"bag": "suitcase", "pose": "lying"}, "a suitcase needs pose standing or walking"),
+        ({"bag": "suitcase", "pushchair": True}, "cannot push a pushchair and pull a suitcase"),
+    ],
+)
+def test_clothing_refuses_unknown_values_in_one_clear_line(fields: dict, message: str) -> None:
+    from twinflash.errors import InputError
+    from twinflash.scene.io import parse_scene
+
+    with pytest.raises(InputError, match=message) as err:
+        parse_scene({"people": [{"x_m": 0, "y_m": 0, **fields}]}, source="s.yaml")
+    assert "\n" not in str(err.value) and str(err.value).startswith("s.yaml: people[0]")
+
+
+def test_old_scenes_load_unchanged_and_wear_what_they_wore() -> None:
+    """Scene files written before clothing existed: same values, today's look by default."""
+    from pathlib import Path
+
+    from twinflash.scene.io import load_scene
+
+    scenes = sorted((Path(__file__).parents[2] / "examples" / "scenes").glob("*.yaml"))
+    people = [p for path in scenes for p in load_scene(path).people]
+    assert len(people) > 10
+    for p in people:
+        assert (p.outerwear, p.bottom, p.sleeves, p.headwear, p.bag) == (
+            "none",
+            "trousers",
+            None,
+            "none",
+            "none",
+        )
+        assert not p.scarf and not p.pushchair
+    new = Person(x_m=1, y_m=2, outerwear="coat", bottom="skirt", scarf=True, bag="backpack")
+    assert Person.model_validate(new.model_dump(mode="json")) == new

@@ -61,6 +61,7 @@ PALETTE_CLOTHES = {
     "#8e1b1b": 0.5,
 }
 PALETTE_HAIR = {"#1b1410": 3, "#2b1d14": 3, "#5a3a22": 2, "#a87b4f": 1, "#d8c7a0": 1, "#9a9a9a": 1}
+PALETTE_BAGS = {"#1a1a1a": 3, "#3a2a1a": 2, "#5a3a22": 2, "#1d2a44": 1, "#8e1b1b": 0.5}
 PALETTE_SHOES = {"#1a1a1a": 3, "#3a2a1a": 2, "#e8e8e8": 2}
 PALETTE_CARS = {
     "#f2f2f2": 0.24,
@@ -90,6 +91,24 @@ PERSON_DEFAULTS = {
     "shoe_color": Choice(choice=PALETTE_SHOES),
     "stride_phase": Uniform(uniform=(0.0, 1.0)),
 }
+# Clothing and accessories (issue #17), drawn from a stream of their own ("people.clothing")
+# so that plans made before them keep every other draw. Street-photo guesses for Paris
+# across the seasons: most people in trousers, a third in a jacket, few with a suitcase.
+CLOTHING_DEFAULTS = {
+    "outerwear": Choice(choice={"none": 0.55, "jacket": 0.3, "coat": 0.15}),
+    "outerwear_color": Choice(choice=PALETTE_CLOTHES),
+    "bottom": Choice(choice={"trousers": 0.66, "shorts": 0.08, "skirt": 0.13, "dress": 0.13}),
+    "sleeves": Choice(choice={"long": 0.6, "short": 0.4}),
+    "headwear": Choice(choice={"none": 0.8, "cap": 0.08, "beanie": 0.08, "hat": 0.04}),
+    "headwear_color": Choice(choice=PALETTE_CLOTHES),
+    "scarf": Choice(choice={False: 0.85, True: 0.15}),
+    "scarf_color": Choice(choice=PALETTE_CLOTHES),
+    "bag": Choice(choice={"none": 0.55, "shoulder_bag": 0.2, "backpack": 0.2, "suitcase": 0.05}),
+    "bag_color": Choice(choice=PALETTE_BAGS),
+    "pushchair": Choice(choice={False: 0.97, True: 0.03}),
+    "pushchair_color": Choice(choice=PALETTE_CLOTHES),
+}
+PUSHCHAIR_AHEAD_M = 1.3  # a pushchair's footprint reaches this far ahead of its pusher
 
 
 def rng_for(seed: int, index: int, stream: str) -> np.random.Generator:
@@ -280,6 +299,24 @@ def _person_heading(
     return float(rng.uniform(-180, 180))
 
 
+def draw_clothing(
+    rng: np.random.Generator, mix: dict[str, Any], person: dict[str, Any]
+) -> dict[str, Any]:
+    """One person's clothing; all of it is drawn (same count of draws whatever comes out),
+    then what the person cannot carry is dropped, even if the plan's mix asked for it:
+    only upright adults pull a suitcase or push a pushchair, and a pusher has no suitcase."""
+    values = {
+        name: _plain((mix.get(name) or CLOTHING_DEFAULTS[name]).draw(rng))
+        for name in sorted(CLOTHING_DEFAULTS)
+    }
+    upright_adult = person["pose"] in ("standing", "walking") and person["age_group"] != "child"
+    if not upright_adult:
+        values["pushchair"] = False
+    if values["bag"] == "suitcase" and (values["pushchair"] or not upright_adult):
+        values["bag"] = "none"
+    return values
+
+
 def _draw_people(
     plan: PlanSpec,
     index: int,
@@ -314,9 +351,10 @@ def _draw_people(
     capsules: list[Capsule] = []
     people: list[dict[str, Any]] = []
     velocities: list[tuple[float, float]] = []
+    clothing_rng = rng_for(plan.seed, index, "people.clothing")
     for k in range(n):
         values: dict[str, Any] = {}
-        for name in sorted(set(PERSON_DEFAULTS) | set(spec.mix)):
+        for name in sorted(set(PERSON_DEFAULTS) | (set(spec.mix) - set(CLOTHING_DEFAULTS))):
             values[name] = _plain((spec.mix.get(name) or PERSON_DEFAULTS[name]).draw(rng))
         if k in lying:
             values["pose"] = "lying"
@@ -324,6 +362,7 @@ def _draw_people(
             values["pose"] = "standing"
         if "height_m" not in spec.mix:
             values["height_m"] = _plain(HEIGHT_BY_AGE[values["age_group"]].draw(rng))
+        values.update(draw_clothing(clothing_rng, spec.mix, values))
         for _ in range(MAX_TRIES):
             x = round(float(rng.uniform(lo, hi)), 2)
             y = round(float(rng.uniform(-y_half, y_half)), 2)
@@ -337,9 +376,12 @@ def _draw_people(
             speed = _speed_mps(plan, index, f"person{k}") if values["pose"] == "walking" else 0.0
             vx = speed * math.cos(math.radians(heading))
             vy = speed * math.sin(math.radians(heading))
-            if speed:  # the footprint covers the whole walk of the clip
-                dur = _duration_s(plan)
-                cap = Capsule(x, y, x + vx * dur, y + vy * dur, cap.radius_m)
+            ahead = PUSHCHAIR_AHEAD_M if values["pushchair"] else 0.0
+            if speed or ahead:  # the footprint covers the whole walk, and the pushchair
+                dur = _duration_s(plan) if speed else 0.0
+                ex = x + vx * dur + ahead * math.cos(math.radians(heading))
+                ey = y + vy * dur + ahead * math.sin(math.radians(heading))
+                cap = Capsule(x, y, ex, ey, cap.radius_m)
             if osm is not None:
                 if not osm_person_ok(osm, layout, spec.zone, cap):
                     continue

@@ -1,9 +1,11 @@
 """People: articulated procedural bodies built from skinned vertex chains.
 
-Each material role (skin, top, bottom, shoes, hair) becomes one mesh object whose chains
-get volume from a Skin modifier and a level-1 Subdivision Surface; the head and hair
-caps (and eyes) are low-poly ellipsoids. A person is 8 objects, ~3,000 triangles once
-subdivided, so 40+ people per scene stay cheap. Geometry comes from `people_body` (numpy only).
+Each material role (skin, top, bottom, shoes, hair, and outer, hat, scarf, bag when worn)
+becomes one mesh object whose chains get volume from a Skin modifier and a level-1
+Subdivision Surface; the head, hair caps, hats (and eyes) are low-poly ellipsoids, a
+suitcase or a pushchair's seat a box. A person in the default outfit is 8 objects, ~3,000
+triangles once subdivided, so 40+ people per scene stay cheap. Geometry comes from
+`people_body` and `people_wear` (numpy only).
 """
 
 from __future__ import annotations
@@ -17,14 +19,27 @@ from mathutils import Matrix
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import principled
 from twinflash.render.mesh import box
-from twinflash.render.people_body import MST_HEX, BodyGeometry, Chain, Ellipsoid, build_body
+from twinflash.render.people_body import (
+    MST_HEX,
+    BodyGeometry,
+    Box,
+    Chain,
+    Ellipsoid,
+    Parts,
+    build_body,
+    keep_face,
+)
 from twinflash.scene.models import Person
 
 # Lying: the body's up axis goes along the heading and its front faces the sky.
 _LYING = np.array([[0.0, 0.0, 1.0], [0.0, -1.0, 0.0], [1.0, 0.0, 0.0]])
 _SEAT_COLOR = "#8a8580"  # a plain stone block, bench height
 _EYE_COLOR = "#1c1612"
-_SHELL_SEGMENTS = {"skin": (16, 10), "hair": (16, 10), "eye": (8, 6)}  # (around, rings)
+_FRAME_COLOR = "#202124"  # pushchair tubes and wheels
+_SHELL_SEGMENTS = {"skin": (16, 10), "hair": (16, 10), "eye": (8, 6), "hat": (16, 10)}
+# (around, rings); pieces on the ground use coarser shells
+# Faces of a box whose 8 corners run x-major, then y, then z (low, high).
+_BOX_FACES = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
 
 
 def skin_hex(tone: int) -> str:
@@ -40,6 +55,14 @@ def _materials(ctx: BuildContext, person: Person) -> dict[str, bpy.types.Materia
         "shoe": principled(ctx, "shoe", person.shoe_color, roughness=0.45),
         "hair": principled(ctx, "hair", person.hair_color, roughness=0.55),
         "eye": principled(ctx, "eye", _EYE_COLOR, roughness=0.25),
+        "outer": principled(ctx, "cloth_outer", person.outerwear_color, roughness=0.8),
+        "hat": principled(ctx, "hat", person.headwear_color, roughness=0.8),
+        "scarf": principled(ctx, "scarf", person.scarf_color, roughness=0.9),
+        "bag": principled(ctx, "bag", person.bag_color, roughness=0.6),
+        "pushchair": principled(ctx, "pushchair_frame", _FRAME_COLOR, roughness=0.4),
+        "pushchair_fabric": principled(
+            ctx, "pushchair_fabric", person.pushchair_color, roughness=0.85
+        ),
     }
 
 
@@ -77,15 +100,6 @@ def _chains_object(
     sub = obj.modifiers.new("subsurf", "SUBSURF")
     sub.levels = sub.render_levels = 1
     return obj
-
-
-def _keep_face(cut: str | None, u: float, w: float) -> bool:
-    """Hair cap shape on the unit head (u forward, w up): hairline high in front, low behind."""
-    if cut == "cap":
-        return w > 0.3 * u + 0.08 - 0.45 * max(0.0, -u)
-    if cut == "long":
-        return w > 0.35 * u - 0.3 - 1.0 * max(0.0, -u)
-    return True
 
 
 def _ellipsoids_object(
@@ -128,7 +142,7 @@ def _ellipsoids_object(
                 cand.append((ring(i, j), ring(i + 1, j), ring(i + 1, j + 1), ring(i, j + 1)))
         for f in cand:
             centre = np.mean([unit[k - base] for k in f], axis=0)
-            if _keep_face(s.cut, centre[0], centre[2]):
+            if keep_face(s.cut, centre[0], centre[2]):
                 faces.append(f)
     mesh = bpy.data.meshes.new(name)
     mesh.from_pydata(verts, [], faces)
@@ -144,9 +158,8 @@ def _seat_object(
     verts = [
         (x + sx * half, sy * half, z) for sx in (-1, 1) for sy in (-1, 1) for z in (bottom_z, top)
     ]
-    faces = [(0, 1, 3, 2), (4, 6, 7, 5), (0, 4, 5, 1), (2, 3, 7, 6), (0, 2, 6, 4), (1, 5, 7, 3)]
     mesh = bpy.data.meshes.new(name)
-    mesh.from_pydata(verts, [], faces)
+    mesh.from_pydata(verts, [], _BOX_FACES)
     return _link(name, mesh, principled(ctx, "seat_stone", _SEAT_COLOR, roughness=0.9))
 
 
@@ -172,36 +185,81 @@ def body_matrix(person: Person) -> np.ndarray:
     return rz @ _LYING if person.pose == "lying" else rz
 
 
+def _boxes_object(name: str, boxes: list[Box], material: bpy.types.Material) -> bpy.types.Object:
+    verts = [
+        (float(x), float(y), float(z))
+        for b in boxes
+        for x in (b.lo[0], b.hi[0])
+        for y in (b.lo[1], b.hi[1])
+        for z in (b.lo[2], b.hi[2])
+    ]
+    faces = [tuple(8 * n + k for k in f) for n in range(len(boxes)) for f in _BOX_FACES]
+    mesh = bpy.data.meshes.new(name)
+    mesh.from_pydata(verts, [], faces)
+    return _link(name, mesh, material)
+
+
+def _parts_objects(
+    prefix: str, parts: Parts, mats: dict[str, bpy.types.Material]
+) -> list[bpy.types.Object]:
+    """One object per material role and kind of primitive (chains, shells, boxes)."""
+    objects: list[bpy.types.Object] = []
+    roles = dict.fromkeys([c.role for c in parts.chains] + [s.role for s in parts.shells])
+    roles.update(dict.fromkeys(b.role for b in parts.boxes))
+    for role in roles:
+        chains = [c for c in parts.chains if c.role == role]
+        if chains:
+            objects.append(_chains_object(f"{prefix}_{role}", chains, mats[role]))
+        shells = [s for s in parts.shells if s.role == role]
+        if shells:
+            segments, rings = _SHELL_SEGMENTS.get(role, (12, 8))
+            objects.append(
+                _ellipsoids_object(f"{prefix}_{role}_shell", shells, mats[role], segments, rings)
+            )
+        boxes = [b for b in parts.boxes if b.role == role]
+        if boxes:
+            objects.append(_boxes_object(f"{prefix}_{role}_box", boxes, mats[role]))
+    return objects
+
+
+def _lifted(parts: Parts, dz: float) -> Parts:
+    """Parts built on z = 0, moved onto the ground the soles touch (body frame)."""
+    up = np.array([0.0, 0.0, dz])
+    return Parts(
+        chains=[Chain(c.role, c.points + up, c.radii) for c in parts.chains],
+        shells=[Ellipsoid(s.role, s.center + up, s.radii, s.cut) for s in parts.shells],
+        boxes=[Box(b.role, b.lo + up, b.hi + up) for b in parts.boxes],
+    )
+
+
 def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
-    """Build one person; soles (or the lowest point when lying) touch z = 0."""
+    """Build one person; soles (or the lowest point when lying) touch z = 0.
+
+    The annotated objects are the body, its garments and what it carries (a suitcase
+    too); a seat block and a pushchair are built beside it but are not the person. They
+    are parented to the person so that the engine's lift onto the ground moves them too.
+    """
     rng = ctx.rng(f"person{index}")
     jitter = np.array([rng.uniform(-1.0, 1.0) for _ in range(8)])
-    long_sleeves = rng.random() < 0.6
+    long_sleeves = rng.random() < 0.6  # drawn even when `sleeves` is set: same later draws
     body: BodyGeometry = build_body(person, jitter, long_sleeves=long_sleeves)
     mats = _materials(ctx, person)
-    objects: list[bpy.types.Object] = []
-    for role in ("skin", "top", "bottom", "shoe", "hair"):
-        chains = [c for c in body.chains if c.role == role]
-        if chains:
-            objects.append(_chains_object(f"person_{index}_{role}", chains, mats[role]))
-    for role, (segments, rings) in _SHELL_SEGMENTS.items():
-        shells = [s for s in body.shells if s.role == role]
-        if shells:
-            objects.append(
-                _ellipsoids_object(
-                    f"person_{index}_{role}_shell", shells, mats[role], segments, rings
-                )
-            )
+    own = Parts(chains=body.chains, shells=body.shells)
+    objects = _parts_objects(f"person_{index}", own, mats)
     rot = body_matrix(person)
     # Ground contact from the evaluated surface, not the radii: subdivision moves the hull.
     lowest = float((_local_vertices(objects) @ rot.T)[:, 2].min())
+    objects += _parts_objects(f"person_{index}_carried", _lifted(body.carried, lowest), mats)
+    others = _parts_objects(f"person_{index}_pushed", _lifted(body.pushed, lowest), mats)
     if body.seat is not None:
         lowest = min(lowest, 0.0)  # the seat carries the body: a child's feet may dangle
-        seat = _seat_object(f"person_{index}_seat", body.seat, lowest, ctx)
-        _place(seat, rot, np.array([person.x_m, person.y_m, -lowest]))
+        others.append(_seat_object(f"person_{index}_seat", body.seat, lowest, ctx))
     offset = np.array([person.x_m, person.y_m, -lowest])
-    for obj in objects:
+    for obj in objects + others:
         _place(obj, rot, offset)
+    for obj in others:
+        obj.parent = objects[0]
+        obj.matrix_parent_inverse = objects[0].matrix_world.inverted()
     head = rot @ body.head_center + offset
     return Built(kind="person", scene_index=index, objects=objects, head_center_world=head)
 

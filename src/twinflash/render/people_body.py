@@ -13,7 +13,7 @@ z up, metres. The renderer places this frame in the world (and lays it down for 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 
@@ -36,7 +36,14 @@ MST_HEX = (
 # Girth factor per build: radii of torso and limbs scale with it; heavy adds a belly.
 GIRTH = {"slim": 0.86, "average": 1.0, "heavy": 1.3}
 SUBSURF_SHRINK = 1.08  # Subdivision level 1 pulls a skin hull ~8% inside its radii
-HAIR_THICKNESS_M = {"bald": 0.0, "short": 0.012, "bun": 0.014, "long": 0.016}
+HAIR_THICKNESS_M = {
+    "bald": 0.0,
+    "short": 0.012,
+    "bun": 0.014,
+    "long": 0.016,
+    "bob": 0.016,
+    "curly": 0.03,
+}
 
 
 @dataclass(frozen=True)
@@ -85,12 +92,59 @@ class Ellipsoid:
     cut: str | None = None  # None (whole), "cap" (hairline), "long" (cap open at the back)
 
 
+@dataclass(frozen=True)
+class Box:
+    """An axis-aligned box in the body frame (a suitcase, a pushchair basket)."""
+
+    role: str
+    lo: np.ndarray  # (3,) min corner
+    hi: np.ndarray  # (3,) max corner
+
+
+@dataclass
+class Parts:
+    """Chains, shells and boxes of one group; grouped ones stand on the ground (z = 0 is
+    the ground the soles touch, whatever subdivision does to them)."""
+
+    chains: list[Chain] = field(default_factory=list)
+    shells: list[Ellipsoid] = field(default_factory=list)
+    boxes: list[Box] = field(default_factory=list)
+
+
 @dataclass
 class BodyGeometry:
     chains: list[Chain] = field(default_factory=list)
     shells: list[Ellipsoid] = field(default_factory=list)
     head_center: np.ndarray = field(default_factory=lambda: np.zeros(3))
     seat: tuple[float, float, float] | None = None  # (x, z top, half size) of a seat block
+    carried: Parts = field(default_factory=Parts)  # on the ground, part of the person (suitcase)
+    pushed: Parts = field(default_factory=Parts)  # on the ground, not the person (pushchair)
+
+
+@dataclass
+class Landmarks:
+    """Where garments and accessories attach, in the body frame (see `people_wear`)."""
+
+    h: float
+    girth: float
+    hip_z: float
+    hip_half: float
+    knee_z: float  # of the standing proportions, even when seated
+    waist: np.ndarray
+    shoulder_z: float
+    lean: float
+    torso: np.ndarray  # torso chain points (leaned) and skin radii
+    torso_radii: np.ndarray
+    knees: list[np.ndarray] = field(default_factory=list)  # left, right
+    hips: list[np.ndarray] = field(default_factory=list)
+    shoulders: list[np.ndarray] = field(default_factory=list)
+    elbows: list[np.ndarray] = field(default_factory=list)
+    wrists: list[np.ndarray] = field(default_factory=list)
+    grips: list[np.ndarray] = field(default_factory=list)  # middle of each hand
+    head_c: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    head_r: np.ndarray = field(default_factory=lambda: np.zeros(3))
+    hair_top: float = 0.0  # hair thickness over the head (crown to height_m)
+    seated: bool = False
 
 
 @dataclass(frozen=True)
@@ -183,14 +237,57 @@ def pose_angles(person: Person, jitter: np.ndarray) -> PoseAngles:
     )
 
 
+def _carry_angles(person: Person, ang: PoseAngles) -> PoseAngles:
+    """Arms that hold something stop swinging: the right one holds a suitcase's handle out
+    past the leg, both push a pushchair's bar forward at waist height."""
+    if person.bag == "suitcase":
+        return replace(
+            ang,
+            shoulder_flex=(ang.shoulder_flex[0], 2.0),
+            shoulder_abd=(ang.shoulder_abd[0], 13.0),
+            elbow_flex=(ang.elbow_flex[0], 6.0),
+        )
+    if person.pushchair:
+        return replace(
+            ang, shoulder_flex=(38.0, 38.0), shoulder_abd=(5.0, 5.0), elbow_flex=(48.0, 48.0)
+        )
+    return ang
+
+
+def _leg_chains(
+    person: Person, pts: np.ndarray, rad: np.ndarray, thigh_ends: tuple[np.ndarray, np.ndarray]
+) -> list[Chain]:
+    """Trousers to the ankle; shorts end above the knee (skin below); under a skirt or a
+    dress the whole leg is skin, a little slimmer than a trouser leg."""
+    if person.bottom == "trousers":
+        return [Chain("bottom", pts, rad)]
+    bare = rad * np.array([[0.86], [0.86], [0.9], [0.92], [0.86]])
+    if person.bottom == "shorts":
+        hem, below = thigh_ends
+        shorts = np.array([pts[0], pts[1], hem])
+        shorts_r = np.vstack([rad[:2], rad[1] * 1.04])
+        leg = np.vstack([below, pts[2:]])
+        leg_r = np.vstack([bare[1] * 0.92, bare[2:]])
+        return [Chain("bottom", shorts, shorts_r), Chain("skin", leg, leg_r)]
+    return [Chain("skin", pts, bare)]
+
+
 def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) -> BodyGeometry:
-    """All chains and shells of one person in the body frame (standing-up frame for lying)."""
+    """All chains and shells of one person in the body frame (standing-up frame for lying).
+
+    `long_sleeves` is the renderer's draw; the Person's `sleeves`, when set, wins.
+    """
+    from twinflash.render.people_wear import dress_body  # garments need the landmarks
+
+    if person.sleeves is not None:
+        long_sleeves = person.sleeves == "long"
     h = person.height_m
     p = Proportions.for_age(person.age_group)
     g = GIRTH[person.build] * (0.92 if person.age_group == "child" else 1.0)
-    ang = pose_angles(person, jitter)
+    ang = _carry_angles(person, pose_angles(person, jitter))
     body = BodyGeometry()
     hair_t = HAIR_THICKNESS_M[person.hair_style]
+    covered_arms = person.outerwear != "none"  # the outerwear's sleeves replace the top's
 
     # Legs first: they fix where the pelvis sits for seated poses.
     thigh = (p.hip_z - p.knee_z) * h
@@ -200,6 +297,8 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     if seat:
         hip_z = max(shin + p.ankle_z * h, 0.42)  # thighs horizontal on a bench-height seat
     hip_half = 0.048 * h * min(g, 1.15)
+    knees: list[np.ndarray] = []
+    hips: list[np.ndarray] = []
     for k, side in enumerate((1.0, -1.0)):
         hip = np.array([0.0, side * hip_half, hip_z])
         d1 = _dir(ang.hip_flex[k], ang.hip_abd[k], side)
@@ -213,7 +312,11 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         rad = _r([(0.052, 0.05), (0.046, 0.044), (0.034, 0.034), (0.035, 0.035), (0.026, 0.026)], h)
         rad[:2] *= g
         rad[2:] *= 0.5 + 0.5 * g
-        body.chains.append(Chain("bottom", pts, rad))
+        body.chains.extend(
+            _leg_chains(person, pts, rad, (hip + 0.8 * thigh * d1, hip + 0.72 * thigh * d1))
+        )
+        knees.append(knee)
+        hips.append(hip)
         pitch = math.radians(ang.foot_pitch[k])
         fwd = np.array([math.cos(pitch), 0.0, math.sin(pitch)])
         up = np.array([-math.sin(pitch), 0.0, math.cos(pitch)])
@@ -235,12 +338,16 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
             )
         )
 
-    # Pelvis and torso (upright, then leaned about the waist).
+    # Pelvis and torso (upright, then leaned about the waist). A dress is one garment.
     pelvis = np.array(
         [[0, 0, hip_z - 0.035 * h], [0, 0, hip_z + 0.04 * h], [0, 0, hip_z + 0.075 * h]]
     )
     body.chains.append(
-        Chain("bottom", pelvis, _r([(0.05, 0.07), (0.06, 0.092), (0.058, 0.088)], h * g))
+        Chain(
+            "top" if person.bottom == "dress" else "bottom",
+            pelvis,
+            _r([(0.05, 0.07), (0.06, 0.092), (0.058, 0.088)], h * g),
+        )
     )
     base = hip_z - p.hip_z * h  # torso landmarks follow the pelvis when seated
     sz = p.shoulder_z * h + base
@@ -297,8 +404,26 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     body.shells.append(Ellipsoid("skin", head_c, head_r))
     _face(body, head_c, head_r, h)
     _hair(body, person, head_c, head_r, hair_t, h)
+    lm = Landmarks(
+        h=h,
+        girth=g,
+        hip_z=hip_z,
+        hip_half=hip_half,
+        knee_z=p.knee_z * h + base,
+        waist=waist,
+        shoulder_z=sz,
+        lean=lean,
+        torso=torso,
+        torso_radii=trad,
+        knees=knees,
+        hips=hips,
+        head_c=head_c,
+        head_r=head_r,
+        hair_top=hair_t,
+        seated=seat,
+    )
 
-    # Arms and hands.
+    # Arms and hands (a mitten and a thumb).
     sh_drop = 0.012 * h
     for k, side in enumerate((1.0, -1.0)):
         joint = np.array([0.0, side * p.shoulder_half_w * h * min(g, 1.2) * 0.92, sz - sh_drop])
@@ -309,7 +434,9 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         wrist = elbow + p.forearm * h * d2
         inner = joint + np.array([0, -side * 0.035 * h, 0.01 * h])
         arm_g = 0.7 + 0.3 * g
-        if long_sleeves:
+        if covered_arms:
+            pass  # the outerwear's sleeve covers the arm to the wrist
+        elif long_sleeves:
             pts = np.array([inner, joint, elbow, wrist])
             rad = _r([(0.03, 0.033), (0.03, 0.03), (0.025, 0.025), (0.021, 0.021)], h * arm_g)
             body.chains.append(Chain("top", pts, rad))
@@ -327,9 +454,26 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         body.chains.append(
             Chain("skin", hand, _r([(0.017, 0.013), (0.022, 0.011), (0.016, 0.008)], h))
         )
+        body.chains.append(_thumb(wrist, d2, side, p.hand * h, h))
+        lm.shoulders.append(joint)
+        lm.elbows.append(elbow)
+        lm.wrists.append(wrist)
+        lm.grips.append(wrist + 0.5 * p.hand * h * d2)
+    lm.torso_radii = trad
     if seat:
         body.seat = (-0.02 * h, hip_z - 0.055 * h * g, 0.2)
+    dress_body(body, person, lm, arm_girth=0.7 + 0.3 * g)
     return body
+
+
+def _thumb(wrist: np.ndarray, d2: np.ndarray, side: float, hand: float, h: float) -> Chain:
+    """A thumb off the palm's front edge: a hand reads as a hand, not a mitten, up close."""
+    fwd = np.array([1.0, 0.0, 0.0]) - d2[0] * d2  # body-forward, square to the hand
+    n = float(np.linalg.norm(fwd))
+    fwd = fwd / n if n > 1e-6 else np.array([0.0, 0.0, 1.0])
+    base = wrist + 0.2 * hand * d2 + 0.012 * h * fwd - side * 0.002 * h * np.array([0, 1.0, 0])
+    tip = base + 0.45 * hand * (0.75 * d2 + 0.66 * fwd)
+    return Chain("skin", np.array([base, tip]), _r([(0.008, 0.007), (0.0055, 0.005)], h))
 
 
 def _face(body: BodyGeometry, c: np.ndarray, r: np.ndarray, h: float) -> None:
@@ -350,27 +494,68 @@ def _face(body: BodyGeometry, c: np.ndarray, r: np.ndarray, h: float) -> None:
         body.shells.append(Ellipsoid("eye", centre, np.array([0.6, 1.0, 0.8]) * eye_r))
 
 
+def keep_face(cut: str | None, u: float, w: float) -> bool:
+    """Which faces of a unit shell a cut keeps (u forward, w up, both on the unit sphere)."""
+    if cut == "cap":  # hairline high in front, low behind
+        return w > 0.3 * u + 0.08 - 0.45 * max(0.0, -u)
+    if cut == "long":  # open at the back where the curtain falls
+        return w > 0.35 * u - 0.3 - 1.0 * max(0.0, -u)
+    if cut == "bob":  # the face is free, the rest falls to the jaw
+        return w > -0.72 and not (u > 0.25 and w < 0.42 - 0.6 * (u - 0.25))
+    if cut == "curly":  # a fuller hairline that drops to the nape
+        return w > 0.3 * u - 0.02 - 0.7 * max(0.0, -u)
+    if cut == "dome":  # the upper part: a hat's or a cap's crown
+        return w > 0.12
+    if cut == "beanie":  # down to the brow in front, the nape behind
+        return w > 0.25 * u - 0.05 - 0.3 * max(0.0, -u)
+    return True
+
+
 def _hair(
     body: BodyGeometry, person: Person, c: np.ndarray, r: np.ndarray, t: float, h: float
 ) -> None:
-    """Hair cap per style: short (hairline cap), long (cap + curtain), bun (cap + ball)."""
-    if person.hair_style == "bald":
+    """Hair with its mass: short (hairline cap), bun (cap + ball), long (a full cap, locks
+    beside the face and a curtain to the shoulder blades), bob (to the jaw), curly (a big
+    rounded mass). The crown of the hair is at height_m in every style."""
+    style = person.hair_style
+    if style == "bald":
         return
-    shell = r + t
-    shell = np.array([shell[0] + 0.2 * t, shell[1], shell[2]])
-    cut = "long" if person.hair_style == "long" else "cap"
-    body.shells.append(Ellipsoid("hair", c + np.array([-0.2 * t, 0, 0]), shell, cut))
-    if person.hair_style == "bun":
-        bun_c = c + np.array([-0.85 * r[0], 0.0, 0.55 * r[2]])
-        body.shells.append(Ellipsoid("hair", bun_c, np.full(3, 0.032 * h)))
-    elif person.hair_style == "long":
-        back = c + np.array(
+    if style in ("short", "bun"):
+        shell = np.array([r[0] + 1.2 * t, r[1] + t, r[2] + t])
+        body.shells.append(Ellipsoid("hair", c + np.array([-0.2 * t, 0, 0]), shell, "cap"))
+        if style == "bun":
+            bun_c = c + np.array([-0.85 * r[0], 0.0, 0.55 * r[2]])
+            body.shells.append(Ellipsoid("hair", bun_c, np.full(3, 0.032 * h)))
+        return
+    side = 0.012 * h  # the volume that falls beside the head
+    if style == "bob":
+        shell = np.array([r[0] + 1.6 * t, r[1] + side, r[2] + t])
+        body.shells.append(Ellipsoid("hair", c + np.array([-0.25 * t, 0, 0]), shell, "bob"))
+        return
+    if style == "curly":
+        shell = np.array([r[0] + 1.4 * t, r[1] + 1.7 * t, r[2] + t])
+        body.shells.append(Ellipsoid("hair", c + np.array([-0.3 * t, 0, 0]), shell, "curly"))
+        return
+    shell = np.array([r[0] + 1.2 * t, r[1] + 0.6 * side, r[2] + t])
+    body.shells.append(Ellipsoid("hair", c + np.array([-0.2 * t, 0, 0]), shell, "long"))
+    back = c + np.array(
+        [
+            [-0.55 * r[0], 0, 0.2 * r[2]],
+            [-0.8 * r[0], 0, -0.6 * r[2]],
+            [-0.85 * r[0], 0, -1.45 * r[2]],
+            [-0.85 * r[0], 0, -2.1 * r[2]],
+            [-0.8 * r[0], 0, -2.6 * r[2]],
+        ]
+    )
+    rad = np.array([(0.6, 1.15), (0.55, 1.3), (0.45, 1.35), (0.35, 1.3), (0.25, 1.05)])
+    body.chains.append(Chain("hair", back, rad * r[0] * SUBSURF_SHRINK))
+    for s in (1.0, -1.0):  # locks beside the face, falling onto the shoulders
+        lock = c + np.array(
             [
-                [-0.55 * r[0], 0, 0.2 * r[2]],
-                [-0.8 * r[0], 0, -0.6 * r[2]],
-                [-0.85 * r[0], 0, -1.45 * r[2]],
-                [-0.8 * r[0], 0, -2.0 * r[2]],
+                [-0.25 * r[0], s * 0.82 * r[1], 0.15 * r[2]],
+                [-0.2 * r[0], s * 0.95 * r[1], -0.7 * r[2]],
+                [-0.15 * r[0], s * 1.05 * r[1], -1.5 * r[2]],
             ]
         )
-        rad = np.array([(0.6, 0.95), (0.55, 1.05), (0.45, 1.1), (0.3, 1.0)]) * r[0] * SUBSURF_SHRINK
-        body.chains.append(Chain("hair", back, rad))
+        lr = np.array([(0.42, 0.3), (0.4, 0.32), (0.3, 0.26)]) * r[0] * SUBSURF_SHRINK
+        body.chains.append(Chain("hair", lock, lr))

@@ -159,7 +159,14 @@ AnyPlace = Annotated[
 Pose = Literal["standing", "walking", "sitting", "lying"]
 Build = Literal["slim", "average", "heavy"]
 AgeGroup = Literal["child", "adult", "elderly"]
-HairStyle = Literal["short", "long", "bald", "bun"]
+HairStyle = Literal["short", "long", "bald", "bun", "bob", "curly"]
+Outerwear = Literal["none", "jacket", "coat"]
+Bottom = Literal["trousers", "shorts", "skirt", "dress"]
+Sleeves = Literal["long", "short"]
+Headwear = Literal["none", "cap", "hat", "beanie"]
+Bag = Literal["none", "shoulder_bag", "backpack", "suitcase"]
+# Things a person holds that stand on the ground next to them: only upright people do.
+GROUNDED_CARRY_POSES = ("standing", "walking")
 
 
 class Person(_Strict):
@@ -177,6 +184,34 @@ class Person(_Strict):
     bottom_color: Color = "#2d2d33"
     shoe_color: Color = "#1a1a1a"
     stride_phase: float = Field(0.25, ge=0.0, le=1.0, description="walk cycle phase (walking only)")
+    # Clothing and accessories (issue #17); the defaults are the original look.
+    outerwear: Outerwear = Field("none", description="worn over the top: hip jacket, knee coat")
+    outerwear_color: Color = "#4a4038"
+    bottom: Bottom = Field(
+        "trousers", description="shorts end above the knee; skirt and dress flare to the knee"
+    )
+    sleeves: Sleeves | None = Field(None, description="of the top; None: drawn (60% long)")
+    headwear: Headwear = "none"
+    headwear_color: Color = "#2a2a30"
+    scarf: bool = False
+    scarf_color: Color = "#8e1b1b"
+    bag: Bag = Field("none", description="part of the person's annotation, suitcase included")
+    bag_color: Color = "#3a2a1a"
+    pushchair: bool = Field(
+        False, description="pushed ahead; an occluder, not part of the person's annotation"
+    )
+    pushchair_color: Color = "#2b3a4a"
+
+    @model_validator(mode="after")
+    def _carry_needs_upright(self) -> Person:
+        """A suitcase or a pushchair stands on the ground beside an upright person."""
+        held = ("suitcase", self.bag == "suitcase"), ("pushchair", self.pushchair)
+        grounded = [name for name, on in held if on]
+        if grounded and self.pose not in GROUNDED_CARRY_POSES:
+            raise ValueError(f"a {grounded[0]} needs pose standing or walking, not {self.pose!r}")
+        if self.pushchair and self.bag == "suitcase":
+            raise ValueError("one person cannot push a pushchair and pull a suitcase")
+        return self
 
 
 class Vehicle(_Strict):
