@@ -172,8 +172,10 @@ def main() -> None:
         help="flag at levels short of the target (the figures before the default)",
     )
     args = ap.parse_args()
-    size = tuple(int(v) for v in args.size.split("x"))
-    test_wh = tuple(int(v) for v in (args.test_size or args.size).split("x"))
+    w, h = (int(v) for v in args.size.split("x"))
+    size = (w, h)
+    tw, th = (int(v) for v in (args.test_size or args.size).split("x"))
+    test_wh = (tw, th)
     test_size = (test_wh, args.test_samples or args.samples)
     t0 = time.perf_counter()
     rows = render_photos(
@@ -184,7 +186,7 @@ def main() -> None:
         size,
         args.samples,
         lambda i, n, name: print(f"{i}/{n} {name}", flush=True),
-        test_size,  # type: ignore[arg-type]
+        test_size,
     )
     t_render = time.perf_counter() - t0
     if args.render_only:
@@ -214,8 +216,11 @@ def main() -> None:
         k: {"threshold": v.threshold, "n": v.n_honest, "fa_upper": v.false_alarm_upper,
             "certified": v.certified}
         for k, v in thresholds.levels.items()}}  # fmt: skip
-    modes = (("true plate", False, False), ("plate read", True, False),
-             ("plate read, dense registry", True, True))  # fmt: skip
+    modes: tuple[tuple[str, bool, bool], ...] = (
+        ("true plate", False, False),
+        ("plate read", True, False),
+        ("plate read, dense registry", True, True),
+    )
     modes += tuple((f"plate read, box x {f:g}", True, False) for f in args.box_factor)
     reader = CachedReader()
     from twinflash.flash import verdict

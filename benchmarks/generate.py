@@ -76,7 +76,7 @@ def _run(plan, out: Path, workers: int, recycle: int, threads: int | None, pin: 
     report = generate(plan, out, executor=executor, build_exports=False)
     wall = time.perf_counter() - t0
     journal = [r for r in DatasetDir(out).read_jsonl(out / "journal.jsonl") if r["ok"]]
-    sums = defaultdict(float)
+    sums: defaultdict[str, float] = defaultdict(float)
     for r in journal:
         for k, v in r["timings_s"].items():
             sums[k] += v

@@ -85,7 +85,7 @@ def main() -> None:
             place = {"kind": "osm", "extract": str(path), "centre": list(CENTRE), "radius_m": 150}
             res_s, _, scene = _time(lambda p=place: parse_scene({"place": p, "camera": CAMERA}))
             b_s, b_cpu, _ = _time(lambda s=scene: build(s))
-            n = len(scene.place.map.buildings)  # type: ignore[union-attr]
+            n = len(scene.place.map.buildings)  # type: ignore[attr-defined]
             ratio = b_s / base_build
             print(f"{blocks:6d}  {n:9d}  {res_s:9.2f}  {b_s:7.2f}  {b_cpu:11.2f}  {ratio:14.2f}")
 

@@ -141,8 +141,8 @@ def run_synthetic(
     finally:
         for h in handles.values():
             h.close()
-    for name, rows in done.items():
-        out[name] = [rows[i] for i in range(n) if i in rows]
+    for name, by_index in done.items():
+        out[name] = [by_index[i] for i in range(n) if i in by_index]
     return out
 
 
@@ -247,11 +247,12 @@ def print_tables(results: dict[str, list[dict]]) -> None:
     for key in keys:
         cells = []
         for m in tables:
-            t = tables[m].get(key)
+            cell = tables[m].get(key)
             cells.append(
                 "-"
-                if t is None
-                else f"{t['exact']:.1%} / {t['cer']:.1%} / {t['wrong_called_confident']:.1%}"
+                if cell is None
+                else f"{cell['exact']:.1%} / {cell['cer']:.1%} / "
+                f"{cell['wrong_called_confident']:.1%}"
             )
         print(f"| {key} | {tables[next(iter(tables))][key]['n']} | " + " | ".join(cells) + " |")
     for m, t in tables.items():
@@ -412,8 +413,7 @@ def main() -> None:
         write_picture(args.picture)
         return
     if args.folder:
-        results = run_folder(args.folder, args.labels)
-        print_tables(results)
+        print_tables(run_folder(args.folder, args.labels))
         return
     if args.calibrate:
         names = [m for m in names if m != "baseline"]

@@ -41,6 +41,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import cv2
 import imageio_ffmpeg
@@ -84,7 +85,7 @@ def _row(label: str, counts: dict[str, list[bool]]) -> str:
 def plate_sweep(reader: PlateReader, samples: int) -> list[str]:
     """One factor at a time around a base plate (30 px, level, full contrast, clean)."""
     base = {"height": 30, "angle": 0.0, "contrast": 1.0, "noise": 0.0, "blur": 0.0}
-    sweeps = {
+    sweeps: dict[str, list[float]] = {
         "height": [7, 10, 14, 20, 30, 70],
         "angle": [0.0, 15.0, 30.0, 45.0],
         "contrast": [1.0, 0.3, 0.15, 0.08],
@@ -147,7 +148,9 @@ def face_sweep(samples: int) -> list[str]:
             face = crops[rng.randrange(len(crops))]
             fw = max(4, round(height * face.shape[1] / face.shape[0]))
             x, y = rng.randint(50, 960 - fw - 50), rng.randint(50, 720 - height - 50)
-            bg[y : y + height, x : x + fw] = cv2.resize(face, (fw, height), cv2.INTER_AREA)
+            bg[y : y + height, x : x + fw] = cv2.resize(
+                face, (fw, height), interpolation=cv2.INTER_AREA
+            )
             truth = (x, y, x + fw, y + height)
             found = {k: d(bg) for k, d in detectors.items()}
             counts["1"].append(_covered(truth, found["1"], bg.shape))
@@ -698,7 +701,7 @@ def small_scenes() -> dict[str, dict]:
         [(0.0, 2.25, 180.0), (9.0, 2.25, 180.0), (6.0, -2.25, 0.0)],
         [(0.0, 2.25, 180.0), (6.0, 2.25, 180.0), (13.0, 2.25, 180.0), (3.0, -2.25, 0.0)],
     ]
-    extras = [
+    extras: list[dict[str, Any]] = [
         {},
         {"light": night},
         {"weather": rain},
@@ -737,7 +740,7 @@ def bulk_scenes(count: int = 60) -> dict[str, dict]:
     over both lanes and the kerbs (fronts and rears), seen from the pavement with a 60-135 mm
     lens or from a speed camera; conditions cycle day, night, rain, motion blur, noise +
     JPEG. Seeded by index: scene i is the same whatever `count`."""
-    conditions = {
+    conditions: dict[str, dict[str, Any]] = {
         "day": {},
         "night": {"light": {"date": "2026-11-23", "local_time": "22:30:00", "cloud_cover": 1.0}},
         "rain": {"weather": {"kind": "rain", "rain_intensity": 0.9}},
@@ -751,7 +754,7 @@ def bulk_scenes(count: int = 60) -> dict[str, dict]:
         cond = list(conditions)[i % len(conditions)]
         extra = conditions[cond]
         view = "speed" if i % 4 == 3 else "street"
-        cars = []
+        cars: list[tuple[float, float, float]] = []
         if view == "street":  # a pedestrian on the crossing (x = 0) looking down the street
             focal = rng.uniform(55.0, 130.0)
             cam_y = rng.uniform(-1.0, 1.0)

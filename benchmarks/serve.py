@@ -71,7 +71,10 @@ def photo() -> bytes:
 
 def login(base: str) -> httpx.Client:
     c = httpx.Client(base_url=base, timeout=60)
-    token = re.search(r'name="token" value="([^"]+)"', c.get("/login").text).group(1)
+    found = re.search(r'name="token" value="([^"]+)"', c.get("/login").text)
+    if found is None:
+        raise SystemExit(f"{base}/login: no sign-in form token on the page")
+    token = found.group(1)
     c.post("/login", data={"username": "bench", "password": "bench-password", "token": token})
     c.headers["X-CSRF-Token"] = c.get("/agent/whoami").json()["csrf"]
     c.headers["Accept"] = "application/json"

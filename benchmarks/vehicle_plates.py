@@ -29,7 +29,8 @@ def read_plate(rgb: np.ndarray, corners_uv: np.ndarray) -> list[str]:
     crop = rgb[
         int(max(0, y0 - my)) : int(min(h, y1 + my)), int(max(0, x0 - mx)) : int(min(w, x1 + mx))
     ]
-    return list(RapidOCR()(np.ascontiguousarray(crop)).txts or ())
+    result = RapidOCR()(np.ascontiguousarray(crop))
+    return list(getattr(result, "txts", None) or ())
 
 
 def _canonical(text: str) -> str | None:

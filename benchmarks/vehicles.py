@@ -20,7 +20,7 @@ from twinflash.scene.sun import sun_state
 def main() -> None:
     head = ("model", "body_type", "objects", "tris_near", "tris_far", "build_ms")
     print(f"{head[0]:20s} {head[1]:10s} " + " ".join(f"{h:>9s}" for h in head[2:]))
-    totals = {"near": 0, "far": 0}
+    totals: dict[str, float] = {"near": 0, "far": 0}
     for key, spec in vehicle_models().items():
         row = {}
         for where, camera_x in (("near", -8.0), ("far", -30.0)):
