@@ -26,7 +26,7 @@ def shown_url(url: str) -> str:
     try:
         return sa.engine.make_url(url).render_as_string(hide_password=True)
     except (sa.exc.ArgumentError, ValueError):  # unparsable, yet it may hold a password
-        return re.sub(r"(://[^:/@]*):[^@/]*@", r"\1:***@", url)
+        return re.sub(r"(://[^:/@]*):.*@", r"\1:***@", url)  # up to the last @
 
 
 def make_engine(

@@ -92,7 +92,8 @@ PERSON_DEFAULTS = {
     "stride_phase": Uniform(uniform=(0.0, 1.0)),
 }
 # Clothing and accessories (issue #17), drawn from a stream of their own ("people.clothing")
-# so that plans made before them keep every other draw. Street-photo guesses for Paris
+# so that plans made before them keep every other draw (positions too, unless a pushchair's
+# ground space rejects a spot: docs/people.md). Street-photo guesses for Paris
 # across the seasons: most people in trousers, a third in a jacket, few with a suitcase.
 CLOTHING_DEFAULTS = {
     "outerwear": Choice(choice={"none": 0.55, "jacket": 0.3, "coat": 0.15}),
