@@ -230,8 +230,10 @@ def main() -> None:
         # the corners' estimate reads this constant at each call: the one thing varied
         f = float(mode.rpartition(" x ")[2]) if " x " in mode else shipped
         verdict.PLATE_WIDTHS_PER_TEXT_BOX = f
-        res = evaluate(args.out, model_dir, rows, reader if read else None, dense)
-        verdict.PLATE_WIDTHS_PER_TEXT_BOX = shipped
+        try:
+            res = evaluate(args.out, model_dir, rows, reader if read else None, dense)
+        finally:
+            verdict.PLATE_WIDTHS_PER_TEXT_BOX = shipped
         report[mode] = {" / ".join(map(str, k)): v for k, v in res["tally"].items()}
         report[mode + " statuses"] = {
             f"{h if isinstance(h, str) else 'honest' if h else 'clone'} {s}": n

@@ -150,8 +150,8 @@ def test_a_small_plate_read_right_is_not_confident_for_its_height(
     read = reader.read_corners(c.rgb, c.corners)
     rule = confident_rule("SIV")
     assert read.text == "GH-508-KZ" and not read.confident
-    assert read.evidence.height_px < rule.min_height_px
-    assert rule.passes(*astuple(replace(read.evidence, height_px=rule.min_height_px)))
+    assert read.evidence.chars_px < rule.min_height_px
+    assert rule.passes(*astuple(replace(read.evidence, chars_px=rule.min_height_px)))
 
 
 def test_clear_siv_and_fni_plates_are_confident(reader: GrammarReader) -> None:

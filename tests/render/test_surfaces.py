@@ -55,3 +55,18 @@ def test_a_wet_ground_wears_a_water_coat_and_a_dry_one_none() -> None:
     assert wet.is_linked  # puddles full water, the film between them thinner
     dry = coat({"kind": "clear"})
     assert not dry.is_linked and dry.default_value == 0.0
+
+
+def test_snow_lying_on_wet_ground_takes_the_water_coat_off() -> None:
+    mat = ground(
+        fresh({"weather": {"kind": "snow", "wetness": 0.6, "snow_cover": 0.7}}),
+        "a",
+        "#2f2f31",
+        "#3d3c3c",
+        0.9,
+    )
+    weight = mat.node_tree.nodes["Principled BSDF"].inputs["Coat Weight"]
+    scaled = weight.links[0].from_node  # mix(snow mask, the wet coat, 0)
+    assert scaled.type == "MIX" and scaled.inputs["B"].default_value == 0.0
+    assert scaled.inputs["Factor"].links[0].from_node.operation == "MULTIPLY"  # the snow mask
+    assert scaled.inputs["A"].links[0].from_node.type == "MIX"  # the puddle/film coat

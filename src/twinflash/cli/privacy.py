@@ -166,7 +166,7 @@ def plate_read(
                         "agreement": round(p.evidence.agreement, 2),
                         "fit": round(p.evidence.fit, 3),
                         "hidden": round(p.evidence.hidden, 3),
-                        "chars_px": round(p.evidence.height_px, 1),
+                        "chars_px": round(p.evidence.chars_px, 1),
                         "alternatives": p.to_json()["alternatives"],
                         "xyxy": [round(v) for v in p.xyxy],
                     }

@@ -61,7 +61,7 @@ HEIGHT_GATES = (0.0, 8.0, 9.0, 10.0, 11.0, 12.0, 14.0)  # text line, px (plate ~
 class Calibration:
     """The chosen rule and what it gave on the calibration set: a reading is confident when
     its probability >= `threshold`, its crops' agreement >= `min_agreement`, its worst
-    fit >= `min_fit`, at most `max_hidden` of the plate's margins hidden and its text line
+    fit >= `min_fit`, at most `max_hidden` of the plate's margins hidden and its characters
     at least `min_height_px` high."""
 
     threshold: float
@@ -80,14 +80,16 @@ class Calibration:
         agreement: float,
         fit: float,
         hidden: float,
-        height_px: float = math.inf,
+        chars_px: float,
     ) -> bool:
+        """Whether a reading is confident; `chars_px` is required so that no caller skips
+        the height gate by leaving it out."""
         return (
             probability >= self.threshold
             and agreement >= self.min_agreement
             and fit >= self.min_fit
             and hidden <= self.max_hidden
-            and height_px >= self.min_height_px
+            and chars_px >= self.min_height_px
         )
 
 
@@ -99,7 +101,7 @@ class Evidence:
     agreement: float  # share of crops whose best path spells the plate
     fit: float  # the worst crop's log share of frame mass a valid plate explains
     hidden: float = 0.0  # share of the plate's margins beside the characters hidden
-    height_px: float = math.inf  # the text line's height in the photo
+    chars_px: float = math.inf  # the characters' height in the photo (unknown: no gate)
 
 
 def save_calibrations(path: Path, by_group: dict[str, Calibration]) -> None:

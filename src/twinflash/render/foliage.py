@@ -1,6 +1,6 @@
 """Plane-tree crowns as clumps of alpha-cut leaf cards, so they read as leaves, not blobs.
 
-A crown is ~1000 small quads ("cards") grouped in clumps around the limbs' ends; each card
+A crown is ~1,400 small quads ("cards") grouped in clumps around the limbs' ends; each card
 carries a procedural cluster of leaves (a Voronoi cell pattern cut out by a hard alpha
 mask, no image files). Sky, façades, limbs and the trunk show through the gaps, and the
 sun casts dappled shadows. The mask is binary (leaf or nothing), so the exact id/depth

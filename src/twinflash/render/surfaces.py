@@ -116,6 +116,7 @@ def _weather(
     """Apply wetness (ground) and snow (upward faces) to a colour and a roughness."""
     weather = ctx.scene.weather
     rough: bpy.types.NodeSocket | float = roughness
+    coat: bpy.types.NodeSocket | None = None
     if wet and weather.wetness > 0:
         w = weather.wetness
         # puddles: the wetter the ground, the larger the share of the noise field under water
@@ -148,6 +149,8 @@ def _weather(
         mask = g.multiply(facing_up, patches)
         color = g.mix_color(mask, color, hex_to_linear_rgba(SNOW_HEX))
         rough = g.mix_float(mask, rough, 0.55)
+        if coat is not None:  # snow lies on the water film: no glossy coat over it
+            g.link(g.mix_float(mask, coat, 0.0), g.bsdf.inputs["Coat Weight"])
     return color, rough
 
 
