@@ -86,6 +86,8 @@ def main() -> None:
     uv, _ = cam.project(np.array([[p.x_m + 0.85, p.y_m - 0.9, 0.0] for p in scene.people]))
     for pose, (u, v) in zip(POSES, uv, strict=True):
         draw.text((int(u) - 3 * len(pose), min(h - 12, int(v))), pose, fill="white")
+    span, _ = cam.project(np.array([[0.0, 1.0, 0.6], [0.0, -0.9, 0.0]]))  # row and labels
+    img = img.crop((0, max(0, int(span[0, 1])), w, min(h, int(span[1, 1]) + 14)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     img.quantize(args.colors).save(args.out, optimize=True)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} kB)")
