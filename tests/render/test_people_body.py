@@ -309,3 +309,18 @@ def test_face_down_puts_the_face_towards_the_ground() -> None:
         assert sign * down[2] > 0.9 * np.linalg.norm(down), pose
         eyes = [rot @ (s.center - c) for s in body.shells if s.role == "eye"]
         assert len(eyes) == 2 and all(sign * e[2] > 0.6 * head_r[0] for e in eyes), pose
+
+
+@pytest.mark.parametrize("lying_pose", ["side", "curled"])
+def test_a_shoulder_bag_lies_on_the_upper_hip_of_a_person_on_the_side(lying_pose: str) -> None:
+    from twinflash.render.people_body import SUBSURF_SHRINK
+
+    body = _body(pose="lying", lying_pose=lying_pose, bag="shoulder_bag")
+    bag = next(c for c in body.chains if c.role == "bag" and len(c.points) == 2)
+    pelvis = next(c for c in body.chains if c.role == "bottom" and len(c.points) == 3)
+    inner = abs(bag.points[0, 1]) - bag.radii[0, 0] / SUBSURF_SHRINK  # its face on the hip
+    hip = pelvis.radii[:, 1].max() / SUBSURF_SHRINK  # the visible half-width of the hips
+    assert inner < hip  # resting on (a little into) the hip, not floating over it
+    standing = _body(bag="shoulder_bag")
+    hanging = next(c for c in standing.chains if c.role == "bag" and len(c.points) == 2)
+    assert abs(hanging.points[0, 1]) - hanging.radii[0, 0] / SUBSURF_SHRINK > hip  # beside it
