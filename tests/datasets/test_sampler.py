@@ -227,3 +227,56 @@ def test_a_pushchair_claims_the_ground_ahead_of_its_pusher() -> None:
         for a in range(len(caps)):
             for b in range(a + 1, len(caps)):
                 assert not capsules_overlap(caps[a], caps[b])
+
+
+def test_lying_pose_is_drawn_with_its_frequencies_for_lying_people_only() -> None:
+    from twinflash.datasets.sampler import LYING_POSE_DEFAULT
+
+    plan = parse_plan(
+        tiny_plan_mapping(count=200)
+        | {"people": {"count": 4, "lying": {"uniform_int": [1, 3]}}, "vehicles": {"count": 0}}
+    )
+    people = [p for i in range(200) for p in sample_mapping(plan, i)["people"]]
+    lying = [p for p in people if p["pose"] == "lying"]
+    assert all("lying_pose" not in p for p in people if p["pose"] != "lying")
+    n = len(lying)
+    assert n > 300
+    counts = collections.Counter(p["lying_pose"] for p in lying)
+    expected = LYING_POSE_DEFAULT.probabilities()
+    assert expected == {"back": 0.4, "side": 0.3, "face_down": 0.15, "curled": 0.15}
+    for value, prob in expected.items():
+        assert within(counts[value] / n, prob, math.sqrt(prob * (1 - prob) / n)), value
+    scene = sample_scene(plan, 0)  # the drawn values are valid scene values
+    assert {p.lying_pose for p in scene.people if p.pose == "lying"} <= set(expected)
+
+
+def test_lying_pose_draws_leave_the_other_person_draws_as_they_were() -> None:
+    """Sampled from this plan before `lying_pose` existed: same people, same fields."""
+    plan = parse_plan(
+        tiny_plan_mapping(count=1)
+        | {"people": {"count": 3, "lying": {"uniform_int": [1, 1]}}, "vehicles": {"count": 0}}
+    )
+    people = sample_mapping(plan, 0)["people"]
+    keys = ("x_m", "y_m", "heading_deg", "pose", "height_m", "top_color", "outerwear")
+    assert [tuple(p[k] for k in keys) for p in people] == [
+        (1.42, -7.95, 79.5, "lying", 1.7089, "#1d2a44", "coat"),
+        (7.98, -6.32, -91.9, "standing", 1.2976, "#e0e0e0", "jacket"),
+        (-8.84, 6.07, 188.0, "walking", 1.7332, "#6f7f8f", "jacket"),
+    ]
+    assert people[0]["lying_pose"] in ("back", "side", "face_down", "curled")
+
+
+def test_a_plan_mix_sets_the_lying_pose() -> None:
+    plan = parse_plan(
+        tiny_plan_mapping(count=5)
+        | {
+            "people": {
+                "count": 3,
+                "lying": {"uniform_int": [1, 1]},
+                "mix": {"lying_pose": {"choice": {"curled": 1.0}}},
+            },
+            "vehicles": {"count": 0},
+        }
+    )
+    lying = [p for i in range(5) for p in sample_mapping(plan, i)["people"] if "lying_pose" in p]
+    assert len(lying) == 5 and all(p["lying_pose"] == "curled" for p in lying)

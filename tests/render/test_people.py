@@ -113,6 +113,28 @@ def test_lying_person_is_wide_low_and_head_near_ground(monkeypatch: pytest.Monke
     assert head[2] < 0.25 and head[0] > 0.6  # head along the heading (+x), near the ground
 
 
+def test_every_lying_pose_touches_the_ground_and_its_head_is_in_its_mask(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(street, "build_place", _ground_only)
+    poses = ("back", "side", "face_down", "curled")
+    lying = [
+        {"x_m": -4.2 + 2.2 * i, "y_m": 0.0, "heading_deg": 20.0, "pose": "lying", "lying_pose": p}
+        for i, p in enumerate(poses)
+    ]
+    above = {"x_m": 0.0, "y_m": -6.0, "height_m": 2.6, "yaw_deg": 90.0, "pitch_deg": 22.0}
+    camera = {**above, "focal_length_mm": 24.0, "resolution_wh": [320, 240]}
+    scene, frame = _render(lying, camera, MASKS_ONLY)
+    cam = camera_model(scene.camera)
+    assert [o.scene_index for o in frame.objects] == [0, 1, 2, 3]
+    for pose, obj in zip(poses, frame.objects, strict=True):
+        assert obj.vertices_world[:, 2].min() == pytest.approx(0.0, abs=1e-4), pose
+        head = obj.head_center_world
+        assert 0.08 < head[2] < 0.35, pose  # near the ground, off it by about a head
+        (uv,), _ = cam.project(head[None])
+        assert frame.instance_ids[int(uv[1]), int(uv[0])] == obj.instance_id, pose
+
+
 def test_sitting_person_has_feet_on_the_ground_and_head_at_seated_height(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:

@@ -221,3 +221,106 @@ def test_suitcase_stands_on_the_ground_under_the_hand_and_pushchair_ahead() -> N
     wheels = [s for s in push.pushed.shells if s.role == "pushchair"]
     assert len(wheels) == 4 and all(s.center[2] == pytest.approx(s.radii[2]) for s in wheels)
     assert min(b.lo[0] for b in push.pushed.boxes) > 0.3  # ahead of the body
+
+
+def _lying_world(lying_pose: str, h: float = 1.72):
+    """Surface sample points of a lying body (chain points +- radii, shell extremes) in a
+    world frame heading +x, lowest point on z = 0; and the body with its rotation."""
+    from twinflash.render.people_body import lying_matrix
+
+    body = _body(pose="lying", lying_pose=lying_pose, height_m=h)
+    rot = lying_matrix(lying_pose)
+    pts = [
+        q + sign * r.max() * axis
+        for c in body.chains
+        for q, r in zip(c.points, c.radii, strict=True)
+        for axis in np.eye(3)
+        for sign in (1, -1)
+    ]
+    pts += [
+        s.center + sign * s.radii * axis
+        for s in body.shells
+        for axis in np.eye(3)
+        for sign in (1, -1)
+    ]
+    world = np.array(pts) @ rot.T
+    lift = -world[:, 2].min()
+    return world + np.array([0.0, 0.0, lift]), body, rot, lift
+
+
+def test_lying_pose_matrices_are_rotations_rolling_about_the_long_axis() -> None:
+    from twinflash.render.people_body import lying_matrix
+
+    up = np.array([0.0, 0.0, 1.0])  # the body's long axis goes along the heading in every pose
+    fronts = {"back": (0, 0, 1), "side": (0, -1, 0), "face_down": (0, 0, -1), "curled": (0, -1, 0)}
+    for pose, front in fronts.items():
+        m = lying_matrix(pose)
+        assert m @ m.T == pytest.approx(np.eye(3)) and np.linalg.det(m) == pytest.approx(1.0)
+        assert m @ up == pytest.approx([1.0, 0.0, 0.0])
+        assert m @ np.array([1.0, 0.0, 0.0]) == pytest.approx(front), pose
+
+
+def test_on_the_side_the_body_stands_taller_and_the_upper_knee_rests_ahead() -> None:
+    h = 1.72
+    back, *_ = _lying_world("back", h)
+    side, body, rot, lift = _lying_world("side", h)
+    # On the back the body is as high as the chest is deep; on the side, as the shoulders
+    # are wide: much higher, and much narrower across the ground than the splayed limbs.
+    assert np.ptp(side[:, 2]) > 1.3 * np.ptp(back[:, 2])
+    assert np.ptp(side[:, 1]) / h < 0.85 * np.ptp(back[:, 1]) / h
+    legs = [c.points for c in body.chains if c.role == "bottom" and abs(c.points[0, 1]) > 0.01]
+    upper = min(legs, key=lambda p: p[0, 1])  # right leg: the left side lies on the ground
+    hip, knee = upper[0] @ rot.T, upper[2] @ rot.T
+    front = rot @ np.array([1.0, 0.0, 0.0])  # where the face looks, across the ground
+    assert (knee - hip) @ front > 0.15 * h  # the upper knee is well ahead of the hips
+    assert knee[2] + lift < 0.1 * h  # and down near the ground
+    head = rot @ body.head_center + [0, 0, lift]
+    hands = [  # the neck is a 3-point skin chain too, but starts on the body's midline
+        c.points
+        for c in body.chains
+        if c.role == "skin" and len(c.points) == 3 and abs(c.points[0, 1]) > 1e-6
+    ]
+    under = [p for p in hands if np.linalg.norm(p[1] @ rot.T + [0, 0, lift] - head) < 0.12 * h]
+    assert under and all((p[1] @ rot.T)[2] + lift < head[2] for p in under)  # below the head
+
+
+def test_curled_body_is_short_along_the_heading() -> None:
+    h = 1.72
+    curled, body, rot, _ = _lying_world("curled", h)
+    back, *_ = _lying_world("back", h)
+    assert np.ptp(curled[:, 0]) < 0.75 * h < np.ptp(back[:, 0])
+    knees = [c.points[2] @ rot.T for c in body.chains if c.role == "bottom" and len(c.points) == 5]
+    hip_x = (rot @ np.array([0.0, 0.0, 0.52 * h]))[0]
+    front = rot @ np.array([1.0, 0.0, 0.0])
+    assert all((k - [hip_x, 0, 0]) @ front > 0.18 * h for k in knees)  # knees drawn up in front
+
+
+def test_face_down_puts_the_face_towards_the_ground() -> None:
+    for pose, sign in (("face_down", -1.0), ("back", 1.0)):
+        _, body, rot, _ = _lying_world(pose)
+        c = body.head_center
+        head_r = next(s for s in body.shells if s.role == "skin").radii
+        nose = next(
+            ch.points
+            for ch in body.chains
+            if len(ch.points) == 2 and np.linalg.norm(ch.points[0] - c) < 1.2 * head_r.max()
+        )
+        down = rot @ (nose[1] - c)  # from the head's centre to the nose tip, in the world
+        assert sign * down[2] > 0.9 * np.linalg.norm(down), pose
+        eyes = [rot @ (s.center - c) for s in body.shells if s.role == "eye"]
+        assert len(eyes) == 2 and all(sign * e[2] > 0.6 * head_r[0] for e in eyes), pose
+
+
+@pytest.mark.parametrize("lying_pose", ["side", "curled"])
+def test_a_shoulder_bag_lies_on_the_upper_hip_of_a_person_on_the_side(lying_pose: str) -> None:
+    from twinflash.render.people_body import SUBSURF_SHRINK
+
+    body = _body(pose="lying", lying_pose=lying_pose, bag="shoulder_bag")
+    bag = next(c for c in body.chains if c.role == "bag" and len(c.points) == 2)
+    pelvis = next(c for c in body.chains if c.role == "bottom" and len(c.points) == 3)
+    inner = abs(bag.points[0, 1]) - bag.radii[0, 0] / SUBSURF_SHRINK  # its face on the hip
+    hip = pelvis.radii[:, 1].max() / SUBSURF_SHRINK  # the visible half-width of the hips
+    assert inner < hip  # resting on (a little into) the hip, not floating over it
+    standing = _body(bag="shoulder_bag")
+    hanging = next(c for c in standing.chains if c.role == "bag" and len(c.points) == 2)
+    assert abs(hanging.points[0, 1]) - hanging.radii[0, 0] / SUBSURF_SHRINK > hip  # beside it

@@ -93,6 +93,7 @@ def test_grounded_lists_people_vehicles_and_waste_with_their_index() -> None:
         ({"headwear": "crown"}, r"people\[0\]\.headwear: .*'cap'"),
         ({"bag": "purse"}, r"people\[0\]\.bag: .*'backpack'"),
         ({"hair_style": "mohawk"}, r"people\[0\]\.hair_style: .*'curly'"),
+        ({"pose": "lying", "lying_pose": "prone"}, r"people\[0\]\.lying_pose: .*'face_down'"),
         ({"pushchair": True, "pose": "sitting"}, "a pushchair needs pose standing or walking"),
         ({"bag": "suitcase", "pose": "lying"}, "a suitcase needs pose standing or walking"),
         ({"bag": "suitcase", "pushchair": True}, "cannot push a pushchair and pull a suitcase"),
@@ -127,3 +128,18 @@ def test_old_scenes_load_unchanged_and_wear_what_they_wore() -> None:
         assert not p.scarf and not p.pushchair
     new = Person(x_m=1, y_m=2, outerwear="coat", bottom="skirt", scarf=True, bag="backpack")
     assert Person.model_validate(new.model_dump(mode="json")) == new
+
+
+def test_old_scenes_lie_on_their_back_and_lying_pose_round_trips() -> None:
+    """`lying_pose` came after the example scenes: their lying people keep today's look."""
+    from pathlib import Path
+
+    from twinflash.scene.io import load_scene
+
+    scenes = sorted((Path(__file__).parents[2] / "examples" / "scenes").glob("*.yaml"))
+    people = [p for path in scenes for p in load_scene(path).people]
+    assert any(p.pose == "lying" for p in people)
+    assert all(p.lying_pose == "back" for p in people)
+    for pose in ("back", "side", "face_down", "curled"):
+        new = Person(x_m=0, y_m=0, pose="lying", lying_pose=pose)
+        assert Person.model_validate(new.model_dump(mode="json")) == new

@@ -109,6 +109,10 @@ CLOTHING_DEFAULTS = {
     "pushchair": Choice(choice={False: 0.97, True: 0.03}),
     "pushchair_color": Choice(choice=PALETTE_CLOTHES),
 }
+# How people lie on the ground (issue #17), from a stream of its own ("people.lying_pose"),
+# drawn for every person so that old plans keep every other draw: guesses for people
+# who fell or are in distress, most on the back or rolled onto a side.
+LYING_POSE_DEFAULT = Choice(choice={"back": 0.4, "side": 0.3, "face_down": 0.15, "curled": 0.15})
 PUSHCHAIR_AHEAD_M = 1.3  # a pushchair's footprint reaches this far ahead of its pusher
 
 
@@ -353,14 +357,19 @@ def _draw_people(
     people: list[dict[str, Any]] = []
     velocities: list[tuple[float, float]] = []
     clothing_rng = rng_for(plan.seed, index, "people.clothing")
+    lying_rng = rng_for(plan.seed, index, "people.lying_pose")
+    own_streams = set(CLOTHING_DEFAULTS) | {"lying_pose"}
     for k in range(n):
         values: dict[str, Any] = {}
-        for name in sorted(set(PERSON_DEFAULTS) | (set(spec.mix) - set(CLOTHING_DEFAULTS))):
+        for name in sorted(set(PERSON_DEFAULTS) | (set(spec.mix) - own_streams)):
             values[name] = _plain((spec.mix.get(name) or PERSON_DEFAULTS[name]).draw(rng))
         if k in lying:
             values["pose"] = "lying"
         elif values["pose"] == "lying" and "pose" not in spec.mix:
             values["pose"] = "standing"
+        lying_pose = _plain((spec.mix.get("lying_pose") or LYING_POSE_DEFAULT).draw(lying_rng))
+        if values["pose"] == "lying":
+            values["lying_pose"] = lying_pose
         if "height_m" not in spec.mix:
             values["height_m"] = _plain(HEIGHT_BY_AGE[values["age_group"]].draw(rng))
         values.update(draw_clothing(clothing_rng, spec.mix, values))

@@ -28,11 +28,10 @@ from twinflash.render.people_body import (
     Parts,
     build_body,
     keep_face,
+    lying_matrix,
 )
 from twinflash.scene.models import Person
 
-# Lying: the body's up axis goes along the heading and its front faces the sky.
-_LYING = np.array([[0.0, 0.0, 1.0], [0.0, -1.0, 0.0], [1.0, 0.0, 0.0]])
 _SEAT_COLOR = "#8a8580"  # a plain stone block, bench height
 _EYE_COLOR = "#1c1612"
 _FRAME_COLOR = "#202124"  # pushchair tubes and wheels
@@ -179,10 +178,11 @@ def _local_vertices(objects: list[bpy.types.Object]) -> np.ndarray:
 
 
 def body_matrix(person: Person) -> np.ndarray:
-    """3x3 rotation from the body frame to the world (heading, and laid down if lying)."""
+    """3x3 rotation from the body frame to the world (heading, and laid down and rolled onto
+    the back, a side or the front if lying)."""
     a = math.radians(person.heading_deg)
     rz = np.array([[math.cos(a), -math.sin(a), 0.0], [math.sin(a), math.cos(a), 0.0], [0, 0, 1.0]])
-    return rz @ _LYING if person.pose == "lying" else rz
+    return rz @ lying_matrix(person.lying_pose) if person.pose == "lying" else rz
 
 
 def _boxes_object(name: str, boxes: list[Box], material: bpy.types.Material) -> bpy.types.Object:

@@ -160,6 +160,23 @@ class PoseAngles:
     foot_pitch: tuple[float, float] = (0.0, 0.0)  # toe up positive
     stoop: float = 0.0  # upper body forward lean about the waist
     neck_flex: float = 0.0
+    shin_abd: tuple[float, float] | None = None  # None: the shin keeps the thigh's abduction
+    hand_to_head: tuple[bool, bool] = (False, False)  # that hand goes under the cheek
+    head_side: float = 0.0  # head moved toward the left (fraction of H): leaning on a hand
+
+
+# Lying: the body's up axis goes along the heading and its front faces the sky ("back"); the
+# other lying poses roll the body about its long axis first (+90: onto its left side).
+_LYING = np.array([[0.0, 0.0, 1.0], [0.0, -1.0, 0.0], [1.0, 0.0, 0.0]])
+LYING_ROLL_DEG = {"back": 0.0, "side": 90.0, "face_down": 180.0, "curled": 90.0}
+
+
+def lying_matrix(lying_pose: str) -> np.ndarray:
+    """3x3 rotation from the body frame to a world frame heading +x, for a lying person."""
+    a = math.radians(LYING_ROLL_DEG[lying_pose])
+    c, s = round(math.cos(a), 12), round(math.sin(a), 12)
+    roll = np.array([[c, -s, 0.0], [s, c, 0.0], [0.0, 0.0, 1.0]])
+    return _LYING @ roll
 
 
 def _dir(flex_deg: float, abd_deg: float, side: float) -> np.ndarray:
@@ -217,17 +234,7 @@ def pose_angles(person: Person, jitter: np.ndarray) -> PoseAngles:
             stoop=stoop + 4.0,
         )
     if person.pose == "lying":
-        # A person who fell: limbs a little splayed, one knee bent.
-        return PoseAngles(
-            hip_flex=(2 + 3 * j[0], 8 + 3 * j[1]),
-            hip_abd=(12 + 4 * j[2], 9 + 4 * j[3]),
-            knee_flex=(5, 18 + 6 * j[4]),
-            shoulder_flex=(-6, -4 + 3 * j[5]),
-            shoulder_abd=(42 + 10 * j[6], 28 + 10 * j[7]),
-            elbow_flex=(8, 14),
-            foot_pitch=(-35, -28),
-            stoop=0.0,
-        )
+        return _lying_angles(person.lying_pose, j)
     return PoseAngles(
         hip_abd=(3 + j[0], 3 + j[1]),
         shoulder_flex=(2 + 3 * j[2], 2 + 3 * j[3]),
@@ -235,6 +242,71 @@ def pose_angles(person: Person, jitter: np.ndarray) -> PoseAngles:
         elbow_flex=(12 + 5 * j[6], 12 + 5 * j[7]),
         stoop=stoop,
     )
+
+
+def _lying_angles(lying_pose: str, j: np.ndarray) -> PoseAngles:
+    """Joint angles of a person on the ground; side poses lie on the left side (see
+    `lying_matrix`), so the right leg and arm are the upper ones."""
+    if lying_pose == "side":  # recovery position
+        return PoseAngles(
+            hip_flex=(8 + 3 * j[0], 80 + 6 * j[1]),
+            hip_abd=(4, -38),  # the upper knee comes down onto the ground, the shin lies on it
+            shin_abd=(4, 0),
+            knee_flex=(15 + 5 * j[2], 95 + 8 * j[3]),
+            shoulder_flex=(85 + 6 * j[4], 0),  # lower arm out in front
+            shoulder_abd=(-8, 0),
+            elbow_flex=(25 + 10 * j[5], 0),
+            foot_pitch=(-40, -45),
+            neck_flex=8.0,
+            hand_to_head=(False, True),
+            head_side=0.03,
+        )
+    if lying_pose == "face_down":  # one arm above the head, one beside the body
+        return PoseAngles(
+            hip_flex=(4 + 2 * j[0], 6 + 2 * j[1]),
+            hip_abd=(8 + 3 * j[2], 10 + 3 * j[3]),
+            knee_flex=(6, 12 + 6 * j[4]),
+            shoulder_flex=(160 + 5 * j[5], 10),
+            shoulder_abd=(28 + 6 * j[6], 12 + 4 * j[7]),
+            elbow_flex=(20, 10),
+            foot_pitch=(-70, -65),  # toes pointed: the feet lie on their backs
+        )
+    if lying_pose == "curled":  # foetal, on the left side
+        return PoseAngles(
+            hip_flex=(105 + 6 * j[0], 100 + 6 * j[1]),
+            hip_abd=(2, -6),
+            knee_flex=(120 + 5 * j[2], 115 + 5 * j[3]),
+            shoulder_flex=(75 + 8 * j[4], 70 + 8 * j[5]),
+            shoulder_abd=(-5, -12),
+            elbow_flex=(85 + 8 * j[6], 90 + 8 * j[7]),
+            foot_pitch=(-30, -30),
+            stoop=28.0,
+            neck_flex=22.0,
+        )
+    # On the back, after a fall: limbs a little splayed, one knee bent.
+    return PoseAngles(
+        hip_flex=(2 + 3 * j[0], 8 + 3 * j[1]),
+        hip_abd=(12 + 4 * j[2], 9 + 4 * j[3]),
+        knee_flex=(5, 18 + 6 * j[4]),
+        shoulder_flex=(-6, -4 + 3 * j[5]),
+        shoulder_abd=(42 + 10 * j[6], 28 + 10 * j[7]),
+        elbow_flex=(8, 14),
+        foot_pitch=(-35, -28),
+        stoop=0.0,
+    )
+
+
+def _two_bone(
+    root: np.ndarray, target: np.ndarray, a: float, b: float, pole: np.ndarray
+) -> np.ndarray:
+    """Middle joint of a two-segment limb (lengths a, b) reaching target, bent toward pole."""
+    span = target - root
+    d = min(float(np.linalg.norm(span)), 0.999 * (a + b))
+    u = span / np.linalg.norm(span)
+    v = pole - (pole @ u) * u
+    v = v / np.linalg.norm(v)
+    cos_a = (a * a + d * d - b * b) / (2 * a * d)
+    return root + a * (cos_a * u + math.sqrt(max(0.0, 1 - cos_a * cos_a)) * v)
 
 
 def _carry_angles(person: Person, ang: PoseAngles) -> PoseAngles:
@@ -303,7 +375,8 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         hip = np.array([0.0, side * hip_half, hip_z])
         d1 = _dir(ang.hip_flex[k], ang.hip_abd[k], side)
         knee = hip + thigh * d1
-        d2 = _dir(ang.hip_flex[k] - ang.knee_flex[k], ang.hip_abd[k], side)
+        shin_abd = ang.hip_abd[k] if ang.shin_abd is None else ang.shin_abd[k]
+        d2 = _dir(ang.hip_flex[k] - ang.knee_flex[k], shin_abd, side)
         ankle = knee + shin * d2
         top = hip + np.array([0, -side * 0.006 * h, 0.035 * h])
         pts = np.array(
@@ -399,6 +472,10 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     body.chains.append(
         Chain("skin", neck, _r([(0.03, 0.032), (0.026, 0.027), (0.025, 0.025)], h * min(g, 1.15)))
     )
+    if ang.head_side:  # the head leans sideways onto a hand: the neck's top follows it
+        shift = np.array([0.0, ang.head_side * h, 0.0])
+        head_c = head_c + shift
+        neck[-1] = neck[-1] + shift
     head_r = np.array([0.057 * h * p.head_h / 0.13, 0.046 * h * p.head_h / 0.13, head_rz])
     body.head_center = head_c
     body.shells.append(Ellipsoid("skin", head_c, head_r))
@@ -432,6 +509,14 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         elbow = joint + p.upper_arm * h * d1
         d2 = _dir(ang.shoulder_flex[k] + ang.elbow_flex[k], ang.shoulder_abd[k] * 0.7, side)
         wrist = elbow + p.forearm * h * d2
+        if ang.hand_to_head[k]:  # wrist at the chin, on the head's left: the hand under it
+            target = head_c + np.array([0.35 * head_r[0], head_r[1] + 0.012 * h, -0.8 * head_r[2]])
+            elbow = _two_bone(
+                joint, target, p.upper_arm * h, p.forearm * h, np.array([1.0, 0.0, -0.6])
+            )
+            d1 = (elbow - joint) / np.linalg.norm(elbow - joint)
+            d2 = (target - elbow) / np.linalg.norm(target - elbow)
+            wrist = elbow + p.forearm * h * d2
         inner = joint + np.array([0, -side * 0.035 * h, 0.01 * h])
         arm_g = 0.7 + 0.3 * g
         if covered_arms:

@@ -186,6 +186,8 @@ def _shoulder_bag(person: Person, lm: Landmarks) -> list[Chain]:
     h, s = lm.h, _scale(lm)
     outer = 1.0 if person.outerwear == "none" else OUTER_GROWTH
     y_bag = -(0.092 * h * lm.girth * SUBSURF_SHRINK * outer + 0.04 * s)
+    if person.pose == "lying" and person.lying_pose in ("side", "curled"):
+        y_bag += 0.05 * s  # right side up: the bag lies on the hip instead of hanging by it
     z_bag = lm.hip_z + 0.01 * h
     bag = np.array([[-0.15 * s, y_bag, z_bag], [0.09 * s, y_bag, z_bag]])
     bag_r = np.array([[0.035, 0.1], [0.035, 0.1]]) * s * SUBSURF_SHRINK
@@ -198,10 +200,10 @@ def _shoulder_bag(person: Person, lm: Landmarks) -> list[Chain]:
             [-0.03 * s, y_bag, z_bag + 0.09 * s],
         ]
     )
-    return [
-        Chain("bag", _rot_fwd(bag, lm.waist, lm.lean), bag_r),
-        Chain("bag", _rot_fwd(strap, lm.waist, lm.lean), np.full((4, 2), (0.006, 0.016)) * s),
-    ]
+    # The strap leans with the chest; the bag hangs at the hip, below the waist, where a
+    # lean (a curled person's 28°) would swing it out behind the body.
+    strap[:3] = _rot_fwd(strap[:3], lm.waist, lm.lean)
+    return [Chain("bag", bag, bag_r), Chain("bag", strap, np.full((4, 2), (0.006, 0.016)) * s)]
 
 
 def _suitcase(body: BodyGeometry, lm: Landmarks) -> None:

@@ -157,6 +157,7 @@ AnyPlace = Annotated[
 
 
 Pose = Literal["standing", "walking", "sitting", "lying"]
+LyingPose = Literal["back", "side", "face_down", "curled"]
 Build = Literal["slim", "average", "heavy"]
 AgeGroup = Literal["child", "adult", "elderly"]
 HairStyle = Literal["short", "long", "bald", "bun", "bob", "curly"]
@@ -184,6 +185,10 @@ class Person(_Strict):
     bottom_color: Color = "#2d2d33"
     shoe_color: Color = "#1a1a1a"
     stride_phase: float = Field(0.25, ge=0.0, le=1.0, description="walk cycle phase (walking only)")
+    lying_pose: LyingPose = Field(
+        "back",
+        description="lying only: on the back, on the side (recovery position), face down, curled",
+    )
     # Clothing and accessories (issue #17); the defaults are the original look.
     outerwear: Outerwear = Field("none", description="worn over the top: hip jacket, knee coat")
     outerwear_color: Color = "#4a4038"
