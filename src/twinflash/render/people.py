@@ -19,17 +19,8 @@ from mathutils import Matrix
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import principled
 from twinflash.render.mesh import box
-from twinflash.render.people_body import (
-    MST_HEX,
-    BodyGeometry,
-    Box,
-    Chain,
-    Ellipsoid,
-    Parts,
-    build_body,
-    keep_face,
-    lying_matrix,
-)
+from twinflash.render.people_body import MST_HEX, build_body, keep_face, lying_matrix
+from twinflash.render.people_parts import BodyGeometry, Box, Chain, Ellipsoid, Parts
 from twinflash.scene.models import Person
 
 _SEAT_COLOR = "#8a8580"  # a plain stone block, bench height

@@ -13,10 +13,19 @@ z up, metres. The renderer places this frame in the world (and lays it down for 
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, replace
 
 import numpy as np
 
+from twinflash.render.people_parts import (
+    SUBSURF_SHRINK,
+    BodyGeometry,
+    Chain,
+    Ellipsoid,
+    Landmarks,
+    rot_fwd,
+)
+from twinflash.render.people_wear import dress_body
 from twinflash.scene.models import Person
 
 # Monk Skin Tone scale swatches, 1 (lightest) to 10 (darkest), as published by Google.
@@ -35,7 +44,6 @@ MST_HEX = (
 
 # Girth factor per build: radii of torso and limbs scale with it; heavy adds a belly.
 GIRTH = {"slim": 0.86, "average": 1.0, "heavy": 1.3}
-SUBSURF_SHRINK = 1.08  # Subdivision level 1 pulls a skin hull ~8% inside its radii
 HAIR_THICKNESS_M = {
     "bald": 0.0,
     "short": 0.012,
@@ -67,84 +75,6 @@ class Proportions:
         if age_group == "child":
             return Proportions(0.165, 0.79, 0.47, 0.255, 0.04, 0.118, 0.172, 0.134, 0.095, 0.15)
         return Proportions(0.13, 0.805, 0.52, 0.285, 0.045, 0.125, 0.186, 0.146, 0.105, 0.152)
-
-
-@dataclass(frozen=True)
-class Chain:
-    """A vertex path skinned into a volume: radii are (x, y) skin radii per vertex.
-
-    For a near-vertical chain skin x is body-forward and y body-lateral; for a chain
-    along x, skin x is lateral and skin y vertical.
-    """
-
-    role: str  # material role: skin, top, bottom, shoe, hair, eye
-    points: np.ndarray  # (N,3)
-    radii: np.ndarray  # (N,2)
-
-
-@dataclass(frozen=True)
-class Ellipsoid:
-    """A UV ellipsoid; `keep` optionally keeps only faces whose normalised centre passes it."""
-
-    role: str
-    center: np.ndarray  # (3,)
-    radii: np.ndarray  # (3,)
-    cut: str | None = None  # None (whole), "cap" (hairline), "long" (cap open at the back)
-
-
-@dataclass(frozen=True)
-class Box:
-    """An axis-aligned box in the body frame (a suitcase, a pushchair basket)."""
-
-    role: str
-    lo: np.ndarray  # (3,) min corner
-    hi: np.ndarray  # (3,) max corner
-
-
-@dataclass
-class Parts:
-    """Chains, shells and boxes of one group; grouped ones stand on the ground (z = 0 is
-    the ground the soles touch, whatever subdivision does to them)."""
-
-    chains: list[Chain] = field(default_factory=list)
-    shells: list[Ellipsoid] = field(default_factory=list)
-    boxes: list[Box] = field(default_factory=list)
-
-
-@dataclass
-class BodyGeometry:
-    chains: list[Chain] = field(default_factory=list)
-    shells: list[Ellipsoid] = field(default_factory=list)
-    head_center: np.ndarray = field(default_factory=lambda: np.zeros(3))
-    seat: tuple[float, float, float] | None = None  # (x, z top, half size) of a seat block
-    carried: Parts = field(default_factory=Parts)  # on the ground, part of the person (suitcase)
-    pushed: Parts = field(default_factory=Parts)  # on the ground, not the person (pushchair)
-
-
-@dataclass
-class Landmarks:
-    """Where garments and accessories attach, in the body frame (see `people_wear`)."""
-
-    h: float
-    girth: float
-    hip_z: float
-    hip_half: float
-    knee_z: float  # of the standing proportions, even when seated
-    waist: np.ndarray
-    shoulder_z: float
-    lean: float
-    torso: np.ndarray  # torso chain points (leaned) and skin radii
-    torso_radii: np.ndarray
-    knees: list[np.ndarray] = field(default_factory=list)  # left, right
-    hips: list[np.ndarray] = field(default_factory=list)
-    shoulders: list[np.ndarray] = field(default_factory=list)
-    elbows: list[np.ndarray] = field(default_factory=list)
-    wrists: list[np.ndarray] = field(default_factory=list)
-    grips: list[np.ndarray] = field(default_factory=list)  # middle of each hand
-    head_c: np.ndarray = field(default_factory=lambda: np.zeros(3))
-    head_r: np.ndarray = field(default_factory=lambda: np.zeros(3))
-    hair_top: float = 0.0  # hair thickness over the head (crown to height_m)
-    seated: bool = False
 
 
 @dataclass(frozen=True)
@@ -184,15 +114,6 @@ def _dir(flex_deg: float, abd_deg: float, side: float) -> np.ndarray:
     f, a = math.radians(flex_deg), math.radians(abd_deg)
     v = np.array([math.sin(f) * math.cos(a), side * math.sin(a), -math.cos(f) * math.cos(a)])
     return v / np.linalg.norm(v)
-
-
-def _rot_fwd(points: np.ndarray, pivot: np.ndarray, deg: float) -> np.ndarray:
-    """Rotate points about the lateral axis through pivot; positive leans the top forward."""
-    a = math.radians(deg)
-    c, s = math.cos(a), math.sin(a)
-    p = np.atleast_2d(points) - pivot
-    out = np.c_[p[:, 0] * c + p[:, 2] * s, p[:, 1], -p[:, 0] * s + p[:, 2] * c] + pivot
-    return out.reshape(np.shape(points))
 
 
 def _r(values: list[tuple[float, float]], scale: float) -> np.ndarray:
@@ -349,7 +270,6 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
 
     `long_sleeves` is the renderer's draw; the Person's `sleeves`, when set, wins.
     """
-    from twinflash.render.people_wear import dress_body  # garments need the landmarks
 
     if person.sleeves is not None:
         long_sleeves = person.sleeves == "long"
@@ -446,7 +366,7 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     )
     trad = trad * h * SUBSURF_SHRINK
     lean = ang.stoop
-    torso = np.vstack([torso[:2], _rot_fwd(torso[2:], waist, lean)])
+    torso = np.vstack([torso[:2], rot_fwd(torso[2:], waist, lean)])
     body.chains.append(Chain("top", torso, trad))
 
     # Neck and head.
@@ -463,12 +383,12 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         ]
     )
     neck_lean = lean + ang.neck_flex + (6.0 if person.age_group == "elderly" else 0.0)
-    neck = _rot_fwd(neck, waist, lean)
-    head_c = _rot_fwd(head_c, waist, lean)
+    neck = rot_fwd(neck, waist, lean)
+    head_c = rot_fwd(head_c, waist, lean)
     if neck_lean != lean:  # elderly: head carried further forward
         pivot = neck[0]
-        neck = _rot_fwd(neck, pivot, neck_lean - lean)
-        head_c = _rot_fwd(head_c, pivot, neck_lean - lean)
+        neck = rot_fwd(neck, pivot, neck_lean - lean)
+        head_c = rot_fwd(head_c, pivot, neck_lean - lean)
     body.chains.append(
         Chain("skin", neck, _r([(0.03, 0.032), (0.026, 0.027), (0.025, 0.025)], h * min(g, 1.15)))
     )
@@ -504,7 +424,7 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     sh_drop = 0.012 * h
     for k, side in enumerate((1.0, -1.0)):
         joint = np.array([0.0, side * p.shoulder_half_w * h * min(g, 1.2) * 0.92, sz - sh_drop])
-        joint = _rot_fwd(joint, waist, lean)
+        joint = rot_fwd(joint, waist, lean)
         d1 = _dir(ang.shoulder_flex[k], ang.shoulder_abd[k], side)
         elbow = joint + p.upper_arm * h * d1
         d2 = _dir(ang.shoulder_flex[k] + ang.elbow_flex[k], ang.shoulder_abd[k] * 0.7, side)

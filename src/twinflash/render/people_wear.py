@@ -1,7 +1,7 @@
 """Garments and accessories as geometry (numpy only): what a person wears changes their
 silhouette, not only their colours (issue #17).
 
-Each piece is a chain, shell or box of `people_body`, attached to the body's `Landmarks`
+Each piece is a chain, shell or box of `people_parts`, attached to the body's `Landmarks`
 and in a material role of its own: `outer` (jacket, coat), `hat`, `scarf`, `bag`, and for
 a dress or a skirt the `top` or `bottom` role. Pieces on the ground (a suitcase, a
 pushchair) go to `BodyGeometry.carried` or `.pushed`, whose z = 0 is the ground.
@@ -11,14 +11,14 @@ from __future__ import annotations
 
 import numpy as np
 
-from twinflash.render.people_body import (
+from twinflash.render.people_parts import (
     SUBSURF_SHRINK,
     BodyGeometry,
     Box,
     Chain,
     Ellipsoid,
     Landmarks,
-    _rot_fwd,
+    rot_fwd,
 )
 from twinflash.scene.models import Person
 
@@ -130,8 +130,8 @@ def _scarf(person: Person, lm: Landmarks) -> list[Chain]:
     thick = np.full((len(loop), 2), 0.017 * s * SUBSURF_SHRINK)
     tail_r = np.array([(0.014, 0.03), (0.01, 0.034), (0.009, 0.034)]) * s * SUBSURF_SHRINK
     return [
-        Chain("scarf", _rot_fwd(loop, lm.waist, lm.lean), thick),
-        Chain("scarf", _rot_fwd(tail, lm.waist, lm.lean), tail_r),
+        Chain("scarf", rot_fwd(loop, lm.waist, lm.lean), thick),
+        Chain("scarf", rot_fwd(tail, lm.waist, lm.lean), tail_r),
     ]
 
 
@@ -178,7 +178,7 @@ def _backpack(person: Person, lm: Landmarks) -> list[Chain]:
             ]
         )
         chains.append(Chain("bag", strap, np.full((5, 2), (0.008, 0.02)) * s))
-    return [Chain(c.role, _rot_fwd(c.points, lm.waist, lm.lean), c.radii) for c in chains]
+    return [Chain(c.role, rot_fwd(c.points, lm.waist, lm.lean), c.radii) for c in chains]
 
 
 def _shoulder_bag(person: Person, lm: Landmarks) -> list[Chain]:
@@ -202,7 +202,7 @@ def _shoulder_bag(person: Person, lm: Landmarks) -> list[Chain]:
     )
     # The strap leans with the chest; the bag hangs at the hip, below the waist, where a
     # lean (a curled person's 28°) would swing it out behind the body.
-    strap[:3] = _rot_fwd(strap[:3], lm.waist, lm.lean)
+    strap[:3] = rot_fwd(strap[:3], lm.waist, lm.lean)
     return [Chain("bag", bag, bag_r), Chain("bag", strap, np.full((4, 2), (0.006, 0.016)) * s)]
 
 

@@ -16,7 +16,7 @@ from typing import Any
 import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
-from twinflash import dbengine
+from twinflash.dbengine import make_engine as _engine
 from twinflash.dbengine import shown_url
 from twinflash.errors import InputError
 from twinflash.web.schema import ROLES, VERSION_TABLE, login_failures, sessions, users
@@ -26,7 +26,7 @@ USERNAME_CHARS = set("abcdefghijklmnopqrstuvwxyz0123456789._-")
 
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """The service's engine: a SQLite lock is waited for 30 s, foreign keys enforced."""
-    return dbengine.make_engine(
+    return _engine(
         url,
         label="`db_url`",
         sqlite_busy_s=30,

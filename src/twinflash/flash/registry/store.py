@@ -18,7 +18,7 @@ from typing import Any, NamedTuple
 import sqlalchemy as sa
 from sqlalchemy.engine import Connection, Engine
 
-from twinflash import dbengine
+from twinflash.dbengine import make_engine as _engine
 from twinflash.errors import InputError
 from twinflash.flash.plates import normalise_plate
 from twinflash.flash.registry.schema import COLUMNS, DATA_COLUMNS, VERSION_TABLE, vehicles
@@ -44,7 +44,7 @@ def _one_line(exc: BaseException) -> str:
 def make_engine(url: str, **kwargs: Any) -> Engine:
     """The registry's engine: a SQLite writer waits 60 s for another (concurrent imports
     take turns per chunk) and gets a 64 MiB page cache (imports touch two indexes)."""
-    return dbengine.make_engine(
+    return _engine(
         url,
         label="registry URL",
         sqlite_busy_s=SQLITE_BUSY_TIMEOUT_S,
