@@ -48,6 +48,32 @@ def test_recall_counts_only_tall_visible_people(monkeypatch: pytest.MonkeyPatch)
     assert res.recall == 0.5
 
 
+def test_recall_under_noise_is_the_median_over_seeded_noisy_copies(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A detector that finds the person only in some copies: the median decides, and the
+    copies differ from the image by about sigma and are the same for the same seed."""
+    gt = np.array([[0, 0, 60, 200]], float)
+    image = np.full((8, 8, 3), 100, np.uint8)
+    seen: list[np.ndarray] = []
+    pattern = iter([True, False, True, True, False] * 2)
+
+    def fake(img: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        seen.append(img)
+        return (gt if next(pattern) else np.zeros((0, 4))), np.ones(1)
+
+    monkeypatch.setattr(hog, "detect_people", fake)
+    res = hog.hog_people_recall_under_noise(image, gt, sigma=2.0, draws=5, seed=4)
+    assert res.found == (1, 0, 1, 1, 0) and res.n_found == 1 and res.recall == 1.0
+    diffs = [np.abs(c.astype(float) - 100).mean() for c in seen]
+    assert all(1.0 < d < 2.5 for d in diffs)  # E|N(0, 2)| = 1.6
+    first = list(seen)
+    hog.hog_people_recall_under_noise(image, gt, sigma=2.0, draws=5, seed=4)
+    assert all(np.array_equal(a, b) for a, b in zip(first, seen[5:], strict=True))
+    with pytest.raises(ValueError, match="odd"):
+        hog.hog_people_recall_under_noise(image, gt, draws=4)
+
+
 def test_blank_image_has_no_people_and_bad_input_is_refused() -> None:
     boxes, scores = hog.detect_people(np.full((256, 160, 3), 128, np.uint8))
     assert boxes.shape == (0, 4) and scores.shape == (0,)

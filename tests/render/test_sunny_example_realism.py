@@ -2,7 +2,9 @@
 
 OpenCV's HOG people detector must find at least 75% of the standing or walking people who
 are at least 128 px tall and at least 80% visible (visibility and boxes from our own exact
-annotations), and must not take plain pillars of the same size for people.
+annotations), and must not take plain pillars of the same size for people. Both figures
+are the median over seven copies of the render with one grey level of noise added, the
+same for people and pillars (`hog_people_recall_under_noise`).
 """
 
 from __future__ import annotations
@@ -14,7 +16,7 @@ import numpy as np
 import pytest
 
 from twinflash.annotate import annotate_frame, write_scene_outputs
-from twinflash.audit.hog import hog_people_recall
+from twinflash.audit.hog import hog_people_recall_under_noise
 from twinflash.render import engine
 from twinflash.scene.io import load_scene
 
@@ -29,7 +31,10 @@ def _eligible_people_recall(scene, frame) -> tuple[int, int]:
     poses = np.array([scene.people[ann.attributes[i]["scene_index"]].pose for i in rows])
     upright = np.isin(poses, ["standing", "walking"])
     visibility = np.where(upright, ann.visibility[rows], 0.0)  # others never count
-    result = hog_people_recall(frame.rgb, ann.xyxy[rows], visibility)
+    # the median over seven copies with one grey level of noise: a single render's noise
+    # moves one person of nine in or out of HOG's window grouping (hog.py, docs/people.md)
+    result = hog_people_recall_under_noise(frame.rgb, ann.xyxy[rows], visibility)
+    print(f"\nfound per noisy copy: {result.found} of {result.n_eligible}")
     return result.n_found, result.n_eligible
 
 
