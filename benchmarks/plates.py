@@ -226,6 +226,8 @@ def summarise(rows: list[dict], confident: Callable[[dict], bool]) -> dict[str, 
             "wrong_called_confident": wrong_conf / wrong if wrong else 0.0,
             "error_among_confident": wrong_conf / max(1, sum(conf)),
             "wrong_confident": wrong_conf,
+            "n_confident": sum(conf),
+            "upper_bound": error_upper_bound(wrong_conf, sum(conf)),
             "s_per_photo": float(np.mean([r["s"] for r in rs])),
         }
     return table
@@ -260,8 +262,7 @@ def print_tables(results: dict[str, list[dict]]) -> None:
             if key not in t:
                 continue
             a = t[key]
-            n_conf = round(a["confident"] * a["n"])
-            bound = error_upper_bound(int(a["wrong_confident"]), n_conf)
+            n_conf, bound = a["n_confident"], a["upper_bound"]
             print(
                 f"{m} {key}: exact {a['exact']:.1%}, CER {a['cer']:.1%}, confident "
                 f"{a['confident']:.1%} ({n_conf}), wrong among confident "
@@ -274,11 +275,9 @@ def print_tables(results: dict[str, list[dict]]) -> None:
         print("|---|---|---|---|---|")
         for key in keys:
             a = t[key]
-            n_conf = round(a["confident"] * a["n"])
-            bound = error_upper_bound(int(a["wrong_confident"]), n_conf)
             print(
-                f"| {key} | {a['n']} | {a['confident']:.1%} | {a['wrong_confident']} / {n_conf} "
-                f"| {bound:.2%} |"
+                f"| {key} | {a['n']} | {a['confident']:.1%} | {a['wrong_confident']} / "
+                f"{a['n_confident']} | {a['upper_bound']:.2%} |"
             )
 
 
