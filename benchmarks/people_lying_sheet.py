@@ -19,17 +19,11 @@ from PIL import Image, ImageDraw
 
 from twinflash.render import engine
 from twinflash.render.camera import camera_model
-from twinflash.render.context import BuildContext
-from twinflash.render.mesh import box
 from twinflash.scene.io import parse_scene
 from twinflash.scene.models import Scene
 
 POSES = ("back", "side", "face_down", "curled")
 SPACING_M = 2.2
-
-
-def _ground(ctx: BuildContext) -> None:
-    box("ground", (60.0, 60.0, 0.1), (0.0, 0.0, -0.05))
 
 
 def lying_scene(size_wh: tuple[int, int], samples: int) -> Scene:
@@ -72,7 +66,7 @@ def main() -> None:
     ap.add_argument("--samples", type=int, default=8)
     ap.add_argument("--colors", type=int, default=128, help="palette size of the picture")
     args = ap.parse_args()
-    engine.street.build_place = _ground
+    engine.street.build_place = engine.street.build_bare_ground
     w, h = (int(v) for v in args.size.split("x"))
     scene = lying_scene((w, h), args.samples)
     start = time.perf_counter()

@@ -21,7 +21,6 @@ from PIL import Image, ImageDraw
 from twinflash.render import engine, people
 from twinflash.render.camera import camera_model
 from twinflash.render.context import BuildContext
-from twinflash.render.mesh import box
 from twinflash.scene.io import parse_scene
 from twinflash.scene.models import Scene
 from twinflash.scene.sun import sun_state
@@ -77,10 +76,6 @@ def _people(heading: float, pose: str) -> list[dict[str, Any]]:
     ]
 
 
-def _ground(ctx: BuildContext) -> None:
-    box("ground", (60.0, 60.0, 0.1), (0.0, 0.0, -0.05))
-
-
 def row_scene(heading: float, pose: str, size_wh: tuple[int, int], samples: int) -> Scene:
     return parse_scene(
         {
@@ -133,7 +128,7 @@ def main() -> None:
         f"build of {n} people: default outfit {base * 1e3 / n:.1f} ms/person, "
         f"these outfits {new * 1e3 / n:.1f} ms/person ({new / base:.2f}x)"
     )
-    engine.street.build_place = _ground
+    engine.street.build_place = engine.street.build_bare_ground
     w, h = (int(v) for v in args.size.split("x"))
     rows = []
     for heading, pose in ((-90.0, "standing"), (0.0, "walking")):

@@ -19,8 +19,6 @@ from twinflash.audit.hog import hog_people_recall
 from twinflash.frame import Frame
 from twinflash.render import engine, people, street
 from twinflash.render.camera import camera_model
-from twinflash.render.context import BuildContext
-from twinflash.render.mesh import box
 from twinflash.render.people_crowd import PLACE, STREET_CAMERA, street_crowd
 from twinflash.scene.io import parse_scene
 from twinflash.scene.models import Scene
@@ -36,11 +34,6 @@ SIDE_CAM = {
     "focal_length_mm": 35.0,
     "resolution_wh": [640, 480],
 }
-
-
-def _ground_only(ctx: BuildContext) -> None:
-    """Geometry tests need a floor, not the street's art (and render faster without it)."""
-    box("ground", (60.0, 60.0, 0.1), (0.0, 0.0, -0.05))
 
 
 def _render(people_: list[dict], camera: dict, quality: dict | None = None) -> tuple[Scene, Frame]:
@@ -65,7 +58,7 @@ MASKS_ONLY = {"samples": 1, "denoise": False}
 def test_person_spans_ground_to_height_and_head_is_inside(
     monkeypatch: pytest.MonkeyPatch, pose: str
 ) -> None:
-    monkeypatch.setattr(street, "build_place", _ground_only)
+    monkeypatch.setattr(street, "build_place", street.build_bare_ground)
     h_m, x, y = 1.74, 0.3, 0.0
     scene, frame = _render(
         [
@@ -98,7 +91,7 @@ def test_person_spans_ground_to_height_and_head_is_inside(
 
 
 def test_lying_person_is_wide_low_and_head_near_ground(monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(street, "build_place", _ground_only)
+    monkeypatch.setattr(street, "build_place", street.build_bare_ground)
     scene, frame = _render(
         [{"x_m": 0.0, "y_m": 0.0, "heading_deg": 0.0, "pose": "lying", "height_m": 1.75}],
         SIDE_CAM,
@@ -116,7 +109,7 @@ def test_lying_person_is_wide_low_and_head_near_ground(monkeypatch: pytest.Monke
 def test_every_lying_pose_touches_the_ground_and_its_head_is_in_its_mask(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(street, "build_place", _ground_only)
+    monkeypatch.setattr(street, "build_place", street.build_bare_ground)
     poses = ("back", "side", "face_down", "curled")
     lying = [
         {"x_m": -4.2 + 2.2 * i, "y_m": 0.0, "heading_deg": 20.0, "pose": "lying", "lying_pose": p}
@@ -138,7 +131,7 @@ def test_every_lying_pose_touches_the_ground_and_its_head_is_in_its_mask(
 def test_sitting_person_has_feet_on_the_ground_and_head_at_seated_height(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(street, "build_place", _ground_only)
+    monkeypatch.setattr(street, "build_place", street.build_bare_ground)
     h_m = 1.75
     scene, frame = _render(
         [{"x_m": 0.0, "y_m": 0.0, "heading_deg": 0.0, "pose": "sitting", "height_m": h_m}],

@@ -13,7 +13,6 @@ pytest.importorskip("bpy")
 
 from twinflash.render import engine, street
 from twinflash.render.camera import camera_model
-from twinflash.render.mesh import box
 from twinflash.scene.io import parse_scene
 
 pytestmark = pytest.mark.blender
@@ -22,15 +21,11 @@ H = 1.75
 SPACING_M = 1.6
 
 
-def _ground_only(ctx: Any) -> None:
-    box("ground", (60.0, 60.0, 0.1), (0.0, 0.0, -0.05))
-
-
 def _row(
     monkeypatch: pytest.MonkeyPatch, outfits: list[dict[str, Any]], heading: float
 ) -> tuple[Any, Any, list[np.ndarray]]:
     """Render people in a row across the view; (scene, frame, mask of each person)."""
-    monkeypatch.setattr(street, "build_place", _ground_only)
+    monkeypatch.setattr(street, "build_place", street.build_bare_ground)
     n = len(outfits)
     people = [
         {

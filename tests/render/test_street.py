@@ -351,3 +351,15 @@ def test_a_wet_street_shines_by_day(place_only: None) -> None:
     dry = _far_road_brightness({"kind": "overcast"})
     wet = _far_road_brightness({"kind": "overcast", "wetness": 0.8})
     assert wet > 1.3 * dry
+
+
+def test_bare_ground_is_one_floor_whose_top_is_z0() -> None:
+    engine.reset_blender()
+    ctx = BuildContext(scene=parse_scene({}), sun=sun_state(parse_scene({}).light))
+    street.build_bare_ground(ctx)
+    bpy.context.view_layer.update()
+    (floor,) = [o for o in bpy.data.objects if o.type == "MESH"]
+    zs = [(floor.matrix_world @ v.co).z for v in floor.data.vertices]
+    assert max(zs) == pytest.approx(0.0, abs=1e-6)
+    xs = [(floor.matrix_world @ v.co).x for v in floor.data.vertices]
+    assert min(xs) <= -25.0 and max(xs) >= 25.0  # wide enough for a row of people

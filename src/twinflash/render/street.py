@@ -12,6 +12,7 @@ import logging
 from twinflash.render.buildings import build_buildings
 from twinflash.render.context import BuildContext
 from twinflash.render.furniture import build_furniture
+from twinflash.render.mesh import box
 from twinflash.render.osm_place import build_osm_place
 from twinflash.render.road import build_ground
 from twinflash.scene.models import OsmPlace
@@ -28,3 +29,9 @@ def build_place(ctx: BuildContext) -> None:
     n = build_buildings(ctx)
     counts = build_furniture(ctx)
     log.debug("place: %d buildings, furniture %s", n, counts)
+
+
+def build_bare_ground(ctx: BuildContext) -> None:
+    """A 60 m floor and nothing else, in place of `build_place` for pictures and tests of
+    what stands on the ground (people, vehicles): no street art to hide or slow them."""
+    box("ground", (60.0, 60.0, 0.1), (0.0, 0.0, -0.05))
