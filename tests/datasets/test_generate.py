@@ -151,8 +151,13 @@ def test_same_plan_again_after_a_kill_gives_the_same_dataset(tmp_path, dataset, 
     log = tmp_path / "generate.log"
     proc = _run_cli(["generate", str(plan_file), "--out", str(out), "--workers", "2"], log)
     deadline = time.monotonic() + 600
-    # kill after the first sample: with 2 workers the last one could finish within a poll
-    while sum(store.is_done(i, COUNT) for i in range(COUNT)) < 1:
+    # kill after the first sample is journaled (a sample lands before its journal line, so
+    # waiting for the directory alone raced the line): with 2 workers the last one could
+    # finish within a poll
+    def journaled() -> int:
+        return sum(r["ok"] for r in store.read_jsonl(store.journal))
+
+    while journaled() < 1:
         assert proc.poll() is None, log.read_text()
         assert time.monotonic() < deadline, "no sample done in 10 minutes"
         time.sleep(0.2)
