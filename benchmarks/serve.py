@@ -28,7 +28,7 @@ import threading
 import time
 from pathlib import Path
 
-import httpx
+import httpx2 as httpx  # the dev extra's client (the one starlette.testclient uses)
 import numpy as np
 from PIL import Image
 
