@@ -19,10 +19,10 @@ every N, so the rows differ only by the training photos.
 
 ``--baseline OLD``: the same recipes, the same N and the same layout on another folder's
 renders (e.g. the same scenes rendered by an older commit: the vehicles before their
-identity parts, or the train photos at 192x144 where DEMO's are 800x600), run first, so
+identity parts, or the train photos at 192x144 where DEMO's are 400x300), run first, so
 the two are compared in one run; ``--baseline-recipe`` gives the baseline its own recipes
-(default: the same). ``--confusion-png`` draws every model-level confusion matrix of the
-run side by side.
+(default: the same); ``--labels`` names the two. ``--confusion-png`` draws every
+model-level confusion matrix of the run side by side.
 """
 
 from __future__ import annotations
@@ -190,6 +190,8 @@ def main() -> None:
     ap.add_argument("--confusion-png", type=Path, metavar="PNG",
                     help="write the model-level confusion matrices here")  # fmt: skip
     ap.add_argument("--recipe", action="append", choices=sorted(RECIPES), required=True)
+    ap.add_argument("--labels", default="baseline,today", metavar="OLD,NEW",
+                    help="what the tables and figure call the two folders")  # fmt: skip
     ap.add_argument("--baseline-recipe", action="append", choices=sorted(RECIPES),
                     help="the recipes run on --baseline (default: the --recipe ones)")  # fmt: skip
     ap.add_argument("--train-per-model", type=int, action="append", metavar="N",
@@ -198,9 +200,10 @@ def main() -> None:
     import torch
 
     torch.set_num_threads(2)
-    folders = [("baseline", args.baseline, args.baseline_recipe or args.recipe)]
+    old, _, new = args.labels.partition(",")
+    folders = [(old, args.baseline, args.baseline_recipe or args.recipe)]
     folders = folders if args.baseline else []
-    folders.append(("today" if args.baseline else "", args.demo, args.recipe))
+    folders.append((new if args.baseline else "", args.demo, args.recipe))
     curve, panels = [], []
     for label, root, recipes in folders:
         photos = rendered_photos(root)
