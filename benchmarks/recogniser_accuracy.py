@@ -21,8 +21,9 @@ every N, so the rows differ only by the training photos.
 renders (e.g. the same scenes rendered by an older commit: the vehicles before their
 identity parts, or the train photos at 192x144 where DEMO's are 400x300), run first, so
 the two are compared in one run; ``--baseline-recipe`` gives the baseline its own recipes
-(default: the same); ``--labels`` names the two. ``--confusion-png`` draws every
-model-level confusion matrix of the run side by side.
+(default: the same); ``--labels`` names the two. With a baseline, every row is also
+paired with the first (photos only one of them gets right, exact McNemar p).
+``--confusion-png`` draws every model-level confusion matrix of the run side by side.
 """
 
 from __future__ import annotations
@@ -125,6 +126,7 @@ def score(root: Path, model_dir: Path, held: list[Photo]) -> dict:
     hits: Counter = Counter()
     n: Counter = Counter()
     confusion: Counter = Counter()
+    right: dict[str, bool] = {}
     for p in held:
         image = read_image(root / p.path)
         answer = rec.recognise([image], plate_corners=[np.array(p.corners_xy)], top_k=1)[0]
@@ -138,8 +140,29 @@ def score(root: Path, model_dir: Path, held: list[Photo]) -> dict:
             for level in truth:
                 hits[(group, level)] += truth[level] == got[level]
         confusion[(p.model, model)] += 1
+        right[p.name] = model == p.model
     acc = {g: {lv: hits[(g, lv)] / n[g] for lv in ("model", "make", "body")} for g in n}
-    return {"n": dict(n), "top1": acc, "confusion": confusion}
+    return {"n": dict(n), "top1": acc, "confusion": confusion, "right": right}
+
+
+def paired(curve: list[tuple]) -> None:
+    """Each row against the first (the baseline's first recipe) on the same held-out photos:
+    the photos only one of them gets right at the model level, and the exact two-sided
+    McNemar p (a sign test on those photos): finer than two unpaired intervals."""
+    from math import comb
+
+    ref_label, ref_name, *_, ref = curve[0]
+    print(f"\nPaired with {ref_label} `{ref_name}` (model level, the same held-out photos):")
+    for label, name, per_model, *_, right in curve[1:]:
+        shared = sorted(set(right) & set(ref))
+        b = sum(right[k] and not ref[k] for k in shared)
+        c = sum(ref[k] and not right[k] for k in shared)
+        n = b + c
+        p = min(1.0, 2 * sum(comb(n, k) for k in range(min(b, c) + 1)) / 2**n) if n else 1.0
+        print(
+            f"- {label} `{name}`{f' ({per_model} per model)' if per_model else ''}: right "
+            f"only here {b}, only there {c} of {len(shared)}; exact McNemar p = {p:.2f}"
+        )
 
 
 def confusion_table(confusion: Counter, models: list[str]) -> str:
@@ -230,7 +253,7 @@ def main() -> None:
         f"(n = {len(held)}) |"
     )
     print("|---|---|---|---|---|---|")
-    for label, name, per_model, cpu, val, acc in curve:
+    for label, name, per_model, cpu, val, acc, _ in curve:
         print(
             f"| {label} | `{name}` | {per_model or 'all'} | {cpu:.0f} | "
             + " / ".join(f"{val[k]:.2f}" for k in ("model", "make", "body"))
@@ -238,18 +261,20 @@ def main() -> None:
             + " / ".join(f"{acc[k]:.2f}" for k in ("model", "make", "body"))
             + " |"
         )
+    if args.baseline:
+        paired(curve)
     if args.confusion_png:
         confusion_png(args.confusion_png, panels, models)
         print(f"\nconfusion matrices: {args.confusion_png}")
 
 
-Row = tuple[str, int | None, float, dict, dict, Counter]
+Row = tuple[str, int | None, float, dict, dict, dict[str, bool], Counter]
 
 
 def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str], name: str,
            per_model: int | None) -> Row:  # fmt: skip
     """Train (or reuse) and score one recipe; print its section; (name, per model, CPU s,
-    val top-1, held-out top-1, model-level confusion)."""
+    val top-1, held-out top-1, model-level right or wrong by photo, model-level confusion)."""
     model_dir, val = fit(root, photos, name, per_model)
     secs = json.loads((model_dir / "train_seconds.json").read_text())
     s = score(root, model_dir, held)
@@ -264,7 +289,7 @@ def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str]
               + ", ".join(f"{k} {v:.2f}" for k, v in acc.items()))  # fmt: skip
     print()
     print(confusion_table(s["confusion"], models))
-    return name, per_model, secs["cpu"], val, s["top1"]["all"], s["confusion"]
+    return name, per_model, secs["cpu"], val, s["top1"]["all"], s["right"], s["confusion"]
 
 
 if __name__ == "__main__":
