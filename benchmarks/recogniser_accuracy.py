@@ -19,8 +19,11 @@ every N, so the rows differ only by the training photos.
 
 ``--baseline OLD``: the same recipes, the same N and the same layout on another folder's
 renders (e.g. the same scenes rendered by an older commit: the vehicles before their
-identity parts), run first, so the two are compared in one run. ``--confusion-png``
-draws every model-level confusion matrix of the run side by side.
+identity parts, or the train photos at 192x144 where DEMO's are 400x300), run first, so
+the two are compared in one run; ``--baseline-recipe`` gives the baseline its own recipes
+(default: the same); ``--labels`` names the two. With a baseline, every row is also
+paired with the first (photos only one of them gets right, exact McNemar p).
+``--confusion-png`` draws every model-level confusion matrix of the run side by side.
 """
 
 from __future__ import annotations
@@ -48,6 +51,12 @@ RECIPES: dict[str, tuple[int, bool, float, int, int]] = {
     "whole96-e40": (96, True, 1.0, 40, 10),
     "whole96-e40-light": (96, True, 0.5, 40, 10),
     "whole128-e40": (128, True, 1.0, 40, 10),
+    # at the checked photos' size (issue #17): inputs where a grille or a lamp is many pixels
+    "head160": (160, False, 1.0, 12, 4),
+    "head224": (224, False, 1.0, 12, 4),
+    "head224-e30": (224, False, 1.0, 30, 8),
+    "whole160": (160, True, 1.0, 12, 4),
+    "whole224": (224, True, 1.0, 12, 4),
 }
 
 
@@ -117,6 +126,7 @@ def score(root: Path, model_dir: Path, held: list[Photo]) -> dict:
     hits: Counter = Counter()
     n: Counter = Counter()
     confusion: Counter = Counter()
+    right: dict[str, bool] = {}
     for p in held:
         image = read_image(root / p.path)
         answer = rec.recognise([image], plate_corners=[np.array(p.corners_xy)], top_k=1)[0]
@@ -130,8 +140,29 @@ def score(root: Path, model_dir: Path, held: list[Photo]) -> dict:
             for level in truth:
                 hits[(group, level)] += truth[level] == got[level]
         confusion[(p.model, model)] += 1
+        right[p.name] = model == p.model
     acc = {g: {lv: hits[(g, lv)] / n[g] for lv in ("model", "make", "body")} for g in n}
-    return {"n": dict(n), "top1": acc, "confusion": confusion}
+    return {"n": dict(n), "top1": acc, "confusion": confusion, "right": right}
+
+
+def paired(curve: list[tuple]) -> None:
+    """Each row against the first (the baseline's first recipe) on the same held-out photos:
+    the photos only one of them gets right at the model level, and the exact two-sided
+    McNemar p (a sign test on those photos): finer than two unpaired intervals."""
+    from math import comb
+
+    ref_label, ref_name, *_, ref = curve[0]
+    print(f"\nPaired with {ref_label} `{ref_name}` (model level, the same held-out photos):")
+    for label, name, per_model, *_, right in curve[1:]:
+        shared = sorted(set(right) & set(ref))
+        b = sum(right[k] and not ref[k] for k in shared)
+        c = sum(ref[k] and not right[k] for k in shared)
+        n = b + c
+        p = min(1.0, 2 * sum(comb(n, k) for k in range(min(b, c) + 1)) / 2**n) if n else 1.0
+        print(
+            f"- {label} `{name}`{f' ({per_model} per model)' if per_model else ''}: right "
+            f"only here {b}, only there {c} of {len(shared)}; exact McNemar p = {p:.2f}"
+        )
 
 
 def confusion_table(confusion: Counter, models: list[str]) -> str:
@@ -182,16 +213,22 @@ def main() -> None:
     ap.add_argument("--confusion-png", type=Path, metavar="PNG",
                     help="write the model-level confusion matrices here")  # fmt: skip
     ap.add_argument("--recipe", action="append", choices=sorted(RECIPES), required=True)
+    ap.add_argument("--labels", default="baseline,today", metavar="OLD,NEW",
+                    help="what the tables and figure call the two folders")  # fmt: skip
+    ap.add_argument("--baseline-recipe", action="append", choices=sorted(RECIPES),
+                    help="the recipes run on --baseline (default: the --recipe ones)")  # fmt: skip
     ap.add_argument("--train-per-model", type=int, action="append", metavar="N",
                     help="the first N train photos of each model only (repeatable)")  # fmt: skip
     args = ap.parse_args()
     import torch
 
     torch.set_num_threads(2)
-    folders = [("baseline", args.baseline)] if args.baseline else []
-    folders.append(("today" if args.baseline else "", args.demo))
+    old, _, new = args.labels.partition(",")
+    folders = [(old, args.baseline, args.baseline_recipe or args.recipe)]
+    folders = folders if args.baseline else []
+    folders.append((new if args.baseline else "", args.demo, args.recipe))
     curve, panels = [], []
-    for label, root in folders:
+    for label, root, recipes in folders:
         photos = rendered_photos(root)
         if not photos:
             raise SystemExit(f"{root}: no rendered photos under {root / 'photos'}")
@@ -201,7 +238,7 @@ def main() -> None:
         print(f"\n## {label or root} ({root}): {len(photos)} photos: {dict(counts)}; "
               f"held out (cal + test): {len(held)}")  # fmt: skip
         have = min(Counter(p.model for p in photos if p.split == "train").values())
-        for name in args.recipe:
+        for name in recipes:
             for per_model in args.train_per_model or [None]:
                 if per_model and per_model > have:
                     print(f"\n{name}, {per_model} per model: skipped, {root} has {have}")
@@ -216,7 +253,7 @@ def main() -> None:
         f"(n = {len(held)}) |"
     )
     print("|---|---|---|---|---|---|")
-    for label, name, per_model, cpu, val, acc in curve:
+    for label, name, per_model, cpu, val, acc, _ in curve:
         print(
             f"| {label} | `{name}` | {per_model or 'all'} | {cpu:.0f} | "
             + " / ".join(f"{val[k]:.2f}" for k in ("model", "make", "body"))
@@ -224,18 +261,20 @@ def main() -> None:
             + " / ".join(f"{acc[k]:.2f}" for k in ("model", "make", "body"))
             + " |"
         )
+    if args.baseline:
+        paired(curve)
     if args.confusion_png:
         confusion_png(args.confusion_png, panels, models)
         print(f"\nconfusion matrices: {args.confusion_png}")
 
 
-Row = tuple[str, int | None, float, dict, dict, Counter]
+Row = tuple[str, int | None, float, dict, dict, dict[str, bool], Counter]
 
 
 def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str], name: str,
            per_model: int | None) -> Row:  # fmt: skip
     """Train (or reuse) and score one recipe; print its section; (name, per model, CPU s,
-    val top-1, held-out top-1, model-level confusion)."""
+    val top-1, held-out top-1, model-level right or wrong by photo, model-level confusion)."""
     model_dir, val = fit(root, photos, name, per_model)
     secs = json.loads((model_dir / "train_seconds.json").read_text())
     s = score(root, model_dir, held)
@@ -250,7 +289,7 @@ def report(root: Path, photos: list[Photo], held: list[Photo], models: list[str]
               + ", ".join(f"{k} {v:.2f}" for k, v in acc.items()))  # fmt: skip
     print()
     print(confusion_table(s["confusion"], models))
-    return name, per_model, secs["cpu"], val, s["top1"]["all"], s["confusion"]
+    return name, per_model, secs["cpu"], val, s["top1"]["all"], s["right"], s["confusion"]
 
 
 if __name__ == "__main__":

@@ -145,3 +145,27 @@ def test_killed_training_resumes_to_the_same_weights(tmp_path: Path) -> None:
     assert a.keys() == b.keys()
     for k in a:
         torch.testing.assert_close(a[k], b[k], rtol=0, atol=1e-6, msg=k)
+
+
+def test_a_larger_input_size_reaches_the_crop_the_network_and_the_onnx_model(
+    tmp_path: Path,
+) -> None:
+    """The recipes at the checked photos' size (benchmarks/recogniser_accuracy.py: 160, 224
+    px) rely on `input_size` setting the training crops, the network, the exported model
+    and the crops at inference alike (issue #17)."""
+    import onnxruntime as ort
+
+    torch.set_num_threads(1)
+    write_manifest(tmp_path, {"twingo": 3, "master": 3}, seed=2)
+    cfg = replace(CFG, input_size=160, epochs=1, augment=None)
+    card = train(tmp_path / "manifest.csv", tmp_path / "model", cfg)
+    assert card.input_size == 160 and card.crop["size_wh"] == [160, 160]
+    session = ort.InferenceSession(str(tmp_path / "model" / "model.onnx"))
+    assert session.get_inputs()[0].shape[2:] == [160, 160]
+    rec = Recogniser(tmp_path / "model")
+    assert rec.spec.size_wh == (160, 160)
+    rows = list(csv.DictReader((tmp_path / "manifest.csv").open()))
+    image = read_image(tmp_path / rows[0]["path"])
+    corners = np.array([float(rows[0][k]) for k in list(rows[0])[3:11]]).reshape(4, 2)
+    (answer,) = rec.recognise([image], plate_corners=[corners], top_k=2)
+    assert sum(m.p for m in answer.models) == pytest.approx(1.0, abs=1e-4)
