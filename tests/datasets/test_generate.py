@@ -151,6 +151,7 @@ def test_same_plan_again_after_a_kill_gives_the_same_dataset(tmp_path, dataset, 
     log = tmp_path / "generate.log"
     proc = _run_cli(["generate", str(plan_file), "--out", str(out), "--workers", "2"], log)
     deadline = time.monotonic() + 600
+
     # kill after the first sample is journaled (a sample lands before its journal line, so
     # waiting for the directory alone raced the line): with 2 workers the last one could
     # finish within a poll
