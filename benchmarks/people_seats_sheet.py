@@ -27,16 +27,17 @@ from twinflash.scene.models import Scene
 SEATS = ("block", "bench", "cafe_chair", "steps", "curb")
 SPACING_M = 2.1
 ROAD_W_M = 8.0
-HEADING_DEG = 65.0  # towards the road (+y), turned a little to show the seats' sides
+HEADING_DEG = -65.0  # towards the road (-y), turned a little to show the seats' sides
+BACK_M = {"block": 0.3, "bench": 0.3, "cafe_chair": 0.6, "steps": 1.0}  # from the curb
 
 
 def seats_scene(size_wh: tuple[int, int], samples: int) -> Scene:
-    edge = -ROAD_W_M / 2 - CURB_AHEAD_M  # the hips just behind the curb's face
+    edge = ROAD_W_M / 2 + CURB_AHEAD_M  # the hips just behind the curb's face
     people = [
         {
             "x_m": (i - 2) * SPACING_M,
-            "y_m": edge - (0.4 if seat in ("steps", "cafe_chair") else 0.0),
-            "heading_deg": HEADING_DEG,
+            "y_m": edge + BACK_M.get(seat, 0.0),
+            "heading_deg": -90.0 if seat == "curb" else HEADING_DEG,  # square to the curb
             "pose": "sitting",
             "seat": seat,
             "skin_tone": 1 + 2 * i,
@@ -54,9 +55,9 @@ def seats_scene(size_wh: tuple[int, int], samples: int) -> Scene:
             "people": people,
             "camera": {
                 "x_m": 0.0,
-                "y_m": 2.0,
+                "y_m": -2.5,
                 "height_m": 1.9,
-                "yaw_deg": -90.0,
+                "yaw_deg": 90.0,
                 "pitch_deg": 14.0,
                 "focal_length_mm": 24.0,
                 "resolution_wh": list(size_wh),
@@ -69,7 +70,7 @@ def seats_scene(size_wh: tuple[int, int], samples: int) -> Scene:
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", type=Path, required=True, help="picture PNG")
-    ap.add_argument("--size", default="900x420", help="render size WxH")
+    ap.add_argument("--size", default="960x440", help="render size WxH")
     ap.add_argument("--samples", type=int, default=8)
     ap.add_argument("--colors", type=int, default=128, help="palette size of the picture")
     args = ap.parse_args()
@@ -83,9 +84,12 @@ def main() -> None:
     img = Image.fromarray(frame.rgb)
     draw = ImageDraw.Draw(img)
     cam = camera_model(scene.camera)
-    uv, _ = cam.project(np.array([[p.x_m, p.y_m + 1.2, 0.0] for p in scene.people]))
+    curb_y = ROAD_W_M / 2 - 0.35
+    uv, _ = cam.project(np.array([[p.x_m, curb_y, 0.0] for p in scene.people]))
     for seat, (u, v) in zip(SEATS, uv, strict=True):
         draw.text((int(u) - 3 * len(seat), min(h - 12, int(v))), seat, fill="white")
+    span, _ = cam.project(np.array([[0.0, ROAD_W_M / 2 + 1.0, 1.6], [0.0, curb_y, 0.0]]))
+    img = img.crop((0, max(0, int(span[0, 1])), w, min(h, int(span[1, 1]) + 14)))
     args.out.parent.mkdir(parents=True, exist_ok=True)
     img.quantize(args.colors).save(args.out, optimize=True)
     print(f"wrote {args.out} ({args.out.stat().st_size / 1024:.0f} kB)")
