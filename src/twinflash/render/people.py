@@ -247,8 +247,10 @@ def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
     """Build one person; soles (or the lowest point when lying) touch z = 0.
 
     The annotated objects are the body, its garments and what it carries (a suitcase
-    too); a seat block and a pushchair are built beside it but are not the person. They
-    are parented to the person so that the engine's lift onto the ground moves them too.
+    too); a seat (`seats`, or the plain block) and a pushchair are built beside it but are
+    not the person. They are parented to the person so that the engine's lift onto the
+    ground moves them too. A real seat stands on the ground and the body is placed on it:
+    soles on the seat's foot rest (a step, the gutter), or dangling if they cannot reach.
     """
     rng = ctx.rng(f"person{index}")
     jitter = np.array([rng.uniform(-1.0, 1.0) for _ in range(8)])
