@@ -296,9 +296,11 @@ def build_body(
         hip_z = hip_height(spec, h, g)
         rise = thigh_elevation_deg(hip_z, spec.foot_z + p.ankle_z * h + shin, thigh)
         flex = (90 + rise, 90 + rise)  # the shin hangs plumb: knee flexion = hip flexion
-        reach = 0.7 * max(rise, 0.0)  # knees up: the arms come forward beside them
-        arms = (ang.shoulder_flex[0] + reach, ang.shoulder_flex[1] + reach)
-        ang = replace(ang, hip_flex=flex, knee_flex=flex, shoulder_flex=arms)
+        knees_up = max(rise, 0.0)  # the hands go forward and down, beside the shins
+        (s0, s1), (e0, e1) = ang.shoulder_flex, ang.elbow_flex
+        arms = (s0 + 0.33 * knees_up, s1 + 0.33 * knees_up)
+        elbows = (e0 - 0.35 * knees_up, e1 - 0.35 * knees_up)
+        ang = replace(ang, hip_flex=flex, knee_flex=flex, shoulder_flex=arms, elbow_flex=elbows)
     elif seated:
         hip_z = max(shin + p.ankle_z * h, 0.42)  # thighs horizontal on a bench-height seat
     hip_half = 0.048 * h * min(g, 1.15)
