@@ -20,6 +20,7 @@ from twinflash.datasets.placement import (
     rects_overlap,
 )
 from twinflash.datasets.plan import load_plan, parse_plan
+from twinflash.datasets.planspec import PlanSpec
 from twinflash.datasets.sampler import sample_mapping, sample_scene
 from twinflash.scene.catalog import get_vehicle_model
 from twinflash.scene.models import OsmPlace
@@ -94,7 +95,18 @@ def test_people_on_open_ground_apart_and_vehicles_in_lanes(path: Path) -> None:
         scene = sample_scene(plan, i)
         place = scene.place
         caps = [
-            Capsule.person(p.x_m, p.y_m, p.heading_deg, p.pose, p.height_m) for p in scene.people
+            Capsule.seated(p.x_m, p.y_m, p.heading_deg, p.seat)
+            if p.pose == "sitting"
+            else Capsule.person(p.x_m, p.y_m, p.heading_deg, p.pose, p.height_m)
+            for p in scene.people
+        ]
+        # a curb or steps sitter's seat reaches past the zone (the road, the wall): the hips
+        # are in it
+        spots = [
+            Capsule(p.x_m, p.y_m, p.x_m, p.y_m, 0.05)
+            if p.pose == "sitting" and p.seat in ("curb", "steps")
+            else caps[k]
+            for k, p in enumerate(scene.people)
         ]
         rects = []
         for v in scene.vehicles:
@@ -105,7 +117,7 @@ def test_people_on_open_ground_apart_and_vehicles_in_lanes(path: Path) -> None:
                 assert (v.heading_deg == 0) == (v.y_m < 0)  # traffic keeps right
         for a, cap in enumerate(caps):
             if not isinstance(place, OsmPlace):
-                assert person_spot_ok(place, plan.people.zone, cap), scene.people[a]
+                assert person_spot_ok(place, plan.people.zone, spots[a]), scene.people[a]
             assert not any(capsules_overlap(cap, other, 0.0) for other in caps[a + 1 :])
             assert not any(capsule_hits_rect(cap, r, 0.0) for r in rects)
         for a, r in enumerate(rects):
@@ -281,3 +293,105 @@ def test_a_plan_mix_sets_the_lying_pose() -> None:
     )
     lying = [p for i in range(5) for p in sample_mapping(plan, i)["people"] if "lying_pose" in p]
     assert len(lying) == 5 and all(p["lying_pose"] == "curled" for p in lying)
+
+
+def _sitters_plan(count: int, **mix: object) -> PlanSpec:
+    return parse_plan(
+        tiny_plan_mapping(count=count)
+        | {
+            "people": {
+                "count": 4,
+                "zone": "sidewalk",
+                "x_range_m": [-8, 8],
+                "mix": {"pose": {"choice": {"sitting": 0.5, "standing": 0.5}}, **mix},
+            },
+            "vehicles": {"count": 0},
+        }
+    )
+
+
+def test_seat_is_drawn_with_its_frequencies_for_sitting_people_only() -> None:
+    from twinflash.datasets.sampler import SEAT_DEFAULT
+
+    plan = _sitters_plan(150)
+    people = [p for i in range(150) for p in sample_mapping(plan, i)["people"]]
+    sitting = [p for p in people if p["pose"] == "sitting"]
+    assert all("seat" not in p for p in people if p["pose"] != "sitting")
+    n = len(sitting)
+    assert n > 250
+    counts = collections.Counter(p["seat"] for p in sitting)
+    expected = SEAT_DEFAULT.probabilities()
+    assert set(expected) == {"block", "bench", "cafe_chair", "steps", "curb"}
+    for value, prob in expected.items():
+        assert within(counts[value] / n, prob, math.sqrt(prob * (1 - prob) / n)), value
+    scene = sample_scene(plan, 0)  # the drawn values are valid scene values
+    assert {p.seat for p in scene.people if p.pose == "sitting"} <= set(expected)
+
+
+def test_seat_draws_leave_the_other_person_draws_as_they_were() -> None:
+    """Sampled from this plan before `seat` existed: with every seat the old block, the
+    very same people; with the default mix, a sitter keeps every drawn field but the place
+    (the seat's footprint may refuse a spot, and every later draw then moves)."""
+    keys = ("x_m", "y_m", "heading_deg", "pose", "height_m", "top_color", "outerwear")
+    before = [
+        (1.42, -7.95, 79.5, "sitting", 1.7089, "#1d2a44", "coat"),
+        (7.98, -6.32, -91.9, "sitting", 1.2976, "#e0e0e0", "jacket"),
+        (6.54, -7.91, 128.6, "standing", 1.7332, "#6f7f8f", "jacket"),
+        (3.23, -5.17, -96.7, "standing", 1.6808, "#1d2a44", "jacket"),
+    ]
+    plan = parse_plan(
+        tiny_plan_mapping(count=1)
+        | {
+            "people": {
+                "count": 4,
+                "mix": {
+                    "pose": {"choice": {"sitting": 0.5, "standing": 0.5}},
+                    "seat": {"choice": {"block": 1.0}},
+                },
+            },
+            "vehicles": {"count": 0},
+        }
+    )
+    people = sample_mapping(plan, 0)["people"]
+    assert [tuple(p[k] for k in keys) for p in people] == before
+    assert [p.get("seat") for p in people] == ["block", "block", None, None]
+    plan = parse_plan(
+        tiny_plan_mapping(count=1)
+        | {
+            "people": {"count": 4, "mix": {"pose": {"choice": {"sitting": 0.5, "standing": 0.5}}}},
+            "vehicles": {"count": 0},
+        }
+    )
+    first = sample_mapping(plan, 0)["people"][0]
+    assert tuple(first[k] for k in keys[3:]) == before[0][3:]
+
+
+def test_curb_and_steps_sitters_face_the_road_from_the_curb_and_a_doorway() -> None:
+    plan = _sitters_plan(40)
+    seen = collections.Counter()
+    for i in range(40):
+        mapping = sample_mapping(plan, i)
+        scene = sample_scene(plan, i)
+        street = scene.place
+        for p in mapping["people"]:
+            if p.get("seat") not in ("curb", "steps"):
+                continue
+            seen[p["seat"]] += 1
+            side = 1.0 if p["y_m"] > 0 else -1.0
+            assert p["heading_deg"] == -90.0 * side  # facing the road
+            if p["seat"] == "curb":  # hips 10 cm behind the curb's face
+                assert abs(p["y_m"]) == pytest.approx(street.half_road_m + 0.1, abs=0.006)
+            else:  # the flight's back (0.5 m behind the hips) against the façade
+                assert abs(p["y_m"]) == pytest.approx(street.facade_y_m - 0.52, abs=0.006)
+    assert seen["curb"] >= 3 and seen["steps"] >= 3
+
+
+def test_seats_claim_their_ground() -> None:
+    """No two sitters' seats overlap: a bench is 1.8 m long, a café table stands beside."""
+    plan = _sitters_plan(30, pose={"choice": {"sitting": 1.0}})
+    for i in range(30):
+        people = sample_mapping(plan, i)["people"]
+        caps = [Capsule.seated(p["x_m"], p["y_m"], p["heading_deg"], p["seat"]) for p in people]
+        for a in range(len(caps)):
+            for b in range(a + 1, len(caps)):
+                assert not capsules_overlap(caps[a], caps[b])

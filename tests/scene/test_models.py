@@ -94,6 +94,7 @@ def test_grounded_lists_people_vehicles_and_waste_with_their_index() -> None:
         ({"bag": "purse"}, r"people\[0\]\.bag: .*'backpack'"),
         ({"hair_style": "mohawk"}, r"people\[0\]\.hair_style: .*'curly'"),
         ({"pose": "lying", "lying_pose": "prone"}, r"people\[0\]\.lying_pose: .*'face_down'"),
+        ({"pose": "sitting", "seat": "sofa"}, r"people\[0\]\.seat: .*'cafe_chair'"),
         ({"pushchair": True, "pose": "sitting"}, "a pushchair needs pose standing or walking"),
         ({"bag": "suitcase", "pose": "lying"}, "a suitcase needs pose standing or walking"),
         ({"bag": "suitcase", "pushchair": True}, "cannot push a pushchair and pull a suitcase"),
@@ -142,4 +143,19 @@ def test_old_scenes_lie_on_their_back_and_lying_pose_round_trips() -> None:
     assert all(p.lying_pose == "back" for p in people)
     for pose in ("back", "side", "face_down", "curled"):
         new = Person(x_m=0, y_m=0, pose="lying", lying_pose=pose)
+        assert Person.model_validate(new.model_dump(mode="json")) == new
+
+
+def test_old_scenes_sit_on_the_block_and_seat_round_trips() -> None:
+    """`seat` came after the example scenes: their sitting people keep the builder's block."""
+    from pathlib import Path
+
+    from twinflash.scene.io import load_scene
+
+    scenes = sorted((Path(__file__).parents[2] / "examples" / "scenes").glob("*.yaml"))
+    people = [p for path in scenes for p in load_scene(path).people]
+    assert any(p.pose == "sitting" for p in people)
+    assert all(p.seat == "block" for p in people)
+    for seat in ("block", "bench", "cafe_chair", "steps", "curb"):
+        new = Person(x_m=0, y_m=0, pose="sitting", seat=seat)
         assert Person.model_validate(new.model_dump(mode="json")) == new

@@ -19,6 +19,16 @@ PERSON_RADIUS_M = {"standing": 0.35, "walking": 0.4, "sitting": 0.55, "lying": 0
 # arms above the head, in proportion to its height: up to 0.445 H (tests/render/
 # test_people_body.py checks every lying pose, build, age and jitter against it).
 LYING_REACH_PER_M = 0.46
+# Sitting people's seats, as a segment (two body-frame points) and a radius: a bench runs
+# 1.25 m to the sitter's left, a café table stands ahead on the left, steps are 1.6 m wide
+# (tests/render/test_seats.py builds every seat and checks it inside). A `block` sitter
+# keeps the plain sitting footprint.
+SEAT_FOOTPRINT = {
+    "bench": ((0.0, -0.2), (0.0, 0.9), 0.6),
+    "cafe_chair": ((0.0, 0.0), (0.15, 0.5), 0.6),
+    "steps": ((0.07, -0.35), (0.07, 0.35), 0.75),
+    "curb": ((0.1, -0.3), (0.1, 0.3), 0.55),
+}
 CROSSING_HALF_WIDTH_M = 1.5  # zebra crossings are ~3 m wide
 PERSON_GAP_M = 0.15
 VEHICLE_GAP_M = 0.8  # bumper to bumper along a lane
@@ -40,6 +50,17 @@ class Capsule:
         r = max(PERSON_RADIUS_M["lying"], LYING_REACH_PER_M * height_m)
         a = math.radians(heading_deg)
         return Capsule(x_m, y_m, x_m + height_m * math.cos(a), y_m + height_m * math.sin(a), r)
+
+    @staticmethod
+    def seated(x_m: float, y_m: float, heading_deg: float, seat: str) -> Capsule:
+        """A sitting person with the seat built for them (`render.seats`): a segment across
+        the body, in the body frame (+x ahead, +y to the left), wide enough for the seat."""
+        if seat not in SEAT_FOOTPRINT:
+            return Capsule(x_m, y_m, x_m, y_m, PERSON_RADIUS_M["sitting"])
+        a, b, r = SEAT_FOOTPRINT[seat]
+        c, s = math.cos(math.radians(heading_deg)), math.sin(math.radians(heading_deg))
+        (ax, ay), (bx, by) = ((x_m + u * c - v * s, y_m + u * s + v * c) for u, v in (a, b))
+        return Capsule(ax, ay, bx, by, r)
 
     def points(self, n: int = 7) -> list[tuple[float, float]]:
         if (self.ax, self.ay) == (self.bx, self.by):

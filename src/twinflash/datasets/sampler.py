@@ -36,6 +36,7 @@ from twinflash.datasets.waste_placement import draw_waste
 from twinflash.errors import InputError
 from twinflash.scene.catalog import get_vehicle_model, vehicle_models
 from twinflash.scene.io import format_validation_error, parse_scene
+from twinflash.scene.layout import SEAT_CURB_AHEAD_M, SEAT_STEPS_BACK_M, facade_y_at
 from twinflash.scene.models import OsmPlace, Place, Scene
 from twinflash.scene.osm import cached_map
 from twinflash.scene.osm_layout import osm_layout
@@ -113,6 +114,12 @@ CLOTHING_DEFAULTS = {
 # drawn for every person so that old plans keep every other draw: guesses for people
 # who fell or are in distress, most on the back or rolled onto a side.
 LYING_POSE_DEFAULT = Choice(choice={"back": 0.4, "side": 0.3, "face_down": 0.15, "curled": 0.15})
+# What sitting people sit on (issue #17), from a stream of its own ("people.seat"), drawn
+# for every person and kept for the sitting ones: guesses for a Paris street, most on a
+# bench or a café terrace; the builder's plain block is the rare rest.
+SEAT_DEFAULT = Choice(
+    choice={"bench": 0.35, "cafe_chair": 0.3, "steps": 0.15, "curb": 0.15, "block": 0.05}
+)
 PUSHCHAIR_AHEAD_M = 1.3  # a pushchair's footprint reaches this far ahead of its pusher
 
 
@@ -304,6 +311,26 @@ def _person_heading(
     return float(rng.uniform(-180, 180))
 
 
+def _seat_spot(
+    street: Place, zone: str, seat: str, x: float, y: float, heading: float
+) -> tuple[float, float, float, Capsule | None]:
+    """A curb sitter moves to the curb of the drawn side, hips just behind its face, and a
+    steps sitter to the façade, the flight's back against the wall, both facing the road;
+    the hips' spot (a small capsule) must still be in the zone, else the drawn spot stays
+    (the builder then lays a kerb stone, or free-standing steps, there)."""
+    side = 1.0 if y >= 0 else -1.0
+    if seat == "curb":
+        ny = side * (street.half_road_m + SEAT_CURB_AHEAD_M)
+    elif seat == "steps":
+        ny = side * (facade_y_at(street, x) - SEAT_STEPS_BACK_M - 0.02)
+    else:
+        return x, y, heading, None
+    spot = Capsule(x, ny, x, ny, 0.05)
+    if not person_spot_ok(street, zone, spot):
+        return x, y, heading, None
+    return x, round(ny, 2), -90.0 * side, spot
+
+
 def draw_clothing(
     rng: np.random.Generator, mix: dict[str, Any], person: dict[str, Any]
 ) -> dict[str, Any]:
@@ -358,7 +385,8 @@ def _draw_people(
     velocities: list[tuple[float, float]] = []
     clothing_rng = rng_for(plan.seed, index, "people.clothing")
     lying_rng = rng_for(plan.seed, index, "people.lying_pose")
-    own_streams = set(CLOTHING_DEFAULTS) | {"lying_pose"}
+    seat_rng = rng_for(plan.seed, index, "people.seat")
+    own_streams = set(CLOTHING_DEFAULTS) | {"lying_pose", "seat"}
     for k in range(n):
         values: dict[str, Any] = {}
         for name in sorted(set(PERSON_DEFAULTS) | (set(spec.mix) - own_streams)):
@@ -370,6 +398,9 @@ def _draw_people(
         lying_pose = _plain((spec.mix.get("lying_pose") or LYING_POSE_DEFAULT).draw(lying_rng))
         if values["pose"] == "lying":
             values["lying_pose"] = lying_pose
+        seat = _plain((spec.mix.get("seat") or SEAT_DEFAULT).draw(seat_rng))
+        if values["pose"] == "sitting":
+            values["seat"] = seat
         if "height_m" not in spec.mix:
             values["height_m"] = _plain(HEIGHT_BY_AGE[values["age_group"]].draw(rng))
         values.update(draw_clothing(clothing_rng, spec.mix, values))
@@ -382,7 +413,15 @@ def _draw_people(
                     heading = walk_heading(rng, osm, layout, x, y)
                 else:
                     heading = round(_person_heading(rng, values["pose"], x, y, place), 1)
-            cap = Capsule.person(x, y, heading, values["pose"], values["height_m"])
+            spot_cap = None  # a sitter moved to the curb or a doorway: the hips' spot
+            if "seat" in values:
+                if street is not None:
+                    x, y, heading, spot_cap = _seat_spot(
+                        street, spec.zone, values["seat"], x, y, heading
+                    )
+                cap = Capsule.seated(x, y, heading, values["seat"])
+            else:
+                cap = Capsule.person(x, y, heading, values["pose"], values["height_m"])
             speed = _speed_mps(plan, index, f"person{k}") if values["pose"] == "walking" else 0.0
             vx = speed * math.cos(math.radians(heading))
             vy = speed * math.sin(math.radians(heading))
@@ -397,7 +436,7 @@ def _draw_people(
                     continue
                 if values["pose"] != "walking" and layout.on_road(x, y):
                     continue  # only walkers use the crossing
-            elif street is None or not person_spot_ok(street, spec.zone, cap):
+            elif street is None or not person_spot_ok(street, spec.zone, spot_cap or cap):
                 continue
             elif values["pose"] != "walking" and abs(y) < street.half_road_m:
                 continue  # only walkers use the crossing

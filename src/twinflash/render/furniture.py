@@ -15,10 +15,11 @@ from twinflash.render.context import BuildContext
 from twinflash.render.daylight import luminance
 from twinflash.render.materials import hex_to_linear_rgba
 from twinflash.render.meshkit import instance, lights_on
+from twinflash.render.people_seats import SEAT_REACH_M
 from twinflash.render.road import Extents
 from twinflash.scene.catalog import get_vehicle_model
 from twinflash.scene.layout import CURB_HEIGHT_M, plaza_half_m
-from twinflash.scene.models import Place, Scene, procedural_place
+from twinflash.scene.models import Person, Place, Scene, procedural_place
 
 CLEARANCE_M = 0.8  # minimum gap between furniture and any person or vehicle
 LAMP_LIGHT_HEX = "#ffd6a3"  # warm white, ~3000 K
@@ -26,9 +27,13 @@ RADIUS_M = {"lamp": 0.3, "tree": 0.6, "bollard": 0.07, "bench": 0.95}
 PERSON_RADIUS_M = {"standing": 0.3, "walking": 0.45, "sitting": 0.55}
 
 
-def _person_radius(pose: str, height_m: float) -> float:
+def _person_radius(person: Person) -> float:
     # a lying body may extend a full height from its anchor, whichever way the builder lays it
-    return height_m + 0.2 if pose == "lying" else PERSON_RADIUS_M.get(pose, 0.45)
+    if person.pose == "lying":
+        return person.height_m + 0.2
+    if person.pose == "sitting":  # with the seat built for them (a bench, a café table...)
+        return max(PERSON_RADIUS_M["sitting"], SEAT_REACH_M[person.seat])
+    return PERSON_RADIUS_M.get(person.pose, 0.45)
 
 
 def _rect_distance(
@@ -57,9 +62,7 @@ def is_clear(scene: Scene, x: float, y: float, radius_m: float) -> bool:
     ):
         return False
     for p in scene.people:
-        if math.hypot(p.x_m - x, p.y_m - y) < radius_m + CLEARANCE_M + _person_radius(
-            p.pose, p.height_m
-        ):
+        if math.hypot(p.x_m - x, p.y_m - y) < radius_m + CLEARANCE_M + _person_radius(p):
             return False
     for v in scene.vehicles:
         spec = get_vehicle_model(v.model)

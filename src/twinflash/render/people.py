@@ -21,8 +21,12 @@ from twinflash.render.materials import principled
 from twinflash.render.mesh import box
 from twinflash.render.people_body import MST_HEX, build_body, keep_face, lying_matrix
 from twinflash.render.people_parts import BodyGeometry, Box, Chain, Ellipsoid, Parts
+from twinflash.render.people_seats import CURB_AHEAD_M, SeatSpec, seat_spec
+from twinflash.render.seats import build_seat
+from twinflash.scene.layout import CURB_HEIGHT_M, ground_height_m
 from twinflash.scene.models import Person
 
+DANGLE_M = 0.05  # soles this far above their rest are left dangling (a child on a bench)
 _SEAT_COLOR = "#8a8580"  # a plain stone block, bench height
 _EYE_COLOR = "#1c1612"
 _FRAME_COLOR = "#202124"  # pushchair tubes and wheels
@@ -168,6 +172,22 @@ def _local_vertices(objects: list[bpy.types.Object]) -> np.ndarray:
     return np.concatenate(out)
 
 
+def _seat(ctx: BuildContext, person: Person) -> SeatSpec | None:
+    """What a sitting person sits on (None: the builder's block, or not sitting). A curb
+    is the sidewalk's own edge when the ground ahead of the hips is a curb lower."""
+    if person.pose != "sitting":
+        return None
+    at_curb = False
+    if person.seat == "curb":
+        a = math.radians(person.heading_deg)
+        ahead = CURB_AHEAD_M + 0.3  # where the feet rest, past the curb's face
+        feet = (person.x_m + ahead * math.cos(a), person.y_m + ahead * math.sin(a))
+        here = ground_height_m(ctx.scene.place, person.x_m, person.y_m)
+        drop = here - ground_height_m(ctx.scene.place, *feet)
+        at_curb = drop > 0.5 * CURB_HEIGHT_M
+    return seat_spec(person.seat, at_curb)
+
+
 def body_matrix(person: Person) -> np.ndarray:
     """3x3 rotation from the body frame to the world (heading, and laid down and rolled onto
     the back, a side or the front if lying)."""
@@ -227,13 +247,16 @@ def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
     """Build one person; soles (or the lowest point when lying) touch z = 0.
 
     The annotated objects are the body, its garments and what it carries (a suitcase
-    too); a seat block and a pushchair are built beside it but are not the person. They
-    are parented to the person so that the engine's lift onto the ground moves them too.
+    too); a seat (`seats`, or the plain block) and a pushchair are built beside it but are
+    not the person. They are parented to the person so that the engine's lift onto the
+    ground moves them too. A real seat stands on the ground and the body is placed on it:
+    soles on the seat's foot rest (a step, the gutter), or dangling if they cannot reach.
     """
     rng = ctx.rng(f"person{index}")
     jitter = np.array([rng.uniform(-1.0, 1.0) for _ in range(8)])
     long_sleeves = rng.random() < 0.6  # drawn even when `sleeves` is set: same later draws
-    body: BodyGeometry = build_body(person, jitter, long_sleeves=long_sleeves)
+    spec = _seat(ctx, person)
+    body: BodyGeometry = build_body(person, jitter, long_sleeves=long_sleeves, seat=spec)
     mats = _materials(ctx, person)
     own = Parts(chains=body.chains, shells=body.shells)
     objects = _parts_objects(f"person_{index}", own, mats)
@@ -245,9 +268,18 @@ def build_person(ctx: BuildContext, person: Person, index: int) -> Built:
     if body.seat is not None:
         lowest = min(lowest, 0.0)  # the seat carries the body: a child's feet may dangle
         others.append(_seat_object(f"person_{index}_seat", body.seat, lowest, ctx))
-    offset = np.array([person.x_m, person.y_m, -lowest])
+    z = -lowest
+    if spec is not None:  # a real seat stands on the ground; the soles go on its foot rest
+        z = spec.foot_z - lowest  # a few mm: the analytic sole against the evaluated one
+        if z < -DANGLE_M:  # feet that cannot reach their rest dangle: the hips stay put
+            z = 0.0
+        seat = build_seat(ctx, spec, f"person_{index}_seat")
+        _place(seat, rot, np.array([person.x_m, person.y_m, 0.0]))
+    offset = np.array([person.x_m, person.y_m, z])
     for obj in objects + others:
         _place(obj, rot, offset)
+    if spec is not None:
+        others.append(seat)
     for obj in others:
         obj.parent = objects[0]
         obj.matrix_parent_inverse = objects[0].matrix_world.inverted()

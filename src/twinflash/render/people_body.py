@@ -25,6 +25,7 @@ from twinflash.render.people_parts import (
     Landmarks,
     rot_fwd,
 )
+from twinflash.render.people_seats import SEAT_FLESH, SeatSpec, hip_height, thigh_elevation_deg
 from twinflash.render.people_wear import dress_body
 from twinflash.scene.models import Person
 
@@ -265,14 +266,19 @@ def _leg_chains(
     return [Chain("skin", pts, bare)]
 
 
-def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) -> BodyGeometry:
+def build_body(
+    person: Person, jitter: np.ndarray, long_sleeves: bool = True, seat: SeatSpec | None = None
+) -> BodyGeometry:
     """All chains and shells of one person in the body frame (standing-up frame for lying).
 
-    `long_sleeves` is the renderer's draw; the Person's `sleeves`, when set, wins.
+    `long_sleeves` is the renderer's draw; the Person's `sleeves`, when set, wins. `seat`
+    (sitting only): the hips rest on its top and the legs reach its foot rest; None fits
+    the builder's own seat block to the legs (thighs level, feet on the ground).
     """
 
     if person.sleeves is not None:
         long_sleeves = person.sleeves == "long"
+    spec = seat if person.pose == "sitting" else None
     h = person.height_m
     p = Proportions.for_age(person.age_group)
     g = GIRTH[person.build] * (0.92 if person.age_group == "child" else 1.0)
@@ -285,8 +291,17 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     thigh = (p.hip_z - p.knee_z) * h
     shin = (p.knee_z - p.ankle_z) * h
     hip_z = p.hip_z * h
-    seat = person.pose == "sitting"
-    if seat:
+    seated = person.pose == "sitting"
+    if seated and spec is not None:  # a real seat: hips on it, knees over the feet
+        hip_z = hip_height(spec, h, g)
+        rise = thigh_elevation_deg(hip_z, spec.foot_z + p.ankle_z * h + shin, thigh)
+        flex = (90 + rise, 90 + rise)  # the shin hangs plumb: knee flexion = hip flexion
+        knees_up = max(rise, 0.0)  # the hands go forward and down, beside the shins
+        (s0, s1), (e0, e1) = ang.shoulder_flex, ang.elbow_flex
+        arms = (s0 + 0.33 * knees_up, s1 + 0.33 * knees_up)
+        elbows = (e0 - 0.35 * knees_up, e1 - 0.35 * knees_up)
+        ang = replace(ang, hip_flex=flex, knee_flex=flex, shoulder_flex=arms, elbow_flex=elbows)
+    elif seated:
         hip_z = max(shin + p.ankle_z * h, 0.42)  # thighs horizontal on a bench-height seat
     hip_half = 0.048 * h * min(g, 1.15)
     knees: list[np.ndarray] = []
@@ -332,9 +347,9 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         )
 
     # Pelvis and torso (upright, then leaned about the waist). A dress is one garment.
-    pelvis = np.array(
-        [[0, 0, hip_z - 0.035 * h], [0, 0, hip_z + 0.04 * h], [0, 0, hip_z + 0.075 * h]]
-    )
+    # On a real seat the buttocks reach down to it (SEAT_FLESH below the hip joints).
+    low = SEAT_FLESH * h * g if spec is not None else 0.035 * h
+    pelvis = np.array([[0, 0, hip_z - low], [0, 0, hip_z + 0.04 * h], [0, 0, hip_z + 0.075 * h]])
     body.chains.append(
         Chain(
             "top" if person.bottom == "dress" else "bottom",
@@ -373,7 +388,7 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
     head_h = p.head_h * h
     head_rz = head_h / 2
     head_c = np.array([0.012 * h, 0.0, h - hair_t - head_rz])
-    if seat:
+    if seated:
         head_c[2] += base
     neck = np.array(
         [
@@ -417,7 +432,7 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         head_c=head_c,
         head_r=head_r,
         hair_top=hair_t,
-        seated=seat,
+        seated=seated,
     )
 
     # Arms and hands (a mitten and a thumb).
@@ -465,7 +480,7 @@ def build_body(person: Person, jitter: np.ndarray, long_sleeves: bool = True) ->
         lm.wrists.append(wrist)
         lm.grips.append(wrist + 0.5 * p.hand * h * d2)
     lm.torso_radii = trad
-    if seat:
+    if seated and spec is None:
         body.seat = (-0.02 * h, hip_z - 0.055 * h * g, 0.2)
     dress_body(body, person, lm, arm_girth=0.7 + 0.3 * g)
     return body

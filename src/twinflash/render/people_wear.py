@@ -68,8 +68,12 @@ def _flare(role: str, lm: Landmarks, top_z: float, hem: float, grow: float) -> C
     waist_r = np.array([0.062, 0.092]) * h * g * grow
     if lm.seated:  # a chain along x: skin x is lateral, skin y vertical
         end_x = max(t[0] for t in thighs) + 0.02 * h
+        end_z = float(np.mean([t[2] for t in thighs]))
+        if abs(end_z - lm.hip_z) < 0.02:  # level thighs (the seat block): lie flat
+            end_z = lm.hip_z
+        mid_z = lm.hip_z + 0.4 * (end_z - lm.hip_z)  # knees up on a curb: follow the thighs
         pts = np.array(
-            [[-0.03 * h, 0, top_z - 0.02 * h], [0.4 * end_x, 0, lm.hip_z], [end_x, 0, lm.hip_z]]
+            [[-0.03 * h, 0, top_z - 0.02 * h], [0.4 * end_x, 0, mid_z], [end_x, 0, end_z]]
         )
         lateral = lm.hip_half + 0.055 * h * g * grow
         rad = np.array([[waist_r[1], waist_r[0]], [lateral, 0.07 * h * g], [lateral, 0.05 * h]])

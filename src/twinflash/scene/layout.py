@@ -15,6 +15,13 @@ AnyPlace = Place | OsmPlace
 # Sidewalks and the plaza stand on curbs this high; the road surface is z = 0.
 CURB_HEIGHT_M = 0.15
 
+# A person sitting on the curb has the hip joints this far behind the curb's face (the
+# feet in the gutter); on steps, the flight reaches this far behind the hips (so a
+# doorway's steps put the hips this far from the façade). The renderer builds the seats
+# to these, the dataset sampler places their sitters by them.
+SEAT_CURB_AHEAD_M = 0.10
+SEAT_STEPS_BACK_M = 0.5
+
 # Seven storeys (ground floor 4 m, others ~3 m) plus a mansard roof stay below this.
 ROOFTOP_CLEARANCE_M = 30.0
 

@@ -158,6 +158,10 @@ AnyPlace = Annotated[
 
 Pose = Literal["standing", "walking", "sitting", "lying"]
 LyingPose = Literal["back", "side", "face_down", "curled"]
+# What a sitting person sits on: the builder's stone block (the original look), a slatted
+# street bench, a bistro café chair (with its little round table), a flight of stone steps
+# (feet on the step below) or the curb (feet in the gutter, when there is one).
+Seat = Literal["block", "bench", "cafe_chair", "steps", "curb"]
 Build = Literal["slim", "average", "heavy"]
 AgeGroup = Literal["child", "adult", "elderly"]
 HairStyle = Literal["short", "long", "bald", "bun", "bob", "curly"]
@@ -188,6 +192,11 @@ class Person(_Strict):
     lying_pose: LyingPose = Field(
         "back",
         description="lying only: on the back, on the side (recovery position), face down, curled",
+    )
+    seat: Seat = Field(
+        "block",
+        description="sitting only: stone block, bench, cafe_chair, steps, curb; scenery, "
+        "not part of the person's annotation",
     )
     # Clothing and accessories (issue #17); the defaults are the original look.
     outerwear: Outerwear = Field("none", description="worn over the top: hip jacket, knee coat")
