@@ -132,7 +132,8 @@ def grate(ctx: BuildContext) -> bpy.types.Object:
 
 def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
     """A pruned plane tree: mottled trunk, three limbs forking into branches, and a crown
-    of leaf clumps (alpha-cut cards, `foliage`) from ~5 m to ~10 m with gaps between."""
+    of leaf clumps (alpha-cut cards, `foliage`) from ~5 m to ~10 m with gaps between;
+    bare branches and twigs instead of leaves in snow (`foliage.leafless`)."""
     rng = random.Random(f"{ctx.scene.place.layout_seed}:tree:{variant}")
     bark = snowy(ctx, "plane_bark", "#8c876b", 0.8, color2="#c2bc9c", noise_scale=3.5)
     k = MeshKit()
@@ -148,7 +149,11 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
         start = min(tops, key=lambda t: (t[0] - x) ** 2 + (t[1] - y) ** 2 + (t[2] - z) ** 2)
         _limb(k, start, (x, y, z), 0.05, bark)
     cards, uv = foliage.leaf_cards(clumps, rng.randrange(2**31))
-    leaves = foliage.leaf_material(ctx)
+    leaves = None if foliage.leafless(ctx) else foliage.leaf_material(ctx)
+    if leaves is None:
+        for start, end in foliage.twigs(clumps, rng):
+            _limb(k, start, end, 0.025, bark)
+        cards, uv = cards[:0], uv[:0]
     n_wood = len(k.verts)
     verts = np.concatenate([np.array(k.verts, float).reshape(-1, 3), cards])
     faces = k.faces + [
@@ -156,13 +161,13 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
     ]
     mesh = bpy.data.meshes.new(f"tree_src_{variant}")
     mesh.from_pydata(verts.tolist(), [], faces)
-    for m in (*k.materials, leaves):
+    for m in (*k.materials, *([leaves] if leaves is not None else [])):
         mesh.materials.append(m)
     mesh.polygons.foreach_set(
         "material_index", [*k.mat_index, *[len(k.materials)] * (len(cards) // 4)]
     )
     loop_uv = np.zeros((len(mesh.loops), 2), np.float32)
-    loop_uv[-len(uv) :] = uv  # the cards' loops come last, in vertex order
+    loop_uv[len(loop_uv) - len(uv) :] = uv  # the cards' loops come last, in vertex order
     mesh.uv_layers.new(name="UVMap").data.foreach_set("uv", loop_uv.ravel())
     mesh.update()
     obj = bpy.data.objects.new(mesh.name, mesh)
