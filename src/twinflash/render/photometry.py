@@ -29,6 +29,10 @@ HOME_WINDOW_LUMINANCE_CD_M2 = 12.0  # a lit room behind curtains, seen from the 
 # A dipped (low) beam: ~1000-1500 lm out of each headlamp, spread here evenly over the
 # spot's 60 degree cone (0.84 sr); real beams peak at 10-20 kcd just below the horizon.
 HEADLIGHT_INTENSITY_CD = 1500.0
+# A daytime running light (UN ECE R87): 400-1200 cd on axis from an apparent surface of
+# 25-200 cm^2; 800 cd over 100 cm^2. Lit by day on a running car (mandatory on new cars in
+# the EU since 2011): a bright strip next to the sunlit paint, not a blazing lamp.
+DRL_LUMINANCE_CD_M2 = 80_000.0
 
 
 def point_watts(flux_lm: float, lux_per_unit: float) -> float:
