@@ -22,6 +22,9 @@ import math
 # furniture.py (light centre 4.8 m up, staggered every `lamp_spacing_m` on both sides)
 # this gives ~15-20 lux on the carriageway: EN 13201-2 class C3 (15 lux) to C2 (20 lux).
 LAMP_FLUX_LM = 6000.0
+# A boulevard luminaire on a 9 m mast (~100 W LED or 150 W high-pressure sodium): twice
+# the lantern's flux for a road about twice as wide, with the same lamp spacing.
+MAST_FLUX_LM = 12000.0
 STREET_LIGHT_LUX = 15.0  # EN 13201-2 C3 average: what lights fog and rain between lamps
 LANTERN_LUMINANCE_CD_M2 = 2000.0  # ~6000 lm / (pi * 0.85 m^2 of glass), seen glowing
 SHOP_WINDOW_LUMINANCE_CD_M2 = 60.0  # a lit display (500-1000 lux, reflectance ~0.3)

@@ -1,6 +1,7 @@
 """Source meshes of the street furniture, built once per render and instanced.
 
-Paris models, simplified: the cast-iron lamp column with a four-sided lantern, the
+Paris models, simplified: the cast-iron lamp column with a four-sided lantern (and the
+9 m mast of wide avenues), the
 plane tree (platane: mottled trunk, limbs and branches, a crown of leaf-card clumps),
 the "potelet" bollard with its ring, the slatted bench. Sources are
 hidden; linked duplicates show them.
@@ -22,6 +23,8 @@ from twinflash.render.meshkit import MeshKit, lights_on
 from twinflash.render.surfaces import snowy
 
 LAMP_LIGHT_Z_M = 4.6
+MAST_LIGHT_Z_M = 8.8  # the luminaire of a 9 m boulevard mast
+MAST_ARM_M = 1.6  # how far the mast's arm carries the luminaire out over the road
 LANTERN_HEX = "#ffd9a0"
 CANOPY_HALF_WIDTH_M = 3.0
 
@@ -55,6 +58,25 @@ def lamp(ctx: BuildContext) -> bpy.types.Object:
     k.cylinder((0, 0, 4.97), 0.3, 0.04, 0.25, iron, sides=4)
     k.cylinder((0, 0, 5.22), 0.04, 0.0, 0.15, iron, sides=6, cap=False)
     return _hide(k.to_object("lamp_src"))
+
+
+def mast(ctx: BuildContext) -> bpy.types.Object:
+    """A 9 m boulevard lamp mast: tapered column, arm out along +y (turned toward the road
+    where placed), a flat luminaire whose glass faces down."""
+    iron = _cast_iron(ctx)
+    if lights_on(ctx):
+        glass = lantern_glass(ctx)
+    else:
+        glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
+    k = MeshKit()
+    k.cylinder((0, 0, 0.0), 0.2, 0.16, 0.5, iron, sides=8)
+    k.cylinder((0, 0, 0.5), 0.11, 0.065, 8.6, iron, sides=8)
+    z, arm = MAST_LIGHT_Z_M, MAST_ARM_M
+    k.box((-0.035, 0.0, z + 0.28), (0.035, arm - 0.2, z + 0.34), iron)  # the arm
+    k.box((-0.025, 0.05, z + 0.05), (0.025, 0.09, z + 0.3), iron)  # its stay
+    k.box((-0.22, arm - 0.45, z + 0.06), (0.22, arm + 0.25, z + 0.3), iron, skip="b")  # hood
+    k.box((-0.2, arm - 0.42, z), (0.2, arm + 0.22, z + 0.06), glass)
+    return _hide(k.to_object("mast_src"))
 
 
 def lantern_glass(ctx: BuildContext) -> bpy.types.Material:
