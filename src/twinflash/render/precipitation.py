@@ -150,7 +150,7 @@ def add_rain(
     return obj
 
 
-def local_light(points: np.ndarray, camera_m: Sequence[float]) -> np.ndarray:
+def local_light(points: np.ndarray, camera_m: np.ndarray) -> np.ndarray:
     """(n, 3) radiance that the point and spot lights of the scene (street lamps,
     headlights) give drops at `points`, seen from the camera.
 
