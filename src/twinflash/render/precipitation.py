@@ -137,6 +137,9 @@ def add_rain(
     # each streak glows with the airlight plus what the lamps near it scatter toward us
     glow_rgb = 1.3 * np.asarray(airlight, float) + local_light(centres, cam.position_m)
     mat, nt, mix = _see_through_material("rain")
+    # the streaks light nothing: no light sampling of thousands of glowing faces (the lit
+    # ones near lamps would otherwise draw light samples from every surface, for nothing)
+    mat.cycles.emission_sampling = "NONE"
     glow = nt.nodes.new("ShaderNodeEmission")
     lit = nt.nodes.new("ShaderNodeAttribute")
     lit.attribute_type = "GEOMETRY"
