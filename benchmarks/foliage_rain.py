@@ -1,7 +1,8 @@
 """Cost of the leaf-card tree crowns and of the day-time rain: this tree against a baseline.
 
     .venv/bin/python benchmarks/foliage_rain.py [--baseline main] [--resolution 480x270]
-        [--samples 16] [--cases sunny,rain_day,rain_night]
+        [--samples 16] [--cases sunny,rain_day,rain_night] [--threads 1]
+        (other cases: snow, boulevard_night)
 
 Each case renders an example scene in a fresh process, once with the baseline's source
 (`git archive BASELINE src`, extracted to a temporary folder) and once with this
@@ -27,6 +28,9 @@ CASES = {  # scene file, overrides
     "sunny": ("examples/scenes/sunny_street.yaml", {}),
     "rain_day": ("examples/scenes/rainy_night.yaml", {"light": {"local_time": "13:30:00"}}),
     "rain_night": ("examples/scenes/rainy_night.yaml", {}),
+    # issue #17, street details: bare trees in snow, masts on a boulevard
+    "snow": ("examples/scenes/sunny_street.yaml", {"weather": {"kind": "snow"}}),
+    "boulevard_night": ("examples/scenes/boulevard_night.yaml", {}),
 }
 CHILD = """
 import json, resource, sys
@@ -39,7 +43,8 @@ for section, values in json.loads(sys.argv[2]).items():
 w, h = map(int, sys.argv[3].split("x"))
 raw["camera"]["resolution_wh"] = [w, h]
 raw["quality"] = {"preset": "custom", "samples": int(sys.argv[4]), "denoise": True}
-frame = render_scene(parse_scene(raw))
+threads = int(sys.argv[5]) or None
+frame = render_scene(parse_scene(raw), threads=threads)
 r = resource.getrusage(resource.RUSAGE_SELF)
 faces = sum(len(o.data.polygons) for o in bpy.data.objects if o.type == "MESH")
 print("RESULT " + json.dumps({**frame.timings_s, "cpu": r.ru_utime + r.ru_stime, "faces": faces}))
@@ -55,10 +60,10 @@ def _baseline_src(ref: str, into: Path) -> Path:
     return into / "src"
 
 
-def _run(src: Path, case: str, resolution: str, samples: int) -> dict[str, float]:
+def _run(src: Path, case: str, resolution: str, samples: int, threads: int) -> dict[str, float]:
     scene_file, overrides = CASES[case]
     env = {**os.environ, "PYTHONPATH": str(src)}
-    args = [str(ROOT / scene_file), json.dumps(overrides), resolution, str(samples)]
+    args = [str(ROOT / scene_file), json.dumps(overrides), resolution, str(samples), str(threads)]
     out = subprocess.run(
         [sys.executable, "-c", CHILD, *args], env=env, capture_output=True, text=True
     )
@@ -73,7 +78,8 @@ def main() -> None:
     parser.add_argument("--baseline", default="main", help="git ref to compare against")
     parser.add_argument("--resolution", default="480x270")
     parser.add_argument("--samples", type=int, default=16)
-    parser.add_argument("--cases", default=",".join(CASES))
+    parser.add_argument("--cases", default="sunny,rain_day,rain_night")
+    parser.add_argument("--threads", type=int, default=0, help="Cycles threads (0: all)")
     args = parser.parse_args()
     cases = args.cases.split(",")
     if unknown := set(cases) - set(CASES):
@@ -86,7 +92,7 @@ def main() -> None:
         for case in cases:
             print(f"<!-- load {os.getloadavg()[0]:.1f} -->", flush=True)
             for name, src in sides.items():
-                r = _run(src, case, args.resolution, args.samples)
+                r = _run(src, case, args.resolution, args.samples, args.threads)
                 print(
                     f"| {case} | {name} | {r['build']:.2f} | {r['image']:.1f} | "
                     f"{r['passes']:.1f} | {r['cpu']:.1f} | {int(r['faces'])} |",

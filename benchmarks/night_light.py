@@ -1,7 +1,7 @@
 """Night light as a photometer and a camera would see it: road lux and people vs background.
 
     nice -n 10 .venv/bin/python benchmarks/night_light.py [--scene examples/scenes/rainy_night.yaml]
-        [--resolution 320x180] [--samples 16] [--out /tmp/night_light]
+        [--resolution 320x180] [--samples 16] [--out /tmp/night_light] [--threads 1]
 
 For one scene file, renders it at its own (night) hour and at 13:00 (day), same weather,
 people and camera, then prints:
@@ -56,9 +56,11 @@ def _variant(scene: Scene, w: int, h: int, samples: int, local_time: str | None)
     return Scene.model_validate(data)
 
 
-def _irradiance(scene: Scene, tmp: Path) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
+def _irradiance(
+    scene: Scene, tmp: Path, threads: int | None = None
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list]:
     """(E total, E direct) per pixel in scene units, world xyz per pixel, lamp lights."""
-    engine.reset_blender()
+    engine.reset_blender(threads)
     ctx = BuildContext(scene=scene, sun=sun_state(scene.light))
     built = engine.build_world(ctx)
     for i, item in enumerate(built, start=1):
@@ -108,8 +110,8 @@ def _inverse_square(points: np.ndarray, lamps: list) -> np.ndarray:
     return e
 
 
-def road_report(scene: Scene, tmp: Path) -> dict[str, float]:
-    total, direct, xyz, lamps = _irradiance(scene, tmp)
+def road_report(scene: Scene, tmp: Path, threads: int | None = None) -> dict[str, float]:
+    total, direct, xyz, lamps = _irradiance(scene, tmp, threads)
     levels = light_levels(sun_state(scene.light), scene.light, scene.weather)
     lux = lux_per_scene_unit(levels)
     half = scene.place.half_road_m
@@ -175,6 +177,7 @@ def main() -> None:
     parser.add_argument("--out", default="/tmp/night_light")
     parser.add_argument("--tag", default="", help="suffix of the PNG names (before/after)")
     parser.add_argument("--cases", nargs="+", default=["night", "day"], choices=["night", "day"])
+    parser.add_argument("--threads", type=int, default=None, help="Cycles threads (default all)")
     args = parser.parse_args()
     w, h = (int(v) for v in args.resolution.split("x"))
     out = Path(args.out)
@@ -186,8 +189,8 @@ def main() -> None:
             continue
         scene = _variant(base, w, h, args.samples, hour)
         with tempfile.TemporaryDirectory(prefix="night-light-") as tmp:
-            road = road_report(scene, Path(tmp))
-        frame = engine.render_scene(scene)
+            road = road_report(scene, Path(tmp), args.threads)
+        frame = engine.render_scene(scene, threads=args.threads)
         Image.fromarray(frame.rgb).save(out / f"{base.name}_{name}{args.tag}.png")
         img = image_report(frame.rgb, frame.instance_ids, _person_ids(frame))
         print(f"[{name}] {scene.light.local_time}")

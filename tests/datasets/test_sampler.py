@@ -395,3 +395,13 @@ def test_seats_claim_their_ground() -> None:
         for a in range(len(caps)):
             for b in range(a + 1, len(caps)):
                 assert not capsules_overlap(caps[a], caps[b])
+
+
+@pytest.mark.parametrize(("share", "headlights"), [(1.0, "off"), (0.0, "auto")])
+def test_parked_cars_have_their_lights_off(share: float, headlights: str) -> None:
+    """A parked car's engine is off: no lamps at night, no daytime running lights."""
+    mapping = tiny_plan_mapping(4)
+    mapping["vehicles"] = {"count": 3, "parked_share": share, "first_in_lane": False}
+    plan = parse_plan(mapping)
+    drawn = [v for i in range(4) for v in sample_scene(plan, i).vehicles]
+    assert drawn and {v.headlights for v in drawn} == {headlights}

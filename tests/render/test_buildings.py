@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
 import pytest
 
 bpy = pytest.importorskip("bpy")
@@ -46,3 +47,27 @@ def test_buildings_line_every_row_and_are_seeded() -> None:
     assert count >= 4
     assert build_buildings(fresh(scene)) == count
     assert sorted(o.name for o in bpy.data.objects if o.type == "MESH") == names
+
+
+def test_upper_windows_have_moulded_surrounds_standing_out_of_the_wall() -> None:
+    """A horizontal ray sweep along the +y façade, 11.8 m up (3rd floor, above its guard
+    rails): every window (glass 0.25 m behind the wall) is framed on both sides by a jamb
+    SURROUND_W_M wide standing SURROUND_PROUD_M out of the wall."""
+    from twinflash.render.buildings import SURROUND_PROUD_M, SURROUND_W_M
+
+    ctx = fresh({"place": {"length_m": 40, "layout_seed": 2, "storeys_min": 6}})
+    build_buildings(ctx)
+    facade_y = ctx.scene.place.facade_y_m
+    dg = bpy.context.evaluated_depsgraph_get()
+    xs = np.arange(-15.0, 15.0, 0.005)
+    ys = np.array(
+        [bpy.context.scene.ray_cast(dg, (x, 0.0, 11.8), (0.0, 1.0, 0.0))[1].y for x in xs]
+    )
+    deep = ys > facade_y + 0.1  # inside a window
+    jamb = np.abs(ys - (facade_y - SURROUND_PROUD_M)) < 0.002
+    edges = np.flatnonzero(np.diff(deep.astype(int)))  # window starts and ends
+    assert len(edges) >= 10
+    n = round(SURROUND_W_M / 0.005)
+    for e in edges:
+        outside = slice(e - n + 2, e - 1) if deep[e + 1] else slice(e + 3, e + n)
+        assert jamb[outside].all(), f"no surround beside the window edge at x={xs[e]:.2f}"

@@ -7,13 +7,13 @@ Renders are small (320x240, 4 samples, no denoiser).
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import numpy as np
 import pytest
 
 bpy = pytest.importorskip("bpy")
 
+
+from tests.render.blender_build import fresh  # noqa: E402
 
 from twinflash.frame import Frame  # noqa: E402
 from twinflash.render import engine, foliage, props  # noqa: E402
@@ -37,8 +37,7 @@ def _tree_as_person(ctx: BuildContext, person: Person, index: int) -> Built:
     return Built("person", index, [instance(src, f"t{index}", (person.x_m, person.y_m, 0.0))])
 
 
-@pytest.fixture(scope="module")
-def tree_frame() -> Iterator[Frame]:
+def _render_tree(weather: str) -> Frame:
     with pytest.MonkeyPatch.context() as mp:
         mp.setattr(engine.street, "build_place", _ground_and_red_wall)
         mp.setattr(engine.people, "build_person", _tree_as_person)
@@ -46,6 +45,7 @@ def tree_frame() -> Iterator[Frame]:
             {
                 "seed": 3,
                 "light": {"local_time": "14:00"},
+                "weather": {"kind": weather},
                 "camera": {
                     "x_m": -14.0,
                     "height_m": 1.6,
@@ -57,7 +57,17 @@ def tree_frame() -> Iterator[Frame]:
                 "quality": {"preset": "custom", "samples": 4, "denoise": False},
             }
         )
-        yield engine.render_scene(scene)
+        return engine.render_scene(scene)
+
+
+@pytest.fixture(scope="module")
+def tree_frame() -> Frame:
+    return _render_tree("clear")
+
+
+@pytest.fixture(scope="module")
+def snow_tree_frame() -> Frame:
+    return _render_tree("snow")
 
 
 def _crown_spans(mask: np.ndarray) -> np.ndarray:
@@ -113,3 +123,35 @@ def test_cards_are_seeded_quads_with_the_whole_texture_on_each() -> None:
     near = np.linalg.norm(centres[: foliage.CARDS_PER_CLUMP] - (0.0, 0.0, 7.0), axis=1)
     assert near.max() <= 1.0 + 1e-9  # each card sits inside its clump
     assert np.median(near) > 0.6  # most near the clump's outside, where the light falls
+
+
+@pytest.mark.parametrize(("weather", "bare"), [("snow", True), ("clear", False), ("rain", False)])
+def test_trees_are_bare_in_snow_only(weather: str, bare: bool) -> None:
+    """Paris plane trees are leafless in winter: in snow, twigs and no leaf cards."""
+    ctx = fresh({"weather": {"kind": weather}})
+    mesh = props.tree(ctx, 0).data
+    names = [m.name for m in mesh.materials]
+    assert ("plane_leaves" in names) == (not bare)
+    quads = len(mesh.polygons)
+    if bare:  # trunk, limbs, branches and the twigs reaching the summer crown's height
+        assert quads < 2000
+        assert max(v.co.z for v in mesh.vertices) > 8.5
+        assert quads > 4 * foliage.CLUMPS * foliage.TWIGS_PER_CLUMP
+    else:
+        assert quads > foliage.CLUMPS * foliage.CARDS_PER_CLUMP
+
+
+def test_a_bare_crown_shows_the_wall_and_the_ids_see_the_branches(
+    snow_tree_frame: Frame, tree_frame: Frame
+) -> None:
+    """In snow the crown is mostly open (leaves: ~20 % open); where the ids say tree the
+    image shows bark, not the red wall (snowflakes are hidden in the id pass only)."""
+    bare = snow_tree_frame.instance_ids == 1
+    crown = _crown_spans(bare)
+    assert crown.sum() > 1000  # the twigs still span the summer crown's width
+    assert (crown & ~bare).sum() / crown.sum() > 0.5  # 0.69 measured, leaves 0.15
+    assert bare.sum() < 0.5 * (tree_frame.instance_ids == 1).sum()
+    rgb = snow_tree_frame.rgb.astype(float)
+    red = rgb[..., 0] > 1.6 * rgb[..., 1]
+    assert red[bare].mean() < 0.2
+    assert red[_interior(crown & ~bare)].mean() > 0.6  # 0.75: flakes cover some wall

@@ -59,10 +59,47 @@ def test_furniture_lines_the_street_away_from_a_person() -> None:
     assert not any(o.type == "LIGHT" for o in bpy.data.objects)  # daytime: lamps unlit
 
 
-def test_a_lit_lamp_puts_the_lux_of_its_flux_on_the_road() -> None:
+@pytest.mark.parametrize(
+    ("place", "mast"),
+    [
+        ({}, False),  # a 9 m street: ~5 m candelabra
+        ({"road_width_m": 16.0}, True),  # a boulevard: 9 m masts over the road
+        ({"road_width_m": 16.0, "lamps": "candelabra"}, False),
+        ({"lamps": "mast"}, True),
+    ],
+)
+def test_wide_streets_get_tall_masts_with_their_lamps_over_the_road(
+    place: dict, mast: bool
+) -> None:
+    """Paris: historic candelabra (~5 m) on narrow streets, 8-10 m masts on boulevards."""
+    from twinflash.render import props
+
+    ctx = fresh({"camera": FAR_CAMERA, "light": {"local_time": "23:30:00"},
+                 "place": {"zebra_crossing_x_m": None, "trees": False, **place}})  # fmt: skip
+    assert build_furniture(ctx)["lamp"] >= 6
+    half_road = ctx.scene.place.half_road_m
+    tops = []
+    for o in bpy.data.objects:
+        if o.name.startswith("lamp_") and o.name != "lamp_src":
+            top = max((o.matrix_world @ v.co).z for v in o.data.vertices)
+            tops.append(top)
+            assert abs(o.location.y) > half_road  # the column stands on the sidewalk
+    assert all((8.5 < t < 10.0) if mast else (5.0 < t < 5.6) for t in tops)
+    lights = [o for o in bpy.data.objects if o.type == "LIGHT"]
+    assert len(lights) == len(tops)
+    for light in lights:
+        if mast:  # out over the carriageway, 8.8 m up
+            assert abs(light.location.y) < half_road
+            assert light.location.z == pytest.approx(0.15 + props.MAST_LIGHT_Z_M, abs=0.1)
+        else:
+            assert abs(light.location.y) > half_road and light.location.z < 5.0
+
+
+@pytest.mark.parametrize("kind", ["candelabra", "mast"])
+def test_a_lit_lamp_puts_the_lux_of_its_flux_on_the_road(kind: str) -> None:
     """Rendered irradiance (pi x Cycles' diffuse light pass) under one lamp, in lux through
-    the frame's exposure: the inverse-square law of LAMP_FLUX_LM, not hidden by the lantern,
-    and in the 10-30 lux of a lit street (EN 13201 C2-C3) under the lamp."""
+    the frame's exposure: the inverse-square law of its flux, not hidden by the lantern or
+    the mast's luminaire, and in the 10-30 lux of a lit street (EN 13201 C2-C3) under it."""
     import math
     import tempfile
     from pathlib import Path
@@ -73,12 +110,18 @@ def test_a_lit_lamp_puts_the_lux_of_its_flux_on_the_road() -> None:
     from twinflash.render.exr import read_passes
     from twinflash.render.furniture import lamp_light
     from twinflash.render.meshkit import instance
-    from twinflash.render.photometry import LAMP_FLUX_LM
+    from twinflash.render.photometry import LAMP_FLUX_LM, MAST_FLUX_LM
     from twinflash.scene.layout import CURB_HEIGHT_M
 
     ctx = fresh({"light": {"local_time": "23:30:00"}})
-    instance(props.lamp(ctx), "lamp_1", (0.0, 0.0, CURB_HEIGHT_M))
-    lamp_light(ctx, 0.0, 0.0)
+    if kind == "mast":  # the luminaire at the end of its arm, over (0, 0)
+        instance(props.mast(ctx), "lamp_1", (0.0, -props.MAST_ARM_M, CURB_HEIGHT_M))
+        z_m, flux = props.MAST_LIGHT_Z_M + 0.03, MAST_FLUX_LM
+        lamp_light(ctx, 0.0, 0.0, z_m, flux)
+    else:
+        instance(props.lamp(ctx), "lamp_1", (0.0, 0.0, CURB_HEIGHT_M))
+        z_m, flux = props.LAMP_LIGHT_Z_M + 0.05, LAMP_FLUX_LM
+        lamp_light(ctx, 0.0, 0.0)
     bpy.ops.mesh.primitive_plane_add(size=40)  # the road, z = 0
     scene = bpy.context.scene
     cam = bpy.data.objects.new("cam", bpy.data.cameras.new("cam"))
@@ -101,8 +144,8 @@ def test_a_lit_lamp_puts_the_lux_of_its_flux_on_the_road() -> None:
     centres = np.arange(20) - 9.5  # pixel centres, metres; image rows run from +y down
     x, y = np.meshgrid(centres, -centres)
     r = np.hypot(x, y)
-    h = CURB_HEIGHT_M + props.LAMP_LIGHT_Z_M + 0.05
-    law = LAMP_FLUX_LM / (4 * math.pi) * h / (r**2 + h**2) ** 1.5
+    h = CURB_HEIGHT_M + z_m
+    law = flux / (4 * math.pi) * h / (r**2 + h**2) ** 1.5
     near = (r > 3.0) & (r < 5.0)  # clear of the shadow of the lantern's base
     far = (r > 6.0) & (r < 9.0)
     assert np.median(lux[near] / law[near]) == pytest.approx(1.0, abs=0.12)

@@ -15,7 +15,13 @@ pytestmark = pytest.mark.blender
 
 @pytest.mark.parametrize(
     ("build", "height_m"),
-    [(props.lamp, 5.37), (props.bollard, 1.04), (props.bench, 0.85), (props.grate, 0.012)],
+    [
+        (props.lamp, 5.37),
+        (props.mast, 9.14),
+        (props.bollard, 1.04),
+        (props.bench, 0.85),
+        (props.grate, 0.012),
+    ],
 )
 def test_each_prop_stands_on_the_ground_at_its_height(build, height_m: float) -> None:  # type: ignore[no-untyped-def]
     obj = build(fresh())

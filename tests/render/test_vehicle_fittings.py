@@ -78,7 +78,9 @@ def test_two_models_differ_in_their_parts() -> None:
 def test_lamps_carry_the_signature_in_its_own_material() -> None:
     parts, _ = _build("peugeot_208_2")
     lamp = parts["headlight+1"]
-    assert [m.name.split(".")[0] for m in lamp.data.materials] == ["headlight", "daytime_light"]
+    # by day a running car's signature is its lit daytime running light, the lamp unlit
+    names = [m.name.split(".")[0] for m in lamp.data.materials]
+    assert names == ["headlight", "daytime_running_light"]
     used = {p.material_index for p in lamp.data.polygons}
     assert used == {0, 1}
 

@@ -21,6 +21,7 @@ from twinflash.flash.plates import canonical_siv
 from twinflash.frame import Frame, ObjectGeometry
 from twinflash.render import engine, vehicles
 from twinflash.render.context import BuildContext
+from twinflash.render.daylight import luminance
 from twinflash.scene.catalog import get_vehicle_model
 from twinflash.scene.io import parse_scene
 from twinflash.scene.models import Vehicle
@@ -207,26 +208,41 @@ def _build(light: dict, headlights: str) -> BuildContext:
     return ctx
 
 
+def _emits(mat: bpy.types.Material) -> bool:
+    bsdf = mat.node_tree.nodes["Principled BSDF"]
+    strength = bsdf.inputs["Emission Strength"].default_value
+    return strength > 0 and any(bsdf.inputs["Emission Color"].default_value[:3])
+
+
 @pytest.mark.parametrize(
-    ("local_time", "headlights", "lit"),
+    ("local_time", "headlights", "lit", "drl"),
     [
-        ("23:30:00", "auto", True),
-        ("14:00:00", "auto", False),
-        ("14:00:00", "on", True),
-        ("23:30:00", "off", False),
+        ("23:30:00", "auto", True, True),
+        ("14:00:00", "auto", False, True),
+        ("14:00:00", "on", True, True),
+        ("14:00:00", "off", False, False),
+        ("23:30:00", "off", False, False),
     ],
 )
-def test_headlights_follow_the_night(local_time: str, headlights: str, lit: bool) -> None:
+def test_headlights_follow_the_night(
+    local_time: str, headlights: str, lit: bool, drl: bool
+) -> None:
+    """Head and tail lamps light at night (or forced on); by day a running car shows its
+    daytime running lights only; a car with its lights off (parked) shows nothing."""
     ctx = _build({"local_time": local_time}, headlights)
     assert ctx.is_night == (local_time == "23:30:00")
     spots = [o for o in bpy.data.objects if o.type == "LIGHT" and o.data.type == "SPOT"]
     assert len(spots) == (2 if lit else 0)
-    lamp = bpy.data.objects["vehicle_0_headlight+1"].active_material
-    strength = lamp.node_tree.nodes["Principled BSDF"].inputs["Emission Strength"].default_value
-    emits = strength > 0 and any(
-        lamp.node_tree.nodes["Principled BSDF"].inputs["Emission Color"].default_value[:3]
-    )
-    assert emits == lit
+    head = bpy.data.objects["vehicle_0_headlight+1"]
+    assert _emits(head.active_material) == lit
+    assert _emits(bpy.data.objects["vehicle_0_taillight+1"].active_material) == lit
+    (signature,) = [m for m in head.data.materials if m.name.startswith("daytime")]
+    assert _emits(signature) == drl
+    if drl and not lit:  # R87: ~800 cd over ~100 cm^2, under this frame's exposure
+        bsdf = signature.node_tree.nodes["Principled BSDF"]
+        colour = luminance(tuple(bsdf.inputs["Emission Color"].default_value[:3]))
+        cd_m2 = bsdf.inputs["Emission Strength"].default_value * colour * ctx.lux_per_unit
+        assert 20_000 < cd_m2 < 200_000
 
 
 def test_plate_drawn_when_absent_and_corners_ordered_as_seen_facing_the_plate() -> None:

@@ -15,7 +15,7 @@ import pytest
 pytest.importorskip("bpy")
 
 from twinflash.frame import Frame
-from twinflash.render import engine
+from twinflash.render import engine, furniture
 from twinflash.render.context import BuildContext, Built
 from twinflash.render.materials import principled
 from twinflash.render.mesh import box
@@ -243,4 +243,20 @@ def test_rain_streaks_show_by_day_against_a_dark_wall(plain_world: None) -> None
     """Same seed and sky, with and without rain: the streaks add fine bright lines."""
     dry = _pillar_texture({"kind": "overcast"}, "13:30")
     rain = _pillar_texture({"kind": "rain", "rain_intensity": 0.7, "wetness": 0.0}, "13:30")
+    assert rain > 3.0 * dry
+
+
+def _ground_pillar_and_lamp(ctx: BuildContext) -> None:
+    _ground_and_pillar(ctx)
+    if ctx.is_night:  # a street lamp between the camera and the dark pillar
+        furniture.lamp_light(ctx, -2.5, 1.8)
+
+
+def test_rain_streaks_shine_near_a_lamp_at_night() -> None:
+    """At night the airlight alone left streaks faint (2.1x the dry wall's texture); near
+    a lamp they show as by day (4.9x): drops catch its light (7.4x measured)."""
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(engine.street, "build_place", _ground_pillar_and_lamp)
+        dry = _pillar_texture({"kind": "overcast"}, "23:30")
+        rain = _pillar_texture({"kind": "rain", "rain_intensity": 0.7, "wetness": 0.0}, "23:30")
     assert rain > 3.0 * dry

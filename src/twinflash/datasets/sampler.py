@@ -264,6 +264,8 @@ def _draw_vehicles(
         values["color"] = _plain(colors.draw(rng))
         first = k == 0 and spec.first_in_lane
         parked = False if first else bool(rng.random() < spec.parked_share)
+        if parked:  # engine off: no lamps at night, no daytime running lights by day
+            values.setdefault("headlights", "off")
         x_range = spec.first_x_range_m if first else spec.x_range_m
         speed = 0.0 if parked else _speed_mps(plan, index, f"vehicle{k}")
         travel = speed * _duration_s(plan)

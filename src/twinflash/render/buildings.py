@@ -32,6 +32,8 @@ DEPTH_M = 14.0
 REVEAL_M = 0.25  # window glass sits this far behind the façade plane
 BAY_M = 2.9
 WINDOW_W_M = 1.25
+SURROUND_W_M = 0.14  # jambs and lintel of an upper window's moulded frame
+SURROUND_PROUD_M = 0.05
 SHOP_TOP_M = 3.3
 CORNER_INSET_M = 0.05  # party walls at convex corners step back so they never z-fight
 
@@ -252,6 +254,7 @@ def _building(
                 kit.box(
                     (c - w2 - 0.1, 0.0, hz0 - 0.08), (c + w2 + 0.1, 0.07, hz0), m.wall, skip="kb"
                 )
+                window_surround(kit, c, w2, hz0, hz1, m.wall)
             if lvl == 2:  # carved crowns over the noble floor's windows
                 kit.box(
                     (c - w2 - 0.25, 0.0, hz1 + 0.12),
@@ -261,6 +264,9 @@ def _building(
                 )
         if lvl in balconies:
             kit.box((ua + 0.1, 0.0, zb - 0.14), (ub - 0.1, 0.8, zb + 0.05), m.wall, skip="k")
+            for u in (ua + 0.1 + bay * i for i in range(k + 1)):  # consoles under the slab
+                u = min(max(u, ua + 0.3), ub - 0.3)
+                kit.box((u - 0.09, 0.0, zb - 0.5), (u + 0.09, 0.6, zb - 0.14), m.wall, skip="kt")
             railing(kit, ua + 0.15, ub - 0.15, 0.76, zb + 0.05, ctx)
         elif lvl > 1:
             kit.box((ua, 0.0, zb - 0.1), (ub, 0.07, zb + 0.03), m.wall, skip="k")  # string course
@@ -272,6 +278,17 @@ def _building(
     kit.box((a, -DEPTH_M, 0.0), (b, -0.01, top), m.wall, skip="tbf")
     _roof(kit, rng, units, m, row, a, b, top, centres)
     kit.to_object(f"building_{index}")
+
+
+def window_surround(
+    kit: MeshKit, c: float, w2: float, z0: float, z1: float, wall: bpy.types.Material
+) -> None:
+    """The moulded stone frame (chambranle) round an upper window: two jambs and a lintel
+    standing SURROUND_PROUD_M out of the wall, so windows read framed, not cut out."""
+    a, d = SURROUND_W_M, SURROUND_PROUD_M
+    kit.box((c - w2 - a, 0.0, z0), (c - w2, d, z1 + a), wall, skip="kb")
+    kit.box((c + w2, 0.0, z0), (c + w2 + a, d, z1 + a), wall, skip="kb")
+    kit.box((c - w2, 0.0, z1), (c + w2, d, z1 + a), wall, skip="kb")
 
 
 def _roof(

@@ -7,6 +7,9 @@ sun casts dappled shadows. The mask is binary (leaf or nothing), so the exact id
 pass sees the same holes as the image: a person behind a crown is annotated where the
 picture shows them. Cards are plain geometry of the tree's source mesh, and the street's
 trees are linked duplicates of three sources, so a street of trees costs three crowns.
+
+In snow the crowns are bare (`leafless`): Paris plane trees drop their leaves by
+December, so a snowy street shows limbs and twigs (`twigs`), snow on their tops.
 """
 
 from __future__ import annotations
@@ -27,6 +30,29 @@ CARD_SIZE_M = (0.45, 0.75)
 LEAF_CELLS_PER_CARD = 3.2  # Voronoi scale on the card's 0-1 UV: ~10 leaves a card
 LEAF_FILL = 0.38  # Voronoi distance under which a point is leaf (the rest is gap)
 LEAF_HEX = ("#3d5a22", "#6f8f38", "#8a9a45")  # shade, sunlit, yellowing plane leaves
+TWIGS_PER_CLUMP = 6  # a bare crown: thin shoots from each branch end, where the leaves were
+
+
+def leafless(ctx: BuildContext) -> bool:
+    """True when the trees stand bare: it only snows here in winter, when planes are leafless.
+    (Other weathers keep the summer crown whatever the date: the scene has no season.)"""
+    return ctx.scene.weather.kind == "snow"
+
+
+def twigs(
+    clumps: list[tuple[float, float, float, float]], rng: random.Random
+) -> list[tuple[tuple[float, float, float], tuple[float, float, float]]]:
+    """(start, end) of the shoots of a bare crown: from each clump centre up and out to
+    its edge, so the winter crown keeps the summer crown's outline."""
+    out = []
+    for x, y, z, r in clumps:
+        ox, oy = x / (math.hypot(x, y) or 1.0), y / (math.hypot(x, y) or 1.0)
+        for _ in range(TWIGS_PER_CLUMP):
+            a = rng.uniform(0, 2 * math.pi)
+            d = (ox + 0.9 * math.cos(a), oy + 0.9 * math.sin(a), rng.uniform(0.3, 1.4))
+            s = r * rng.uniform(0.9, 1.4) / math.sqrt(sum(c * c for c in d))
+            out.append(((x, y, z), (x + d[0] * s, y + d[1] * s, z + d[2] * s)))
+    return out
 
 
 def clump_centres(rng: random.Random) -> list[tuple[float, float, float, float]]:

@@ -1,5 +1,6 @@
-"""Street furniture: lamps (real lights at night), plane trees with grates, bollards,
-benches — placed from `place.layout_seed` and kept clear of every person and vehicle.
+"""Street furniture: lamps (candelabra, or masts on wide roads; real lights at night),
+plane trees with grates, bollards, benches — placed from `place.layout_seed` and kept
+clear of every person and vehicle.
 """
 
 from __future__ import annotations
@@ -123,7 +124,9 @@ def build_furniture(ctx: BuildContext) -> dict[str, int]:
     ext = Extents.of(place)
     hr, sw = place.half_road_m, place.sidewalk_width_m
     xmax = ext.row_end_m - 1.0
-    lamp_src = props.lamp(ctx)
+    mast = place.lamp_kind == "mast"
+    lamp_src = props.mast(ctx) if mast else props.lamp(ctx)
+    foot = hr + (0.6 if mast else 0.55)
     for side in (-1, 1):
         phase = rng.uniform(0, place.lamp_spacing_m) if side < 0 else None
         for x in _along(
@@ -132,9 +135,16 @@ def build_furniture(ctx: BuildContext) -> dict[str, int]:
             place.lamp_spacing_m,
             phase if phase is not None else place.lamp_spacing_m / 2,
         ):
-            obj = placer.put("lamp", lamp_src, x, side * (hr + 0.55))
-            if obj is not None and lights_on(ctx):
-                lamp_light(ctx, x, side * (hr + 0.55))
+            # a mast's arm (+y in its source) reaches out over the road
+            rot = math.pi if mast and side > 0 else 0.0
+            obj = placer.put("lamp", lamp_src, x, side * foot, rot=rot)
+            if obj is None or not lights_on(ctx):
+                continue
+            if mast:
+                y = side * (foot - props.MAST_ARM_M)
+                lamp_light(ctx, x, y, props.MAST_LIGHT_Z_M + 0.03, photometry.MAST_FLUX_LM)
+            else:
+                lamp_light(ctx, x, side * foot)
     _place_zebra_bollards(place, placer, props.bollard(ctx))
     if place.trees and sw >= 2.8:
         _place_trees(ctx, place, placer, rng, xmax)
@@ -202,16 +212,22 @@ def _place_trees(
                     instance(grate, f"grate_p{placer.counts['tree']}", (x, y, CURB_HEIGHT_M))
 
 
-def lamp_light(ctx: BuildContext, x: float, y: float) -> None:
-    """The lantern's point light at a lamp column (streets and osm places alike): its
-    published flux (`photometry.LAMP_FLUX_LM`) under this frame's exposure."""
+def lamp_light(
+    ctx: BuildContext,
+    x: float,
+    y: float,
+    z_m: float = props.LAMP_LIGHT_Z_M + 0.05,
+    flux_lm: float = photometry.LAMP_FLUX_LM,
+) -> None:
+    """A lamp's point light `z_m` above the sidewalk (streets and osm places alike; a
+    lantern's by default): its published flux under this frame's exposure."""
     light = bpy.data.lights.new("street_lamp", "POINT")
     color = hex_to_linear_rgba(LAMP_LIGHT_HEX)[:3]
     # Blender scales the power by the colour: divide by its luminance to keep the lumens
-    watts = photometry.point_watts(photometry.LAMP_FLUX_LM, ctx.lux_per_unit)
+    watts = photometry.point_watts(flux_lm, ctx.lux_per_unit)
     light.energy = watts / luminance(color)
     light.color = color
     light.shadow_soft_size = 0.05  # a lamp or LED module of ~10 cm, not the whole lantern
     obj = bpy.data.objects.new("street_lamp", light)
-    obj.location = (x, y, CURB_HEIGHT_M + props.LAMP_LIGHT_Z_M + 0.05)
+    obj.location = (x, y, CURB_HEIGHT_M + z_m)
     bpy.context.scene.collection.objects.link(obj)

@@ -22,6 +22,9 @@ import math
 # furniture.py (light centre 4.8 m up, staggered every `lamp_spacing_m` on both sides)
 # this gives ~15-20 lux on the carriageway: EN 13201-2 class C3 (15 lux) to C2 (20 lux).
 LAMP_FLUX_LM = 6000.0
+# A boulevard luminaire on a 9 m mast (~100 W LED or 150 W high-pressure sodium): twice
+# the lantern's flux for a road about twice as wide, with the same lamp spacing.
+MAST_FLUX_LM = 12000.0
 STREET_LIGHT_LUX = 15.0  # EN 13201-2 C3 average: what lights fog and rain between lamps
 LANTERN_LUMINANCE_CD_M2 = 2000.0  # ~6000 lm / (pi * 0.85 m^2 of glass), seen glowing
 SHOP_WINDOW_LUMINANCE_CD_M2 = 60.0  # a lit display (500-1000 lux, reflectance ~0.3)
@@ -29,6 +32,10 @@ HOME_WINDOW_LUMINANCE_CD_M2 = 12.0  # a lit room behind curtains, seen from the 
 # A dipped (low) beam: ~1000-1500 lm out of each headlamp, spread here evenly over the
 # spot's 60 degree cone (0.84 sr); real beams peak at 10-20 kcd just below the horizon.
 HEADLIGHT_INTENSITY_CD = 1500.0
+# A daytime running light (UN ECE R87): 400-1200 cd on axis from an apparent surface of
+# 25-200 cm^2; 800 cd over 100 cm^2. Lit by day on a running car (mandatory on new cars in
+# the EU since 2011): a bright strip next to the sunlit paint, not a blazing lamp.
+DRL_LUMINANCE_CD_M2 = 80_000.0
 
 
 def point_watts(flux_lm: float, lux_per_unit: float) -> float:

@@ -5,7 +5,8 @@ numpy in milliseconds), visible to camera rays only, so it neither shadows nor l
 street and costs little to render. Streaks are what a drop draws during the exposure
 (~8 m/s over ~1/40 s), slanted by one wind per scene. Brightness comes from the airlight,
 so precipitation reads bright against dark façades and fades against the bright sky, as
-in photographs. Positions are drawn from `ctx.np_rng("rain" | "snow")`.
+in photographs; at night rain streaks also shine near lamps and in headlight beams
+(`local_light`). Positions are drawn from `ctx.np_rng("rain" | "snow")`.
 """
 
 from __future__ import annotations
@@ -133,12 +134,55 @@ def add_rain(
     defocus = np.clip(dist / 4.0, 0.35, 1.0)
     opacity = np.clip(rng.uniform(0.15, 0.45, n) * defocus * drop_m / width * 1.5, 0.04, 0.45)
 
+    # each streak glows with the airlight plus what the lamps near it scatter toward us
+    glow_rgb = 1.3 * np.asarray(airlight, float) + local_light(centres, cam.position_m)
     mat, nt, mix = _see_through_material("rain")
+    # the streaks light nothing: no light sampling of thousands of glowing faces (the lit
+    # ones near lamps would otherwise draw light samples from every surface, for nothing)
+    mat.cycles.emission_sampling = "NONE"
     glow = nt.nodes.new("ShaderNodeEmission")
-    glow.inputs["Color"].default_value = (*(1.3 * v for v in airlight), 1.0)
+    lit = nt.nodes.new("ShaderNodeAttribute")
+    lit.attribute_type = "GEOMETRY"
+    lit.attribute_name = "glow"
+    nt.links.new(lit.outputs["Color"], glow.inputs["Color"])
     glow.inputs["Strength"].default_value = 1.0
     nt.links.new(glow.outputs[0], mix.inputs[2])
-    return _mesh_object("rain", verts, faces, opacity, mat)
+    obj = _mesh_object("rain", verts, faces, opacity, mat)
+    attr = obj.data.attributes.new("glow", "FLOAT_COLOR", "FACE")
+    attr.data.foreach_set("color", np.c_[glow_rgb, np.ones(n)].astype(np.float32).ravel())
+    return obj
+
+
+def local_light(points: np.ndarray, camera_m: np.ndarray) -> np.ndarray:
+    """(n, 3) radiance that the point and spot lights of the scene (street lamps,
+    headlights) give drops at `points`, seen from the camera.
+
+    Why: at night the airlight alone leaves rain streaks faint everywhere, while in
+    footage they flash where they pass near a lamp or through a headlight beam. A drop
+    is treated as a white scatterer, L = E / pi, with a forward lobe (a drop refracts most
+    light on through: streaks against a lamp shine brightest). Computed once per streak
+    at build time, so it costs no ray."""
+    bpy.context.view_layer.update()  # parented headlight spots: fresh world matrices
+    out = np.zeros((len(points), 3))
+    cam = np.asarray(camera_m, float)
+    for obj in bpy.data.objects:
+        if obj.type != "LIGHT" or obj.data.type not in ("POINT", "SPOT") or obj.hide_render:
+            continue
+        m = obj.matrix_world
+        pos = np.array(m.translation)
+        d = points - pos
+        dist = np.maximum(np.linalg.norm(d, axis=1), 0.3)
+        to_drop = d / dist[:, None]
+        seen = 1.0
+        if obj.data.type == "SPOT":
+            axis = -np.array(m.to_3x3().col[2])
+            axis /= np.linalg.norm(axis)
+            seen = (to_drop @ axis > math.cos(obj.data.spot_size / 2)).astype(float)
+        to_cam = _unit(cam - points)
+        forward = np.clip(np.sum(to_drop * to_cam, axis=1), 0.0, 1.0) ** 2
+        e = obj.data.energy / (4 * math.pi) / dist**2 * seen * (1.0 + 3.0 * forward)
+        out += (e / math.pi)[:, None] * np.array(obj.data.color)[None, :]
+    return out
 
 
 def add_snow(ctx: BuildContext, airlight: tuple[float, float, float]) -> bpy.types.Object:

@@ -1,6 +1,7 @@
 """Source meshes of the street furniture, built once per render and instanced.
 
-Paris models, simplified: the cast-iron lamp column with a four-sided lantern, the
+Paris models, simplified: the cast-iron lamp column with a four-sided lantern (and the
+9 m mast of wide avenues), the
 plane tree (platane: mottled trunk, limbs and branches, a crown of leaf-card clumps),
 the "potelet" bollard with its ring, the slatted bench. Sources are
 hidden; linked duplicates show them.
@@ -22,6 +23,8 @@ from twinflash.render.meshkit import MeshKit, lights_on
 from twinflash.render.surfaces import snowy
 
 LAMP_LIGHT_Z_M = 4.6
+MAST_LIGHT_Z_M = 8.8  # the luminaire of a 9 m boulevard mast
+MAST_ARM_M = 1.6  # how far the mast's arm carries the luminaire out over the road
 LANTERN_HEX = "#ffd9a0"
 CANOPY_HALF_WIDTH_M = 3.0
 
@@ -55,6 +58,25 @@ def lamp(ctx: BuildContext) -> bpy.types.Object:
     k.cylinder((0, 0, 4.97), 0.3, 0.04, 0.25, iron, sides=4)
     k.cylinder((0, 0, 5.22), 0.04, 0.0, 0.15, iron, sides=6, cap=False)
     return _hide(k.to_object("lamp_src"))
+
+
+def mast(ctx: BuildContext) -> bpy.types.Object:
+    """A 9 m boulevard lamp mast: tapered column, arm out along +y (turned toward the road
+    where placed), a flat luminaire whose glass faces down."""
+    iron = _cast_iron(ctx)
+    if lights_on(ctx):
+        glass = lantern_glass(ctx)
+    else:
+        glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
+    k = MeshKit()
+    k.cylinder((0, 0, 0.0), 0.2, 0.16, 0.5, iron, sides=8)
+    k.cylinder((0, 0, 0.5), 0.11, 0.065, 8.6, iron, sides=8)
+    z, arm = MAST_LIGHT_Z_M, MAST_ARM_M
+    k.box((-0.035, 0.0, z + 0.28), (0.035, arm - 0.2, z + 0.34), iron)  # the arm
+    k.box((-0.025, 0.05, z + 0.05), (0.025, 0.09, z + 0.3), iron)  # its stay
+    k.box((-0.22, arm - 0.45, z + 0.06), (0.22, arm + 0.25, z + 0.3), iron, skip="b")  # hood
+    k.box((-0.2, arm - 0.42, z), (0.2, arm + 0.22, z + 0.06), glass)
+    return _hide(k.to_object("mast_src"))
 
 
 def lantern_glass(ctx: BuildContext) -> bpy.types.Material:
@@ -132,7 +154,8 @@ def grate(ctx: BuildContext) -> bpy.types.Object:
 
 def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
     """A pruned plane tree: mottled trunk, three limbs forking into branches, and a crown
-    of leaf clumps (alpha-cut cards, `foliage`) from ~5 m to ~10 m with gaps between."""
+    of leaf clumps (alpha-cut cards, `foliage`) from ~5 m to ~10 m with gaps between;
+    bare branches and twigs instead of leaves in snow (`foliage.leafless`)."""
     rng = random.Random(f"{ctx.scene.place.layout_seed}:tree:{variant}")
     bark = snowy(ctx, "plane_bark", "#8c876b", 0.8, color2="#c2bc9c", noise_scale=3.5)
     k = MeshKit()
@@ -148,7 +171,11 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
         start = min(tops, key=lambda t: (t[0] - x) ** 2 + (t[1] - y) ** 2 + (t[2] - z) ** 2)
         _limb(k, start, (x, y, z), 0.05, bark)
     cards, uv = foliage.leaf_cards(clumps, rng.randrange(2**31))
-    leaves = foliage.leaf_material(ctx)
+    leaves = None if foliage.leafless(ctx) else foliage.leaf_material(ctx)
+    if leaves is None:
+        for start, end in foliage.twigs(clumps, rng):
+            _limb(k, start, end, 0.025, bark)
+        cards, uv = cards[:0], uv[:0]
     n_wood = len(k.verts)
     verts = np.concatenate([np.array(k.verts, float).reshape(-1, 3), cards])
     faces = k.faces + [
@@ -156,13 +183,13 @@ def tree(ctx: BuildContext, variant: int) -> bpy.types.Object:
     ]
     mesh = bpy.data.meshes.new(f"tree_src_{variant}")
     mesh.from_pydata(verts.tolist(), [], faces)
-    for m in (*k.materials, leaves):
+    for m in (*k.materials, *([leaves] if leaves is not None else [])):
         mesh.materials.append(m)
     mesh.polygons.foreach_set(
         "material_index", [*k.mat_index, *[len(k.materials)] * (len(cards) // 4)]
     )
     loop_uv = np.zeros((len(mesh.loops), 2), np.float32)
-    loop_uv[-len(uv) :] = uv  # the cards' loops come last, in vertex order
+    loop_uv[len(loop_uv) - len(uv) :] = uv  # the cards' loops come last, in vertex order
     mesh.uv_layers.new(name="UVMap").data.foreach_set("uv", loop_uv.ravel())
     mesh.update()
     obj = bpy.data.objects.new(mesh.name, mesh)

@@ -13,8 +13,14 @@ import numpy as np
 
 from twinflash.flash.plates import random_siv
 from twinflash.render.context import BuildContext, Built
-from twinflash.render.materials import emission, principled
-from twinflash.render.photometry import HEADLIGHT_INTENSITY_CD, spot_watts
+from twinflash.render.daylight import luminance
+from twinflash.render.materials import emission, hex_to_linear_rgba, principled
+from twinflash.render.photometry import (
+    DRL_LUMINANCE_CD_M2,
+    HEADLIGHT_INTENSITY_CD,
+    emission_strength,
+    spot_watts,
+)
 from twinflash.render.plates import plate_corners_local, plate_material, plate_object
 from twinflash.render.vehicle_body import Palette, build_body, headlight_spots
 from twinflash.render.vehicle_fittings import glow_material, lamp_glows
@@ -25,19 +31,26 @@ from twinflash.scene.models import Vehicle
 # Départements drawn for the regional band: Paris and its suburbs dominate Paris streets.
 DEPARTEMENTS = ("75", "92", "93", "94", "77", "78", "91", "95", "69", "13", "59", "33", "44", "35")
 CLOSE_UP_M = 15.0  # nearer than this to the camera, bodies get a finer subdivision
+DRL_HEX = "#f4f8ff"  # cold white LEDs
 
 
-def palette(ctx: BuildContext, color: str, lights_on: bool) -> Palette:
+def palette(ctx: BuildContext, color: str, lights_on: bool, running: bool = False) -> Palette:
     """Car paint with a clear coat, tinted glass, black trim, chrome; lamps and the daytime
-    light signature lit or not."""
+    light signature lit or not. A `running` car with its lamps off shows its daytime
+    running lights only (photometric, `DRL_LUMINANCE_CD_M2`): head and tail lamps stay dark."""
     if lights_on:
         head = emission(ctx, "headlight_on", "#fff3e0", 25.0)
         tail = emission(ctx, "taillight_on", "#ff1808", 8.0)
-        signature = emission(ctx, "daytime_light_on", "#f4f8ff", 12.0)
+        signature = emission(ctx, "daytime_light_on", DRL_HEX, 12.0)
     else:
         head = principled(ctx, "headlight", "#c9ced3", roughness=0.08, metallic=0.7)
         tail = principled(ctx, "taillight", "#c4151c", roughness=0.08, Coat_Weight=1.0)
         signature = principled(ctx, "daytime_light", "#e8ecf0", roughness=0.15, Coat_Weight=1.0)
+    if running and not lights_on:
+        drl = emission_strength(
+            DRL_LUMINANCE_CD_M2, ctx.lux_per_unit, luminance(hex_to_linear_rgba(DRL_HEX)[:3])
+        )
+        signature = emission(ctx, "daytime_running_light", DRL_HEX, round(drl, 3))
     return Palette(
         paint=principled(ctx, "paint", color, roughness=0.3, Coat_Weight=1.0, Coat_Roughness=0.03),
         glass=principled(ctx, "car_glass", "#0b0e12", roughness=0.03),
@@ -68,6 +81,12 @@ def lights_on(ctx: BuildContext, vehicle: Vehicle) -> bool:
     return vehicle.headlights == "on" or (vehicle.headlights == "auto" and ctx.is_night)
 
 
+def running_lights_on(vehicle: Vehicle) -> bool:
+    """Daytime running lights: on whenever the lamps are not forced off (`off` is a parked
+    car, engine stopped); `palette` shows them only while the head lamps are off."""
+    return vehicle.headlights != "off"
+
+
 def _to_world(vehicle: Vehicle, points_local: np.ndarray) -> np.ndarray:
     h = math.radians(vehicle.heading_deg)
     rot = np.array([[math.cos(h), -math.sin(h), 0], [math.sin(h), math.cos(h), 0], [0, 0, 1]])
@@ -96,7 +115,7 @@ def build_vehicle(ctx: BuildContext, vehicle: Vehicle, index: int) -> list[Built
     bpy.context.scene.collection.objects.link(root)
 
     on = lights_on(ctx, vehicle)
-    pal = palette(ctx, vehicle.color, on)
+    pal = palette(ctx, vehicle.color, on, running_lights_on(vehicle))
     cam = ctx.scene.camera
     near = math.hypot(vehicle.x_m - cam.x_m, vehicle.y_m - cam.y_m) < CLOSE_UP_M + spec.length_m / 2
     parts = build_body(name, spec, pal, root, subdivision=2 if near else 1)

@@ -27,6 +27,9 @@ SCHEMA_VERSION: Final = 1
 Color = Annotated[str, Field(pattern=r"^#[0-9a-fA-F]{6}$", description="sRGB hex colour")]
 
 
+WIDE_ROAD_M = 12.0  # a carriageway this wide is an avenue or boulevard: masts, not candelabra
+
+
 class _Strict(BaseModel):
     """Unknown fields are errors: a typo in a scene file must not be silently ignored."""
 
@@ -54,6 +57,11 @@ class Place(_Strict):
     zebra_crossing_x_m: float | None = Field(
         0.0, description="crossing position along x, None for none"
     )
+    lamps: Literal["auto", "candelabra", "mast"] = Field(
+        "auto",
+        description="street lamps: ~5 m cast-iron candelabra, or 9 m masts with an arm over "
+        "the road; auto = masts where the road is WIDE_ROAD_M wide or more",
+    )
 
     @model_validator(mode="after")
     def _storeys_ordered(self) -> Place:
@@ -64,6 +72,14 @@ class Place(_Strict):
     @property
     def half_road_m(self) -> float:
         return self.road_width_m / 2
+
+    @property
+    def lamp_kind(self) -> Literal["candelabra", "mast"]:
+        """The lamps this street gets: Paris lights narrow streets with candelabra and its
+        avenues and boulevards with tall masts."""
+        if self.lamps != "auto":
+            return self.lamps
+        return "mast" if self.road_width_m >= WIDE_ROAD_M else "candelabra"
 
     @property
     def facade_y_m(self) -> float:
