@@ -39,13 +39,16 @@ def _cast_iron(ctx: BuildContext) -> bpy.types.Material:
     return snowy(ctx, "cast_iron", "#1d2a23", 0.45, metallic=0.35)
 
 
+def _lamp_glass(ctx: BuildContext) -> bpy.types.Material:
+    """The lit lantern glass at night, plain frosted glass by day."""
+    if lights_on(ctx):
+        return lantern_glass(ctx)
+    return principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
+
+
 def lamp(ctx: BuildContext) -> bpy.types.Object:
     """A 'candélabre' about 5.2 m high: fluted base, slim column, lantern, cap."""
-    iron = _cast_iron(ctx)
-    if lights_on(ctx):
-        glass = lantern_glass(ctx)
-    else:
-        glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
+    iron, glass = _cast_iron(ctx), _lamp_glass(ctx)
     k = MeshKit()
     k.cylinder((0, 0, 0.0), 0.21, 0.17, 0.25, iron, sides=8)
     k.cylinder((0, 0, 0.25), 0.17, 0.11, 0.7, iron, sides=8)
@@ -63,11 +66,7 @@ def lamp(ctx: BuildContext) -> bpy.types.Object:
 def mast(ctx: BuildContext) -> bpy.types.Object:
     """A 9 m boulevard lamp mast: tapered column, arm out along +y (turned toward the road
     where placed), a flat luminaire whose glass faces down."""
-    iron = _cast_iron(ctx)
-    if lights_on(ctx):
-        glass = lantern_glass(ctx)
-    else:
-        glass = principled(ctx, "lantern_glass", "#cfcfc6", roughness=0.15)
+    iron, glass = _cast_iron(ctx), _lamp_glass(ctx)
     k = MeshKit()
     k.cylinder((0, 0, 0.0), 0.2, 0.16, 0.5, iron, sides=8)
     k.cylinder((0, 0, 0.5), 0.11, 0.065, 8.6, iron, sides=8)
