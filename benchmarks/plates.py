@@ -45,10 +45,12 @@ from twinflash.privacy.plate_calibration import (
     error_upper_bound,
     save_calibrations,
 )
-from twinflash.privacy.plate_composites import Composite, Conditions, composite, composites
+from twinflash.privacy.plate_composites import Composite, Conditions, composite, plans
+from twinflash.privacy.plate_layout import layout_gap
 from twinflash.privacy.plate_ocr import (
     BOX_LINE_CHARS,
     CALIBRATION,
+    CROP_SPANS,
     CropRead,
     GrammarReader,
     PlateRead,
@@ -87,10 +89,12 @@ def methods(old: PlateReader, new: GrammarReader) -> dict[str, Callable[[Composi
 
 def evidence(r: PlateRead) -> dict:
     """What a cached row keeps of a grammar reading besides its text and probability: the
-    runner-up, the line's height and each crop's say (to study confidence rules offline)."""
+    runner-up, the line's height and corners and each crop's say (to study confidence rules
+    offline)."""
     return {
         "alts": [[a.text, a.probability] for a in r.alternatives[:3]],
         "line_h": r.height_px,
+        "line": np.round(r.line, 2).tolist(),
         "hidden": r.hidden,
         "crops": [
             [c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit, c.where] for c in r.crops
@@ -105,10 +109,11 @@ def run_synthetic(
     names: Iterable[str],
     threads: int = 0,
     cached_only: bool = False,
+    only: set[int] | None = None,
 ) -> dict[str, list[dict]]:
     """Readings of the `n` composites of `seed` by each method, cached as JSON lines
     (`threads`: onnxruntime's per model, 0 its default; `cached_only`: only the readings
-    already cached, none read)."""
+    already cached, none read; `only`: read just these photos of the `n`)."""
     old, new = PlateReader(threads=threads), GrammarReader(threads=threads)
     funcs = methods(old, new)
     out: dict[str, list[dict]] = {}
@@ -120,10 +125,12 @@ def run_synthetic(
         done[name] = {r["i"]: r for r in rows}
     handles = {name: (cache / f"{name}-seed{seed}.jsonl").open("a") for name in done}
     try:
-        for i, c in enumerate(composites(0 if cached_only else n, seed)):
-            for name in done:
-                if i in done[name]:
-                    continue
+        for i, plan in enumerate(plans(0 if cached_only else n, seed)):
+            todo = [name for name in done if i not in done[name]]
+            if not todo or (only is not None and i not in only):
+                continue
+            c = plan.draw()
+            for name in todo:
                 t0 = time.perf_counter()
                 text, p, extra = funcs[name](c)
                 row = {
@@ -185,7 +192,13 @@ def row_evidence(row: dict, method: str) -> Evidence:
     """The confident rule's evidence of a cached grammar reading by `method`."""
     crops = [CropRead(*c[:6], tuple(c[6])) for c in row.get("crops", [])]
     chars = row["line_h"] * (BOX_LINE_CHARS if method == "grammar-box" else 1.0)
-    return Evidence(row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0), chars)
+    spans = CROP_SPANS if method == "grammar-corners" else None
+    gap = layout_gap(row["read"], [(c.greedy, c.where) for c in crops], spans)
+    q = np.asarray(row["line"], dtype=np.float64)  # rows cached before 2026-12-08 lack it
+    width = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    return Evidence(
+        row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0), chars, gap, width
+    )
 
 
 def grammar_confident(method: str) -> Callable[[dict], bool]:
@@ -401,6 +414,9 @@ def main() -> None:
         action="store_true",
         help="use only the readings already in --cache (up to --n), read no photo",
     )
+    ap.add_argument(
+        "--only", type=int, nargs="+", help="read only these photos (indices, one seed)"
+    )
     ap.add_argument("--folder", type=Path)
     ap.add_argument("--labels", type=Path)
     ap.add_argument("--picture", type=Path, help="write the README's picture there and stop")
@@ -416,12 +432,15 @@ def main() -> None:
         return
     if args.calibrate:
         names = [m for m in names if m != "baseline"]
+    if args.only and len(args.seed) != 1:
+        raise SystemExit(f"--only: indices of one seed, not of {len(args.seed)}")
     if len(args.n) not in (1, len(args.seed)):
         raise SystemExit(f"--n: one count, or one per seed ({len(args.seed)}), not {len(args.n)}")
     results: dict[str, list[dict]] = defaultdict(list)
     counts = args.n * len(args.seed) if len(args.n) == 1 else args.n
     for seed, n in zip(args.seed, counts, strict=True):
-        found = run_synthetic(n, seed, args.cache, names, args.threads, args.cached_only)
+        only = set(args.only) if args.only else None
+        found = run_synthetic(n, seed, args.cache, names, args.threads, args.cached_only, only)
         for m, rows in found.items():
             results[m] += rows
     if args.calibrate:
