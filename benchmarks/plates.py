@@ -31,7 +31,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,6 +40,7 @@ from rapidfuzz.distance import Levenshtein
 from twinflash.annotations import xyxy_to_xywh
 from twinflash.flash.plates import normalise_plate
 from twinflash.privacy.plate_calibration import (
+    NO_GAP_GATE,
     Evidence,
     calibrate,
     error_upper_bound,
@@ -201,15 +202,48 @@ def row_evidence(row: dict, method: str) -> Evidence:
     )
 
 
-def grammar_confident(method: str) -> Callable[[dict], bool]:
-    """Whether the shipped rule calls a cached reading by grammar `method` confident."""
+def grammar_confident(method: str, vetoes: bool = True) -> Callable[[dict], bool]:
+    """Whether the shipped rule calls a cached reading by grammar `method` confident
+    (`vetoes` False: the same rule without its gap and width vetoes, to show their cost)."""
 
     def confident(row: dict) -> bool:
-        return row["read"] is not None and confident_rule(
-            "FNI" if " " in row["read"] else "SIV"
-        ).passes(*astuple(row_evidence(row, method)))
+        if row["read"] is None:
+            return False
+        rule = confident_rule("FNI" if " " in row["read"] else "SIV")
+        if not vetoes:
+            rule = replace(rule, max_gap=NO_GAP_GATE, min_width_px=0.0)
+        return rule.passes(*astuple(row_evidence(row, method)))
 
     return confident
+
+
+def print_vetoes(results: dict[str, list[dict]]) -> None:
+    """What the gap and width vetoes cost and caught, and the confident wrong readings left."""
+    for m, rows in results.items():
+        if m == "baseline":
+            continue
+        print(f"\n{m}: the gap and width vetoes (confident, wrong among them)")
+        for key in ("all", "format SIV", "format FNI"):
+            old = summarise(rows, grammar_confident(m, vetoes=False)).get(key)
+            new = summarise(rows, grammar_confident(m)).get(key)
+            if old and new:
+                print(
+                    f"{key}: without {old['n_confident']} ({old['confident']:.1%}), "
+                    f"{old['wrong_confident']} wrong; with {new['n_confident']} "
+                    f"({new['confident']:.1%}), {new['wrong_confident']} wrong "
+                    f"(95% upper bound {new['upper_bound']:.2%})"
+                )
+        sure, plain = grammar_confident(m), grammar_confident(m, vetoes=False)
+        for r in rows:
+            if r["read"] != r["truth"] and plain(r):
+                e = row_evidence(r, m)
+                print(
+                    f"  {'STILL CONFIDENT' if sure(r) else 'vetoed'}: {r['truth']} read "
+                    f"{r['read']} at {r['p']:.3f}, gap {e.gap:.2f}, line {e.width_px:.0f} px "
+                    f"wide, characters {e.chars_px:.1f} px, yaw {r.get('yaw_deg', 0):.0f}, "
+                    f"blur {r.get('blur_px', 0)}, night {r.get('night')}, "
+                    f"{r.get('occlusion')} (photo {r.get('i')})"
+                )
 
 
 def baseline_confident(row: dict) -> bool:
@@ -455,6 +489,7 @@ def main() -> None:
         print(f"wrote {CALIBRATION_PATH}: {cals}")
         calibrations.cache_clear()
     print_tables(dict(results))
+    print_vetoes(dict(results))
 
 
 if __name__ == "__main__":
