@@ -7,8 +7,10 @@ the grammar reader (`GrammarReader`, given the box or the plate's corners).
     .venv/bin/python benchmarks/plates.py --calibrate --seed 1 3 --n 1561 1694 \
         --methods grammar-box,grammar-corners --cached-only  # writes the confident rules
         # (from seed 1 read by grammar-corners and seed 3 by grammar-box, cached first)
-    .venv/bin/python benchmarks/plates.py --seed 6 7 8 9 --n 2306 2251 2104 2120 \
-        --methods grammar-corners                      # the held-out test set
+    .venv/bin/python benchmarks/plates.py --seed 10 11 --n 3000 3000 \
+        --methods grammar-corners                      # the held-out test set (schema 4)
+    .venv/bin/python benchmarks/plates.py --seed 8 --n 2104 --only 214 1031 \
+        --methods grammar-corners                      # just two photos of seed 8
     .venv/bin/python benchmarks/plates.py --folder DIR [--labels labels.csv]
     .venv/bin/python benchmarks/plates.py --picture docs/img/plate-reading.png  # README's
 
