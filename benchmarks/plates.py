@@ -7,8 +7,10 @@ the grammar reader (`GrammarReader`, given the box or the plate's corners).
     .venv/bin/python benchmarks/plates.py --calibrate --seed 1 3 --n 1561 1694 \
         --methods grammar-box,grammar-corners --cached-only  # writes the confident rules
         # (from seed 1 read by grammar-corners and seed 3 by grammar-box, cached first)
-    .venv/bin/python benchmarks/plates.py --seed 6 7 8 9 --n 2306 2251 2104 2120 \
-        --methods grammar-corners                      # the held-out test set
+    .venv/bin/python benchmarks/plates.py --seed 10 11 --n 3000 3000 \
+        --methods grammar-corners                      # the held-out test set (schema 4)
+    .venv/bin/python benchmarks/plates.py --seed 8 --n 2104 --only 214 1031 \
+        --methods grammar-corners                      # just two photos of seed 8
     .venv/bin/python benchmarks/plates.py --folder DIR [--labels labels.csv]
     .venv/bin/python benchmarks/plates.py --picture docs/img/plate-reading.png  # README's
 
@@ -31,7 +33,7 @@ import json
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import numpy as np
@@ -40,15 +42,18 @@ from rapidfuzz.distance import Levenshtein
 from twinflash.annotations import xyxy_to_xywh
 from twinflash.flash.plates import normalise_plate
 from twinflash.privacy.plate_calibration import (
+    NO_GAP_GATE,
     Evidence,
     calibrate,
     error_upper_bound,
     save_calibrations,
 )
-from twinflash.privacy.plate_composites import Composite, Conditions, composite, composites
+from twinflash.privacy.plate_composites import Composite, Conditions, composite, plans
+from twinflash.privacy.plate_layout import layout_gap
 from twinflash.privacy.plate_ocr import (
     BOX_LINE_CHARS,
     CALIBRATION,
+    CROP_SPANS,
     CropRead,
     GrammarReader,
     PlateRead,
@@ -87,10 +92,12 @@ def methods(old: PlateReader, new: GrammarReader) -> dict[str, Callable[[Composi
 
 def evidence(r: PlateRead) -> dict:
     """What a cached row keeps of a grammar reading besides its text and probability: the
-    runner-up, the line's height and each crop's say (to study confidence rules offline)."""
+    runner-up, the line's height and corners and each crop's say (to study confidence rules
+    offline)."""
     return {
         "alts": [[a.text, a.probability] for a in r.alternatives[:3]],
         "line_h": r.height_px,
+        "line": np.round(r.line, 2).tolist(),
         "hidden": r.hidden,
         "crops": [
             [c.top, c.share, c.best_share, c.greedy, c.greedy_min, c.fit, c.where] for c in r.crops
@@ -105,10 +112,11 @@ def run_synthetic(
     names: Iterable[str],
     threads: int = 0,
     cached_only: bool = False,
+    only: set[int] | None = None,
 ) -> dict[str, list[dict]]:
     """Readings of the `n` composites of `seed` by each method, cached as JSON lines
     (`threads`: onnxruntime's per model, 0 its default; `cached_only`: only the readings
-    already cached, none read)."""
+    already cached, none read; `only`: read just these photos of the `n`)."""
     old, new = PlateReader(threads=threads), GrammarReader(threads=threads)
     funcs = methods(old, new)
     out: dict[str, list[dict]] = {}
@@ -120,10 +128,12 @@ def run_synthetic(
         done[name] = {r["i"]: r for r in rows}
     handles = {name: (cache / f"{name}-seed{seed}.jsonl").open("a") for name in done}
     try:
-        for i, c in enumerate(composites(0 if cached_only else n, seed)):
-            for name in done:
-                if i in done[name]:
-                    continue
+        for i, plan in enumerate(plans(0 if cached_only else n, seed)):
+            todo = [name for name in done if i not in done[name]]
+            if not todo or (only is not None and i not in only):
+                continue
+            c = plan.draw()
+            for name in todo:
                 t0 = time.perf_counter()
                 text, p, extra = funcs[name](c)
                 row = {
@@ -185,18 +195,57 @@ def row_evidence(row: dict, method: str) -> Evidence:
     """The confident rule's evidence of a cached grammar reading by `method`."""
     crops = [CropRead(*c[:6], tuple(c[6])) for c in row.get("crops", [])]
     chars = row["line_h"] * (BOX_LINE_CHARS if method == "grammar-box" else 1.0)
-    return Evidence(row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0), chars)
+    spans = CROP_SPANS if method == "grammar-corners" else None
+    gap = layout_gap(row["read"], [(c.greedy, c.where) for c in crops], spans)
+    q = np.asarray(row["line"], dtype=np.float64)  # rows cached before 2026-12-08 lack it
+    width = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
+    return Evidence(
+        row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0), chars, gap, width
+    )
 
 
-def grammar_confident(method: str) -> Callable[[dict], bool]:
-    """Whether the shipped rule calls a cached reading by grammar `method` confident."""
+def grammar_confident(method: str, vetoes: bool = True) -> Callable[[dict], bool]:
+    """Whether the shipped rule calls a cached reading by grammar `method` confident
+    (`vetoes` False: the same rule without its gap and width vetoes, to show their cost)."""
 
     def confident(row: dict) -> bool:
-        return row["read"] is not None and confident_rule(
-            "FNI" if " " in row["read"] else "SIV"
-        ).passes(*astuple(row_evidence(row, method)))
+        if row["read"] is None:
+            return False
+        rule = confident_rule("FNI" if " " in row["read"] else "SIV")
+        if not vetoes:
+            rule = replace(rule, max_gap=NO_GAP_GATE, min_width_px=0.0)
+        return rule.passes(*astuple(row_evidence(row, method)))
 
     return confident
+
+
+def print_vetoes(results: dict[str, list[dict]]) -> None:
+    """What the gap and width vetoes cost and caught, and the confident wrong readings left."""
+    for m, rows in results.items():
+        if m == "baseline":
+            continue
+        print(f"\n{m}: the gap and width vetoes (confident, wrong among them)")
+        for key in ("all", "format SIV", "format FNI"):
+            old = summarise(rows, grammar_confident(m, vetoes=False)).get(key)
+            new = summarise(rows, grammar_confident(m)).get(key)
+            if old and new:
+                print(
+                    f"{key}: without {old['n_confident']} ({old['confident']:.1%}), "
+                    f"{old['wrong_confident']} wrong; with {new['n_confident']} "
+                    f"({new['confident']:.1%}), {new['wrong_confident']} wrong "
+                    f"(95% upper bound {new['upper_bound']:.2%})"
+                )
+        sure, plain = grammar_confident(m), grammar_confident(m, vetoes=False)
+        for r in rows:
+            if r["read"] != r["truth"] and plain(r):
+                e = row_evidence(r, m)
+                print(
+                    f"  {'STILL CONFIDENT' if sure(r) else 'vetoed'}: {r['truth']} read "
+                    f"{r['read']} at {r['p']:.3f}, gap {e.gap:.2f}, line {e.width_px:.0f} px "
+                    f"wide, characters {e.chars_px:.1f} px, yaw {r.get('yaw_deg', 0):.0f}, "
+                    f"blur {r.get('blur_px', 0)}, night {r.get('night')}, "
+                    f"{r.get('occlusion')} (photo {r.get('i')})"
+                )
 
 
 def baseline_confident(row: dict) -> bool:
@@ -401,6 +450,9 @@ def main() -> None:
         action="store_true",
         help="use only the readings already in --cache (up to --n), read no photo",
     )
+    ap.add_argument(
+        "--only", type=int, nargs="+", help="read only these photos (indices, one seed)"
+    )
     ap.add_argument("--folder", type=Path)
     ap.add_argument("--labels", type=Path)
     ap.add_argument("--picture", type=Path, help="write the README's picture there and stop")
@@ -416,12 +468,15 @@ def main() -> None:
         return
     if args.calibrate:
         names = [m for m in names if m != "baseline"]
+    if args.only and len(args.seed) != 1:
+        raise SystemExit(f"--only: indices of one seed, not of {len(args.seed)}")
     if len(args.n) not in (1, len(args.seed)):
         raise SystemExit(f"--n: one count, or one per seed ({len(args.seed)}), not {len(args.n)}")
     results: dict[str, list[dict]] = defaultdict(list)
     counts = args.n * len(args.seed) if len(args.n) == 1 else args.n
     for seed, n in zip(args.seed, counts, strict=True):
-        found = run_synthetic(n, seed, args.cache, names, args.threads, args.cached_only)
+        only = set(args.only) if args.only else None
+        found = run_synthetic(n, seed, args.cache, names, args.threads, args.cached_only, only)
         for m, rows in found.items():
             results[m] += rows
     if args.calibrate:
@@ -436,6 +491,7 @@ def main() -> None:
         print(f"wrote {CALIBRATION_PATH}: {cals}")
         calibrations.cache_clear()
     print_tables(dict(results))
+    print_vetoes(dict(results))
 
 
 if __name__ == "__main__":

@@ -354,6 +354,9 @@ def test_plate_read_from_corners_gives_alternatives_of_a_blurred_look_alike(
     assert probs == sorted(probs, reverse=True)
     # the characters' height the height gate looks at: their band, 0.68 of a 16 px plate
     assert plate["chars_px"] == pytest.approx(0.68 * 16, abs=0.5)
+    # the width and gap gates' evidence: the text area (420 of 520 mm), characters in place
+    assert plate["width_px"] == pytest.approx(16 * 420 / 110, abs=1.5)
+    assert 0 <= plate["gap"] < 0.5
 
 
 def test_plate_read_whole_photo(

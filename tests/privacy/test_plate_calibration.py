@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import astuple
+from dataclasses import astuple, replace
 from pathlib import Path
 
 import numpy as np
 import pytest
 
 from twinflash.privacy.plate_calibration import (
+    GAP_GATE,
     NEVER,
+    NO_FIT_GATE,
+    NO_GAP_GATE,
+    WIDTH_GATE,
     Calibration,
     Evidence,
     calibrate,
@@ -19,6 +23,7 @@ from twinflash.privacy.plate_calibration import (
     load_calibrations,
     save_calibrations,
 )
+from twinflash.privacy.plate_layout import NO_LAYOUT
 from twinflash.privacy.plate_ocr import calibrations
 
 
@@ -114,7 +119,7 @@ def test_the_height_gate_keeps_out_small_plates_misread_with_one_voice() -> None
     assert 9.0 < gated.min_height_px <= 30.0
     assert not any(gated.passes(*astuple(e)) for e in small)
     assert gated.n_confident > 1000 and gated.n_wrong_confident <= 1e-3 * gated.n_confident
-    assert gated.passes(0.9999, 1.0, -0.1, 0.0, 30.0)
+    assert gated.passes(0.9999, 1.0, -0.1, 0.0, 30.0, 0.1, 200.0)
 
 
 def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None:
@@ -125,12 +130,43 @@ def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None
     with pytest.raises(ValueError, match=r"c\.json: not a plate calibration: schema_version"):
         load_calibrations('{"schema_version": 1, "by_format": {}}', "c.json")
     with pytest.raises(ValueError, match=r"c\.json: not a plate calibration"):
-        load_calibrations('{"schema_version": 3, "by_format": {"SIV": {"x": 1}}}', "c.json")
+        load_calibrations('{"schema_version": 4, "by_format": {"SIV": {"x": 1}}}', "c.json")
+    old = '{"schema_version": 3, "by_format": {"SIV": {"threshold": 0.9}}}'  # no gap, width
+    with pytest.raises(ValueError, match=r"^c\.json: not a plate calibration: schema_version 3"):
+        load_calibrations(old, "c.json")
+
+
+def test_the_gap_and_width_gates_hold_out_what_they_should() -> None:
+    """Hand-built readings past every other gate: an FNI plate whose characters stray 0.64
+    character heights from the layout (two digits washed out), a text line 41 px wide (a
+    small plate turned 40°) are not confident; the same reading laid out right and wide
+    enough is."""
+    rule = Calibration(0.95, 1e-3, 10, 5, 0, 0.6, NO_FIT_GATE, 0.03, 8.0, 0.3, 55.0)
+    normal = Evidence(0.999, 1.0, -0.1, 0.0, 20.0, 0.15, 120.0)
+    assert rule.passes(*astuple(normal))
+    assert not rule.passes(*astuple(replace(normal, gap=0.64)))
+    assert not rule.passes(*astuple(replace(normal, width_px=41.0)))
+    assert not rule.passes(*astuple(replace(normal, gap=NO_LAYOUT)))  # no crop placed them
+
+
+def test_the_vetoes_come_after_the_fit_and_only_remove() -> None:
+    """The gap and width vetoes do not move the fitted gates and threshold; they hold out
+    the sure readings that stray from their layout, and the counts say so."""
+    ev, ok = _readings(2000, 5)
+    plain = calibrate(ev, ok, max_gap=NO_GAP_GATE, min_width_px=0.0)
+    stray = [replace(e, gap=0.64) if i % 10 == 0 else e for i, e in enumerate(ev)]
+    vetoed = calibrate(stray, ok)
+    assert (vetoed.threshold, vetoed.min_agreement) == (plain.threshold, plain.min_agreement)
+    assert (vetoed.max_gap, vetoed.min_width_px) == (GAP_GATE, WIDTH_GATE)
+    held_out = sum(e.gap > GAP_GATE and plain.passes(*astuple(e)) for e in stray)
+    assert held_out > 0 and vetoed.n_confident == plain.n_confident - held_out
 
 
 def test_the_shipped_rules_were_calibrated_for_both_formats() -> None:
-    """SIV and FNI both have a rule that some readings pass, fitted at the 1/1,000 target."""
+    """SIV and FNI both have a rule that some readings pass, fitted at the 1/1,000 target,
+    with the gap and width vetoes on."""
     rules = calibrations()
     assert set(rules) == {"SIV", "FNI"}
     for rule in rules.values():
         assert rule.target_error == 1e-3 and rule.threshold < NEVER and rule.n_confident > 0
+        assert (rule.max_gap, rule.min_width_px) == (GAP_GATE, WIDTH_GATE)

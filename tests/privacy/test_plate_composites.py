@@ -8,7 +8,13 @@ import numpy as np
 import pytest
 
 from twinflash.flash.plates import normalise_plate
-from twinflash.privacy.plate_composites import Conditions, composite, composites, random_text
+from twinflash.privacy.plate_composites import (
+    Conditions,
+    composite,
+    composites,
+    plans,
+    random_text,
+)
 
 
 def test_the_plate_lies_inside_its_corners() -> None:
@@ -37,6 +43,15 @@ def test_random_texts_are_valid_plates_of_both_formats() -> None:
 def test_composites_are_reproducible_and_vary() -> None:
     first = [c.text for c in composites(5, seed=9)]
     assert first == [c.text for c in composites(5, seed=9)] and len(set(first)) == 5
+
+
+def test_a_plan_draws_the_same_photo_as_composites() -> None:
+    drawn = list(composites(4, seed=5))
+    planned = list(plans(4, seed=5))
+    assert [p.text for p in planned] == [c.text for c in drawn]
+    assert np.array_equal(planned[3].draw().rgb, drawn[3].rgb)
+    with pytest.raises(ValueError, match="`n`"):
+        next(plans(-1))
 
 
 @pytest.mark.parametrize(

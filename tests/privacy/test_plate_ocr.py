@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import itertools
 from dataclasses import astuple, replace
 
 import numpy as np
 import pytest
 
-from twinflash.privacy.plate_composites import Conditions, composite, composites
+from twinflash.privacy.plate_composites import Conditions, composite, composites, plans
 from twinflash.privacy.plate_decode import ALPHABET
 from twinflash.privacy.plate_ocr import (
     CHARS_V,
@@ -151,7 +152,37 @@ def test_a_small_plate_read_right_is_not_confident_for_its_height(
     rule = confident_rule("SIV")
     assert read.text == "GH-508-KZ" and not read.confident
     assert read.evidence.chars_px < rule.min_height_px
-    assert rule.passes(*astuple(replace(read.evidence, chars_px=rule.min_height_px)))
+    tall = replace(read.evidence, chars_px=rule.min_height_px, width_px=rule.min_width_px)
+    assert rule.passes(*astuple(tall))
+
+
+def _development_photo(seed: int, index: int):  # -> Composite
+    return next(itertools.islice(plans(index + 1, seed), index, None)).draw()
+
+
+def test_an_fni_plate_that_lost_digits_is_not_confident(reader: GrammarReader) -> None:
+    """Development photo 878 of seed 4: flash glare washed out the 1 and 9 of 9819 E 29;
+    every crop reads 98 E 29, a valid plate, at 1.000, but its characters sit where the
+    longer plate put them: the gap gate holds it out."""
+    c = _development_photo(4, 878)
+    read = reader.read_corners(c.rgb, c.corners)
+    rule = confident_rule("FNI")
+    assert (c.text, read.text) == ("9819 E 29", "98 E 29") and read.probability > 0.99
+    assert read.evidence.gap > rule.max_gap and not read.confident
+    assert rule.passes(*astuple(replace(read.evidence, gap=0.0)))  # only the gap says no
+
+
+def test_a_narrow_turned_plate_misread_is_not_confident(reader: GrammarReader) -> None:
+    """Development photo 1031 of seed 8: SV-383-PL turned 40° at night, characters 9.7 px
+    high (above the height gate), read SY-383-PL by every crop: its 41 px text line is
+    below the width gate."""
+    c = _development_photo(8, 1031)
+    read = reader.read_corners(c.rgb, c.corners)
+    rule = confident_rule("SIV")
+    assert (c.text, read.text) == ("SV-383-PL", "SY-383-PL") and read.probability > 0.95
+    assert read.evidence.chars_px >= rule.min_height_px
+    assert read.evidence.width_px < rule.min_width_px and not read.confident
+    assert rule.passes(*astuple(replace(read.evidence, width_px=rule.min_width_px)))
 
 
 def test_clear_siv_and_fni_plates_are_confident(reader: GrammarReader) -> None:

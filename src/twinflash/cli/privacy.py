@@ -167,6 +167,8 @@ def plate_read(
                         "fit": round(p.evidence.fit, 3),
                         "hidden": round(p.evidence.hidden, 3),
                         "chars_px": round(p.evidence.chars_px, 1),
+                        "gap": round(min(p.evidence.gap, 99.0), 3),
+                        "width_px": round(p.evidence.width_px, 1),
                         "alternatives": p.to_json()["alternatives"],
                         "xyxy": [round(v) for v in p.xyxy],
                     }

@@ -175,12 +175,32 @@ def composite(text: str, cond: Conditions, departement: str = "75", seed: int = 
     return Composite(rgb, text, quad.astype(np.float32), cond)
 
 
-def composites(n: int, seed: int = 0) -> Iterator[Composite]:
-    """`n` random plates under random conditions, reproducible from `seed`."""
+@dataclass(frozen=True)
+class Plan:
+    """What `composite` is given to draw one photo of `composites`: drawing is the costly
+    part, so a benchmark can pick photos by index without drawing the ones before."""
+
+    text: str
+    conditions: Conditions
+    departement: str
+    seed: int
+
+    def draw(self) -> Composite:
+        return composite(self.text, self.conditions, self.departement, self.seed)
+
+
+def plans(n: int, seed: int = 0) -> Iterator[Plan]:
+    """The plans of `composites(n, seed)`, in order, none drawn."""
     if n < 0:
         raise ValueError(f"`n`: must be >= 0 (got {n})")
     rng = random.Random(seed)
     for i in range(n):
         text = random_text(rng)
         dept = text.split(" ")[-1] if " " in text else rng.choice(["75", "69", "13", "33"])
-        yield composite(text, random_conditions(rng), dept, seed=seed * 1_000_003 + i)
+        yield Plan(text, random_conditions(rng), dept, seed * 1_000_003 + i)
+
+
+def composites(n: int, seed: int = 0) -> Iterator[Composite]:
+    """`n` random plates under random conditions, reproducible from `seed`."""
+    for plan in plans(n, seed):
+        yield plan.draw()

@@ -11,7 +11,8 @@ probabilities. The best plate's share of the vote is its `probability`; it is ca
 `confident` when it passes the rule that `benchmarks/plates.py --calibrate` chose on
 synthetic plates (`data/plate_confidence.json`): enough crops whose unconstrained best path
 spells the plate, every crop explained by some plate, the plate's margins not hidden, a text
-line tall enough to tell W from M, and the probability at or above the threshold (aim: among
+line tall and wide enough to tell W from M, the characters where the read text's layout puts
+them (no hole a lost digit left), and the probability at or above the threshold (aim: among
 confident readings at most 1 in 1,000 wrong).
 """
 
@@ -35,6 +36,7 @@ from twinflash.privacy.plate_calibration import (
     load_calibrations,
 )
 from twinflash.privacy.plate_decode import ALPHABET, decode, reduce_columns, reduce_probs
+from twinflash.privacy.plate_layout import layout_gap
 from twinflash.scene.plate_art import PLATE_H_MM, PLATE_W_MM, TEXT_X_MM
 
 REC_H = 48  # the recogniser's input height
@@ -112,18 +114,28 @@ class PlateRead:
     crops: tuple[CropRead, ...] = ()
     hidden: float = 0.0  # share of the margins above and below the characters hidden
     char_scale: float = 1.0  # the characters' height / `line`'s (box readings: BOX_LINE_CHARS)
+    spans: tuple[tuple[float, float], ...] | None = None  # crops across the plate (corners)
 
     @property
     def evidence(self) -> Evidence:
         """What the confident rule looks at: the probability, the share of crops whose
         unconstrained best path spells the plate, the worst crop's fit, the share of the
-        margins hidden and the characters' height."""
+        margins hidden, the characters' height, their stray from the layout and the
+        line's width."""
         return Evidence(
             self.probability,
             *crop_evidence(self.text, self.crops),
             self.hidden,
             self.chars_px,
+            layout_gap(self.text, [(c.greedy, c.where) for c in self.crops], self.spans),
+            self.width_px,
         )
+
+    @property
+    def width_px(self) -> float:
+        """Width of the text line read, in image pixels (mean of its top and bottom)."""
+        q = self.line
+        return float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
 
     @property
     def height_px(self) -> float:
@@ -237,12 +249,18 @@ def hidden_share(rgb: np.ndarray, line: np.ndarray) -> float:
     return out
 
 
+_U0, _U1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
+# Each crop's left and right edges across the plate (0-1), in `crops`' order.
+CROP_SPANS = ((_U0, _U1), (_U0 - 0.03, _U1 + 0.03), (-0.02, 1.02), (_U0, _U1), (_U0, _U1))
+
+
 def crops(rgb: np.ndarray, corners: np.ndarray) -> list[np.ndarray]:
-    """The crops read and voted on: text area, wider area, whole plate, stretched, CLAHE."""
-    u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
+    """The crops read and voted on (`CROP_SPANS`): text area, wider area, whole plate,
+    stretched, CLAHE."""
+    u0, u1 = CROP_SPANS[0]
     text = _sub_quad(corners, u0, u1, 0.06, 0.94)
-    wide = _sub_quad(corners, u0 - 0.03, u1 + 0.03, -0.08, 1.08)
-    whole = _sub_quad(corners, -0.02, 1.02, -0.1, 1.1)
+    wide = _sub_quad(corners, *CROP_SPANS[1], -0.08, 1.08)
+    whole = _sub_quad(corners, *CROP_SPANS[2], -0.1, 1.1)
     aspect = (u1 - u0) * PLATE_W_MM / (0.88 * PLATE_H_MM)
     out = [
         _warp(rgb, text, (round(REC_H * aspect), REC_H)),
@@ -303,12 +321,18 @@ class GrammarReader:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         u0, u1 = TEXT_X_MM[0] / PLATE_W_MM, TEXT_X_MM[1] / PLATE_W_MM
         line = _sub_quad(quad, u0, u1, CHARS_V[0], CHARS_V[1])
-        return self._vote(crops(rgb, quad), line, hidden_share(rgb, line))
+        return self._vote(crops(rgb, quad), line, hidden_share(rgb, line), spans=CROP_SPANS)
 
     def _vote(
-        self, cuts: list[np.ndarray], quad: np.ndarray, hidden: float, char_scale: float = 1.0
+        self,
+        cuts: list[np.ndarray],
+        quad: np.ndarray,
+        hidden: float,
+        char_scale: float = 1.0,
+        spans: tuple[tuple[float, float], ...] | None = None,
     ) -> PlateRead:
-        """Each crop's plate probabilities, averaged: the crops vote."""
+        """Each crop's plate probabilities, averaged: the crops vote (`spans`: the crops'
+        extents across the plate, when known)."""
         votes: dict[str, float] = {}
         per_crop: list[tuple[dict[str, float], str, float, float, tuple[float, ...]]] = []
         for frames, filled in self._frames(cuts):
@@ -323,7 +347,7 @@ class GrammarReader:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
         if not alts:
-            return PlateRead(None, 0.0, False, (), quad, (), hidden, char_scale)
+            return PlateRead(None, 0.0, False, (), quad, (), hidden, char_scale, spans)
         best = alts[0]
         said = tuple(
             CropRead(
@@ -338,7 +362,7 @@ class GrammarReader:
             for shares, greedy, low, fit, where in per_crop
         )
         read = PlateRead(
-            best.text, best.probability, False, alts[:8], quad, said, hidden, char_scale
+            best.text, best.probability, False, alts[:8], quad, said, hidden, char_scale, spans
         )
         sure = confident_rule(best.format).passes(*astuple(read.evidence))
         return replace(read, confident=sure)
