@@ -42,6 +42,7 @@ from rapidfuzz.distance import Levenshtein
 from twinflash.annotations import xyxy_to_xywh
 from twinflash.flash.plates import normalise_plate
 from twinflash.privacy.plate_calibration import (
+    BOX_GAP_GATES,
     NO_GAP_GATE,
     Evidence,
     calibrate,
@@ -57,6 +58,7 @@ from twinflash.privacy.plate_ocr import (
     CropRead,
     GrammarReader,
     PlateRead,
+    box_spans,
     calibrations,
     confident_rule,
     crop_evidence,
@@ -143,6 +145,7 @@ def run_synthetic(
                     "p": p,
                     "s": time.perf_counter() - t0,
                     **c.slices(),
+                    "box": list(c.box_xywh),
                     **extra,
                 }
                 done[name][i] = row
@@ -153,7 +156,23 @@ def run_synthetic(
             h.close()
     for name, by_index in done.items():
         out[name] = [by_index[i] for i in range(n) if i in by_index]
+    _add_boxes([r for rows in out.values() for r in rows], seed)
     return out
+
+
+def _add_boxes(rows: list[dict], seed: int) -> None:
+    """The plate box of rows cached before 2026-12-08 (late) without one, redrawn (the box
+    places box readings on the plate: `box_spans`)."""
+    missing = {r["i"] for r in rows if "box" not in r}
+    if not missing:
+        return
+    boxes = {
+        i: list(plan.draw().box_xywh)
+        for i, plan in enumerate(plans(max(missing) + 1, seed))
+        if i in missing
+    }
+    for r in rows:
+        r.setdefault("box", boxes.get(r["i"]))
 
 
 def _slice_keys(row: dict) -> list[str]:
@@ -194,14 +213,14 @@ def _group(text: str | None) -> str:
 def row_evidence(row: dict, method: str) -> Evidence:
     """The confident rule's evidence of a cached grammar reading by `method`."""
     crops = [CropRead(*c[:6], tuple(c[6])) for c in row.get("crops", [])]
-    chars = row["line_h"] * (BOX_LINE_CHARS if method == "grammar-box" else 1.0)
-    spans = CROP_SPANS if method == "grammar-corners" else None
+    boxed = method == "grammar-box"
+    chars = row["line_h"] * (BOX_LINE_CHARS if boxed else 1.0)
+    spans = box_spans(row["line"], row["box"]) if boxed else CROP_SPANS
     gap = layout_gap(row["read"], [(c.greedy, c.where) for c in crops], spans)
     q = np.asarray(row["line"], dtype=np.float64)  # rows cached before 2026-12-08 lack it
     width = float(np.linalg.norm(q[1] - q[0]) + np.linalg.norm(q[2] - q[3])) / 2
-    return Evidence(
-        row["p"], *crop_evidence(row["read"], crops), row.get("hidden", 0.0), chars, gap, width
-    )
+    hidden = row.get("hidden", 0.0)
+    return Evidence(row["p"], *crop_evidence(row["read"], crops), hidden, chars, gap, width, boxed)
 
 
 def grammar_confident(method: str, vetoes: bool = True) -> Callable[[dict], bool]:
@@ -213,7 +232,10 @@ def grammar_confident(method: str, vetoes: bool = True) -> Callable[[dict], bool
             return False
         rule = confident_rule("FNI" if " " in row["read"] else "SIV")
         if not vetoes:
-            rule = replace(rule, max_gap=NO_GAP_GATE, min_width_px=0.0)
+            rule = replace(
+                rule, max_gap=NO_GAP_GATE, min_width_px=0.0, box_max_gap=NO_GAP_GATE,
+                box_min_width_px=0.0,
+            )  # fmt: skip
         return rule.passes(*astuple(row_evidence(row, method)))
 
     return confident
@@ -368,15 +390,15 @@ def run_folder(folder: Path, labels: Path | None) -> dict[str, list[dict]]:
             _row(truth, best and best.text, best.confidence if best else 0.0, t0)
         )
         t0 = time.perf_counter()
-        reads = [new.read_box(rgb, b) for b in boxes]
-        top = max(reads, key=lambda r: r.probability, default=None)
+        reads = [(new.read_box(rgb, b), b) for b in boxes]
+        top, where = max(reads, key=lambda r: r[0].probability, default=(None, None))
         out["grammar-box"].append(
             _row(
                 truth,
                 top and top.text,
                 top.probability if top else 0.0,
                 t0,
-                evidence(top) if top else None,
+                {**evidence(top), "box": where} if top else None,
             )
         )
     return out
@@ -485,7 +507,9 @@ def main() -> None:
         for group in ("SIV", "FNI"):
             mine = [(m, r) for m, r in pooled if _group(r["read"]) == group]
             cals[group] = calibrate(
-                [row_evidence(r, m) for m, r in mine], [r["read"] == r["truth"] for _, r in mine]
+                [row_evidence(r, m) for m, r in mine],
+                [r["read"] == r["truth"] for _, r in mine],
+                box_max_gap=BOX_GAP_GATES[group],
             )
         save_calibrations(CALIBRATION_PATH, cals)
         print(f"wrote {CALIBRATION_PATH}: {cals}")

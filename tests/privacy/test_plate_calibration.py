@@ -9,6 +9,8 @@ import numpy as np
 import pytest
 
 from twinflash.privacy.plate_calibration import (
+    BOX_GAP_GATES,
+    BOX_WIDTH_GATE,
     GAP_GATE,
     NEVER,
     NO_FIT_GATE,
@@ -119,7 +121,7 @@ def test_the_height_gate_keeps_out_small_plates_misread_with_one_voice() -> None
     assert 9.0 < gated.min_height_px <= 30.0
     assert not any(gated.passes(*astuple(e)) for e in small)
     assert gated.n_confident > 1000 and gated.n_wrong_confident <= 1e-3 * gated.n_confident
-    assert gated.passes(0.9999, 1.0, -0.1, 0.0, 30.0, 0.1, 200.0)
+    assert gated.passes(0.9999, 1.0, -0.1, 0.0, 30.0, 0.1, 200.0, False)
 
 
 def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None:
@@ -131,8 +133,8 @@ def test_calibrations_round_trip_and_bad_files_are_named(tmp_path: Path) -> None
         load_calibrations('{"schema_version": 1, "by_format": {}}', "c.json")
     with pytest.raises(ValueError, match=r"c\.json: not a plate calibration"):
         load_calibrations('{"schema_version": 4, "by_format": {"SIV": {"x": 1}}}', "c.json")
-    old = '{"schema_version": 3, "by_format": {"SIV": {"threshold": 0.9}}}'  # no gap, width
-    with pytest.raises(ValueError, match=r"^c\.json: not a plate calibration: schema_version 3"):
+    old = '{"schema_version": 4, "by_format": {"SIV": {"threshold": 0.9}}}'  # no box vetoes
+    with pytest.raises(ValueError, match=r"^c\.json: not a plate calibration: schema_version 4"):
         load_calibrations(old, "c.json")
 
 
@@ -147,6 +149,22 @@ def test_the_gap_and_width_gates_hold_out_what_they_should() -> None:
     assert not rule.passes(*astuple(replace(normal, gap=0.64)))
     assert not rule.passes(*astuple(replace(normal, width_px=41.0)))
     assert not rule.passes(*astuple(replace(normal, gap=NO_LAYOUT)))  # no crop placed them
+
+
+def test_box_readings_have_their_own_gap_veto() -> None:
+    """From a box the crops are placed on the plate by the box, without perspective, so
+    right readings of turned plates stray more than from corners: a box reading has its own
+    veto. An FNI plate that lost digits (development photo 878 of seed 4, 98 E 29 for
+    9819 E 29: 0.70 from its box) fails it; a right reading of a plate turned 30° straying
+    0.40 passes it but would fail the corners veto."""
+    rule = Calibration(
+        0.95, 1e-3, 10, 5, 0, 0.6, NO_FIT_GATE, 0.03, 8.0, GAP_GATE, 55.0, 0.45, 55.0
+    )
+    turned = Evidence(0.999, 1.0, -0.1, 0.0, 20.0, 0.40, 120.0, boxed=True)
+    assert rule.passes(*astuple(turned))
+    assert not rule.passes(*astuple(replace(turned, boxed=False)))  # corners: 0.32
+    assert not rule.passes(*astuple(replace(turned, gap=0.70)))  # lost digits
+    assert not rule.passes(*astuple(replace(turned, width_px=41.0)))
 
 
 def test_the_vetoes_come_after_the_fit_and_only_remove() -> None:
@@ -170,3 +188,7 @@ def test_the_shipped_rules_were_calibrated_for_both_formats() -> None:
     for rule in rules.values():
         assert rule.target_error == 1e-3 and rule.threshold < NEVER and rule.n_confident > 0
         assert (rule.max_gap, rule.min_width_px) == (GAP_GATE, WIDTH_GATE)
+        assert rule.box_min_width_px == BOX_WIDTH_GATE
+    for group, rule in rules.items():
+        assert rule.box_max_gap == BOX_GAP_GATES[group]
+    assert rules["FNI"].box_max_gap < 0.47  # the development set's lost digits from a box

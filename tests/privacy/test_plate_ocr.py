@@ -15,11 +15,13 @@ from twinflash.privacy.plate_ocr import (
     CropRead,
     GrammarReader,
     _sub_quad,
+    box_spans,
     check_corners,
     confident_rule,
     crop_evidence,
     greedy_path,
     hidden_share,
+    line_crops,
 )
 from twinflash.scene.plate_art import PLATE_W_MM, TEXT_X_MM
 
@@ -172,6 +174,36 @@ def test_an_fni_plate_that_lost_digits_is_not_confident(reader: GrammarReader) -
     assert rule.passes(*astuple(replace(read.evidence, gap=0.0)))  # only the gap says no
 
 
+@pytest.mark.parametrize(
+    ("seed", "index", "truth", "read_as"),
+    [(4, 878, "9819 E 29", "98 E 29"), (8, 214, "9073 SZ 70", "3 SZ 70")],
+)
+def test_an_fni_plate_that_lost_digits_is_not_confident_from_a_box(
+    reader: GrammarReader, seed: int, index: int, truth: str, read_as: str
+) -> None:
+    """Development photos read from their box, as the clone verdict reads: a hole (878 of
+    seed 4) or three lost leading digits (214 of seed 8, whose line fits its own ink: only
+    the box tells the text is off-centre) stray past the box veto."""
+    c = _development_photo(seed, index)
+    read = reader.read_box(c.rgb, c.box_xywh)
+    rule = confident_rule("FNI")
+    assert (c.text, read.text) == (truth, read_as) and read.probability > 0.99
+    assert read.evidence.boxed and read.evidence.gap > rule.box_max_gap and not read.confident
+    assert rule.passes(*astuple(replace(read.evidence, gap=0.0)))  # only the gap says no
+
+
+def test_box_spans_place_each_crop_on_the_plate_by_the_box() -> None:
+    """A level line 60 x 10 px in a 100 px box: the tight crops reach 0.25 line heights
+    beyond it, the loose one 0.6; moving the box left moves the spans right."""
+    line = np.array([[20, 10], [80, 10], [80, 20], [20, 20]], dtype=np.float64)
+    spans = box_spans(line, (0, 0, 100, 30))
+    tight, loose = (0.175, 0.825), (0.14, 0.86)
+    np.testing.assert_allclose(spans, [tight, loose, tight, tight])
+    assert box_spans(line, (-10, 0, 100, 30))[0] == pytest.approx((0.275, 0.925))
+    rgb = np.zeros((40, 100, 3), np.uint8)
+    assert len(line_crops(rgb, line)) == len(spans)  # one span per crop read
+
+
 def test_a_narrow_turned_plate_misread_is_not_confident(reader: GrammarReader) -> None:
     """Development photo 1031 of seed 8: SV-383-PL turned 40° at night, characters 9.7 px
     high (above the height gate), read SY-383-PL by every crop: its 41 px text line is
@@ -190,3 +222,5 @@ def test_clear_siv_and_fni_plates_are_confident(reader: GrammarReader) -> None:
         c = composite(text, Conditions(height_px=60), seed=1)
         read = reader.read_corners(c.rgb, c.corners)
         assert read.text == text and read.confident
+        boxed = reader.read_box(c.rgb, c.box_xywh)  # the box vetoes let clear plates by
+        assert boxed.text == text and boxed.evidence.boxed and boxed.confident

@@ -53,7 +53,7 @@ NEVER = 1.01  # a threshold no probability reaches
 
 
 NO_FIT_GATE = -1e9  # `min_fit` that every reading passes
-SCHEMA_VERSION = 4  # 3: min_height_px; 4: max_gap, min_width_px
+SCHEMA_VERSION = 5  # 3: min_height_px; 4: max_gap, min_width_px; 5: box_max_gap, box_min_width_px
 # Agreement and hidden gates are never off: chosen freely, the search dropped them wherever
 # the calibration set showed no sure error they would catch (SIV lost `hidden`, FNI
 # `agreement`), and 6 of 8 confident errors on test seeds 4-5 were tow bars and a
@@ -69,6 +69,16 @@ HEIGHT_GATES = (0.0, 8.0, 9.0, 10.0, 11.0, 12.0, 14.0)  # text line, px (plate ~
 NO_GAP_GATE = 1e9  # `max_gap` that every reading passes
 GAP_GATE = 0.32  # character heights
 WIDTH_GATE = 55.0  # text line, px (55 px: a level plate's characters 9.6 px high)
+# Box readings (no corners: the clone verdict's path) place the crops on the plate by the
+# box, without perspective, so right readings of turned plates stray more (calibration seed
+# 3, first 800 photos, right readings past the other gates: FNI up to 1.16, 14 of 72 above
+# 0.45; SIV up to 0.95): their own veto, by format. FNI plates that lost digits stray
+# 0.47-1.34 from their box (development seeds 4-9); an SIV plate cannot lose a character
+# and stay valid, so its box veto only removes readings placed off the plate. Their line is
+# the detector's, about as wide as the text area: the width veto keeps its value (right
+# box readings at least 57 px; docs/benchmarks.md, 2026-12-08, box vetoes).
+BOX_GAP_GATES = {"SIV": 1.0, "FNI": 0.45}  # character heights, placed by the box
+BOX_WIDTH_GATE = WIDTH_GATE
 
 
 @dataclass(frozen=True)
@@ -77,7 +87,8 @@ class Calibration:
     its probability >= `threshold`, its crops' agreement >= `min_agreement`, its worst
     fit >= `min_fit`, at most `max_hidden` of the plate's margins hidden, its characters
     at least `min_height_px` high, straying at most `max_gap` character heights from the
-    layout and its text line at least `min_width_px` wide."""
+    layout and its text line at least `min_width_px` wide (`box_max_gap` and
+    `box_min_width_px` instead for readings from a box, whose gap is measured otherwise)."""
 
     threshold: float
     target_error: float
@@ -90,6 +101,8 @@ class Calibration:
     min_height_px: float = 0.0
     max_gap: float = NO_GAP_GATE
     min_width_px: float = 0.0
+    box_max_gap: float = NO_GAP_GATE
+    box_min_width_px: float = 0.0
 
     def passes(
         self,
@@ -100,17 +113,20 @@ class Calibration:
         chars_px: float,
         gap: float,
         width_px: float,
+        boxed: bool,
     ) -> bool:
         """Whether a reading is confident; every piece of evidence is required so that no
-        caller skips a gate by leaving it out."""
+        caller skips a gate by leaving it out (`boxed`: read from a box, not corners)."""
+        max_gap = self.box_max_gap if boxed else self.max_gap
+        min_width = self.box_min_width_px if boxed else self.min_width_px
         return (
             probability >= self.threshold
             and agreement >= self.min_agreement
             and fit >= self.min_fit
             and hidden <= self.max_hidden
             and chars_px >= self.min_height_px
-            and gap <= self.max_gap
-            and width_px >= self.min_width_px
+            and gap <= max_gap
+            and width_px >= min_width
         )
 
 
@@ -125,6 +141,7 @@ class Evidence:
     chars_px: float = math.inf  # the characters' height in the photo (unknown: no gate)
     gap: float = 0.0  # how far the characters read stray from the layout, character heights
     width_px: float = math.inf  # the text line's width in the photo (unknown: no gate)
+    boxed: bool = False  # read from a box (gap with offset and scale fitted), not corners
 
 
 def save_calibrations(path: Path, by_group: dict[str, Calibration]) -> None:
@@ -154,10 +171,13 @@ def calibrate(
     min_wrong: int = 10,
     max_gap: float = GAP_GATE,
     min_width_px: float = WIDTH_GATE,
+    box_max_gap: float = NO_GAP_GATE,
+    box_min_width_px: float = BOX_WIDTH_GATE,
 ) -> Calibration:
     """The gates (`AGREEMENT_GATES` x `FIT_GATES` x `HIDDEN_GATES` x `HEIGHT_GATES`) and
     fitted threshold that call the most calibration readings confident, then the vetoes
-    `max_gap` and `min_width_px`; the counts are over all the readings, vetoes applied.
+    `max_gap` and `min_width_px` (box readings: `box_max_gap`, `box_min_width_px`); the
+    counts are over all the readings, vetoes applied.
     Gates that leave fewer than `min_wrong` wrong readings are skipped: a tail fitted on a
     handful of errors says little about the next thousand readings. The vetoes take no
     part in the fit nor the choice (the same readings give the same gates and threshold
@@ -165,11 +185,22 @@ def calibrate(
     if len(evidence) != len(correct):
         raise ValueError(f"`evidence` and `correct`: {len(evidence)} and {len(correct)} values")
     best = Calibration(NEVER, target_error, len(evidence), 0, 0)
-    table = np.array([astuple(e) for e in evidence]).reshape(-1, 7).T
-    p, agree, worst, dark, tall, stray, wide = table
+    table = np.array([astuple(e) for e in evidence], dtype=np.float64).reshape(-1, 8).T
+    p, agree, worst, dark, tall, stray, wide, boxed = table
+    boxed = boxed.astype(bool)
+    laid_out = np.where(boxed, stray <= box_max_gap, stray <= max_gap)
+    broad = np.where(boxed, wide >= box_min_width_px, wide >= min_width_px)
     ok = np.asarray(correct, dtype=bool)
     grid = itertools.product(AGREEMENT_GATES, FIT_GATES, HIDDEN_GATES, HEIGHT_GATES)
-    most, best = 0, replace(best, max_gap=max_gap, min_width_px=min_width_px)
+    vetoes = (max_gap, min_width_px, box_max_gap, box_min_width_px)
+    most = 0
+    best = replace(
+        best,
+        max_gap=max_gap,
+        min_width_px=min_width_px,
+        box_max_gap=box_max_gap,
+        box_min_width_px=box_min_width_px,
+    )
     for agreement, fit, hidden, height in grid:
         kept = (agree >= agreement) & (worst >= fit) & (dark <= hidden) & (tall >= height)
         if (~ok[kept]).sum() < min_wrong:
@@ -177,7 +208,7 @@ def calibrate(
         cal = fit_threshold(p[kept].tolist(), ok[kept].tolist(), target_error)
         if cal.n_confident > most:
             most = cal.n_confident
-            sure = kept & (p >= cal.threshold) & (stray <= max_gap) & (wide >= min_width_px)
+            sure = kept & (p >= cal.threshold) & laid_out & broad
             best = Calibration(
                 cal.threshold,
                 target_error,
@@ -188,8 +219,7 @@ def calibrate(
                 fit,
                 hidden,
                 height,
-                max_gap,
-                min_width_px,
+                *vetoes,
             )
     return best
 

@@ -114,14 +114,15 @@ class PlateRead:
     crops: tuple[CropRead, ...] = ()
     hidden: float = 0.0  # share of the margins above and below the characters hidden
     char_scale: float = 1.0  # the characters' height / `line`'s (box readings: BOX_LINE_CHARS)
-    spans: tuple[tuple[float, float], ...] | None = None  # crops across the plate (corners)
+    spans: tuple[tuple[float, float], ...] | None = None  # crops across the plate
+    boxed: bool = False  # read from a box (spans from the box, not the plate's corners)
 
     @property
     def evidence(self) -> Evidence:
         """What the confident rule looks at: the probability, the share of crops whose
         unconstrained best path spells the plate, the worst crop's fit, the share of the
-        margins hidden, the characters' height, their stray from the layout and the
-        line's width."""
+        margins hidden, the characters' height, their stray from the layout, the line's
+        width and whether it was read from a box."""
         return Evidence(
             self.probability,
             *crop_evidence(self.text, self.crops),
@@ -129,6 +130,7 @@ class PlateRead:
             self.chars_px,
             layout_gap(self.text, [(c.greedy, c.where) for c in self.crops], self.spans),
             self.width_px,
+            self.boxed,
         )
 
     @property
@@ -330,6 +332,7 @@ class GrammarReader:
         hidden: float,
         char_scale: float = 1.0,
         spans: tuple[tuple[float, float], ...] | None = None,
+        boxed: bool = False,
     ) -> PlateRead:
         """Each crop's plate probabilities, averaged: the crops vote (`spans`: the crops'
         extents across the plate, when known)."""
@@ -347,7 +350,7 @@ class GrammarReader:
         ranked = sorted(votes.items(), key=lambda kv: -kv[1])
         alts = tuple(Alternative(t, normalise_plate(t).format, p) for t, p in ranked if p >= 0.001)
         if not alts:
-            return PlateRead(None, 0.0, False, (), quad, (), hidden, char_scale, spans)
+            return PlateRead(None, 0.0, False, (), quad, (), hidden, char_scale, spans, boxed)
         best = alts[0]
         said = tuple(
             CropRead(
@@ -362,27 +365,59 @@ class GrammarReader:
             for shares, greedy, low, fit, where in per_crop
         )
         read = PlateRead(
-            best.text, best.probability, False, alts[:8], quad, said, hidden, char_scale, spans
+            best.text,
+            best.probability,
+            False,
+            alts[:8],
+            quad,
+            said,
+            hidden,
+            char_scale,
+            spans,
+            boxed,
         )
         sure = confident_rule(best.format).passes(*astuple(read.evidence))
         return replace(read, confident=sure)
 
     def read_box(self, rgb: np.ndarray, box_xywh: Sequence[float]) -> PlateRead:
         """Read the plate in an upright box: the text line the detector finds in it is
-        straightened and read in a few crops (the decoder skips the bands' F and number)."""
+        straightened and read in a few crops (the decoder skips the bands' F and number).
+        The box is taken as the plate's extent across: it places the crops on the plate
+        (`box_spans`) for the layout gap."""
         if rgb.ndim == 2:
             rgb = np.repeat(rgb[:, :, None], 3, axis=2)
         line = line_in_box(self.engine, rgb, box_xywh)
         hidden = hidden_share(rgb, line)
-        return self._vote(line_crops(rgb, line), line, hidden, BOX_LINE_CHARS)
+        spans = box_spans(line, box_xywh)
+        return self._vote(line_crops(rgb, line), line, hidden, BOX_LINE_CHARS, spans, True)
 
 
-def line_crops(rgb: np.ndarray, quad: np.ndarray) -> list[np.ndarray]:
-    """Crops of a text line (TL, TR, BR, BL): with a margin, a wider margin, stretched, CLAHE."""
+# `line_crops`' margins beside the line, in line heights: tight, loose, tight stretched, CLAHE
+LINE_MARGINS = (0.25, 0.6, 0.25, 0.25)
+
+
+def _line_axes(quad: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray, float, float]:
+    """A text line's centre, its across and up vectors, their lengths (height at least 1)."""
     c = quad.mean(axis=0)
     u = (quad[1] - quad[0] + quad[2] - quad[3]) / 2
     v = (quad[3] - quad[0] + quad[2] - quad[1]) / 2
-    w, h = float(np.linalg.norm(u)), max(float(np.linalg.norm(v)), 1.0)
+    return c, u, v, float(np.linalg.norm(u)), max(float(np.linalg.norm(v)), 1.0)
+
+
+def box_spans(quad: np.ndarray, box_xywh: Sequence[float]) -> tuple[tuple[float, float], ...]:
+    """Each of `line_crops`' crops' left and right ends across the plate (0-1), taking the
+    box's width as the plate's: from a box, only this places the read text on the plate (a
+    line that lost its leading digits fits its own ink). Perspective is ignored."""
+    c, u, _, w, h = _line_axes(np.asarray(quad, dtype=np.float64))
+    x, bw = float(box_xywh[0]), max(float(box_xywh[2]), 1.0)
+    ends = [(u / 2 + m * h * u / max(w, 1.0))[0] for m in LINE_MARGINS]
+    return tuple(((c[0] - e - x) / bw, (c[0] + e - x) / bw) for e in ends)
+
+
+def line_crops(rgb: np.ndarray, quad: np.ndarray) -> list[np.ndarray]:
+    """Crops of a text line (TL, TR, BR, BL): with a margin, a wider margin, stretched, CLAHE
+    (`LINE_MARGINS`)."""
+    c, u, v, w, h = _line_axes(quad)
 
     def grown(mu: float, mv: float) -> np.ndarray:
         du, dv = u / 2 + mu * h * u / max(w, 1.0), v / 2 * mv
@@ -393,7 +428,7 @@ def line_crops(rgb: np.ndarray, quad: np.ndarray) -> list[np.ndarray]:
         qh = max(float(np.linalg.norm(q[3] - q[0])), 1.0)
         return max(8, round(REC_H * qw / qh * stretch)), REC_H
 
-    tight, loose = grown(0.25, 1.25), grown(0.6, 1.5)
+    tight, loose = grown(LINE_MARGINS[0], 1.25), grown(LINE_MARGINS[1], 1.5)
     out = [
         _warp(rgb, tight, size(tight)),
         _warp(rgb, loose, size(loose)),
