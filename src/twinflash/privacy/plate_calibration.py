@@ -26,7 +26,9 @@ the readings that pass the first four, and the gates that keep the most confiden
 win. The gap and width gates are vetoes set from the layout and the development set's
 known errors, not searched: the readings the first four gates keep hold too few wrong ones
 past them to fit a tail on (1-2 in 300 calibration readings), and a veto left out of the fit
-cannot loosen the threshold, only remove readings.
+cannot loosen the threshold, only remove readings. Readings from a box (the clone verdict's
+path) have their own vetoes (`box_max_gap`, `box_min_width_px`): placed on the plate by the
+box, without perspective, right readings of turned plates stray more than from corners.
 
 The same rule measured on another set (the test set) tells whether it holds;
 `error_upper_bound` gives the one-sided Clopper-Pearson bound that set allows (the privacy
